@@ -1,0 +1,1 @@
+"""The ``gbt-audit`` command line."""

@@ -1,0 +1,111 @@
+"""``gbt-audit``: validate catalogues and score audits without the app.
+
+Exit status: 0 success, 1 the input was refused (the messages say why and where), 2 usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from criteria import DEFAULT_CATALOGUE, Catalogue, CatalogueError, load_catalogue
+from scoring import (
+    AuditError,
+    AuditFileError,
+    plan_next_tier,
+    read_audit_file,
+    result_to_dict,
+    score_audit,
+)
+from scoring.text_report import render_text
+
+REFUSED = 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="gbt-audit",
+        description="星级售后自评 — GB/T 27922-2011 after-sales service self-audit",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    validate = commands.add_parser("validate", help="check a criteria catalogue file")
+    validate.add_argument("catalogue", type=Path, metavar="CATALOGUE.yaml")
+    validate.set_defaults(run=run_validate)
+
+    score = commands.add_parser("score", help="score an audit file")
+    score.add_argument("audit", type=Path, metavar="AUDIT.yaml")
+    score.add_argument(
+        "--catalogue",
+        type=Path,
+        default=DEFAULT_CATALOGUE,
+        metavar="FILE",
+        help="catalogue to score against (default: the bundled GB/T 27922-2011)",
+    )
+    score.add_argument(
+        "--scheme",
+        metavar="NAME",
+        help="tier scheme id (default: the audit's, else the catalogue's default)",
+    )
+    score.add_argument("--json", action="store_true", help="print the result as JSON")
+    score.add_argument("--lang", choices=["zh", "en"], default="zh", help="text output language")
+    score.set_defaults(run=run_score)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.run(args))
+
+
+def _load(path: Path) -> Catalogue | None:
+    try:
+        return load_catalogue(path)
+    except CatalogueError as exc:
+        print(f"catalogue refused: {len(exc.problems)} problem(s)", file=sys.stderr)
+        print(str(exc), file=sys.stderr)
+        return None
+
+
+def run_validate(args: argparse.Namespace) -> int:
+    catalogue = _load(args.catalogue)
+    if catalogue is None:
+        return REFUSED
+    spec = catalogue.spec
+    provisional = sum(1 for item in catalogue.items if item.source.provisional)
+    print(
+        f"{args.catalogue}: OK — {spec.standard} {catalogue.id}: "
+        f"{len(spec.indicators)} first-level, {len(catalogue.second_levels)} second-level "
+        f"indicators, {len(catalogue.items)} items, {spec.total_points} points "
+        f"({provisional} items provisional); tier schemes: "
+        f"{', '.join(s.id for s in spec.tier_schemes)}; sha256 {catalogue.content_hash}"
+    )
+    return 0
+
+
+def run_score(args: argparse.Namespace) -> int:
+    catalogue = _load(args.catalogue)
+    if catalogue is None:
+        return REFUSED
+    try:
+        audit_file = read_audit_file(args.audit, catalogue)
+    except AuditFileError as exc:
+        print(f"audit refused:\n{exc}", file=sys.stderr)
+        return REFUSED
+    try:
+        result = score_audit(catalogue, audit_file.audit, args.scheme, strict=True)
+    except AuditError as exc:
+        print("audit refused:", file=sys.stderr)
+        for problem in exc.problems:
+            print(audit_file.locate(problem), file=sys.stderr)
+        return REFUSED
+    plan = plan_next_tier(result, audit_file.audit)
+    if args.json:
+        json.dump(result_to_dict(result, plan), sys.stdout, ensure_ascii=False, indent=2)
+        print()
+    else:
+        print(render_text(result, plan, lang=args.lang))
+    return 0

@@ -1,0 +1,155 @@
+"""Checks an audit's entries against its catalogue before scoring.
+
+Errors make an audit impossible to score (an unknown item, impossible sample counts, a second
+bonus...). Incomplete entries (an exclusion without its justification) are scored conservatively
+by the engine and reported; ``strict`` validation, as the command line uses, refuses them too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from criteria import Catalogue
+from scoring.model import AuditInput, Status
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    INCOMPLETE = "incomplete"
+
+
+@dataclass(frozen=True)
+class AuditProblem:
+    # where the entry is, as a path into an audit file: ("items", "1.2.3"),
+    # ("special_deductions", 0), ("special_bonus",), ("prerequisites", "legal_entity")...
+    path: tuple[str | int, ...]
+    message: str
+    severity: Severity = Severity.ERROR
+
+    @property
+    def where(self) -> str:
+        if self.path[:1] == ("items",) and len(self.path) > 1:
+            return f"item {self.path[1]}"
+        head, *rest = self.path
+        return str(head) + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in rest)
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}"
+
+
+class AuditError(ValueError):
+    def __init__(self, problems: list[AuditProblem], source: str | None = None) -> None:
+        self.problems = tuple(problems)
+        self.source = source
+        prefix = f"{source}: " if source else ""
+        super().__init__("\n".join(f"{prefix}{p}" for p in problems))
+
+
+def validate_audit(catalogue: Catalogue, audit: AuditInput) -> list[AuditProblem]:
+    problems: list[AuditProblem] = []
+    for key, assessment in audit.assessments.items():
+        where = ("items", key)
+        if key != assessment.item_id:
+            problems.append(AuditProblem(where, f"recorded under id {assessment.item_id!r}"))
+            continue
+        if not catalogue.has_item(key):
+            problems.append(
+                AuditProblem(where, f"unknown item id (not in catalogue {catalogue.id})")
+            )
+            continue
+        item = catalogue.item(key)
+        status = assessment.status
+        checked, conforming = assessment.samples_checked, assessment.samples_conforming
+        if status is Status.SAMPLED:
+            if item.scoring != "sampled":
+                problems.append(
+                    AuditProblem(where, "is scored conforming / not conforming, not on samples")
+                )
+            elif checked is None or conforming is None:
+                problems.append(AuditProblem(where, "sampled needs samples checked and conforming"))
+            elif checked <= 0:
+                problems.append(AuditProblem(where, f"samples checked must be ≥ 1, got {checked}"))
+            elif conforming < 0:
+                problems.append(
+                    AuditProblem(where, f"conforming samples cannot be negative, got {conforming}")
+                )
+            elif conforming > checked:
+                problems.append(
+                    AuditProblem(
+                        where,
+                        f"conforming samples ({conforming}) exceed samples checked ({checked})",
+                    )
+                )
+        elif checked is not None or conforming is not None:
+            problems.append(AuditProblem(where, f"sample counts given but status is {status}"))
+        if status is Status.NOT_APPLICABLE:
+            if not item.excludable:
+                problems.append(AuditProblem(where, "may not be excluded (删减) in this catalogue"))
+            elif not (assessment.justification or "").strip():
+                problems.append(
+                    AuditProblem(
+                        where,
+                        "excluded as not applicable without a justification (删减理由)",
+                        Severity.INCOMPLETE,
+                    )
+                )
+        if assessment.effort is not None and assessment.effort <= 0:
+            problems.append(
+                AuditProblem(where, f"effort must be positive, got {assessment.effort}")
+            )
+
+    categories = {c.id for c in catalogue.spec.special_items.deduction_categories}
+    for n, deduction in enumerate(audit.deductions):
+        where = ("special_deductions", n)
+        if not deduction.reason.strip():
+            problems.append(AuditProblem(where, "a special deduction needs its reason"))
+        if deduction.category not in categories:
+            problems.append(
+                AuditProblem(
+                    where,
+                    f"unknown category {deduction.category!r}; "
+                    f"one of: {', '.join(sorted(categories))}",
+                )
+            )
+        if deduction.item_id is not None and not catalogue.has_item(deduction.item_id):
+            problems.append(AuditProblem(where, f"unknown item id {deduction.item_id!r}"))
+        if deduction.effort is not None and deduction.effort <= 0:
+            problems.append(AuditProblem(where, f"effort must be positive, got {deduction.effort}"))
+
+    max_bonuses = catalogue.spec.special_items.max_bonuses
+    if len(audit.bonuses) > max_bonuses:
+        problems.append(
+            AuditProblem(
+                ("special_bonus",),
+                f"at most {max_bonuses} special bonus may be given; got {len(audit.bonuses)}",
+            )
+        )
+    for n, bonus in enumerate(audit.bonuses):
+        if not bonus.reason.strip():
+            problems.append(AuditProblem(("special_bonus", n), "a special bonus needs its reason"))
+
+    known = {p.id for p in catalogue.spec.prerequisites}
+    for key in audit.prerequisites:
+        if key not in known:
+            problems.append(
+                AuditProblem(
+                    ("prerequisites", key),
+                    f"unknown prerequisite; one of: {', '.join(sorted(known))}",
+                )
+            )
+
+    applicable = [
+        item
+        for item in catalogue.items
+        if audit.assessment(item.id).status is not Status.NOT_APPLICABLE
+    ]
+    if not applicable:
+        problems.append(
+            AuditProblem(("items",), "every item is excluded; at least one must be applicable")
+        )
+    return problems
+
+
+def errors_only(problems: list[AuditProblem]) -> list[AuditProblem]:
+    return [p for p in problems if p.severity is Severity.ERROR]
