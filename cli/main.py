@@ -107,5 +107,5 @@ def run_score(args: argparse.Namespace) -> int:
         json.dump(result_to_dict(result, plan), sys.stdout, ensure_ascii=False, indent=2)
         print()
     else:
-        print(render_text(result, plan, lang=args.lang))
+        print(render_text(result, plan, catalogue, lang=args.lang))
     return 0

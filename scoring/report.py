@@ -83,6 +83,18 @@ def result_to_dict(result: ScoreResult, plan: Plan | None = None) -> dict[str, A
             for gap in result.gaps
         ],
         "warnings": [str(w) for w in result.warnings],
+        "items": [
+            {
+                "id": r.item_id,
+                "title": {"zh": r.item.title.zh, "en": r.item.title.en},
+                "status": r.assessment.status.value,
+                "points": number(r.points),
+                "applicable": r.applicable,
+                "earned": number(r.earned),
+                "open": r.is_open,
+            }
+            for r in result.items
+        ],
     }
     if plan is not None:
         data["plan"] = {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+from criteria import Catalogue
 from scoring.engine import ScoreResult
 from scoring.planner import Plan
 from scoring.tiers import display_score
@@ -14,7 +15,8 @@ def _num(value: Fraction) -> str:
     return f"{float(value):g}" if value == round(value, 2) else f"{float(value):.2f}"
 
 
-def render_text(result: ScoreResult, plan: Plan, lang: str = "zh") -> str:
+def render_text(result: ScoreResult, plan: Plan, catalogue: Catalogue, lang: str = "zh") -> str:
+    titles = {p.id: p.title.get(lang) for p in catalogue.spec.prerequisites}
     scheme = result.scheme
     tier = (result.tier.title if result.tier else scheme.fail_title).get(lang)
     lines = [
@@ -41,9 +43,12 @@ def render_text(result: ScoreResult, plan: Plan, lang: str = "zh") -> str:
         ),
     ]
     if result.eligibility.unmet:
-        lines.append(t("report.unmet", lang, ids=", ".join(result.eligibility.unmet)))
+        lines.append(t("report.unmet", lang, ids="；".join(titles[p] for p in result.eligibility.unmet)))
     if result.eligibility.unconfirmed:
-        lines.append(t("report.unconfirmed", lang, ids=", ".join(result.eligibility.unconfirmed)))
+        lines.append(
+            t("report.unconfirmed", lang,
+              ids="；".join(titles[p] for p in result.eligibility.unconfirmed))
+        )
     if plan.target is None:
         lines.append(t("report.top_tier", lang))
     else:
