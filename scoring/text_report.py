@@ -43,11 +43,16 @@ def render_text(result: ScoreResult, plan: Plan, catalogue: Catalogue, lang: str
         ),
     ]
     if result.eligibility.unmet:
-        lines.append(t("report.unmet", lang, ids="；".join(titles[p] for p in result.eligibility.unmet)))
+        lines.append(
+            t("report.unmet", lang, ids="；".join(titles[p] for p in result.eligibility.unmet))
+        )
     if result.eligibility.unconfirmed:
         lines.append(
-            t("report.unconfirmed", lang,
-              ids="；".join(titles[p] for p in result.eligibility.unconfirmed))
+            t(
+                "report.unconfirmed",
+                lang,
+                ids="；".join(titles[p] for p in result.eligibility.unconfirmed),
+            )
         )
     if plan.target is None:
         lines.append(t("report.top_tier", lang))

@@ -12,11 +12,21 @@ from criteria import DEFAULT_CATALOGUE, default_catalogue
 EXAMPLES = Path(__file__).parent.parent / "examples"
 FIRST_LEVEL = {"1": "售后服务体系", "2": "商品服务", "3": "顾客服务"}
 SECOND_LEVEL = {
-    "1.1": "组织架构", "1.2": "人员配置", "1.3": "资源配置", "1.4": "规范要求",
-    "1.5": "监督", "1.6": "改进", "1.7": "服务文化",
-    "2.1": "商品信息", "2.2": "技术支持", "2.3": "配送", "2.4": "维修",
-    "2.5": "质量保证", "2.6": "废弃商品回收",
-    "3.1": "顾客关系", "3.2": "投诉处理",
+    "1.1": "组织架构",
+    "1.2": "人员配置",
+    "1.3": "资源配置",
+    "1.4": "规范要求",
+    "1.5": "监督",
+    "1.6": "改进",
+    "1.7": "服务文化",
+    "2.1": "商品信息",
+    "2.2": "技术支持",
+    "2.3": "配送",
+    "2.4": "维修",
+    "2.5": "质量保证",
+    "2.6": "废弃商品回收",
+    "3.1": "顾客关系",
+    "3.2": "投诉处理",
 }
 
 
@@ -29,8 +39,10 @@ def test_the_tree_has_the_standards_3_first_and_15_second_level_indicators():
 def test_item_points_total_exactly_100_and_first_levels_weigh_40_35_25():
     catalogue = default_catalogue()
     assert sum(Fraction(i.points) for i in catalogue.items) == 100
-    weights = {f.id: sum(Fraction(i.points) for s in f.children for i in s.items)
-               for f in catalogue.first_levels}
+    weights = {
+        f.id: sum(Fraction(i.points) for s in f.children for i in s.items)
+        for f in catalogue.first_levels
+    }
     assert weights == {"1": 40, "2": 35, "3": 25}
 
 

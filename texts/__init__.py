@@ -1,4 +1,5 @@
-"""User-facing texts, Chinese first and English second, kept as data in ``messages.yaml``."""
+"""User-facing texts, Chinese first and English second, kept as data in this folder's YAML files
+(``messages.yaml`` for reports and checks, ``ui.yaml`` for the app). A key lives in one file."""
 
 from __future__ import annotations
 
@@ -10,16 +11,21 @@ import yaml
 
 Lang = Literal["zh", "en"]
 LANGS: tuple[Lang, ...] = ("zh", "en")
-_MESSAGES = Path(__file__).with_name("messages.yaml")
+_FOLDER = Path(__file__).parent
 
 
 @lru_cache(maxsize=1)
 def _messages() -> dict[str, dict[str, str]]:
-    data = yaml.safe_load(_MESSAGES.read_text(encoding="utf-8"))
-    for key, value in data.items():
-        if not isinstance(value, dict) or set(value) != set(LANGS):
-            raise ValueError(f"{_MESSAGES}: message {key!r} needs exactly zh and en")
-    return data
+    merged: dict[str, dict[str, str]] = {}
+    for path in sorted(_FOLDER.glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for key, value in data.items():
+            if not isinstance(value, dict) or set(value) != set(LANGS):
+                raise ValueError(f"{path.name}: text {key!r} needs exactly zh and en")
+            if key in merged:
+                raise ValueError(f"{path.name}: text {key!r} is defined twice")
+            merged[key] = value
+    return merged
 
 
 def t(key: str, lang: str = "zh", **values: object) -> str:
@@ -27,7 +33,7 @@ def t(key: str, lang: str = "zh", **values: object) -> str:
     try:
         text = _messages()[key][lang if lang in LANGS else "zh"]
     except KeyError:
-        raise KeyError(f"no text {key!r} in {_MESSAGES.name}") from None
+        raise KeyError(f"no text {key!r} in {_FOLDER}/*.yaml") from None
     return text.format(**values) if values else text
 
 

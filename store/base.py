@@ -1,0 +1,215 @@
+"""The store's shared machinery: sessions, transactions, versions, the change log, catalogues.
+
+Every write runs in one transaction together with its change-log lines, so a crash mid-save
+leaves the database as it was. Records carry a version; a write names the version it was based
+on and is refused with ConflictError if someone saved in between (two tabs, two people).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import Engine, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
+
+from criteria import Catalogue, CatalogueError, parse_catalogue
+from evidence import BlobStore, UploadPolicy
+from scoring import (
+    Status,
+)
+from store import convert
+from store.errors import ConflictError, InvalidEntry, NotFound, ReadOnly
+from store.records import (
+    ActionState,
+    AuditState,
+    ChangeEntry,
+    Rectification,
+)
+from store.tables import (
+    AuditRow,
+    CatalogueRow,
+    ChangeRow,
+    OrganisationRow,
+)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _text(value: object) -> str | None:
+    """How a value reads in the change log."""
+    if value is None:
+        return None
+    if isinstance(value, Rectification):
+        if not value.is_set:
+            return ""
+        due = value.due.isoformat() if value.due else "—"
+        return f"{value.action} | {value.owner or '—'} | {due} | {value.state.value}"
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return ", ".join(f"{k}={v}" for k, v in sorted(value.items()))
+    if isinstance(value, Status | ActionState | AuditState):
+        return value.value
+    return str(value)
+
+
+class StoreBase:
+    def __init__(self, engine: Engine, blobs: BlobStore, upload_policy: UploadPolicy) -> None:
+        self.engine = engine
+        self.blobs = blobs
+        self.upload_policy = upload_policy
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._catalogues: dict[str, Catalogue] = {}
+
+    # -- sessions --------------------------------------------------------------------------
+
+    @contextmanager
+    def _read(self) -> Iterator[Session]:
+        with self._sessions() as session:
+            yield session
+
+    @contextmanager
+    def _write(self, what: str) -> Iterator[Session]:
+        """One transaction; a concurrent change surfaces as ConflictError, nothing saved."""
+        try:
+            with self._sessions() as session, session.begin():
+                yield session
+        except StaleDataError:
+            raise ConflictError(
+                f"{what} was changed by someone else while you were saving; your change was not "
+                f"saved. Reload and try again. {what}已被他人修改，您的修改未保存，请刷新后重试。"
+            ) from None
+        except IntegrityError as exc:
+            if "unique" in str(exc.orig).lower() or "duplicate" in str(exc.orig).lower():
+                raise ConflictError(
+                    f"{what} was created by someone else at the same time; your change was not "
+                    f"saved. Reload and try again. {what}已被他人同时创建，请刷新后重试。"
+                ) from None
+            raise
+
+    @staticmethod
+    def _log(
+        session: Session,
+        actor: str,
+        entity: str,
+        changes: list[tuple[str, object, object]],
+        *,
+        organisation_id: int | None = None,
+        audit_id: int | None = None,
+    ) -> None:
+        at = utcnow()
+        for field, old, new in changes:
+            session.add(
+                ChangeRow(
+                    at=at,
+                    actor=actor,
+                    organisation_id=organisation_id,
+                    audit_id=audit_id,
+                    entity=entity,
+                    field=field,
+                    old=_text(old),
+                    new=_text(new),
+                )
+            )
+
+    @staticmethod
+    def _check_version(
+        what: str, current: int, expected: int, by: str = "", at: Any = None
+    ) -> None:
+        if current != expected:
+            who = f" by {by}" if by else ""
+            when = f" at {at:%Y-%m-%d %H:%M:%S} UTC" if at else ""
+            raise ConflictError(
+                f"{what} was changed{who}{when} after you opened it (version {expected} → "
+                f"{current}); your change was not saved. Reload to see the newer entry. "
+                f"{what}已被他人修改，您的修改未保存，请刷新查看最新内容。"
+            )
+
+    # -- catalogues ------------------------------------------------------------------------
+
+    def register_catalogue(self, text: str, source: str = "<text>") -> Catalogue:
+        """Keep a catalogue (validated) so audits can be scored against it later, verbatim."""
+        catalogue = parse_catalogue(text, source)
+        with self._write("catalogue") as session:
+            if session.get(CatalogueRow, catalogue.content_hash) is None:
+                session.add(
+                    CatalogueRow(
+                        content_hash=catalogue.content_hash,
+                        catalogue_id=catalogue.id,
+                        title=catalogue.spec.title.zh,
+                        content=text,
+                        loaded_at=utcnow(),
+                    )
+                )
+        self._catalogues[catalogue.content_hash] = catalogue
+        return catalogue
+
+    def catalogue(self, content_hash: str) -> Catalogue:
+        if content_hash not in self._catalogues:
+            with self._read() as session:
+                row = session.get(CatalogueRow, content_hash)
+                if row is None:
+                    raise NotFound(f"catalogue {content_hash[:12]}… is not in this store")
+                try:
+                    catalogue = parse_catalogue(row.content, f"catalogue {content_hash[:12]}")
+                except CatalogueError as exc:
+                    raise InvalidEntry(f"stored catalogue no longer loads: {exc}") from exc
+            if catalogue.content_hash != content_hash:
+                raise InvalidEntry(f"stored catalogue {content_hash[:12]}… does not match its hash")
+            self._catalogues[content_hash] = catalogue
+        return self._catalogues[content_hash]
+
+    def catalogues(self) -> list[Catalogue]:
+        with self._read() as session:
+            hashes = session.scalars(select(CatalogueRow.content_hash)).all()
+        return [self.catalogue(h) for h in hashes]
+
+    @staticmethod
+    def _organisation_row(session: Session, organisation_id: int) -> OrganisationRow:
+        row = session.get(OrganisationRow, organisation_id)
+        if row is None:
+            raise NotFound(f"organisation #{organisation_id} does not exist")
+        return row
+
+    @staticmethod
+    def _audit_row(session: Session, audit_id: int) -> AuditRow:
+        row = session.get(AuditRow, audit_id)
+        if row is None:
+            raise NotFound(f"audit #{audit_id} does not exist")
+        return row
+
+    def _draft_audit(self, session: Session, audit_id: int) -> AuditRow:
+        row = self._audit_row(session, audit_id)
+        if row.state != AuditState.DRAFT.value:
+            raise ReadOnly(
+                f"第 {row.round_no} 轮审核已{'冻结' if row.frozen_at else '归档'}，不能修改 — "
+                f"round {row.round_no} is {row.state} and cannot be changed"
+            )
+        return row
+
+    # -- change log ------------------------------------------------------------------------
+
+    def changes(
+        self,
+        *,
+        audit_id: int | None = None,
+        organisation_id: int | None = None,
+        limit: int | None = None,
+    ) -> list[ChangeEntry]:
+        """Newest first."""
+        query = select(ChangeRow).order_by(ChangeRow.id.desc())
+        if audit_id is not None:
+            query = query.where(ChangeRow.audit_id == audit_id)
+        if organisation_id is not None:
+            query = query.where(ChangeRow.organisation_id == organisation_id)
+        if limit is not None:
+            query = query.limit(limit)
+        with self._read() as session:
+            return [convert.change(row) for row in session.scalars(query)]

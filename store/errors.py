@@ -1,0 +1,27 @@
+"""What the store refuses, each with a message a person can act on."""
+
+from __future__ import annotations
+
+
+class StoreError(Exception):
+    """Base of every refusal; nothing was saved when one is raised."""
+
+
+class NotFound(StoreError):
+    pass
+
+
+class InvalidEntry(StoreError):
+    """The entry breaks a rule (unknown item, impossible sample counts, bad credit code...)."""
+
+    def __init__(self, messages: list[str] | str) -> None:
+        self.messages = [messages] if isinstance(messages, str) else list(messages)
+        super().__init__("; ".join(self.messages))
+
+
+class ConflictError(StoreError):
+    """Someone else saved the same record since it was read: the change was not saved."""
+
+
+class ReadOnly(StoreError):
+    """A frozen round or an archived record cannot be changed."""

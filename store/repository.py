@@ -1,0 +1,17 @@
+"""The audit store: one object over the database and the evidence blobs.
+
+Every write runs in one transaction together with its change-log lines, so a crash mid-save
+leaves the database as it was. Records carry a version; a write names the version it was based
+on and is refused with ConflictError if someone saved in between (two tabs, two people).
+"""
+
+from __future__ import annotations
+
+from store.audits import AuditsMixin
+from store.evidence_library import EvidenceMixin
+from store.organisations import OrganisationsMixin
+from store.rounds import RoundsMixin
+
+
+class AuditStore(OrganisationsMixin, AuditsMixin, EvidenceMixin, RoundsMixin):
+    """Organisations, audits and their rounds, item assessments, evidence and the change log."""

@@ -1,0 +1,162 @@
+"""Audit rounds: close a round (freeze its entries and scores as computed then), open the next
+from it, and compare two rounds of the same organisation."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from scoring import plan_next_tier, result_to_dict, score_audit
+from scoring.compare import RoundComparison, compare_rounds
+from store import convert
+from store.audits import AuditsMixin
+from store.base import utcnow
+from store.errors import InvalidEntry
+from store.records import AuditRecord, AuditState
+from store.tables import (
+    AuditRow,
+    BonusRow,
+    DeductionRow,
+    EvidenceLinkRow,
+    ItemRow,
+    SnapshotRow,
+)
+
+ITEM_COPY = (
+    "item_id",
+    "status",
+    "samples_checked",
+    "samples_conforming",
+    "justification",
+    "notes",
+    "finding",
+    "effort",
+    "action",
+    "action_owner",
+    "action_due",
+    "action_state",
+)
+DEDUCTION_COPY = (
+    "reason",
+    "category",
+    "item_id",
+    "action",
+    "action_owner",
+    "action_due",
+    "action_state",
+)
+
+
+class RoundsMixin(AuditsMixin):
+    def close_round(
+        self,
+        audit_id: int,
+        *,
+        expected_version: int,
+        actor: str,
+        next_date: date | None = None,
+        next_title: str | None = None,
+    ) -> AuditRecord:
+        """Freeze this round and open the next one, starting from a copy of its entries
+        (statuses, findings, actions, special items, evidence links). Returns the new round."""
+        with self._write("audit") as session:
+            row = self._draft_audit(session, audit_id)
+            self._check_version("audit", row.version, expected_version)
+            catalogue = self.catalogue(row.catalogue_hash)
+            entries = self._entries(session, row)
+            result = score_audit(catalogue, entries)
+            snapshot = result_to_dict(result, plan_next_tier(result, entries))
+            now = utcnow()
+            row.state = AuditState.FROZEN.value
+            row.frozen_at = now
+            session.add(SnapshotRow(audit_id=row.id, frozen_at=now, result=snapshot))
+            last_round = session.scalar(
+                select(func.max(AuditRow.round_no)).where(
+                    AuditRow.organisation_id == row.organisation_id
+                )
+            )
+            nxt = AuditRow(
+                organisation_id=row.organisation_id,
+                title=(next_title or row.title).strip(),
+                catalogue_id=row.catalogue_id,
+                catalogue_hash=row.catalogue_hash,
+                scheme_id=row.scheme_id,
+                round_no=(last_round or 0) + 1,
+                audit_date=next_date or now.date(),
+                assessor=row.assessor,
+                state=AuditState.DRAFT.value,
+                previous_audit_id=row.id,
+                prerequisites=dict(row.prerequisites or {}),
+                created_at=now,
+            )
+            session.add(nxt)
+            session.flush()
+            self._copy_entries(session, row.id, nxt.id, actor)
+            self._log(
+                session,
+                actor,
+                "audit",
+                [("state", "draft", "frozen"), ("score", None, snapshot["score_display"])],
+                organisation_id=row.organisation_id,
+                audit_id=row.id,
+            )
+            self._log(
+                session,
+                actor,
+                "audit",
+                [("created", None, f"round {nxt.round_no} from round {row.round_no}")],
+                organisation_id=row.organisation_id,
+                audit_id=nxt.id,
+            )
+            session.flush()
+            return convert.audit(nxt)
+
+    @staticmethod
+    def _copy_entries(session: Session, source: int, target: int, actor: str) -> None:
+        now = utcnow()
+        for item in session.scalars(select(ItemRow).where(ItemRow.audit_id == source)):
+            session.add(
+                ItemRow(
+                    audit_id=target,
+                    updated_at=now,
+                    updated_by=actor,
+                    **{k: getattr(item, k) for k in ITEM_COPY},
+                )
+            )
+        for deduction in session.scalars(
+            select(DeductionRow).where(DeductionRow.audit_id == source).order_by(DeductionRow.id)
+        ):
+            session.add(
+                DeductionRow(audit_id=target, **{k: getattr(deduction, k) for k in DEDUCTION_COPY})
+            )
+        for bonus in session.scalars(select(BonusRow).where(BonusRow.audit_id == source)):
+            session.add(BonusRow(audit_id=target, reason=bonus.reason))
+        for link in session.scalars(
+            select(EvidenceLinkRow).where(EvidenceLinkRow.audit_id == source)
+        ):
+            session.add(
+                EvidenceLinkRow(
+                    audit_id=target,
+                    item_id=link.item_id,
+                    evidence_id=link.evidence_id,
+                    linked_at=now,
+                )
+            )
+
+    def round_result(self, audit_id: int) -> dict[str, Any]:
+        """A round's results as JSON data: the frozen snapshot, or the live score of a draft."""
+        with self._read() as session:
+            snapshot = session.get(SnapshotRow, audit_id)
+            if snapshot is not None:
+                return dict(snapshot.result)
+        result, plan = self.score(audit_id)
+        return result_to_dict(result, plan)
+
+    def compare(self, before_id: int, after_id: int) -> RoundComparison:
+        before, after = self.audit(before_id), self.audit(after_id)
+        if before.organisation_id != after.organisation_id:
+            raise InvalidEntry("只能比较同一组织的审核轮次 — rounds of different organisations")
+        return compare_rounds(self.round_result(before_id), self.round_result(after_id))

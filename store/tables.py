@@ -1,0 +1,210 @@
+"""The database tables (SQLAlchemy ORM). Migrations in store/migrations create exactly these."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+# stable constraint names, so migrations can refer to them on SQLite and PostgreSQL alike
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes on every backend (SQLite keeps no time zone)."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; use an aware UTC datetime")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        return value.replace(tzinfo=UTC) if value is not None else None
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class CatalogueRow(Base):
+    """Every catalogue an audit was scored against, kept verbatim so it can be reloaded."""
+
+    __tablename__ = "catalogues"
+    content_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    catalogue_id: Mapped[str] = mapped_column(String(100))
+    title: Mapped[str] = mapped_column(Text)
+    content: Mapped[str] = mapped_column(Text)  # the YAML text
+    loaded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class OrganisationRow(Base):
+    __tablename__ = "organisations"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    credit_code: Mapped[str] = mapped_column(String(18), default="", index=True)
+    address: Mapped[str] = mapped_column(Text, default="")
+    legal_representative: Mapped[str] = mapped_column(Text, default="")
+    contact_name: Mapped[str] = mapped_column(Text, default="")
+    contact_phone: Mapped[str] = mapped_column(Text, default="")
+    contact_email: Mapped[str] = mapped_column(Text, default="")
+    headcount: Mapped[int | None] = mapped_column(Integer)
+    service_headcount: Mapped[int | None] = mapped_column(Integer)
+    products_in_scope: Mapped[str] = mapped_column(Text, default="")
+    service_outlets: Mapped[int | None] = mapped_column(Integer)
+    sales_outlets: Mapped[int | None] = mapped_column(Integer)
+    business_scope: Mapped[str] = mapped_column(Text, default="")
+    profile: Mapped[str] = mapped_column(Text, default="")
+    honours: Mapped[str] = mapped_column(Text, default="")
+    archived: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
+
+
+class AuditRow(Base):
+    __tablename__ = "audits"
+    __table_args__ = (UniqueConstraint("organisation_id", "round_no"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    title: Mapped[str] = mapped_column(Text)
+    catalogue_id: Mapped[str] = mapped_column(String(100))
+    catalogue_hash: Mapped[str] = mapped_column(ForeignKey("catalogues.content_hash"))
+    scheme_id: Mapped[str] = mapped_column(String(100))
+    round_no: Mapped[int] = mapped_column(Integer)
+    audit_date: Mapped[date] = mapped_column(Date)
+    assessor: Mapped[str] = mapped_column(Text, default="")
+    state: Mapped[str] = mapped_column(String(20))
+    previous_audit_id: Mapped[int | None] = mapped_column(ForeignKey("audits.id"))
+    prerequisites: Mapped[dict[str, bool | None]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    frozen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
+
+
+class ItemRow(Base):
+    __tablename__ = "item_assessments"
+    audit_id: Mapped[int] = mapped_column(ForeignKey("audits.id"), primary_key=True)
+    item_id: Mapped[str] = mapped_column(String(20), primary_key=True)
+    status: Mapped[str] = mapped_column(String(20))
+    samples_checked: Mapped[int | None] = mapped_column(Integer)
+    samples_conforming: Mapped[int | None] = mapped_column(Integer)
+    justification: Mapped[str] = mapped_column(Text, default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    finding: Mapped[str] = mapped_column(Text, default="")
+    effort: Mapped[Decimal | None] = mapped_column(Numeric(8, 2))
+    action: Mapped[str] = mapped_column(Text, default="")
+    action_owner: Mapped[str] = mapped_column(Text, default="")
+    action_due: Mapped[date | None] = mapped_column(Date)
+    action_state: Mapped[str] = mapped_column(String(20), default="open")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_by: Mapped[str] = mapped_column(Text, default="")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
+
+
+class DeductionRow(Base):
+    __tablename__ = "special_deductions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    audit_id: Mapped[int] = mapped_column(ForeignKey("audits.id"), index=True)
+    reason: Mapped[str] = mapped_column(Text)
+    category: Mapped[str] = mapped_column(String(50))
+    item_id: Mapped[str | None] = mapped_column(String(20))
+    action: Mapped[str] = mapped_column(Text, default="")
+    action_owner: Mapped[str] = mapped_column(Text, default="")
+    action_due: Mapped[date | None] = mapped_column(Date)
+    action_state: Mapped[str] = mapped_column(String(20), default="open")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
+
+
+class BonusRow(Base):
+    __tablename__ = "special_bonuses"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    audit_id: Mapped[int] = mapped_column(ForeignKey("audits.id"), index=True)
+    reason: Mapped[str] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
+
+
+class EvidenceRow(Base):
+    """A document in an organisation's library; the bytes live in the blob store by SHA-256."""
+
+    __tablename__ = "evidence"
+    __table_args__ = (UniqueConstraint("organisation_id", "sha256"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    title: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(Text, default="")
+    original_name: Mapped[str] = mapped_column(Text)
+    size: Mapped[int] = mapped_column(Integer)
+    media_type: Mapped[str] = mapped_column(String(200))
+    uploaded_by: Mapped[str] = mapped_column(Text, default="")
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    valid_until: Mapped[date | None] = mapped_column(Date)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
+
+
+class EvidenceLinkRow(Base):
+    """Evidence supporting an item of an audit; one file may support several items."""
+
+    __tablename__ = "evidence_links"
+    audit_id: Mapped[int] = mapped_column(ForeignKey("audits.id"), primary_key=True)
+    item_id: Mapped[str] = mapped_column(String(20), primary_key=True)
+    evidence_id: Mapped[int] = mapped_column(ForeignKey("evidence.id"), primary_key=True)
+    linked_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class SnapshotRow(Base):
+    """A round's scores as computed when it was frozen."""
+
+    __tablename__ = "round_snapshots"
+    audit_id: Mapped[int] = mapped_column(ForeignKey("audits.id"), primary_key=True)
+    frozen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    result: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class ChangeRow(Base):
+    """The append-only change log; database triggers refuse updates and deletes."""
+
+    __tablename__ = "change_log"
+    __table_args__ = (Index("ix_change_log_audit_at", "audit_id", "at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    actor: Mapped[str] = mapped_column(Text)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    audit_id: Mapped[int | None] = mapped_column(ForeignKey("audits.id"))
+    entity: Mapped[str] = mapped_column(Text)
+    field: Mapped[str] = mapped_column(Text)
+    old: Mapped[str | None] = mapped_column(Text)
+    new: Mapped[str | None] = mapped_column(Text)

@@ -1,0 +1,32 @@
+"""Labels for domain values in the chosen language."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Any
+
+from scoring import ScoreResult, Status
+from texts import t
+
+
+def status_label(status: Status | str, lang: str) -> str:
+    return t(f"status.{Status(status).value}", lang)
+
+
+def tier_label(result: ScoreResult, lang: str) -> str:
+    tier = result.tier.title if result.tier else result.scheme.fail_title
+    return tier.get(lang)
+
+
+def snapshot_tier(result: dict[str, Any], lang: str) -> str:
+    """The tier of a result in its JSON form (``scoring.result_to_dict``)."""
+    tier = result["tier"] or result["fail_title"]
+    return tier[lang]
+
+
+def points(value: Fraction | float | None) -> str:
+    """Points as people write them: 3, 1.5, 0.225 — no float noise."""
+    if value is None:
+        return "—"
+    number = float(value)
+    return f"{number:.3f}".rstrip("0").rstrip(".") if number != int(number) else f"{int(number)}"

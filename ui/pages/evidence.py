@@ -1,0 +1,119 @@
+"""Evidence library: upload several files at once, describe them, see what they support,
+preview them, and verify that every stored file is still the file that was uploaded."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from evidence.checks import format_bytes
+from evidence.preview import preview
+from ui.evidence_intake import EVIDENCE_KINDS, ingest_files, kind_label
+from ui.state import actor, attempt, get_store, lang, require_audit, show_flashes, tr
+
+store = get_store()
+audit = require_audit()
+organisation = store.organisation(audit.organisation_id)
+catalogue = store.catalogue(audit.catalogue_hash)
+st.title(tr("nav.evidence"))
+st.caption(organisation.profile.name)
+show_flashes()
+
+with st.expander(tr("ui.upload_files"), expanded=not store.evidence_library(organisation.id)):
+    with st.form("upload", clear_on_submit=True):
+        files = st.file_uploader(tr("ui.choose_files"), accept_multiple_files=True)
+        kind_col, valid_col, item_col = st.columns(3)
+        kind = kind_col.selectbox(tr("ui.kind"), EVIDENCE_KINDS, format_func=kind_label)
+        valid_until = valid_col.date_input(tr("ui.valid_until"), value=None)
+        items = item_col.multiselect(tr("ui.supports_items"), [i.id for i in catalogue.items],
+                                     format_func=lambda i: f"{i} {catalogue.item(i).title.zh}",
+                                     disabled=audit.state.value != "draft")
+        submitted = st.form_submit_button(tr("ui.upload"), type="primary")
+    st.caption(tr("ui.upload_rules", limit=format_bytes(store.upload_policy.max_bytes)))
+    if submitted and files:
+        bar = st.progress(0.0)
+
+        def progress(done: int, total: int, name: str) -> None:
+            bar.progress(done / total, text=tr("ui.uploading", name=name) if name else None)
+
+        outcomes = ingest_files(store, organisation.id, files, kind=kind, valid_until=valid_until,
+                                actor=actor(), lang=lang(), progress=progress)
+        for outcome in outcomes:
+            if outcome.record is None:
+                st.error(f"{outcome.name}: {outcome.refusal}")
+                continue
+            for item_id in items:
+                attempt(lambda o=outcome, i=item_id: store.link_evidence(
+                    audit.id, i, o.record.id, actor=actor()))
+            key = "ui.upload_stored" if outcome.new else "ui.upload_duplicate"
+            st.success(tr(key, name=outcome.name, title=outcome.record.title))
+
+library = store.evidence_library(organisation.id)
+links = store.evidence_links(audit.id)
+supports: dict[int, list[str]] = {}
+for item_id, ids in links.items():
+    for evidence_id in ids:
+        supports.setdefault(evidence_id, []).append(item_id)
+today = date.today()
+
+st.markdown(f"#### {tr('ui.library')} ({len(library)})")
+if not library:
+    st.info(tr("ui.library_empty"))
+    st.stop()
+
+table = pd.DataFrame(
+    {
+        "ID": [e.id for e in library],
+        tr("ui.col_title"): [e.title for e in library],
+        tr("ui.kind"): [kind_label(e.kind) for e in library],
+        tr("ui.col_file"): [e.original_name for e in library],
+        tr("ui.col_size"): [format_bytes(e.size) for e in library],
+        tr("ui.col_type"): [e.media_type for e in library],
+        tr("ui.valid_until"): [e.valid_until for e in library],
+        tr("ui.col_expired"): ["⚠️" if e.expired_on(today) else "" for e in library],
+        tr("ui.col_items"): [", ".join(sorted(supports.get(e.id, []))) for e in library],
+        "SHA-256": [e.sha256 for e in library],
+    }
+)
+st.dataframe(table, hide_index=True, width="stretch")
+
+left, right = st.columns([2, 3])
+with left:
+    chosen = st.selectbox(tr("ui.choose_document"), [e.id for e in library],
+                          format_func=lambda i: next(e.title for e in library if e.id == i))
+    document = next(e for e in library if e.id == chosen)
+    with st.form(f"meta.{document.id}"):
+        title = st.text_input(tr("ui.col_title"), value=document.title)
+        kind = st.selectbox(tr("ui.kind"), EVIDENCE_KINDS, format_func=kind_label,
+                            index=EVIDENCE_KINDS.index(document.kind)
+                            if document.kind in EVIDENCE_KINDS else 0)
+        valid_until = st.date_input(tr("ui.valid_until"), value=document.valid_until)
+        if st.form_submit_button(tr("ui.save")):
+            attempt(lambda: store.update_evidence(document.id, actor=actor(), title=title,
+                                                  kind=kind, valid_until=valid_until),
+                    tr("ui.saved"))
+            st.rerun()
+    st.caption(f"{document.original_name} · {format_bytes(document.size)} · "
+               f"{document.uploaded_by} · {document.uploaded_at:%Y-%m-%d %H:%M}")
+    st.code(document.sha256, language=None)
+with right:
+    shown = preview(store.blobs, document.sha256, document.media_type)
+    if shown.png is not None:
+        st.image(shown.png, caption=tr("ui.preview"))
+    else:
+        st.caption(tr("ui.no_preview", reason=shown.reason or document.media_type))
+
+st.markdown(f"#### {tr('ui.verify_title')}")
+if st.button(tr("ui.verify")):
+    with st.spinner(tr("ui.verifying")):
+        checks = store.verify_evidence(organisation.id)
+    bad = [c for c in checks if not c.ok]
+    if bad:
+        names = {e.sha256: e.title for e in library}
+        for check in bad:
+            st.error(tr(f"ui.blob_{check.state.value}", title=names.get(check.sha256, "?"),
+                        sha=check.sha256[:12]))
+    else:
+        st.success(tr("ui.verified_all", n=len(checks)))

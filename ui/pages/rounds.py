@@ -1,0 +1,81 @@
+"""Rounds: compare two rounds of the same organisation — score, tier, indicators, items."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from ui.charts import FONT
+from ui.labels import points, snapshot_tier, status_label
+from ui.state import get_store, lang, require_audit, tr
+
+store = get_store()
+audit = require_audit()
+organisation = store.organisation(audit.organisation_id)
+rounds = store.audits(organisation.id, include_archived=True)
+st.title(tr("nav.rounds"))
+st.caption(organisation.profile.name)
+
+if len(rounds) < 2:
+    st.info(tr("ui.one_round_only"))
+    st.stop()
+
+
+def round_label(audit_id: int) -> str:
+    record = next(r for r in rounds if r.id == audit_id)
+    return (f"{tr('ui.round_n', n=record.round_no)} · {record.audit_date:%Y-%m-%d} · "
+            f"{tr('state.' + record.state.value)}")
+
+
+ids = [r.id for r in rounds]
+before_col, after_col = st.columns(2)
+before_id = before_col.selectbox(tr("ui.round_before"), ids, index=len(ids) - 2,
+                                 format_func=round_label)
+after_id = after_col.selectbox(tr("ui.round_after"), ids, index=len(ids) - 1,
+                               format_func=round_label)
+if before_id == after_id:
+    st.warning(tr("ui.pick_two_rounds"))
+    st.stop()
+
+comparison = store.compare(before_id, after_id)
+before, after = store.round_result(before_id), store.round_result(after_id)
+score_col, tier_col, moved_col = st.columns(3)
+score_col.metric(tr("ui.score"), after["score_display"],
+                 f"{comparison.score_delta:+.2f}")
+tier_col.metric(tr("ui.tier"), snapshot_tier(after, lang()),
+                f"{snapshot_tier(before, lang())} → {snapshot_tier(after, lang())}"
+                if comparison.tier_changed else tr("ui.tier_unchanged"), delta_color="off")
+moved_col.metric(tr("ui.items_moved"),
+                 f"▲{len(comparison.improved)}  ▼{len(comparison.regressed)}")
+if not comparison.same_catalogue:
+    st.warning(tr("ui.different_catalogues"))
+
+seconds = [d for d in comparison.indicators if d.level == 2 and d.delta is not None]
+figure = go.Figure(go.Bar(
+    x=[d.delta for d in seconds],
+    y=[f"{d.id} {d.title_en if lang() == 'en' else d.title_zh}" for d in seconds],
+    orientation="h",
+    marker_color=["#2da44e" if d.delta >= 0 else "#cf222e" for d in seconds],
+    hovertemplate="%{y}: %{x:+.1f}<extra></extra>",
+))
+figure.update_layout(yaxis={"autorange": "reversed"}, font={"family": FONT}, height=480,
+                     margin={"l": 10, "r": 10, "t": 30, "b": 30},
+                     xaxis={"ticksuffix": " pp", "zeroline": True})
+st.markdown(f"#### {tr('ui.indicator_deltas')}")
+st.plotly_chart(figure, width="stretch")
+
+st.markdown(f"#### {tr('ui.item_changes')} ({len(comparison.items)})")
+if comparison.items:
+    st.dataframe(pd.DataFrame({
+        tr("ui.col_item"): [c.id for c in comparison.items],
+        tr("ui.col_title"): [c.title_en if lang() == "en" else c.title_zh
+                             for c in comparison.items],
+        tr("ui.round_before"): [status_label(c.status_before, lang()) if c.status_before else "—"
+                                for c in comparison.items],
+        tr("ui.round_after"): [status_label(c.status_after, lang()) if c.status_after else "—"
+                               for c in comparison.items],
+        tr("ui.col_delta"): [points(c.delta) for c in comparison.items],
+    }), hide_index=True, width="stretch")
+else:
+    st.caption(tr("ui.no_item_changes"))

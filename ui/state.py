@@ -1,0 +1,81 @@
+"""Per-session state: the store, the language, who is working, and which audit is open."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import streamlit as st
+
+from store import AuditStore, StoreError, open_store
+from store.records import AuditRecord
+from texts import t
+
+
+@st.cache_resource(show_spinner=False)
+def get_store() -> AuditStore:
+    """One store per server process; opening it migrates and preloads the catalogue."""
+    return open_store()
+
+
+def lang() -> str:
+    return st.session_state.get("lang", "zh")
+
+
+def tr(key: str, **values: object) -> str:
+    return t(key, lang(), **values)
+
+
+def actor() -> str:
+    """The name that goes into the change log."""
+    return (st.session_state.get("actor") or "").strip() or tr("ui.anonymous")
+
+
+def current_audit_id() -> int | None:
+    if "audit_id" not in st.session_state:
+        raw = st.query_params.get("audit")
+        st.session_state["audit_id"] = int(raw) if raw and raw.isdigit() else None
+    return st.session_state["audit_id"]
+
+
+def open_audit(audit_id: int | None) -> None:
+    st.session_state["audit_id"] = audit_id
+    if audit_id is None:
+        st.query_params.pop("audit", None)
+    else:
+        st.query_params["audit"] = str(audit_id)
+
+
+def require_audit() -> AuditRecord:
+    """The open audit, or stop the page with a pointer to the audit list."""
+    audit_id = current_audit_id()
+    if audit_id is not None:
+        try:
+            return get_store().audit(audit_id)
+        except StoreError:
+            open_audit(None)
+    st.info(tr("ui.no_audit_open"))
+    st.page_link("ui/pages/audits.py", label=tr("nav.audits"), icon="📋")
+    st.stop()
+
+
+def flash(kind: str, message: str) -> None:
+    """A message to show at the top of the next run (callbacks cannot draw themselves)."""
+    st.session_state.setdefault("flash", []).append((kind, message))
+
+
+def show_flashes() -> None:
+    for kind, message in st.session_state.pop("flash", []):
+        getattr(st, kind)(message)
+
+
+def attempt(action: Callable[[], Any], success: str | None = None) -> Any:
+    """Run a store action; a refusal becomes a visible error, never a lost entry."""
+    try:
+        outcome = action()
+    except StoreError as exc:
+        flash("error", str(exc))
+        return None
+    if success:
+        flash("success", success)
+    return outcome
