@@ -12,16 +12,35 @@ from evidence.blobs import (
     StoredBlob,
     check_sha256,
 )
+from evidence.checks import (
+    DEFAULT_EXTENSIONS,
+    EvidenceRefused,
+    IngestedFile,
+    RefusalCode,
+    UploadPolicy,
+    format_bytes,
+    ingest,
+)
+from evidence.formats import FORMATS, Format
 
 __all__ = [
+    "DEFAULT_EXTENSIONS",
+    "FORMATS",
     "BadBlobHash",
     "BlobCheck",
     "BlobMissing",
     "BlobState",
     "BlobStore",
     "BlobTooLarge",
+    "EvidenceRefused",
+    "Format",
+    "IngestedFile",
     "LocalBlobStore",
     "Readable",
+    "RefusalCode",
     "StoredBlob",
+    "UploadPolicy",
     "check_sha256",
+    "format_bytes",
+    "ingest",
 ]
