@@ -22,6 +22,7 @@ from evidence.checks import (
     ingest,
 )
 from evidence.formats import FORMATS, Format
+from evidence.preview import Preview, make_preview, preview_blob
 
 __all__ = [
     "DEFAULT_EXTENSIONS",
@@ -36,6 +37,7 @@ __all__ = [
     "Format",
     "IngestedFile",
     "LocalBlobStore",
+    "Preview",
     "Readable",
     "RefusalCode",
     "StoredBlob",
@@ -43,4 +45,6 @@ __all__ = [
     "check_sha256",
     "format_bytes",
     "ingest",
+    "make_preview",
+    "preview_blob",
 ]
