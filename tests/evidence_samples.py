@@ -304,7 +304,8 @@ class GeneratedStream:
             data, self.head = self.head[:size], self.head[size:]
         else:
             offset = self.handed_out % len(self.block)
-            data = self.block[offset : offset + min(size, len(self.block) - offset)]
+            end = offset + min(size, len(self.block) - offset)
+            data = bytes(memoryview(self.block)[offset:end])  # a fresh object, as a socket gives
         self.remaining -= len(data)
         self.handed_out += len(data)
         self._hash.update(data)
