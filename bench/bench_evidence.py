@@ -44,7 +44,8 @@ class Stream:
             data, self.head = self.head[:size], self.head[size:]
         else:
             start = self.offset % len(self.block)
-            data = self.block[start : start + min(size, len(self.block) - start)]
+            end = start + min(size, len(self.block) - start)
+            data = bytes(memoryview(self.block)[start:end])  # a fresh object, as a socket gives
         self.remaining -= len(data)
         self.offset += len(data)
         return data
