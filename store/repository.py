@@ -7,11 +7,10 @@ on and is refused with ConflictError if someone saved in between (two tabs, two 
 
 from __future__ import annotations
 
-from store.audits import AuditsMixin
 from store.evidence_library import EvidenceMixin
 from store.organisations import OrganisationsMixin
 from store.rounds import RoundsMixin
 
 
-class AuditStore(OrganisationsMixin, AuditsMixin, EvidenceMixin, RoundsMixin):
+class AuditStore(OrganisationsMixin, RoundsMixin, EvidenceMixin):
     """Organisations, audits and their rounds, item assessments, evidence and the change log."""

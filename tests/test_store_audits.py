@@ -89,7 +89,11 @@ def test_two_tabs_saving_the_same_item_do_not_overwrite_each_other(store, audit)
             {"status": Status.SAMPLED, "samples_checked": 0, "samples_conforming": 0},
             "samples checked must be ≥ 1",
         ),
-        ("1.1.2", {"status": Status.SAMPLED}, "needs samples checked and conforming"),
+        (
+            "1.1.2",
+            {"status": Status.SAMPLED, "samples_checked": None, "samples_conforming": None},
+            "needs samples checked and conforming",
+        ),
         (
             "1.1.1",
             {"status": Status.SAMPLED, "samples_checked": 2, "samples_conforming": 1},

@@ -49,10 +49,22 @@ def first_level_bars(result: ScoreResult, lang: str = "zh") -> go.Figure:
     names = ("实得", "失分") if lang != "en" else ("Earned", "Lost")
     figure = go.Figure(
         [
-            go.Bar(y=labels, x=earned, name=names[0], orientation="h", marker_color=BRAND,
-                   hovertemplate="%{y}: %{x:.2f}<extra></extra>"),
-            go.Bar(y=labels, x=lost, name=names[1], orientation="h", marker_color=GREY,
-                   hovertemplate="%{y}: %{x:.2f}<extra></extra>"),
+            go.Bar(
+                y=labels,
+                x=earned,
+                name=names[0],
+                orientation="h",
+                marker_color=BRAND,
+                hovertemplate="%{y}: %{x:.2f}<extra></extra>",
+            ),
+            go.Bar(
+                y=labels,
+                x=lost,
+                name=names[1],
+                orientation="h",
+                marker_color=GREY,
+                hovertemplate="%{y}: %{x:.2f}<extra></extra>",
+            ),
         ]
     )
     figure.update_layout(

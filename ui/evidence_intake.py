@@ -17,6 +17,11 @@ from ui.state import lang as current_lang
 EVIDENCE_KINDS = ("policy", "record", "licence", "contract", "training", "report", "photo", "other")
 
 
+def kind_labels(lang: str | None = None) -> dict[str, str]:
+    """Kind → label, bound now (widgets format their options after the run)."""
+    return {kind: kind_label(kind, lang) for kind in EVIDENCE_KINDS}
+
+
 def kind_label(kind: str, lang: str | None = None) -> str:
     try:
         return t(f"kind.{kind}", lang or current_lang())
@@ -57,8 +62,13 @@ def ingest_files(
         title = upload.name.rsplit(".", 1)[0] if "." in upload.name else upload.name
         try:
             record, new = store.add_evidence(
-                organisation_id, upload.name, upload,  # type: ignore[arg-type]
-                title=title, kind=kind, valid_until=valid_until, actor=actor,
+                organisation_id,
+                upload.name,
+                upload,  # type: ignore[arg-type]
+                title=title,
+                kind=kind,
+                valid_until=valid_until,
+                actor=actor,
             )
         except EvidenceRefused as exc:
             outcomes.append(UploadOutcome(upload.name, None, False, exc.message(lang)))
@@ -69,4 +79,3 @@ def ingest_files(
     if progress:
         progress(len(files), len(files), "")
     return outcomes
-

@@ -17,12 +17,23 @@ from evidence import EvidenceRefused
 from scoring import ItemResult, Status
 from store import ConflictError, StoreError
 from store.records import ActionState, EvidenceRecord, ItemRecord, Rectification
-from ui.evidence_intake import EVIDENCE_KINDS, kind_label
-from ui.labels import points, status_label
+from ui.evidence_intake import EVIDENCE_KINDS, kind_label, kind_labels
+from ui.labels import action_labels, points, status_labels
 from ui.state import actor, get_store, lang, tr
 
-FIELDS = ("status", "checked", "conforming", "justification", "finding", "notes",
-          "action", "owner", "due", "action_state", "effort")
+FIELDS = (
+    "status",
+    "checked",
+    "conforming",
+    "justification",
+    "finding",
+    "notes",
+    "action",
+    "owner",
+    "due",
+    "action_state",
+    "effort",
+)
 
 
 @dataclass(frozen=True)
@@ -95,14 +106,19 @@ def save(audit_id: int, item_id: str, *fields: str) -> None:
         changes["effort"] = value("effort")
     if "rectification" in fields:
         changes["rectification"] = Rectification(
-            str(value("action") or ""), str(value("owner") or ""), value("due"),  # type: ignore[arg-type]
+            str(value("action") or ""),
+            str(value("owner") or ""),
+            value("due"),  # type: ignore[arg-type]
             ActionState(value("action_state") or "open"),
         )
     versions = st.session_state.setdefault("item_versions", {})
     try:
         saved = get_store().save_item(
-            audit_id, item_id, expected_version=versions.get((audit_id, item_id), 0),
-            actor=actor(), **changes,
+            audit_id,
+            item_id,
+            expected_version=versions.get((audit_id, item_id), 0),
+            actor=actor(),
+            **changes,
         )
     except ConflictError as exc:
         _message(audit_id, item_id, "conflict", str(exc))
@@ -129,17 +145,25 @@ def render_item(item: Item, record: ItemRecord, result: ItemResult, ctx: ItemCon
     with st.container(border=True):
         head, score = st.columns([5, 1])
         mode = tr("ui.mode_sampled") if item.scoring == "sampled" else tr("ui.mode_binary")
-        head.markdown(f"**{item.id}　{item.title.get(lang())}**  \n"
-                      f":gray[{points(item.points)} {tr('ui.points_unit')} · {mode}"
-                      f"{' · ' + tr('ui.excludable') if item.excludable else ''}]")
-        earned = tr("ui.excluded_short") if not result.applicable else (
-            f"{points(result.earned)} / {points(result.points)}")
-        score.markdown(f"<div style='text-align:right'><b>{earned}</b></div>",
-                       unsafe_allow_html=True)
+        head.markdown(
+            f"**{item.id}　{item.title.get(lang())}**  \n"
+            f":gray[{points(item.points)} {tr('ui.points_unit')} · {mode}"
+            f"{' · ' + tr('ui.excludable') if item.excludable else ''}]"
+        )
+        earned = (
+            tr("ui.excluded_short")
+            if not result.applicable
+            else (f"{points(result.earned)} / {points(result.points)}")
+        )
+        score.markdown(
+            f"<div style='text-align:right'><b>{earned}</b></div>", unsafe_allow_html=True
+        )
         with st.expander(tr("ui.guidance")):
             st.markdown(item.guidance.get(lang()))
-            st.markdown(f"**{tr('ui.expected_evidence')}**  \n" + "  \n".join(
-                f"· {e.get(lang())}" for e in item.evidence))
+            st.markdown(
+                f"**{tr('ui.expected_evidence')}**  \n"
+                + "  \n".join(f"· {e.get(lang())}" for e in item.evidence)
+            )
             if item.source.provisional:
                 st.caption(tr("ui.provisional_points", note=item.source.note or ""))
 
@@ -152,28 +176,64 @@ def render_item(item: Item, record: ItemRecord, result: ItemResult, ctx: ItemCon
         values = [s.value for s in options]
         if st.session_state.get(key("status")) not in values:
             st.session_state[key("status")] = Status.NOT_ASSESSED.value
-        st.radio(tr("ui.status"), values, key=key("status"), horizontal=True, disabled=disabled,
-                 format_func=lambda s: status_label(s, lang()), label_visibility="collapsed",
-                 on_change=save, args=(audit_id, item_id, "status"))
+        st.radio(
+            tr("ui.status"),
+            values,
+            key=key("status"),
+            horizontal=True,
+            disabled=disabled,
+            format_func=status_labels(lang()).__getitem__,
+            label_visibility="collapsed",
+            on_change=save,
+            args=(audit_id, item_id, "status"),
+        )
         status = Status(st.session_state[key("status")])
         if status is Status.SAMPLED:
             left, right, button = st.columns([2, 2, 1], vertical_alignment="bottom")
-            left.number_input(tr("ui.samples_checked"), min_value=1, step=1, key=key("checked"),
-                              disabled=disabled)
-            right.number_input(tr("ui.samples_conforming"), min_value=0, step=1,
-                               key=key("conforming"), disabled=disabled)
-            button.button(tr("ui.save_samples"), key=key("save_samples"), disabled=disabled,
-                          on_click=save, args=(audit_id, item_id, "status"))
+            left.number_input(
+                tr("ui.samples_checked"), min_value=1, step=1, key=key("checked"), disabled=disabled
+            )
+            right.number_input(
+                tr("ui.samples_conforming"),
+                min_value=0,
+                step=1,
+                key=key("conforming"),
+                disabled=disabled,
+            )
+            button.button(
+                tr("ui.save_samples"),
+                key=key("save_samples"),
+                disabled=disabled,
+                on_click=save,
+                args=(audit_id, item_id, "status"),
+            )
         if status is Status.NOT_APPLICABLE:
-            st.text_input(tr("ui.justification"), key=key("justification"), disabled=disabled,
-                          on_change=save, args=(audit_id, item_id, "justification"))
+            st.text_input(
+                tr("ui.justification"),
+                key=key("justification"),
+                disabled=disabled,
+                on_change=save,
+                args=(audit_id, item_id, "justification"),
+            )
             if not (st.session_state.get(key("justification")) or "").strip():
                 st.warning(tr("ui.justification_needed"))
         left, right = st.columns(2)
-        left.text_area(tr("ui.finding"), key=key("finding"), height=68, disabled=disabled,
-                       on_change=save, args=(audit_id, item_id, "finding"))
-        right.text_area(tr("ui.notes"), key=key("notes"), height=68, disabled=disabled,
-                        on_change=save, args=(audit_id, item_id, "notes"))
+        left.text_area(
+            tr("ui.finding"),
+            key=key("finding"),
+            height=68,
+            disabled=disabled,
+            on_change=save,
+            args=(audit_id, item_id, "finding"),
+        )
+        right.text_area(
+            tr("ui.notes"),
+            key=key("notes"),
+            height=68,
+            disabled=disabled,
+            on_change=save,
+            args=(audit_id, item_id, "notes"),
+        )
         _rectification(audit_id, item_id, result, disabled)
         _evidence(item, record, ctx)
         _status_line(audit_id, item_id, record)
@@ -182,21 +242,49 @@ def render_item(item: Item, record: ItemRecord, result: ItemResult, ctx: ItemCon
 def _rectification(audit_id: int, item_id: str, result: ItemResult, disabled: bool) -> None:
     key = lambda field: _key(audit_id, item_id, field)  # noqa: E731
     has_action = bool((st.session_state.get(key("action")) or "").strip())
-    with st.expander(tr("ui.rectification"), expanded=has_action or result.lost > 0):
-        st.text_input(tr("ui.action"), key=key("action"), disabled=disabled,
-                      on_change=save, args=(audit_id, item_id, "rectification"))
+    lost_points = result.lost > 0 and not result.is_open
+    with st.expander(tr("ui.rectification"), expanded=has_action or lost_points):
+        st.text_input(
+            tr("ui.action"),
+            key=key("action"),
+            disabled=disabled,
+            on_change=save,
+            args=(audit_id, item_id, "rectification"),
+        )
         owner, due, state, effort = st.columns(4)
-        owner.text_input(tr("ui.owner"), key=key("owner"), disabled=disabled,
-                         on_change=save, args=(audit_id, item_id, "rectification"))
-        due.date_input(tr("ui.due"), key=key("due"), disabled=disabled,
-                       on_change=save, args=(audit_id, item_id, "rectification"))
-        state.selectbox(tr("ui.action_state"), [s.value for s in ActionState],
-                        key=key("action_state"), disabled=disabled,
-                        format_func=lambda s: tr(f"action.{s}"),
-                        on_change=save, args=(audit_id, item_id, "rectification"))
-        effort.number_input(tr("ui.effort"), min_value=0.5, step=0.5, key=key("effort"),
-                            help=tr("ui.effort_help"), disabled=disabled,
-                            on_change=save, args=(audit_id, item_id, "effort"))
+        owner.text_input(
+            tr("ui.owner"),
+            key=key("owner"),
+            disabled=disabled,
+            on_change=save,
+            args=(audit_id, item_id, "rectification"),
+        )
+        due.date_input(
+            tr("ui.due"),
+            key=key("due"),
+            disabled=disabled,
+            on_change=save,
+            args=(audit_id, item_id, "rectification"),
+        )
+        state.selectbox(
+            tr("ui.action_state"),
+            [s.value for s in ActionState],
+            key=key("action_state"),
+            disabled=disabled,
+            format_func=action_labels().__getitem__,
+            on_change=save,
+            args=(audit_id, item_id, "rectification"),
+        )
+        effort.number_input(
+            tr("ui.effort"),
+            min_value=0.5,
+            step=0.5,
+            key=key("effort"),
+            help=tr("ui.effort_help"),
+            disabled=disabled,
+            on_change=save,
+            args=(audit_id, item_id, "effort"),
+        )
 
 
 def _evidence(item: Item, record: ItemRecord, ctx: ItemContext) -> None:
@@ -207,13 +295,17 @@ def _evidence(item: Item, record: ItemRecord, ctx: ItemContext) -> None:
         for document in linked:
             text, button = st.columns([5, 1])
             expired = document.expired_on(ctx.today)
-            valid = (f" · {tr('ui.valid_until')} {document.valid_until}"
-                     if document.valid_until else "")
+            valid = (
+                f" · {tr('ui.valid_until')} {document.valid_until}" if document.valid_until else ""
+            )
             mark = f" :red[{tr('ui.expired')}]" if expired else ""
-            text.markdown(f"📄 {document.title} · {kind_label(document.kind)} · "
-                          f"`{document.sha256[:10]}`{valid}{mark}")
-            if ctx.editable and button.button(tr("ui.unlink"), key=f"unlink.{ctx.audit_id}."
-                                              f"{item.id}.{document.id}"):
+            text.markdown(
+                f":material/description: {document.title} · {kind_label(document.kind)} · "
+                f"`{document.sha256[:10]}`{valid}{mark}"
+            )
+            if ctx.editable and button.button(
+                tr("ui.unlink"), key=f"unlink.{ctx.audit_id}.{item.id}.{document.id}"
+            ):
                 store.unlink_evidence(ctx.audit_id, item.id, document.id, actor=actor())
                 st.rerun()
         if not ctx.editable:
@@ -221,9 +313,12 @@ def _evidence(item: Item, record: ItemRecord, ctx: ItemContext) -> None:
         others = [d for d in ctx.library.values() if d.id not in record.evidence_ids]
         pick_key = f"pick.{ctx.audit_id}.{item.id}"
         if others:
-            chosen = st.multiselect(tr("ui.pick_from_library"), [d.id for d in others],
-                                    key=pick_key,
-                                    format_func=lambda i: ctx.library[i].title)
+            chosen = st.multiselect(
+                tr("ui.pick_from_library"),
+                [d.id for d in others],
+                key=pick_key,
+                format_func=lambda i: ctx.library[i].title,
+            )
             if chosen and st.button(tr("ui.attach"), key=f"attach.{ctx.audit_id}.{item.id}"):
                 for evidence_id in chosen:
                     store.link_evidence(ctx.audit_id, item.id, evidence_id, actor=actor())
@@ -231,23 +326,32 @@ def _evidence(item: Item, record: ItemRecord, ctx: ItemContext) -> None:
                 st.rerun()
         upload_key = f"upload.{ctx.audit_id}.{item.id}"
         kind_col, file_col = st.columns([1, 3])
-        kind = kind_col.selectbox(tr("ui.kind"), EVIDENCE_KINDS, format_func=kind_label,
-                                  key=f"kind.{ctx.audit_id}.{item.id}")
+        kind = kind_col.selectbox(
+            tr("ui.kind"),
+            EVIDENCE_KINDS,
+            format_func=kind_labels().__getitem__,
+            key=f"kind.{ctx.audit_id}.{item.id}",
+        )
         upload = file_col.file_uploader(tr("ui.upload_and_attach"), key=upload_key)
         done = st.session_state.setdefault("uploaded_files", set())
         if upload is not None and (upload_key, upload.file_id) not in done:
             done.add((upload_key, upload.file_id))
             try:
                 document, new = store.add_evidence(
-                    ctx.organisation_id, upload.name, upload, title=upload.name.rsplit(".", 1)[0],
-                    kind=kind, actor=actor(),
+                    ctx.organisation_id,
+                    upload.name,
+                    upload,
+                    title=upload.name.rsplit(".", 1)[0],
+                    kind=kind,
+                    actor=actor(),
                 )
             except EvidenceRefused as exc:
                 st.error(exc.message(lang()))
                 return
             store.link_evidence(ctx.audit_id, item.id, document.id, actor=actor())
-            st.success(tr("ui.attached_new" if new else "ui.attached_existing",
-                          title=document.title))
+            st.success(
+                tr("ui.attached_new" if new else "ui.attached_existing", title=document.title)
+            )
             st.rerun()
 
 
@@ -255,16 +359,25 @@ def _status_line(audit_id: int, item_id: str, record: ItemRecord) -> None:
     message = st.session_state.get("item_messages", {}).get((audit_id, item_id))
     if message is None:
         if record.version:
-            st.caption(tr("ui.saved_by", who=record.updated_by,
-                          at=f"{record.updated_at:%Y-%m-%d %H:%M}" if record.updated_at else ""))
+            st.caption(
+                tr(
+                    "ui.saved_by",
+                    who=record.updated_by,
+                    at=f"{record.updated_at:%Y-%m-%d %H:%M}" if record.updated_at else "",
+                )
+            )
         return
     kind, text = message
     if kind == "saved":
         st.caption(f"✓ {tr('ui.saved_at', at=text)}")
     elif kind == "conflict":
         st.error(text)
-        st.button(tr("ui.load_newer"), key=f"reload.{audit_id}.{item_id}", on_click=reload,
-                  args=(audit_id, item_id))
+        st.button(
+            tr("ui.load_newer"),
+            key=f"reload.{audit_id}.{item_id}",
+            on_click=reload,
+            args=(audit_id, item_id),
+        )
     elif kind == "warning":
         st.warning(text)
     else:

@@ -6,11 +6,24 @@ from fractions import Fraction
 from typing import Any
 
 from scoring import ScoreResult, Status
+from store.records import ActionState
 from texts import t
 
 
 def status_label(status: Status | str, lang: str) -> str:
     return t(f"status.{Status(status).value}", lang)
+
+
+def status_labels(lang: str) -> dict[str, str]:
+    """Status value → label; widgets format options after the run, so labels are bound now."""
+    return {s.value: t(f"status.{s.value}", lang) for s in Status}
+
+
+def action_labels(lang: str | None = None) -> dict[str, str]:
+    from ui.state import lang as current_lang
+
+    chosen = lang or current_lang()
+    return {s.value: t(f"action.{s.value}", chosen) for s in ActionState}
 
 
 def tier_label(result: ScoreResult, lang: str) -> str:

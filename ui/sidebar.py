@@ -32,6 +32,14 @@ def render_sidebar() -> None:
             return
         st.divider()
         st.caption(tr("ui.open_audit"))
-        st.markdown(f"**{organisation.profile.name}**  \n{audit.title} · "
-                    f"{tr('ui.round_n', n=audit.round_no)}")
-        st.metric(tr("ui.score"), display_score(result.score), tier_label(result, lang()))
+        st.markdown(
+            f"**{organisation.profile.name}**  \n{audit.title} · "
+            f"{tr('ui.round_n', n=audit.round_no)}"
+        )
+        st.metric(
+            tr("ui.score"),
+            display_score(result.score),
+            tier_label(result, lang()),
+            delta_color="off",
+            delta_arrow="off",
+        )

@@ -7,13 +7,15 @@ import streamlit as st
 from criteria import Catalogue
 from store import AuditStore
 from store.records import ActionState, AuditRecord, DeductionRecord, Rectification
-from ui.state import actor, attempt, lang, tr
+from ui.labels import action_labels
+from ui.state import actor, lang, save_and_rerun, tr
 
 UNSET = "unset"
 
 
-def render_specials(store: AuditStore, audit: AuditRecord, catalogue: Catalogue,
-                    editable: bool) -> None:
+def render_specials(
+    store: AuditStore, audit: AuditRecord, catalogue: Catalogue, editable: bool
+) -> None:
     rules = catalogue.spec.special_items
     categories = {c.id: c.title.get(lang()) for c in rules.deduction_categories}
     st.markdown(f"#### {tr('ui.deductions')}")
@@ -27,47 +29,68 @@ def render_specials(store: AuditStore, audit: AuditRecord, catalogue: Catalogue,
         with st.form(f"add_deduction.{audit.id}", clear_on_submit=True):
             st.markdown(tr("ui.add_deduction"))
             reason = st.text_input(tr("ui.reason"))
-            category = st.selectbox(tr("ui.category"), list(categories),
-                                    format_func=categories.__getitem__)
-            item_id = st.selectbox(tr("ui.related_item"), [""] + [i.id for i in catalogue.items],
-                                   format_func=lambda i: i or "—")
+            category = st.selectbox(
+                tr("ui.category"), list(categories), format_func=categories.__getitem__
+            )
+            item_id = st.selectbox(
+                tr("ui.related_item"),
+                [""] + [i.id for i in catalogue.items],
+                format_func=lambda i: i or "—",
+            )
             if st.form_submit_button(tr("ui.add")):
-                attempt(lambda: store.add_deduction(audit.id, reason=reason, category=category,
-                                                    item_id=item_id or None, actor=actor()),
-                        tr("ui.deduction_added"))
-                st.rerun()
+                save_and_rerun(
+                    lambda: store.add_deduction(
+                        audit.id,
+                        reason=reason,
+                        category=category,
+                        item_id=item_id or None,
+                        actor=actor(),
+                    ),
+                    tr("ui.deduction_added"),
+                )
 
     st.markdown(f"#### {tr('ui.bonus')}")
     st.caption(tr("ui.bonus_help", points=rules.bonus_points))
     bonus = store.bonus(audit.id)
     with st.form(f"bonus.{audit.id}"):
-        reason = st.text_input(tr("ui.reason"), value=bonus.reason if bonus else "",
-                               disabled=not editable)
+        reason = st.text_input(
+            tr("ui.reason"), value=bonus.reason if bonus else "", disabled=not editable
+        )
         give, withdraw = st.columns(2)
         version = bonus.version if bonus else 0
         if give.form_submit_button(tr("ui.save_bonus"), disabled=not editable):
-            attempt(lambda: store.set_bonus(audit.id, reason, expected_version=version,
-                                            actor=actor()), tr("ui.saved"))
-            st.rerun()
+            save_and_rerun(
+                lambda: store.set_bonus(audit.id, reason, expected_version=version, actor=actor()),
+                tr("ui.saved"),
+            )
         if withdraw.form_submit_button(tr("ui.withdraw_bonus"), disabled=not editable or not bonus):
-            attempt(lambda: store.set_bonus(audit.id, None, expected_version=version,
-                                            actor=actor()), tr("ui.saved"))
-            st.rerun()
+            save_and_rerun(
+                lambda: store.set_bonus(audit.id, None, expected_version=version, actor=actor()),
+                tr("ui.saved"),
+            )
 
 
-def _deduction(store: AuditStore, deduction: DeductionRecord, categories: dict[str, str],
-               catalogue: Catalogue, editable: bool) -> None:
+def _deduction(
+    store: AuditStore,
+    deduction: DeductionRecord,
+    categories: dict[str, str],
+    catalogue: Catalogue,
+    editable: bool,
+) -> None:
     with st.container(border=True):
         text, remove = st.columns([5, 1])
         related = f" · {deduction.item_id}" if deduction.item_id else ""
-        text.markdown(f"**−{catalogue.spec.special_items.deduction_points}** "
-                      f"{deduction.reason}  \n:gray[{categories.get(deduction.category, '?')}"
-                      f"{related}]")
+        text.markdown(
+            f"**−{catalogue.spec.special_items.deduction_points}** "
+            f"{deduction.reason}  \n:gray[{categories.get(deduction.category, '?')}"
+            f"{related}]"
+        )
         if editable and remove.button(tr("ui.remove"), key=f"rm_deduction.{deduction.id}"):
-            attempt(lambda: store.remove_deduction(deduction.id,
-                                                   expected_version=deduction.version,
-                                                   actor=actor()))
-            st.rerun()
+            save_and_rerun(
+                lambda: store.remove_deduction(
+                    deduction.id, expected_version=deduction.version, actor=actor()
+                )
+            )
         action = deduction.rectification
         if not action.is_set:
             st.warning(tr("ui.deduction_needs_action"))
@@ -76,20 +99,28 @@ def _deduction(store: AuditStore, deduction: DeductionRecord, categories: dict[s
             owner, due, state = st.columns(3)
             who = owner.text_input(tr("ui.owner"), value=action.owner, disabled=not editable)
             when = due.date_input(tr("ui.due"), value=action.due, disabled=not editable)
-            progress = state.selectbox(tr("ui.action_state"), [s.value for s in ActionState],
-                                       index=[s.value for s in ActionState].index(action.state),
-                                       format_func=lambda s: tr(f"action.{s}"),
-                                       disabled=not editable)
+            progress = state.selectbox(
+                tr("ui.action_state"),
+                [s.value for s in ActionState],
+                index=[s.value for s in ActionState].index(action.state),
+                format_func=action_labels().__getitem__,
+                disabled=not editable,
+            )
             if st.form_submit_button(tr("ui.save"), disabled=not editable):
-                attempt(lambda: store.update_deduction(
-                    deduction.id, expected_version=deduction.version, actor=actor(),
-                    rectification=Rectification(what, who, when, ActionState(progress)),
-                ), tr("ui.saved"))
-                st.rerun()
+                save_and_rerun(
+                    lambda: store.update_deduction(
+                        deduction.id,
+                        expected_version=deduction.version,
+                        actor=actor(),
+                        rectification=Rectification(what, who, when, ActionState(progress)),
+                    ),
+                    tr("ui.saved"),
+                )
 
 
-def render_prerequisites(store: AuditStore, audit: AuditRecord, catalogue: Catalogue,
-                         editable: bool) -> None:
+def render_prerequisites(
+    store: AuditStore, audit: AuditRecord, catalogue: Catalogue, editable: bool
+) -> None:
     st.caption(tr("ui.prerequisites_help"))
     choices = {True: tr("ui.met"), False: tr("ui.not_met"), None: tr("ui.unconfirmed")}
     with st.form(f"prerequisites.{audit.id}"):
@@ -97,13 +128,19 @@ def render_prerequisites(store: AuditStore, audit: AuditRecord, catalogue: Catal
         for prerequisite in catalogue.spec.prerequisites:
             current = audit.prerequisites.get(prerequisite.id)
             values[prerequisite.id] = st.radio(
-                prerequisite.title.get(lang()), list(choices), index=list(choices).index(current),
-                format_func=choices.__getitem__, horizontal=True, disabled=not editable,
+                prerequisite.title.get(lang()),
+                list(choices),
+                index=list(choices).index(current),
+                format_func=choices.__getitem__,
+                horizontal=True,
+                disabled=not editable,
                 help=prerequisite.guidance.get(lang()) if prerequisite.guidance else None,
                 key=f"prereq.{audit.id}.{prerequisite.id}",
             )
         if st.form_submit_button(tr("ui.save"), disabled=not editable):
-            attempt(lambda: store.update_audit(audit.id, expected_version=audit.version,
-                                               actor=actor(), prerequisites=values),
-                    tr("ui.saved"))
-            st.rerun()
+            save_and_rerun(
+                lambda: store.update_audit(
+                    audit.id, expected_version=audit.version, actor=actor(), prerequisites=values
+                ),
+                tr("ui.saved"),
+            )

@@ -55,7 +55,7 @@ def require_audit() -> AuditRecord:
         except StoreError:
             open_audit(None)
     st.info(tr("ui.no_audit_open"))
-    st.page_link("ui/pages/audits.py", label=tr("nav.audits"), icon="📋")
+    st.page_link("ui/pages/audits.py", label=tr("nav.audits"), icon=":material/list_alt:")
     st.stop()
 
 
@@ -70,12 +70,25 @@ def show_flashes() -> None:
 
 
 def attempt(action: Callable[[], Any], success: str | None = None) -> Any:
-    """Run a store action; a refusal becomes a visible error, never a lost entry."""
+    """Run a store action; a refusal is shown where it happened and nothing is saved. Success
+    is shown on the next run, as a successful action is usually followed by ``st.rerun()``."""
     try:
         outcome = action()
     except StoreError as exc:
-        flash("error", str(exc))
+        st.error(str(exc))
         return None
     if success:
         flash("success", success)
     return outcome
+
+
+def save_and_rerun(action: Callable[[], Any], success: str | None = None) -> None:
+    """Run a store action and rerun to show its effect; on refusal stay and show why."""
+    try:
+        action()
+    except StoreError as exc:
+        st.error(str(exc))
+        return
+    if success:
+        flash("success", success)
+    st.rerun()

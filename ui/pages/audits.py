@@ -13,7 +13,17 @@ from store import StoreError
 from store.archive import ArchiveRefused, export_audit, import_archive
 from store.records import AuditRecord, Organisation, OrganisationProfile
 from ui.labels import snapshot_tier
-from ui.state import actor, attempt, flash, get_store, lang, open_audit, show_flashes, tr
+from ui.state import (
+    actor,
+    attempt,
+    flash,
+    get_store,
+    lang,
+    open_audit,
+    save_and_rerun,
+    show_flashes,
+    tr,
+)
 
 NUMBER_FIELDS = {"headcount", "service_headcount", "service_outlets", "sales_outlets"}
 LONG_FIELDS = {"business_scope", "profile", "honours", "products_in_scope"}
@@ -33,14 +43,17 @@ def profile_form(key: str, profile: OrganisationProfile | None) -> OrganisationP
             label = tr(f"org.{field.name}")
             column = columns[n % 2] if field.name not in LONG_FIELDS else st
             if field.name in NUMBER_FIELDS:
-                values[field.name] = column.number_input(label, min_value=0, step=1,
-                                                         value=current, key=f"{key}.{field.name}")
+                values[field.name] = column.number_input(
+                    label, min_value=0, step=1, value=current, key=f"{key}.{field.name}"
+                )
             elif field.name in LONG_FIELDS:
-                values[field.name] = st.text_area(label, value=current or "",
-                                                  key=f"{key}.{field.name}", height=80)
+                values[field.name] = st.text_area(
+                    label, value=current or "", key=f"{key}.{field.name}", height=80
+                )
             else:
-                values[field.name] = column.text_input(label, value=current or "",
-                                                       key=f"{key}.{field.name}")
+                values[field.name] = column.text_input(
+                    label, value=current or "", key=f"{key}.{field.name}"
+                )
         submitted = st.form_submit_button(tr("ui.save"), type="primary")
     if not submitted:
         return None
@@ -53,8 +66,10 @@ def new_organisation() -> None:
     with st.expander(tr("ui.new_organisation"), expanded=not store.organisations()):
         profile = profile_form("new_org", None)
         if profile is not None:
-            created = attempt(lambda: store.create_organisation(profile, actor()),
-                              tr("ui.saved_organisation", name=profile.name))
+            created = attempt(
+                lambda: store.create_organisation(profile, actor()),
+                tr("ui.saved_organisation", name=profile.name),
+            )
             if created is not None:
                 st.session_state["org_id"] = created.id
                 st.rerun()
@@ -73,8 +88,10 @@ def import_panel() -> None:
                     st.error(tr("ui.import_refused", reason=str(exc)))
                     return
             st.session_state["org_id"] = outcome.organisation_id
-            flash("success", tr("ui.imported", audits=len(outcome.audit_ids),
-                                files=outcome.evidence_files))
+            flash(
+                "success",
+                tr("ui.imported", audits=len(outcome.audit_ids), files=outcome.evidence_files),
+            )
             st.rerun()
 
 
@@ -90,11 +107,18 @@ def audit_row(audit: AuditRecord) -> None:
     snapshot = store.round_result(audit.id)  # frozen rounds: the scores as computed then
     with st.container(border=True):
         info, score, actions = st.columns([4, 2, 3])
-        info.markdown(f"**{audit.title}** · {tr('ui.round_n', n=audit.round_no)}  \n"
-                      f"{audit.audit_date:%Y-%m-%d} · {audit.assessor or '—'} · "
-                      f"{tr('state.' + audit.state.value)}")
-        score.metric(tr("ui.score"), snapshot["score_display"], snapshot_tier(snapshot, lang()),
-                     delta_color="off")
+        info.markdown(
+            f"**{audit.title}** · {tr('ui.round_n', n=audit.round_no)}  \n"
+            f"{audit.audit_date:%Y-%m-%d} · {audit.assessor or '—'} · "
+            f"{tr('state.' + audit.state.value)}"
+        )
+        score.metric(
+            tr("ui.score"),
+            snapshot["score_display"],
+            snapshot_tier(snapshot, lang()),
+            delta_color="off",
+            delta_arrow="off",
+        )
         open_col, round_col, archive_col = actions.columns(3)
         if open_col.button(tr("ui.open"), key=f"open.{audit.id}", type="primary"):
             open_audit(audit.id)
@@ -102,50 +126,75 @@ def audit_row(audit: AuditRecord) -> None:
         if audit.state.value == "draft" and round_col.button(
             tr("ui.close_round"), key=f"close.{audit.id}", help=tr("ui.close_round_help")
         ):
-            nxt = attempt(lambda: store.close_round(audit.id, expected_version=audit.version,
-                                                    actor=actor()),
-                          tr("ui.round_closed", n=audit.round_no))
+            nxt = attempt(
+                lambda: store.close_round(audit.id, expected_version=audit.version, actor=actor()),
+                tr("ui.round_closed", n=audit.round_no),
+            )
             if nxt is not None:
                 open_audit(nxt.id)
                 st.rerun()
         archived = audit.state.value == "archived"
-        if archive_col.button(tr("ui.unarchive" if archived else "ui.archive"),
-                              key=f"archive.{audit.id}"):
-            attempt(lambda: store.set_audit_archived(audit.id, not archived,
-                                                     expected_version=audit.version,
-                                                     actor=actor()))
-            st.rerun()
+        if archive_col.button(
+            tr("ui.unarchive" if archived else "ui.archive"), key=f"archive.{audit.id}"
+        ):
+            save_and_rerun(
+                lambda: store.set_audit_archived(
+                    audit.id, not archived, expected_version=audit.version, actor=actor()
+                )
+            )
         with st.expander(tr("ui.export_archive")):
             if st.button(tr("ui.prepare_archive"), key=f"prep.{audit.id}"):
                 with st.spinner(tr("ui.preparing")):
                     folder = Path(tempfile.mkdtemp())
                     path = export_audit(store, audit.id, folder / f"audit-{audit.id}.zip")
-                st.session_state[f"archive.{audit.id}"] = path
-            path = st.session_state.get(f"archive.{audit.id}")
+                st.session_state[f"archive_path.{audit.id}"] = path
+            path = st.session_state.get(f"archive_path.{audit.id}")
             if path is not None and Path(path).exists():
-                st.download_button(tr("ui.download_archive"), data=Path(path).read_bytes(),
-                                   file_name=f"gbt27922-audit-{audit.id}-round{audit.round_no}.zip",
-                                   mime="application/zip", key=f"dl.{audit.id}")
+                st.download_button(
+                    tr("ui.download_archive"),
+                    data=Path(path).read_bytes(),
+                    file_name=f"gbt27922-audit-{audit.id}-round{audit.round_no}.zip",
+                    mime="application/zip",
+                    key=f"dl.{audit.id}",
+                )
 
 
 def new_audit(organisation: Organisation) -> None:
     catalogues = store.catalogues()
     with st.expander(tr("ui.new_audit"), expanded=not store.audits(organisation.id)):
-        catalogue = st.selectbox(tr("ui.catalogue"), catalogues, key="new_audit.catalogue",
-                                 format_func=lambda c: f"{c.spec.standard} · {c.id} · "
-                                                       f"{c.short_hash}")
+        by_hash = {c.content_hash: c for c in catalogues}
+        chosen_hash = st.selectbox(
+            tr("ui.catalogue"),
+            list(by_hash),
+            key="new_audit.catalogue",
+            format_func=lambda h: f"{by_hash[h].spec.standard} · {by_hash[h].id} · {h[:12]}",
+        )
+        catalogue = by_hash[chosen_hash]
         with st.form("new_audit", clear_on_submit=True):
-            title = st.text_input(tr("ui.audit_title"),
-                                  value=tr("ui.default_audit_title", year=date.today().year))
-            scheme = st.selectbox(tr("ui.scheme"), [s.id for s in catalogue.spec.tier_schemes],
-                                  format_func=lambda s: catalogue.scheme(s).title.get(lang()))
+            title = st.text_input(
+                tr("ui.audit_title"), value=tr("ui.default_audit_title", year=date.today().year)
+            )
+            scheme = st.selectbox(
+                tr("ui.scheme"),
+                [s.id for s in catalogue.spec.tier_schemes],
+                format_func={
+                    s.id: s.title.get(lang()) for s in catalogue.spec.tier_schemes
+                }.__getitem__,
+            )
             audit_date = st.date_input(tr("ui.audit_date"), value=date.today())
             assessor = st.text_input(tr("ui.assessor"), value=st.session_state.get("actor", ""))
             if st.form_submit_button(tr("ui.create_audit"), type="primary"):
-                created = attempt(lambda: store.create_audit(
-                    organisation.id, catalogue_hash=catalogue.content_hash, title=title,
-                    audit_date=audit_date, assessor=assessor, actor=actor(), scheme_id=scheme,
-                ))
+                created = attempt(
+                    lambda: store.create_audit(
+                        organisation.id,
+                        catalogue_hash=catalogue.content_hash,
+                        title=title,
+                        audit_date=audit_date,
+                        assessor=assessor,
+                        actor=actor(),
+                        scheme_id=scheme,
+                    )
+                )
                 if created is not None:
                     open_audit(created.id)
                     st.switch_page("ui/pages/checklist.py")
@@ -159,30 +208,47 @@ if visible:
     ids = [o.id for o in visible]
     if st.session_state.get("org_id") not in ids:
         st.session_state["org_id"] = ids[0]
-    chosen = top_left.selectbox(tr("ui.organisation"), ids, key="org_id",
-                                format_func=lambda i: next(o.profile.name for o in visible
-                                                           if o.id == i))
+    chosen = top_left.selectbox(
+        tr("ui.organisation"),
+        ids,
+        key="org_id",
+        format_func=lambda i: next(o.profile.name for o in visible if o.id == i),
+    )
     organisation = next(o for o in visible if o.id == chosen)
     st.subheader(organisation.profile.name)
-    st.caption(" · ".join(filter(None, [organisation.profile.credit_code,
-                                         organisation.profile.products_in_scope,
-                                         organisation.profile.address])))
+    st.caption(
+        " · ".join(
+            filter(
+                None,
+                [
+                    organisation.profile.credit_code,
+                    organisation.profile.products_in_scope,
+                    organisation.profile.address,
+                ],
+            )
+        )
+    )
     audit_rows(organisation)
     new_audit(organisation)
     with st.expander(tr("ui.edit_organisation")):
         profile = profile_form(f"edit_org.{organisation.id}", organisation.profile)
         if profile is not None:
-            attempt(lambda: store.update_organisation(organisation.id, profile,
-                                                      expected_version=organisation.version,
-                                                      actor=actor()),
-                    tr("ui.saved_organisation", name=profile.name))
-            st.rerun()
+            save_and_rerun(
+                lambda: store.update_organisation(
+                    organisation.id, profile, expected_version=organisation.version, actor=actor()
+                ),
+                tr("ui.saved_organisation", name=profile.name),
+            )
         label = "ui.unarchive_organisation" if organisation.archived else "ui.archive_organisation"
         if st.button(tr(label), key="archive_org"):
-            attempt(lambda: store.set_organisation_archived(
-                organisation.id, not organisation.archived,
-                expected_version=organisation.version, actor=actor()))
-            st.rerun()
+            save_and_rerun(
+                lambda: store.set_organisation_archived(
+                    organisation.id,
+                    not organisation.archived,
+                    expected_version=organisation.version,
+                    actor=actor(),
+                )
+            )
 else:
     st.info(tr("ui.welcome"))
 new_organisation()

@@ -6,7 +6,7 @@ from datetime import date
 
 import streamlit as st
 
-from scoring import Status, display_score
+from scoring import display_score
 from store.records import ItemRecord
 from ui.item_editor import ItemContext, render_item
 from ui.labels import points, tier_label
@@ -14,6 +14,7 @@ from ui.specials import render_prerequisites, render_specials
 from ui.state import get_store, lang, require_audit, show_flashes, tr
 
 FILTERS = ("all", "open", "no_evidence", "lost")
+PAGE_SIZE = 6
 
 store = get_store()
 audit = require_audit()
@@ -45,6 +46,7 @@ next_col.metric(
     points(result.points_to_next_tier) if result.next_tier else "—",
     result.next_tier.title.get(lang()) if result.next_tier else tr("ui.top_tier"),
     delta_color="off",
+    delta_arrow="off",
 )
 progress_col.metric(tr("ui.assessed"), f"{assessed} / {len(result.items)}")
 st.progress(assessed / len(result.items))
@@ -69,8 +71,13 @@ checklist_tab, specials_tab, prerequisites_tab = st.tabs(
     [tr("ui.tab_items"), tr("ui.tab_specials"), tr("ui.tab_prerequisites")]
 )
 with checklist_tab:
-    wanted = st.radio(tr("ui.filter"), FILTERS, key="checklist.filter", horizontal=True,
-                      format_func=lambda f: tr(f"ui.filter_{f}"))
+    wanted = st.radio(
+        tr("ui.filter"),
+        FILTERS,
+        key="checklist.filter",
+        horizontal=True,
+        format_func={f: tr(f"ui.filter_{f}") for f in FILTERS}.__getitem__,
+    )
     if wanted == "all":
         nav, body = st.columns([1, 3])
         seconds = catalogue.second_levels
@@ -78,11 +85,15 @@ with checklist_tab:
         def nav_label(indicator_id: str) -> str:
             second = catalogue.second_level(indicator_id)
             done = sum(1 for i in second.items if not result.item(i.id).is_open)
-            mark = "✅" if done == len(second.items) else f"{done}/{len(second.items)}"
+            mark = "✓" if done == len(second.items) else f"{done}/{len(second.items)}"
             return f"{second.id} {second.title.get(lang())} · {mark}"
 
-        chosen = nav.radio(tr("ui.indicator"), [s.id for s in seconds], key="checklist.indicator",
-                           format_func=nav_label)
+        chosen = nav.radio(
+            tr("ui.indicator"),
+            [s.id for s in seconds],
+            key="checklist.indicator",
+            format_func=nav_label,
+        )
         with body:
             second = catalogue.second_level(chosen)
             first = catalogue.first_level(catalogue.parent_id(second.id))
@@ -92,8 +103,20 @@ with checklist_tab:
                 render_item(item, record(item.id), result.item(item.id), context)
     else:
         shown = [item for item in catalogue.items if matches(item.id, wanted)]
+        # a page of items at a time keeps every change's rerun short
+        pages = max(1, -(-len(shown) // PAGE_SIZE))
+        page = 1
+        if pages > 1:
+            page = st.number_input(
+                tr("ui.page_of", pages=pages),
+                min_value=1,
+                max_value=pages,
+                step=1,
+                key=f"checklist.page.{wanted}",
+            )
+        first_shown = (page - 1) * PAGE_SIZE
         st.caption(tr("ui.filter_count", n=len(shown)))
-        for item in shown:
+        for item in shown[first_shown : first_shown + PAGE_SIZE]:
             render_item(item, record(item.id), result.item(item.id), context)
 
 with specials_tab:

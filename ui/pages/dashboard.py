@@ -20,17 +20,26 @@ organisation = store.organisation(audit.organisation_id)
 result, plan = store.score(audit.id)
 
 st.title(tr("nav.dashboard"))
-st.caption(f"{organisation.profile.name} · {audit.title} · {tr('ui.round_n', n=audit.round_no)}"
-           f" · {result.scheme.title.get(lang())}")
+st.caption(
+    f"{organisation.profile.name} · {audit.title} · {tr('ui.round_n', n=audit.round_no)}"
+    f" · {result.scheme.title.get(lang())}"
+)
 
 score_col, tier_col, next_col, eligible_col = st.columns(4)
 score_col.metric(tr("ui.score"), display_score(result.score))
 tier_col.metric(tr("ui.tier"), tier_label(result, lang()))
 if result.next_tier:
-    next_col.metric(tr("ui.to_next_tier"), points(result.points_to_next_tier),
-                    result.next_tier.title.get(lang()), delta_color="off")
+    next_col.metric(
+        tr("ui.to_next_tier"),
+        points(result.points_to_next_tier),
+        result.next_tier.title.get(lang()),
+        delta_color="off",
+        delta_arrow="off",
+    )
 else:
-    next_col.metric(tr("ui.to_next_tier"), "—", tr("ui.top_tier"), delta_color="off")
+    next_col.metric(
+        tr("ui.to_next_tier"), "—", tr("ui.top_tier"), delta_color="off", delta_arrow="off"
+    )
 eligibility = result.eligibility
 eligible_col.metric(tr("ui.eligibility"), tr(f"eligibility.{eligibility.status.value}"))
 if eligibility.status is EligibilityStatus.NOT_ELIGIBLE:
@@ -38,9 +47,15 @@ if eligibility.status is EligibilityStatus.NOT_ELIGIBLE:
     st.error(tr("ui.not_eligible_because", reasons="；".join(titles[p] for p in eligibility.unmet)))
 elif eligibility.status is EligibilityStatus.UNCONFIRMED:
     st.warning(tr("ui.eligibility_unconfirmed"))
-st.caption(tr("ui.score_rule", applicable=points(result.applicable_points),
-              earned=points(result.earned_points), deductions=points(result.deduction_total),
-              bonus=points(result.bonus_total)))
+st.caption(
+    tr(
+        "ui.score_rule",
+        applicable=points(result.applicable_points),
+        earned=points(result.earned_points),
+        deductions=points(result.deduction_total),
+        bonus=points(result.bonus_total),
+    )
+)
 
 left, right = st.columns([3, 2])
 with left:
@@ -53,24 +68,32 @@ with right:
     if plan.target is None:
         st.success(tr("ui.top_tier"))
     elif plan.fixes:
-        st.markdown(tr("ui.plan_summary", tier=plan.target.title.get(lang()),
-                       need=points(plan.shortfall), n=len(plan.fixes),
-                       effort=points(plan.total_effort)))
+        st.markdown(
+            tr(
+                "ui.plan_summary",
+                tier=plan.target.title.get(lang()),
+                need=points(plan.shortfall),
+                n=len(plan.fixes),
+                effort=points(plan.total_effort),
+            )
+        )
         for fix in plan.fixes:
             ref = fix.ref if fix.kind is FixKind.ITEM else tr("ui.special_deduction")
-            label = (catalogue.item(fix.ref).title.get(lang()) if fix.kind is FixKind.ITEM
-                     else fix.label)
+            label = (
+                catalogue.item(fix.ref).title.get(lang()) if fix.kind is FixKind.ITEM else fix.label
+            )
             st.markdown(f"- **{ref}** {label} · +{points(fix.gain)}")
     else:
         st.warning(tr("ui.plan_unreachable"))
 
 st.markdown(f"#### {tr('ui.readiness_title')}")
 library = {e.id: e for e in store.evidence_library(organisation.id)}
-warnings = readiness(catalogue, audit, store.items(audit.id), store.deductions(audit.id), library,
-                     date.today())
+warnings = readiness(
+    catalogue, audit, store.items(audit.id), store.deductions(audit.id), library, date.today()
+)
 if warnings:
     for warning in warnings:
-        st.warning(warning.text(lang()), icon="⚠️")
+        st.warning(warning.text(lang()), icon=":material/warning:")
 else:
     st.success(tr("ui.ready"))
 
@@ -80,8 +103,9 @@ if result.gaps:
         pd.DataFrame(
             {
                 tr("ui.col_item"): [g.item_id for g in result.gaps],
-                tr("ui.col_title"): [g.title_en if lang() == "en" else g.title_zh
-                                     for g in result.gaps],
+                tr("ui.col_title"): [
+                    g.title_en if lang() == "en" else g.title_zh for g in result.gaps
+                ],
                 tr("ui.col_status"): [status_label(g.status, lang()) for g in result.gaps],
                 tr("ui.col_points"): [float(g.points) for g in result.gaps],
                 tr("ui.col_lost"): [round(float(g.lost), 3) for g in result.gaps],

@@ -8,10 +8,18 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from evidence.checks import format_bytes
-from evidence.preview import preview
-from ui.evidence_intake import EVIDENCE_KINDS, ingest_files, kind_label
-from ui.state import actor, attempt, get_store, lang, require_audit, show_flashes, tr
+from evidence import format_bytes, preview_blob
+from ui.evidence_intake import EVIDENCE_KINDS, ingest_files, kind_label, kind_labels
+from ui.state import (
+    actor,
+    attempt,
+    get_store,
+    lang,
+    require_audit,
+    save_and_rerun,
+    show_flashes,
+    tr,
+)
 
 store = get_store()
 audit = require_audit()
@@ -25,11 +33,16 @@ with st.expander(tr("ui.upload_files"), expanded=not store.evidence_library(orga
     with st.form("upload", clear_on_submit=True):
         files = st.file_uploader(tr("ui.choose_files"), accept_multiple_files=True)
         kind_col, valid_col, item_col = st.columns(3)
-        kind = kind_col.selectbox(tr("ui.kind"), EVIDENCE_KINDS, format_func=kind_label)
+        kind = kind_col.selectbox(
+            tr("ui.kind"), EVIDENCE_KINDS, format_func=kind_labels().__getitem__
+        )
         valid_until = valid_col.date_input(tr("ui.valid_until"), value=None)
-        items = item_col.multiselect(tr("ui.supports_items"), [i.id for i in catalogue.items],
-                                     format_func=lambda i: f"{i} {catalogue.item(i).title.zh}",
-                                     disabled=audit.state.value != "draft")
+        items = item_col.multiselect(
+            tr("ui.supports_items"),
+            [i.id for i in catalogue.items],
+            format_func=lambda i: f"{i} {catalogue.item(i).title.get(lang())}",
+            disabled=audit.state.value != "draft",
+        )
         submitted = st.form_submit_button(tr("ui.upload"), type="primary")
     st.caption(tr("ui.upload_rules", limit=format_bytes(store.upload_policy.max_bytes)))
     if submitted and files:
@@ -38,15 +51,26 @@ with st.expander(tr("ui.upload_files"), expanded=not store.evidence_library(orga
         def progress(done: int, total: int, name: str) -> None:
             bar.progress(done / total, text=tr("ui.uploading", name=name) if name else None)
 
-        outcomes = ingest_files(store, organisation.id, files, kind=kind, valid_until=valid_until,
-                                actor=actor(), lang=lang(), progress=progress)
+        outcomes = ingest_files(
+            store,
+            organisation.id,
+            files,
+            kind=kind,
+            valid_until=valid_until,
+            actor=actor(),
+            lang=lang(),
+            progress=progress,
+        )
         for outcome in outcomes:
             if outcome.record is None:
                 st.error(f"{outcome.name}: {outcome.refusal}")
                 continue
             for item_id in items:
-                attempt(lambda o=outcome, i=item_id: store.link_evidence(
-                    audit.id, i, o.record.id, actor=actor()))
+                attempt(
+                    lambda o=outcome, i=item_id: store.link_evidence(
+                        audit.id, i, o.record.id, actor=actor()
+                    )
+                )
             key = "ui.upload_stored" if outcome.new else "ui.upload_duplicate"
             st.success(tr(key, name=outcome.name, title=outcome.record.title))
 
@@ -72,7 +96,7 @@ table = pd.DataFrame(
         tr("ui.col_size"): [format_bytes(e.size) for e in library],
         tr("ui.col_type"): [e.media_type for e in library],
         tr("ui.valid_until"): [e.valid_until for e in library],
-        tr("ui.col_expired"): ["⚠️" if e.expired_on(today) else "" for e in library],
+        tr("ui.col_expired"): [tr("ui.expired") if e.expired_on(today) else "" for e in library],
         tr("ui.col_items"): [", ".join(sorted(supports.get(e.id, []))) for e in library],
         "SHA-256": [e.sha256 for e in library],
     }
@@ -81,29 +105,39 @@ st.dataframe(table, hide_index=True, width="stretch")
 
 left, right = st.columns([2, 3])
 with left:
-    chosen = st.selectbox(tr("ui.choose_document"), [e.id for e in library],
-                          format_func=lambda i: next(e.title for e in library if e.id == i))
+    chosen = st.selectbox(
+        tr("ui.choose_document"),
+        [e.id for e in library],
+        format_func=lambda i: next(e.title for e in library if e.id == i),
+    )
     document = next(e for e in library if e.id == chosen)
     with st.form(f"meta.{document.id}"):
         title = st.text_input(tr("ui.col_title"), value=document.title)
-        kind = st.selectbox(tr("ui.kind"), EVIDENCE_KINDS, format_func=kind_label,
-                            index=EVIDENCE_KINDS.index(document.kind)
-                            if document.kind in EVIDENCE_KINDS else 0)
+        kind = st.selectbox(
+            tr("ui.kind"),
+            EVIDENCE_KINDS,
+            format_func=kind_labels().__getitem__,
+            index=EVIDENCE_KINDS.index(document.kind) if document.kind in EVIDENCE_KINDS else 0,
+        )
         valid_until = st.date_input(tr("ui.valid_until"), value=document.valid_until)
         if st.form_submit_button(tr("ui.save")):
-            attempt(lambda: store.update_evidence(document.id, actor=actor(), title=title,
-                                                  kind=kind, valid_until=valid_until),
-                    tr("ui.saved"))
-            st.rerun()
-    st.caption(f"{document.original_name} · {format_bytes(document.size)} · "
-               f"{document.uploaded_by} · {document.uploaded_at:%Y-%m-%d %H:%M}")
+            save_and_rerun(
+                lambda: store.update_evidence(
+                    document.id, actor=actor(), title=title, kind=kind, valid_until=valid_until
+                ),
+                tr("ui.saved"),
+            )
+    st.caption(
+        f"{document.original_name} · {format_bytes(document.size)} · "
+        f"{document.uploaded_by} · {document.uploaded_at:%Y-%m-%d %H:%M}"
+    )
     st.code(document.sha256, language=None)
 with right:
-    shown = preview(store.blobs, document.sha256, document.media_type)
+    shown = preview_blob(store.blobs, document.sha256, document.media_type)
     if shown.png is not None:
         st.image(shown.png, caption=tr("ui.preview"))
     else:
-        st.caption(tr("ui.no_preview", reason=shown.reason or document.media_type))
+        st.caption(tr("ui.no_preview", reason=shown.message(lang())))
 
 st.markdown(f"#### {tr('ui.verify_title')}")
 if st.button(tr("ui.verify")):
@@ -113,7 +147,12 @@ if st.button(tr("ui.verify")):
     if bad:
         names = {e.sha256: e.title for e in library}
         for check in bad:
-            st.error(tr(f"ui.blob_{check.state.value}", title=names.get(check.sha256, "?"),
-                        sha=check.sha256[:12]))
+            st.error(
+                tr(
+                    f"ui.blob_{check.state.value}",
+                    title=names.get(check.sha256, "?"),
+                    sha=check.sha256[:12],
+                )
+            )
     else:
         st.success(tr("ui.verified_all", n=len(checks)))

@@ -17,33 +17,39 @@ if not rows:
     st.info(tr("ui.welcome"))
     st.stop()
 
-table = pd.DataFrame([
-    {
-        tr("ui.organisation"): r.organisation,
-        tr("ui.round"): r.round_no,
-        tr("ui.audit_date"): r.audit_date,
-        tr("ui.score"): r.score,
-        tr("ui.tier"): r.tier,
-        tr("ui.eligibility"): r.eligibility,
-        tr("ui.open_items"): r.open_items,
-        tr("ui.actions_open"): r.actions_open,
-        tr("ui.actions_overdue"): r.actions_overdue,
-        tr("ui.next_due"): r.next_due,
-    }
-    for r in rows
-])
+table = pd.DataFrame(
+    [
+        {
+            tr("ui.organisation"): r.organisation,
+            tr("ui.round"): r.round_no,
+            tr("ui.audit_date"): r.audit_date,
+            tr("ui.score"): r.score,
+            tr("ui.tier"): r.tier,
+            tr("ui.eligibility"): r.eligibility,
+            tr("ui.open_items"): r.open_items,
+            tr("ui.actions_open"): r.actions_open,
+            tr("ui.actions_overdue"): r.actions_overdue,
+            tr("ui.next_due"): r.next_due,
+        }
+        for r in rows
+    ]
+)
 st.caption(tr("ui.portfolio_help"))
 st.dataframe(
     table,
     hide_index=True,
     width="stretch",
     column_config={
-        tr("ui.score"): st.column_config.ProgressColumn(tr("ui.score"), min_value=0,
-                                                        max_value=100, format="%.1f"),
+        tr("ui.score"): st.column_config.ProgressColumn(
+            tr("ui.score"), min_value=0, max_value=100, format="%.1f"
+        ),
     },
 )
-chosen = st.selectbox(tr("ui.open_audit_of"), [r.audit_id for r in rows],
-                      format_func=lambda i: next(r.organisation for r in rows if r.audit_id == i))
+chosen = st.selectbox(
+    tr("ui.open_audit_of"),
+    [r.audit_id for r in rows],
+    format_func=lambda i: next(r.organisation for r in rows if r.audit_id == i),
+)
 if st.button(tr("ui.open"), type="primary"):
     open_audit(chosen)
     st.switch_page("ui/pages/dashboard.py")

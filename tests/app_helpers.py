@@ -1,0 +1,60 @@
+"""Drive the Streamlit app in-process (streamlit.testing) on a fresh data folder."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from store import AuditStore, open_store
+from store.records import AuditRecord, OrganisationProfile
+
+APP = str(Path(__file__).parent.parent / "audit_app.py")
+
+
+def fresh_app(monkeypatch, folder: Path) -> AuditStore:
+    """Point the app at an empty data folder; returns a store on the same database."""
+    from ui.state import get_store
+
+    monkeypatch.setenv("GBT_AUDIT_DATA_DIR", str(folder))
+    monkeypatch.delenv("GBT_AUDIT_DATABASE_URL", raising=False)
+    get_store.clear()
+    return open_store()
+
+
+def app(page: str | None = None, audit_id: int | None = None, lang: str = "zh") -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.session_state["lang"] = lang
+    at.session_state["actor"] = "测试员"
+    if audit_id is not None:
+        at.session_state["audit_id"] = audit_id
+    at.run()
+    if page is not None:
+        at.switch_page(f"ui/pages/{page}.py").run()
+    return at
+
+
+def new_audit(store: AuditStore, name: str = "华东家电服务有限公司") -> AuditRecord:
+    organisation = store.create_organisation(OrganisationProfile(name=name), actor="测试员")
+    catalogue = store.catalogues()[0]
+    return store.create_audit(
+        organisation.id,
+        catalogue_hash=catalogue.content_hash,
+        title="2026 年度自评",
+        audit_date=date(2026, 11, 1),
+        assessor="王敏",
+        actor="测试员",
+    )
+
+
+def texts(at: AppTest) -> str:
+    """Everything the page shows as text, for assertions."""
+    parts = []
+    for kind in ("title", "header", "subheader", "markdown", "caption", "info", "success",
+                 "warning", "error", "metric"):
+        for element in getattr(at, kind):
+            value = getattr(element, "value", None)
+            label = getattr(element, "label", None)
+            parts.append(" ".join(str(x) for x in (label, value) if x is not None))
+    return "\n".join(parts)

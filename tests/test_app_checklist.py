@@ -1,0 +1,141 @@
+"""The checklist: entries save as they are made, conflicts are caught, bad input is refused."""
+
+import pytest
+from app_helpers import app, fresh_app, new_audit, texts
+
+from scoring import Status
+
+
+@pytest.fixture
+def store(monkeypatch, tmp_path):
+    return fresh_app(monkeypatch, tmp_path)
+
+
+def key(audit, item_id, field):
+    return f"item.{audit.id}.{item_id}.{field}"
+
+
+def test_without_an_open_audit_the_page_points_to_the_audit_list(store):
+    at = app("checklist")
+    assert not at.exception
+    assert "尚未打开任何审核" in texts(at)
+
+
+def test_choosing_a_status_saves_it_and_updates_the_score(store):
+    audit = new_audit(store)
+    at = app("checklist", audit.id)
+    assert not at.exception
+    at.radio(key=key(audit, "1.1.1", "status")).set_value("conforming").run()
+    assert not at.exception
+    saved = store.item(audit.id, "1.1.1")
+    assert saved.status is Status.CONFORMING and saved.updated_by == "测试员"
+    assert next(m for m in at.metric if m.label == "得分").value == "2.0"
+    assert "已自动保存" in texts(at)
+
+
+def test_findings_and_rectification_are_saved_as_typed(store):
+    audit = new_audit(store)
+    at = app("checklist", audit.id)
+    at.radio(key=key(audit, "1.1.1", "status")).set_value("not_conforming").run()
+    at.text_area(key=key(audit, "1.1.1", "finding")).input("未设立售后服务部门").run()
+    at.text_input(key=key(audit, "1.1.1", "action")).input("成立售后服务部").run()
+    at.text_input(key=key(audit, "1.1.1", "owner")).input("张总").run()
+    assert not at.exception
+    saved = store.item(audit.id, "1.1.1")
+    assert saved.finding == "未设立售后服务部门"
+    assert (saved.rectification.action, saved.rectification.owner) == ("成立售后服务部", "张总")
+
+
+def test_sampled_waits_for_the_counts_then_saves_them(store):
+    audit = new_audit(store)
+    at = app("checklist", audit.id)
+    at.radio(key="checklist.indicator").set_value("1.2").run()
+    at.radio(key=key(audit, "1.2.1", "status")).set_value("sampled").run()
+    assert "请填写抽查样本数" in texts(at)
+    assert store.item(audit.id, "1.2.1").status is Status.NOT_ASSESSED
+    at.number_input(key=key(audit, "1.2.1", "checked")).set_value(10)
+    at.number_input(key=key(audit, "1.2.1", "conforming")).set_value(8)
+    at.button(key=key(audit, "1.2.1", "save_samples")).click().run()
+    saved = store.item(audit.id, "1.2.1")
+    assert (saved.status, saved.samples_checked, saved.samples_conforming) == (
+        Status.SAMPLED, 10, 8)
+
+
+def test_impossible_sample_counts_are_refused_with_the_reason(store):
+    audit = new_audit(store)
+    at = app("checklist", audit.id)
+    at.radio(key="checklist.indicator").set_value("1.2").run()
+    at.radio(key=key(audit, "1.2.1", "status")).set_value("sampled").run()
+    at.number_input(key=key(audit, "1.2.1", "checked")).set_value(5)
+    at.number_input(key=key(audit, "1.2.1", "conforming")).set_value(7)
+    at.button(key=key(audit, "1.2.1", "save_samples")).click().run()
+    assert "conforming samples (7) exceed samples checked (5)" in texts(at)
+    assert store.item(audit.id, "1.2.1").status is Status.NOT_ASSESSED
+
+
+def test_a_change_saved_elsewhere_is_not_overwritten(store):
+    audit = new_audit(store)
+    at = app("checklist", audit.id)  # this tab loads item 1.1.1 at version 0
+    store.save_item(audit.id, "1.1.1", expected_version=0, actor="另一位同事",
+                    status=Status.NOT_CONFORMING)
+    at.radio(key=key(audit, "1.1.1", "status")).set_value("conforming").run()
+    assert "changed by 另一位同事" in texts(at)
+    assert store.item(audit.id, "1.1.1").status is Status.NOT_CONFORMING
+    at.button(key=f"reload.{audit.id}.1.1.1").click().run()
+    assert at.radio(key=key(audit, "1.1.1", "status")).value == "not_conforming"
+
+
+def test_an_exclusion_asks_for_its_justification(store):
+    audit = new_audit(store)
+    at = app("checklist", audit.id)
+    at.radio(key="checklist.indicator").set_value("2.3").run()
+    at.radio(key=key(audit, "2.3.1", "status")).set_value("not_applicable").run()
+    assert "删减须写明理由" in texts(at)
+    at.text_input(key=key(audit, "2.3.1", "justification")).input("不提供配送服务").run()
+    assert store.item(audit.id, "2.3.1").justification == "不提供配送服务"
+
+
+def test_the_open_items_filter_pages_through_what_is_left(store):
+    audit = new_audit(store)
+    at = app("checklist", audit.id)
+    at.radio(key="checklist.filter").set_value("open").run()
+    assert "共 52 项" in texts(at)
+    assert len([r for r in at.radio if str(r.key).endswith(".status")]) == 6
+
+
+def test_a_frozen_round_is_read_only(store):
+    audit = new_audit(store)
+    store.close_round(audit.id, expected_version=audit.version, actor="测试员")
+    at = app("checklist", audit.id)
+    assert "只能查看" in texts(at)
+    assert at.radio(key=key(audit, "1.1.1", "status")).disabled
+
+
+def test_special_deductions_are_entered_with_their_reason(store):
+    audit = new_audit(store)
+    at = app("checklist", audit.id)
+    form_inputs = [t for t in at.text_input if t.label == "事实与理由"]
+    form_inputs[0].input("三包期内拒绝更换")
+    next(b for b in at.button if b.label == "添加").click().run()
+    assert not at.exception
+    (deduction,) = store.deductions(audit.id)
+    assert deduction.reason == "三包期内拒绝更换"
+    assert "该扣分项尚无整改措施" in texts(at)
+
+
+def test_an_empty_deduction_reason_is_refused(store):
+    audit = new_audit(store)
+    at = app("checklist", audit.id)
+    next(b for b in at.button if b.label == "添加").click().run()
+    assert "needs its reason" in texts(at)
+    assert store.deductions(audit.id) == []
+
+
+def test_prerequisites_are_recorded(store):
+    audit = new_audit(store)
+    at = app("checklist", audit.id)
+    at.radio(key=f"prereq.{audit.id}.legal_entity").set_value(True)
+    at.radio(key=f"prereq.{audit.id}.system_running_3_months").set_value(False)
+    next(b for b in at.button if b.label == "保存" and b.form_id.startswith("prerequisites")
+         ).click().run()
+    assert store.audit(audit.id).prerequisites["system_running_3_months"] is False

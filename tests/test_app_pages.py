@@ -1,0 +1,128 @@
+"""Evidence library, dashboard, rounds and portfolio pages: main paths and their errors."""
+
+import io
+from datetime import date
+
+import pytest
+from app_helpers import app, fresh_app, new_audit, texts
+
+from scoring import Status
+from store.records import Rectification
+from ui.evidence_intake import ingest_files
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.fixture
+def store(monkeypatch, tmp_path):
+    return fresh_app(monkeypatch, tmp_path)
+
+
+def named(name: str, content: bytes) -> io.BytesIO:
+    stream = io.BytesIO(content)
+    stream.name = name
+    return stream
+
+
+def conform_all(store, audit, but=()):
+    catalogue = store.catalogue(audit.catalogue_hash)
+    for item in catalogue.items:
+        status = Status.NOT_CONFORMING if item.id in but else Status.CONFORMING
+        store.save_item(audit.id, item.id, expected_version=0, actor="测试员", status=status)
+
+
+def test_several_files_are_stored_and_a_refused_one_says_why(store):
+    audit = new_audit(store)
+    outcomes = ingest_files(
+        store, audit.organisation_id,
+        [named("制度.pdf", PDF), named("照片.pdf", b"\x89PNG\r\n\x1a\n" + b"\0" * 40),
+         named("记录.txt", "回访记录 2026-10\n".encode())],
+        kind="record", valid_until=date(2027, 1, 1), actor="测试员", lang="zh",
+    )
+    assert [o.record is not None for o in outcomes] == [True, False, True]
+    assert "文件内容不是" in outcomes[1].refusal
+    assert len(store.evidence_library(audit.organisation_id)) == 2
+
+
+def test_the_evidence_page_lists_previews_and_verifies(store):
+    audit = new_audit(store)
+    record, _ = store.add_evidence(audit.organisation_id, "制度.pdf", io.BytesIO(PDF),
+                                   title="售后服务管理制度", kind="policy", actor="测试员")
+    store.link_evidence(audit.id, "1.4.1", record.id, actor="测试员")
+    at = app("evidence", audit.id)
+    assert not at.exception
+    assert "证据库 (1)" in texts(at)
+    table = at.dataframe[0].value
+    assert table["SHA-256"].tolist() == [record.sha256]
+    assert table["支持的项目"].tolist() == ["1.4.1"]
+    next(b for b in at.button if b.label.startswith("重新计算")).click().run()
+    assert "全部 1 个文件与上传时一致" in texts(at)
+
+
+def test_verification_names_a_tampered_file(store):
+    audit = new_audit(store)
+    record, _ = store.add_evidence(audit.organisation_id, "制度.pdf", io.BytesIO(PDF),
+                                   title="售后服务管理制度", kind="policy", actor="测试员")
+    path = store.blobs.local_path(record.sha256)
+    path.chmod(0o644)
+    path.write_bytes(PDF + b"% tampered")
+    at = app("evidence", audit.id)
+    next(b for b in at.button if b.label.startswith("重新计算")).click().run()
+    assert "「售后服务管理制度」" in texts(at) and "内容已被改动" in texts(at)
+
+
+def test_the_dashboard_shows_score_tier_eligibility_and_plan(store):
+    audit = new_audit(store)
+    conform_all(store, audit, but={"3.2.3", "3.2.5", "3.1.4"})  # 100 − 9 = 91: 四星级
+    store.update_audit(audit.id, expected_version=audit.version, actor="测试员",
+                       prerequisites={"legal_entity": True, "no_major_incident": True,
+                                      "system_running_3_months": False})
+    at = app("dashboard", audit.id)
+    assert not at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["得分"] == "91.0"
+    assert metrics["等级"] == "四星级"
+    assert "不具备申请资格" in texts(at)
+    assert "达到 **五星级** 还差 4 分" in texts(at)
+    assert "判为符合，但没有关联证据" in texts(at)  # readiness
+    assert at.dataframe[0].value["编号"].tolist() == ["3.1.4", "3.2.3", "3.2.5"]
+
+
+def test_the_dashboard_in_english(store):
+    audit = new_audit(store)
+    at = app("dashboard", audit.id, lang="en")
+    assert {m.label for m in at.metric} >= {"Score", "Tier", "To next tier", "Eligibility"}
+
+
+def test_rounds_need_two_rounds_to_compare(store):
+    audit = new_audit(store)
+    at = app("rounds", audit.id)
+    assert "只有一轮审核" in texts(at)
+
+
+def test_rounds_compare_score_and_items(store):
+    audit = new_audit(store)
+    conform_all(store, audit, but={"1.1.1"})
+    second = store.close_round(audit.id, expected_version=audit.version, actor="测试员")
+    store.save_item(second.id, "1.1.1", expected_version=1, actor="测试员",
+                    status=Status.CONFORMING)
+    at = app("rounds", second.id)
+    assert not at.exception
+    score = next(m for m in at.metric if m.label == "得分")
+    assert (score.value, score.delta) == ("100.0", "+2.00")
+    assert at.dataframe[0].value["编号"].tolist() == ["1.1.1"]
+
+
+def test_the_portfolio_lists_every_organisations_latest_audit(store):
+    first = new_audit(store, "甲公司")
+    conform_all(store, first)
+    second = new_audit(store, "乙公司")
+    store.save_item(second.id, "1.1.1", expected_version=0, actor="测试员",
+                    status=Status.NOT_CONFORMING,
+                    rectification=Rectification("成立售后部", "张总", date(2020, 1, 1)))
+    at = app("portfolio")
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert table["组织"].tolist() == ["甲公司", "乙公司"]
+    assert table["逾期整改"].tolist() == [0, 1]
+    assert table["未评项"].tolist() == [0, 51]
