@@ -51,8 +51,18 @@ def new_audit(store: AuditStore, name: str = "华东家电服务有限公司") -
 def texts(at: AppTest) -> str:
     """Everything the page shows as text, for assertions."""
     parts = []
-    for kind in ("title", "header", "subheader", "markdown", "caption", "info", "success",
-                 "warning", "error", "metric"):
+    for kind in (
+        "title",
+        "header",
+        "subheader",
+        "markdown",
+        "caption",
+        "info",
+        "success",
+        "warning",
+        "error",
+        "metric",
+    ):
         for element in getattr(at, kind):
             value = getattr(element, "value", None)
             label = getattr(element, "label", None)

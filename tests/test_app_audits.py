@@ -22,8 +22,12 @@ def test_a_first_visit_explains_what_to_do(store):
 
 def test_an_organisation_is_created_from_the_application_form(store):
     at = app()
-    fill_new_organisation(at, name="华东家电服务有限公司", credit_code="91110000600037341L",
-                          contact_email="qm@example.cn")
+    fill_new_organisation(
+        at,
+        name="华东家电服务有限公司",
+        credit_code="91110000600037341L",
+        contact_email="qm@example.cn",
+    )
     at.number_input(key="new_org.headcount").set_value(320)
     at.button[0].click()  # the form's save button comes first on the page
     at.run()
@@ -59,7 +63,7 @@ def test_an_audit_is_created_and_opened_on_the_checklist(store):
 
 
 def test_the_audit_list_shows_each_audit_with_its_score(store):
-    audit = new_audit(store)
+    new_audit(store)
     at = app("audits")
     assert not at.exception
     assert "2026 年度自评" in texts(at)

@@ -58,7 +58,10 @@ def test_sampled_waits_for_the_counts_then_saves_them(store):
     at.button(key=key(audit, "1.2.1", "save_samples")).click().run()
     saved = store.item(audit.id, "1.2.1")
     assert (saved.status, saved.samples_checked, saved.samples_conforming) == (
-        Status.SAMPLED, 10, 8)
+        Status.SAMPLED,
+        10,
+        8,
+    )
 
 
 def test_impossible_sample_counts_are_refused_with_the_reason(store):
@@ -76,8 +79,9 @@ def test_impossible_sample_counts_are_refused_with_the_reason(store):
 def test_a_change_saved_elsewhere_is_not_overwritten(store):
     audit = new_audit(store)
     at = app("checklist", audit.id)  # this tab loads item 1.1.1 at version 0
-    store.save_item(audit.id, "1.1.1", expected_version=0, actor="另一位同事",
-                    status=Status.NOT_CONFORMING)
+    store.save_item(
+        audit.id, "1.1.1", expected_version=0, actor="另一位同事", status=Status.NOT_CONFORMING
+    )
     at.radio(key=key(audit, "1.1.1", "status")).set_value("conforming").run()
     assert "changed by 另一位同事" in texts(at)
     assert store.item(audit.id, "1.1.1").status is Status.NOT_CONFORMING
@@ -136,6 +140,7 @@ def test_prerequisites_are_recorded(store):
     at = app("checklist", audit.id)
     at.radio(key=f"prereq.{audit.id}.legal_entity").set_value(True)
     at.radio(key=f"prereq.{audit.id}.system_running_3_months").set_value(False)
-    next(b for b in at.button if b.label == "保存" and b.form_id.startswith("prerequisites")
-         ).click().run()
+    next(
+        b for b in at.button if b.label == "保存" and b.form_id.startswith("prerequisites")
+    ).click().run()
     assert store.audit(audit.id).prerequisites["system_running_3_months"] is False

@@ -34,10 +34,17 @@ def conform_all(store, audit, but=()):
 def test_several_files_are_stored_and_a_refused_one_says_why(store):
     audit = new_audit(store)
     outcomes = ingest_files(
-        store, audit.organisation_id,
-        [named("制度.pdf", PDF), named("照片.pdf", b"\x89PNG\r\n\x1a\n" + b"\0" * 40),
-         named("记录.txt", "回访记录 2026-10\n".encode())],
-        kind="record", valid_until=date(2027, 1, 1), actor="测试员", lang="zh",
+        store,
+        audit.organisation_id,
+        [
+            named("制度.pdf", PDF),
+            named("照片.pdf", b"\x89PNG\r\n\x1a\n" + b"\0" * 40),
+            named("记录.txt", "回访记录 2026-10\n".encode()),
+        ],
+        kind="record",
+        valid_until=date(2027, 1, 1),
+        actor="测试员",
+        lang="zh",
     )
     assert [o.record is not None for o in outcomes] == [True, False, True]
     assert "文件内容不是" in outcomes[1].refusal
@@ -46,8 +53,14 @@ def test_several_files_are_stored_and_a_refused_one_says_why(store):
 
 def test_the_evidence_page_lists_previews_and_verifies(store):
     audit = new_audit(store)
-    record, _ = store.add_evidence(audit.organisation_id, "制度.pdf", io.BytesIO(PDF),
-                                   title="售后服务管理制度", kind="policy", actor="测试员")
+    record, _ = store.add_evidence(
+        audit.organisation_id,
+        "制度.pdf",
+        io.BytesIO(PDF),
+        title="售后服务管理制度",
+        kind="policy",
+        actor="测试员",
+    )
     store.link_evidence(audit.id, "1.4.1", record.id, actor="测试员")
     at = app("evidence", audit.id)
     assert not at.exception
@@ -61,8 +74,14 @@ def test_the_evidence_page_lists_previews_and_verifies(store):
 
 def test_verification_names_a_tampered_file(store):
     audit = new_audit(store)
-    record, _ = store.add_evidence(audit.organisation_id, "制度.pdf", io.BytesIO(PDF),
-                                   title="售后服务管理制度", kind="policy", actor="测试员")
+    record, _ = store.add_evidence(
+        audit.organisation_id,
+        "制度.pdf",
+        io.BytesIO(PDF),
+        title="售后服务管理制度",
+        kind="policy",
+        actor="测试员",
+    )
     path = store.blobs.local_path(record.sha256)
     path.chmod(0o644)
     path.write_bytes(PDF + b"% tampered")
@@ -74,9 +93,16 @@ def test_verification_names_a_tampered_file(store):
 def test_the_dashboard_shows_score_tier_eligibility_and_plan(store):
     audit = new_audit(store)
     conform_all(store, audit, but={"3.2.3", "3.2.5", "3.1.4"})  # 100 − 9 = 91: 四星级
-    store.update_audit(audit.id, expected_version=audit.version, actor="测试员",
-                       prerequisites={"legal_entity": True, "no_major_incident": True,
-                                      "system_running_3_months": False})
+    store.update_audit(
+        audit.id,
+        expected_version=audit.version,
+        actor="测试员",
+        prerequisites={
+            "legal_entity": True,
+            "no_major_incident": True,
+            "system_running_3_months": False,
+        },
+    )
     at = app("dashboard", audit.id)
     assert not at.exception
     metrics = {m.label: m.value for m in at.metric}
@@ -104,8 +130,9 @@ def test_rounds_compare_score_and_items(store):
     audit = new_audit(store)
     conform_all(store, audit, but={"1.1.1"})
     second = store.close_round(audit.id, expected_version=audit.version, actor="测试员")
-    store.save_item(second.id, "1.1.1", expected_version=1, actor="测试员",
-                    status=Status.CONFORMING)
+    store.save_item(
+        second.id, "1.1.1", expected_version=1, actor="测试员", status=Status.CONFORMING
+    )
     at = app("rounds", second.id)
     assert not at.exception
     score = next(m for m in at.metric if m.label == "得分")
@@ -117,9 +144,14 @@ def test_the_portfolio_lists_every_organisations_latest_audit(store):
     first = new_audit(store, "甲公司")
     conform_all(store, first)
     second = new_audit(store, "乙公司")
-    store.save_item(second.id, "1.1.1", expected_version=0, actor="测试员",
-                    status=Status.NOT_CONFORMING,
-                    rectification=Rectification("成立售后部", "张总", date(2020, 1, 1)))
+    store.save_item(
+        second.id,
+        "1.1.1",
+        expected_version=0,
+        actor="测试员",
+        status=Status.NOT_CONFORMING,
+        rectification=Rectification("成立售后部", "张总", date(2020, 1, 1)),
+    )
     at = app("portfolio")
     assert not at.exception
     table = at.dataframe[0].value
