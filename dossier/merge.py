@@ -72,23 +72,17 @@ def merge_evidence(
 
 
 def place_page(writer: PdfWriter, frame: PageObject, page: PageObject, box: Box) -> None:
-    form = _page_as_form(writer, page)
-    rotation, width, height = _upright(page)
-    x0, y0, x1, y1 = box
-    scale = min((x1 - x0) / width, (y1 - y0) / height)
-    shown_w, shown_h = width * scale, height * scale
-    # centred across the area, aligned to its top, where the caption is
-    left, bottom = x0 + (x1 - x0 - shown_w) / 2, y1 - shown_h
     crop = page.cropbox
-    matrix = _then(
-        _then((1, 0, 0, 1, -float(crop.left), -float(crop.bottom)), rotation),
-        (scale, 0, 0, scale, left, bottom),
+    matrix, (left, bottom, right, top) = fit(
+        (float(crop.left), float(crop.bottom), float(crop.right), float(crop.top)),
+        page.rotation,
+        box,
     )
-    _add_xobject(writer, frame, form)
+    _add_xobject(writer, frame, _page_as_form(writer, page))
     # the frame's own drawing leaves a transformed graphics state: isolate it with q ... Q
     drawing = (
         f"q {_numbers(matrix)} cm {XOBJECT_NAME} Do Q\n"
-        f"q {BORDER_GREY} G 0.5 w {_numbers((left, bottom, shown_w, shown_h))} re S Q\n"
+        f"q {BORDER_GREY} G 0.5 w {_numbers((left, bottom, right - left, top - bottom))} re S Q\n"
     )
     contents = frame.get_contents()
     before = contents.get_data() if contents is not None else b""
@@ -96,6 +90,21 @@ def place_page(writer: PdfWriter, frame: PageObject, page: PageObject, box: Box)
     combined.set_data(b"q\n" + before + b"\nQ\n" + drawing.encode("ascii"))
     frame.replace_contents(combined)
     frame.compress_content_streams()
+
+
+def fit(crop: Box, rotation: int, area: Box) -> tuple[Matrix, Box]:
+    """The matrix that shows a page's crop box upright (its /Rotate applied), as large as fits
+    in ``area``, centred across it and aligned to its top; and the box it then covers."""
+    upright, width, height = _upright(crop[2] - crop[0], crop[3] - crop[1], rotation)
+    x0, y0, x1, y1 = area
+    scale = min((x1 - x0) / width, (y1 - y0) / height)
+    shown_w, shown_h = width * scale, height * scale
+    left, bottom = x0 + (x1 - x0 - shown_w) / 2, y1 - shown_h
+    matrix = _then(
+        _then((1, 0, 0, 1, -crop[0], -crop[1]), upright),
+        (scale, 0, 0, scale, left, bottom),
+    )
+    return matrix, (left, bottom, left + shown_w, y1)
 
 
 def _page_as_form(writer: PdfWriter, page: PageObject) -> IndirectObject:
@@ -126,11 +135,10 @@ def _add_xobject(writer: PdfWriter, frame: PageObject, form: IndirectObject) -> 
     frame[NameObject("/Resources")] = _indirect(writer, resources)
 
 
-def _upright(page: PageObject) -> tuple[Matrix, float, float]:
-    """The matrix that turns the crop box (moved to the origin) the way a viewer shows it
-    (/Rotate is clockwise), with the shown width and height."""
-    width, height = float(page.cropbox.width), float(page.cropbox.height)
-    rotation = page.rotation % 360
+def _upright(width: float, height: float, rotation: int) -> tuple[Matrix, float, float]:
+    """The matrix that turns a width × height box at the origin the way a viewer shows it
+    (/Rotate turns clockwise), with the shown width and height."""
+    rotation %= 360
     if rotation == 90:
         return (0, -1, 1, 0, 0, width), height, width
     if rotation == 180:
