@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from weasyprint import HTML
@@ -39,6 +40,7 @@ from dossier.view import build_view
 
 Progress = Callable[[float, str], None]
 
+BASE_URL = TEMPLATES.as_uri() + "/"  # the stylesheet's relative URL resolves in the templates
 PT_PER_PX = 0.75  # WeasyPrint lays out in CSS pixels (1/96 in); PDF counts points (1/72 in)
 
 
@@ -53,34 +55,13 @@ def render_pdf(
     Raises DossierDataError if the data contradicts itself and MissingCJKFont if no font can
     print Chinese; missing or unreadable evidence files are reported, not raised."""
     report = progress or (lambda fraction, message: None)
-    report(0.0, "核对自评数据")
-    check_consistency(data)
-    fonts = find_cjk_fonts()
-    view = build_view(data)
-
-    report(0.05, "核对证据文件")
-    inspected, evidence_warnings = inspect_evidence(view.evidence, evidence)
-    warnings = [*view.warnings, *evidence_warnings]
-
-    report(0.15, "绘制图表")
-    seconds = tuple(child for first in data.result.sections for child in first.children)
-    generated = {
-        "radar.svg": (radar_svg(seconds, fonts.sans).encode(), "image/svg+xml"),
-        "bars.svg": (bars_svg(data.result.sections, fonts.sans).encode(), "image/svg+xml"),
-    }
-    html = render_html(view, inspected, fonts, warnings)
-    images = {
-        e.entry.record.sha256.lower(): (e.path, e.entry.record.media_type)
-        for e in inspected
-        if e.inclusion is Inclusion.IMAGE and e.path is not None
-    }
-    fetcher = DossierFetcher(TEMPLATES, generated, images)
+    page = prepare_page(data, evidence, report)
+    inspected, warnings, fetcher = page.inspected, list(page.warnings), page.fetcher
 
     with tempfile.TemporaryDirectory(prefix="dossier-") as work:
         report(0.2, "排版")
-        document = HTML(string=html, base_url=TEMPLATES.as_uri() + "/", url_fetcher=fetcher).render(
-            cache=str(Path(work, "images"))
-        )
+        # images are cached on disk while WeasyPrint works, not held in memory
+        document = page.html().render(cache=str(Path(work, "images")))
         anchors = _anchors(document)
         page_count = len(document.pages)
         rendered = Path(work, "rendered.pdf")
@@ -118,6 +99,50 @@ def render_pdf(
         ),
         evidence=tuple(_outcome(e, anchors, failed) for e in inspected),
         warnings=tuple(_unique(warnings)),
+    )
+
+
+@dataclass(frozen=True)
+class PreparedPage:
+    """The dossier as HTML with everything WeasyPrint may fetch for it."""
+
+    source: str
+    fetcher: DossierFetcher
+    inspected: list[InspectedEvidence]
+    warnings: tuple[DossierWarning, ...]
+
+    def html(self) -> HTML:
+        return HTML(string=self.source, base_url=BASE_URL, url_fetcher=self.fetcher)
+
+
+def prepare_page(
+    data: DossierData, evidence: EvidenceSource, report: Progress = lambda f, m: None
+) -> PreparedPage:
+    report(0.0, "核对自评数据")
+    check_consistency(data)
+    fonts = find_cjk_fonts()
+    view = build_view(data)
+
+    report(0.05, "核对证据文件")
+    inspected, evidence_warnings = inspect_evidence(view.evidence, evidence)
+    warnings = (*view.warnings, *evidence_warnings)
+
+    report(0.15, "绘制图表")
+    seconds = tuple(child for first in data.result.sections for child in first.children)
+    generated = {
+        "radar.svg": (radar_svg(seconds, fonts.sans).encode(), "image/svg+xml"),
+        "bars.svg": (bars_svg(data.result.sections, fonts.sans).encode(), "image/svg+xml"),
+    }
+    images = {
+        e.entry.record.sha256.lower(): (e.path, e.entry.record.media_type)
+        for e in inspected
+        if e.inclusion is Inclusion.IMAGE and e.path is not None
+    }
+    return PreparedPage(
+        source=render_html(view, inspected, fonts, warnings),
+        fetcher=DossierFetcher(TEMPLATES, generated, images),
+        inspected=inspected,
+        warnings=warnings,
     )
 
 
