@@ -57,18 +57,30 @@ def merge_evidence(
 ) -> list[str]:
     """Write the rendered document with every job's pages placed; returns the refs of the
     evidence that could not be placed (its frame pages stay without the evidence)."""
-    writer = PdfWriter(clone_from=PdfReader(rendered))
+    reader = PdfReader(rendered)
+    writer = PdfWriter(clone_from=reader)
+    header = reader.pdf_header
     failed = []
     for n, job in enumerate(jobs):
         on_job(n, job)
         try:
             with open_pdf(job.path) as reader:
+                header = max(header, reader.pdf_header, key=_version)
                 for slot, page in zip(job.slots, reader.pages, strict=True):
                     place_page(writer, writer.pages[slot.page_index], page, slot.box)
         except Exception:  # a file that changed or broke since it was inspected
             failed.append(job.ref)
+    writer.pdf_header = header  # what the document uses: WeasyPrint's, or an evidence file's
     writer.write(target)
     return failed
+
+
+def _version(header: str) -> tuple[int, ...]:
+    """ "%PDF-1.7" -> (1, 7); anything unreadable sorts first."""
+    try:
+        return tuple(int(part) for part in header.removeprefix("%PDF-").split("."))
+    except ValueError:
+        return ()
 
 
 def place_page(writer: PdfWriter, frame: PageObject, page: PageObject, box: Box) -> None:

@@ -30,6 +30,15 @@ def timestamp(value: datetime) -> str:
     return value.strftime("%Y-%m-%d %H:%M") + zone
 
 
+# about half a page of Chinese in the narrowest text column: a row with more may be split
+LONG_ROW_CHARS = 600
+
+
+def splittable(*texts: str | None) -> str:
+    """The CSS class for a table row whose texts may not fit on one page."""
+    return "splittable" if sum(len(text or "") for text in texts) > LONG_ROW_CHARS else ""
+
+
 def points(value: Fraction) -> str:
     return numbers.points_text(value)
 
@@ -53,4 +62,5 @@ def environment() -> Environment:
         iso_date=iso_date,
         timestamp=timestamp,
     )
+    env.globals["splittable"] = splittable
     return env

@@ -1,10 +1,11 @@
 """The PDF dossier says what the audit says, in Chinese, with every item and every evidence file."""
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from dossier_fixtures import EVIDENCE_FILES, dossier_data, write_evidence
+from dossier_fixtures import EVIDENCE_FILES, dossier_data, item_records, write_evidence
 from pypdf import PdfReader
 
 from dossier import Inclusion, render_pdf
@@ -192,3 +193,21 @@ def test_the_output_replaces_the_destination_atomically(tmp_path):
 class NoEvidence:
     def local_path(self, sha256: str) -> Path | None:
         return None
+
+
+def test_a_finding_longer_than_a_page_is_printed_in_full(tmp_path):
+    items = item_records()
+    finding = "".join(f"第{n}份记录缺少顾客签字。" for n in range(1, 301)) + "以上为全部发现。"
+    items["1.5.3"] = replace(items["1.5.3"], finding=finding)
+    report = render_pdf(dossier_data(items=items), NoEvidence(), tmp_path / "long.pdf")
+    pages = PdfReader(tmp_path / "long.pdf").pages
+    first, last = report.section("items").page, report.section("exclusions").page
+    table = "".join("".join(page.extract_text().split()) for page in pages[first - 1 : last])
+    assert "第1份记录" in table and "第300份记录" in table
+    assert "以上为全部发现" in table  # nothing cut off at the foot of a page
+    # only where a page break falls inside a sentence is it not found whole
+    assert table.count("份记录缺少顾客签字") >= 300 - (last - first)
+    for page in pages[first - 1 : last]:  # the header row repeats on every page it spans
+        text = page.extract_text()
+        if "缺少顾客签字" in text:
+            assert "评价发现 / 说明" in text
