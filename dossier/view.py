@@ -153,10 +153,6 @@ class DossierView:
     def eligibility_text(self) -> str:
         return t(f"eligibility.{self.data.result.eligibility.status.value}")
 
-    @property
-    def open_rows(self) -> tuple[ItemRow, ...]:
-        return tuple(r for r in self.rows if r.result.is_open)
-
 
 def build_view(data: DossierData) -> DossierView:
     catalogue, result = data.catalogue, data.result

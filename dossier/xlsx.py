@@ -102,9 +102,9 @@ def _items_sheet(sheet: Worksheet, view: DossierView) -> None:
                 )
             _subtotal(sheet, second, f"小计 {second.id} {second.rollup.title_zh}", SECOND_FILL)
         _subtotal(sheet, first, f"合计 {first.id} {first.rollup.title_zh}", FIRST_FILL)
-    _totals(sheet, view)
-    sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(ITEM_COLUMNS))}{sheet.max_row}"
+    sheet.freeze_panes = "A2"
+    _totals(sheet, view)
 
 
 def _subtotal(sheet: Worksheet, group: IndicatorGroup, label: str, fill: PatternFill) -> None:
@@ -141,7 +141,8 @@ def _totals(sheet: Worksheet, view: DossierView) -> None:
         row = [None] * len(ITEM_COLUMNS)
         row[LABEL - 1] = label
         row[EARNED - 1] = value
-        label_cell, value_cell = (_append(sheet, row)[i - 1] for i in (LABEL, EARNED))
+        cells = _append(sheet, row)
+        label_cell, value_cell = cells[LABEL - 1], cells[EARNED - 1]
         label_cell.font = value_cell.font = BOLD
         if number_format:
             value_cell.number_format = number_format

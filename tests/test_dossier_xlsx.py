@@ -26,7 +26,10 @@ def exported(tmp_path_factory):
 
 def totals(sheet) -> dict[str, object]:
     """The totals block under the table: label (column F) -> value (column J)."""
-    return {row[5].value: row[9].value for row in sheet.iter_rows(min_row=2) if row[5].value}
+    rows = [(row[5].value, row[9].value) for row in sheet.iter_rows(min_row=2) if row[5].value]
+    labels = [label for label, _ in rows]
+    assert len(labels) == len(set(labels)), "a row appears twice"
+    return dict(rows)
 
 
 def test_one_row_per_item_with_the_standards_ids_and_chinese_headers(exported):
