@@ -37,6 +37,7 @@ from store.records import EvidenceRecord  # noqa: E402
 
 KINDS = ("制度文件", "记录", "报告", "证照", "清单")
 MIB = 2**20
+EVIDENCE_CSS = "body { font-family: sans-serif } td, th { border: 0.5pt solid #888 }"
 
 
 def make_evidence(folder: Path, count: int, pages: int) -> tuple[FolderEvidence, tuple]:
@@ -54,13 +55,13 @@ def make_evidence(folder: Path, count: int, pages: int) -> tuple[FolderEvidence,
             f"<section style='break-before: page'><h1>证据 {n + 1}：服务记录 第 {p + 1} 页</h1>"
             "<p>本记录依据《售后服务管理制度》第 4.2 条填写，记录顾客报修、派工、上门、"
             "完工确认及回访的全过程。服务人员须在接单后 2 小时内与顾客联系，24 小时内上门。</p>"
-            f"<table border=1 cellspacing=0 cellpadding=4 width=100%><tr><th>序号</th><th>日期</th>"
+            f"<table cellspacing=0 cellpadding=4 width=100%><tr><th>序号</th><th>日期</th>"
             f"<th>服务内容</th><th>状态</th><th>回访</th></tr>{rows}</table></section>"
             for p in range(pages)
         )
         path = folder / f"evidence-{n:03d}.pdf"
         if not path.exists():
-            html = f"<html lang=zh><body style='font-family: sans-serif'>{body}</body></html>"
+            html = f"<html lang=zh><style>{EVIDENCE_CSS}</style><body>{body}</body></html>"
             HTML(string=html).write_pdf(path)
         records.append(
             EvidenceRecord(
