@@ -1,0 +1,164 @@
+"""Benchmark of the dossier export (run by hand; prints numbers, asserts nothing).
+
+    python bench/bench_dossier.py [--evidence 50] [--pages 5] [--keep out.pdf]
+
+Builds the realistic 48-item catalogue's dossier with N evidence PDFs of P pages each (made
+with WeasyPrint in a temporary folder), then measures, each in a fresh process so that peak
+memory belongs to that measurement alone:
+
+- export: render_pdf end to end (checks, hashing, layout, evidence merge, atomic write);
+- baseline: WeasyPrint rendering the very same HTML to a PDF, nothing else;
+- traced: render_pdf again under tracemalloc, for the peak of Python allocations.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import resource
+import shutil
+import sys
+import tempfile
+import time
+import tracemalloc
+from dataclasses import replace
+from datetime import date, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+
+from dossier_fixtures import ITEMS, FolderEvidence, dossier_data, item_records  # noqa: E402
+from weasyprint import HTML  # noqa: E402
+
+from dossier import render_pdf  # noqa: E402
+from dossier.pdf import prepare_page  # noqa: E402
+from store.records import EvidenceRecord  # noqa: E402
+
+KINDS = ("制度文件", "记录", "报告", "证照", "清单")
+MIB = 2**20
+EVIDENCE_CSS = "body { font-family: sans-serif } td, th { border: 0.5pt solid #888 }"
+
+
+def make_evidence(folder: Path, count: int, pages: int) -> tuple[FolderEvidence, tuple]:
+    """``count`` PDFs of ``pages`` pages: a heading, Chinese prose and a table per page.
+    Files already in ``folder`` are reused, so every process sees the same evidence."""
+    source = FolderEvidence()
+    records = []
+    rows = "".join(
+        f"<tr><td>{n}</td><td>2024-0{n % 9 + 1}-1{n % 10}</td><td>上门维修空调，更换压缩机</td>"
+        f"<td>已完成</td><td>满意</td></tr>"
+        for n in range(1, 16)
+    )
+    for n in range(count):
+        body = "".join(
+            f"<section style='break-before: page'><h1>证据 {n + 1}：服务记录 第 {p + 1} 页</h1>"
+            "<p>本记录依据《售后服务管理制度》第 4.2 条填写，记录顾客报修、派工、上门、"
+            "完工确认及回访的全过程。服务人员须在接单后 2 小时内与顾客联系，24 小时内上门。</p>"
+            f"<table cellspacing=0 cellpadding=4 width=100%><tr><th>序号</th><th>日期</th>"
+            f"<th>服务内容</th><th>状态</th><th>回访</th></tr>{rows}</table></section>"
+            for p in range(pages)
+        )
+        path = folder / f"evidence-{n:03d}.pdf"
+        if not path.exists():
+            html = f"<html lang=zh><style>{EVIDENCE_CSS}</style><body>{body}</body></html>"
+            HTML(string=html).write_pdf(path)
+        records.append(
+            EvidenceRecord(
+                id=1000 + n,
+                organisation_id=1,
+                sha256=source.add(path),
+                title=f"服务记录 {n + 1:02d}",
+                kind=KINDS[n % len(KINDS)],
+                original_name=f"服务记录{n + 1:02d}.pdf",
+                size=path.stat().st_size,
+                media_type="application/pdf",
+                uploaded_by="李敏",
+                uploaded_at=datetime(2025, 2, 10, 9, 30),
+                valid_until=date(2026, 12, 31),
+            )
+        )
+    return source, tuple(records)
+
+
+def build(folder: Path, count: int, pages: int):
+    source, records = make_evidence(folder, count, pages)
+    items = item_records()
+    ids = [item_id for item_id, *_ in ITEMS if item_id in items]
+    for n, item_id in enumerate(ids):  # every file cited by one or two items
+        cited = (records[n % count].id, records[(n * 7 + 3) % count].id)
+        items[item_id] = replace(items[item_id], evidence_ids=tuple(dict.fromkeys(cited)))
+    return source, dossier_data(records, items=items)
+
+
+def measure(kind: str, folder: str, count: int, pages: int, keep: str | None, results) -> None:
+    """One measurement in this (fresh) process; the data is rebuilt from the files on disk."""
+    source, data = build(Path(folder), count, pages)
+    destination = Path(folder, f"{kind}.pdf")
+    if kind == "baseline":
+        page = prepare_page(data, source)
+        started = time.perf_counter()
+        page.html().write_pdf(destination)
+        elapsed = time.perf_counter() - started
+        pages_out = None
+    else:
+        if kind == "traced":
+            tracemalloc.start()
+        started = time.perf_counter()
+        report = render_pdf(data, source, destination)
+        elapsed = time.perf_counter() - started
+        pages_out = report.pages
+        if keep and kind == "export":
+            shutil.copy(destination, keep)
+    traced = tracemalloc.get_traced_memory()[1] if tracemalloc.is_tracing() else None
+    max_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # Linux: KiB
+    results.put((kind, elapsed, max_rss, traced, pages_out))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--evidence", type=int, default=50)
+    parser.add_argument("--pages", type=int, default=5)
+    parser.add_argument("--keep", help="copy the exported dossier here")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="bench-dossier-") as folder:
+        started = time.perf_counter()
+        _, data = build(Path(folder), args.evidence, args.pages)
+        evidence_bytes = sum(r.size for r in data.evidence)
+        print(
+            f"evidence: {args.evidence} PDFs × {args.pages} pages, "
+            f"{evidence_bytes / 1e6:.1f} MB, made in {time.perf_counter() - started:.1f} s"
+        )
+
+        spawn = multiprocessing.get_context("spawn")  # a fresh interpreter: its own peak RSS
+        results = spawn.Queue()
+        numbers = {}
+        for kind in ("export", "baseline", "traced"):
+            child = spawn.Process(
+                target=measure,
+                args=(kind, folder, args.evidence, args.pages, args.keep, results),
+            )
+            child.start()
+            got = results.get()
+            child.join()
+            numbers[got[0]] = got[1:]
+
+    export_time, export_rss, _, pages_out = numbers["export"]
+    base_time, base_rss, _, _ = numbers["baseline"]
+    traced_time, _, traced_peak, _ = numbers["traced"]
+    print(f"pages in the dossier:         {pages_out}")
+    print(f"export (render_pdf):          {export_time:6.2f} s   peak RSS {mib(export_rss)}")
+    print(f"WeasyPrint alone, same HTML:  {base_time:6.2f} s   peak RSS {mib(base_rss)}")
+    print(f"ratio export / WeasyPrint:    {export_time / base_time:6.2f}")
+    print(f"export under tracemalloc:     {traced_time:6.2f} s   peak traced {mib(traced_peak)}")
+    if args.keep:
+        print(f"dossier kept at {args.keep}")
+
+
+def mib(size: int) -> str:
+    return f"{size / MIB:.0f} MiB"
+
+
+if __name__ == "__main__":
+    main()

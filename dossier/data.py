@@ -1,0 +1,44 @@
+"""The input contract of the dossier: everything it shows, already loaded and scored.
+
+The store builds ``DossierData`` from the database; the dossier never queries anything itself.
+Evidence files are reached only through ``EvidenceSource``, one at a time, by SHA-256.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Protocol
+
+from criteria import Catalogue
+from scoring import Plan, ScoreResult
+from store.records import (
+    AuditRecord,
+    BonusRecord,
+    DeductionRecord,
+    EvidenceRecord,
+    ItemRecord,
+    OrganisationProfile,
+)
+
+
+@dataclass(frozen=True)
+class DossierData:
+    organisation: OrganisationProfile
+    audit: AuditRecord
+    catalogue: Catalogue
+    result: ScoreResult  # scoring.score_audit(...)
+    plan: Plan  # scoring.plan_next_tier(...)
+    items: Mapping[str, ItemRecord]  # by item id; absent = not assessed
+    deductions: tuple[DeductionRecord, ...]
+    bonuses: tuple[BonusRecord, ...]
+    evidence: tuple[EvidenceRecord, ...]  # every evidence record linked to this audit
+    generated_at: datetime
+
+
+class EvidenceSource(Protocol):
+    """The evidence blob store: where the file with this SHA-256 is, or None if it is gone."""
+
+    def local_path(self, sha256: str) -> Path | None: ...

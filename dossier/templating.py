@@ -1,0 +1,66 @@
+"""The Jinja2 environment of the dossier: autoescaping everywhere, strict about typos."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from fractions import Fraction
+from functools import lru_cache
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from dossier import numbers
+
+TEMPLATES = Path(__file__).with_name("templates").resolve()
+
+
+def cn_date(value: date | datetime | None) -> str:
+    """2025年3月18日, as Chinese forms write dates."""
+    if value is None:
+        return "—"
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def iso_date(value: date | None) -> str:
+    return value.isoformat() if value else "—"
+
+
+def timestamp(value: datetime) -> str:
+    zone = value.strftime(" %Z") if value.tzinfo else ""
+    return value.strftime("%Y-%m-%d %H:%M") + zone
+
+
+# about half a page of Chinese in the narrowest text column: a row with more may be split
+LONG_ROW_CHARS = 600
+
+
+def splittable(*texts: str | None) -> str:
+    """The CSS class for a table row whose texts may not fit on one page."""
+    return "splittable" if sum(len(text or "") for text in texts) > LONG_ROW_CHARS else ""
+
+
+def points(value: Fraction) -> str:
+    return numbers.points_text(value)
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    # autoescape for every template, HTML and SVG alike: every value a user typed is text
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(
+        pts=points,
+        needed=numbers.needed_text,
+        score=numbers.score_text,
+        size=numbers.file_size_text,
+        cn_date=cn_date,
+        iso_date=iso_date,
+        timestamp=timestamp,
+    )
+    env.globals["splittable"] = splittable
+    return env

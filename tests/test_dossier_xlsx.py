@@ -1,0 +1,118 @@
+"""The spreadsheet self-evaluation table holds the same rows and numbers as the PDF."""
+
+import re
+from dataclasses import replace
+
+import pytest
+from dossier_fixtures import dossier_data, item_records, write_evidence
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from dossier import render_pdf, write_xlsx
+from dossier.numbers import points_text
+from scoring import display_score
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("xlsx")
+    source, records = write_evidence(folder)
+    data = dossier_data(records)
+    write_xlsx(data, folder / "自评表.xlsx")
+    report = render_pdf(data, source, folder / "dossier.pdf")
+    pdf = [page.extract_text() for page in PdfReader(folder / "dossier.pdf").pages]
+    return data, load_workbook(folder / "自评表.xlsx"), report, pdf
+
+
+def totals(sheet) -> dict[str, object]:
+    """The totals block under the table: label (column F) -> value (column J)."""
+    rows = [(row[5].value, row[9].value) for row in sheet.iter_rows(min_row=2) if row[5].value]
+    labels = [label for label, _ in rows]
+    assert len(labels) == len(set(labels)), "a row appears twice"
+    return dict(rows)
+
+
+def test_one_row_per_item_with_the_standards_ids_and_chinese_headers(exported):
+    data, book, *_ = exported
+    sheet = book["自评表"]
+    header = [cell.value for cell in sheet[1]]
+    assert header[:10] == [
+        "一级指标编号", "一级指标", "二级指标编号", "二级指标", "项目编号",
+        "评价项目", "分值", "状态", "涉及分值", "得分",
+    ]  # fmt: skip
+    item_rows = [row for row in sheet.iter_rows(min_row=2, values_only=True) if row[4]]
+    assert [row[4] for row in item_rows] == [item.id for item in data.catalogue.items]
+    first = item_rows[0]
+    assert first[:4] == ("1", "售后服务体系", "1.1", "组织架构")
+    assert dict((row[4], row[7]) for row in item_rows)["1.2.2"] == "抽样 9/10"
+    assert sheet.freeze_panes == "A2"
+
+
+def test_totals_equal_the_score_result(exported):
+    data, book, *_ = exported
+    result = data.result
+    shown = totals(book["自评表"])
+    assert shown["涉及项分值"] == pytest.approx(float(result.applicable_points))
+    assert shown["实得分"] == pytest.approx(float(result.earned_points), abs=0.005)
+    assert shown["基础得分（实得分 ÷ 涉及项分值 × 100）"] == float(display_score(result.base_score))
+    assert shown["特别扣分"] == -float(result.deduction_total)
+    assert shown["特别加分"] == float(result.bonus_total)
+    assert shown["最终得分"] == float(display_score(result.score))
+    assert shown["等级"] == result.tier.title.zh
+
+
+def test_totals_equal_the_numbers_the_pdf_prints(exported):
+    _, book, report, pdf = exported
+    shown = totals(book["自评表"])
+    summary = pdf[report.section("summary").page - 1]
+    for label, key in [
+        ("Applicable points", "涉及项分值"),
+        ("Earned points", "实得分"),
+        ("Final score", "最终得分"),
+    ]:
+        printed = re.search(rf"{label}[^\n]*\s([0-9.]+)\n", summary).group(1)
+        assert float(printed) == shown[key], label
+
+
+def test_subtotals_per_indicator_equal_the_rollups(exported):
+    data, book, *_ = exported
+    rows = list(book["自评表"].iter_rows(min_row=2, values_only=True))
+    subtotals = {row[5].split()[1]: row for row in rows if row[5] and row[5].startswith("小计")}
+    for first in data.result.sections:
+        for second in first.children:
+            row = subtotals[second.indicator_id]
+            assert row[8] == float(points_text(second.applicable))
+            assert row[9] == float(points_text(second.earned))
+    assert len(subtotals) == 15
+
+
+def test_the_evidence_sheet_lists_every_file_with_its_sha256(exported):
+    data, book, *_ = exported
+    sheet = book["证据索引"]
+    assert [c.value for c in sheet[1]][:4] == ["编号", "标题", "类别", "原文件名"]
+    hashes = {row[6] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert hashes == {record.sha256 for record in data.evidence}
+
+
+def test_evidence_refs_agree_between_the_spreadsheet_and_the_pdf(exported):
+    _, book, report, _ = exported
+    refs = {row[1]: row[0] for row in book["证据索引"].iter_rows(min_row=2, values_only=True)}
+    assert refs == {e.title: e.ref for e in report.evidence}
+
+
+def test_user_text_that_looks_like_a_formula_stays_text(tmp_path):
+    items = item_records()
+    items["1.5.3"] = replace(items["1.5.3"], finding='=HYPERLINK("http://evil.example","点我")')
+    write_xlsx(dossier_data(items=items), tmp_path / "out.xlsx")
+    sheet = load_workbook(tmp_path / "out.xlsx")["自评表"]
+    cell = next(row[10] for row in sheet.iter_rows() if row[4].value == "1.5.3")
+    assert cell.data_type == "s"
+    assert cell.value.startswith("=HYPERLINK")
+
+
+def test_the_spreadsheet_is_written_atomically(tmp_path):
+    destination = tmp_path / "out.xlsx"
+    destination.write_bytes(b"old")
+    write_xlsx(dossier_data(), destination)
+    assert load_workbook(destination).sheetnames == ["自评表", "证据索引", "基本信息"]
+    assert [p.name for p in tmp_path.iterdir()] == ["out.xlsx"]
