@@ -95,9 +95,16 @@ def _pdf_preview(source: Path | BinaryIO, max_side: int) -> Preview:
 
 
 def _image_preview(source: Path | BinaryIO, image_format: str, max_side: int) -> Preview:
+    start = source.tell() if not isinstance(source, Path) else 0
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # we check ourselves
+            # WeasyPrint sets Pillow's global LOAD_TRUNCATED_IMAGES on import, after which
+            # Pillow quietly decodes half a file; verify() reads it all and still refuses it
+            with Image.open(source, formats=[image_format]) as probe:
+                probe.verify()
+            if not isinstance(source, Path):
+                source.seek(start)
             opened = Image.open(source, formats=[image_format])  # reads the header only
         with opened:
             if opened.width * opened.height > MAX_PIXELS:

@@ -112,6 +112,17 @@ def test_a_damaged_image_has_no_preview(tmp_path):
     assert (preview.png, preview.reason) == (None, "broken")
 
 
+def test_a_damaged_image_has_no_preview_even_when_pillow_is_told_to_load_truncated_images(
+    tmp_path, monkeypatch
+):
+    from PIL import ImageFile
+
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)  # as WeasyPrint's import does
+    damaged = samples.image("PNG", (300, 300))[:200]
+    preview = make_preview(saved(tmp_path, damaged), "image/png")
+    assert (preview.png, preview.reason) == (None, "broken")
+
+
 def test_an_image_is_decoded_only_as_the_format_it_was_taken_as(tmp_path):
     preview = make_preview(saved(tmp_path, samples.image("GIF")), "image/png")
     assert (preview.png, preview.reason) == (None, "broken")
