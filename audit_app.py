@@ -27,6 +27,7 @@ pages = {
         page("evidence", "nav.evidence", "attach_file"),
         page("dashboard", "nav.dashboard", "monitoring"),
         page("rounds", "nav.rounds", "compare_arrows"),
+        page("dossier", "nav.dossier", "picture_as_pdf"),
     ],
     tr("nav.group_consultant"): [
         page("portfolio", "nav.portfolio", "folder_shared"),

@@ -11,6 +11,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from cli.store_commands import add_commands
 from criteria import DEFAULT_CATALOGUE, Catalogue, CatalogueError, load_catalogue
 from scoring import (
     AuditError,
@@ -53,6 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("--json", action="store_true", help="print the result as JSON")
     score.add_argument("--lang", choices=["zh", "en"], default="zh", help="text output language")
     score.set_defaults(run=run_score)
+    add_commands(commands)
     return parser
 
 

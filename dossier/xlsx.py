@@ -8,7 +8,7 @@ stored as text, so "=HYPERLINK(...)" in a finding stays words and never becomes 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -163,7 +163,7 @@ EVIDENCE_COLUMNS = (
     ("已过期", 8),
     ("支持项目", 20),
     ("上传人", 10),
-    ("上传时间", 17),
+    ("上传时间（UTC）", 17),
 )
 
 
@@ -207,7 +207,7 @@ def _facts_sheet(sheet: Worksheet, view: DossierView) -> None:
         ("最终得分", _score(data.result.score)),
         ("等级", view.tier_title.zh),
         ("申请资格", view.eligibility_text),
-        ("生成时间", data.generated_at.replace(tzinfo=None)),
+        ("生成时间（UTC）", data.generated_at),
     ]
     for label, value in facts:
         label_cell, value_cell = _append(sheet, [label, value])
@@ -238,6 +238,8 @@ def _append(sheet: Worksheet, values: Sequence[Any]) -> list[Cell]:
             cell.data_type = "s"  # openpyxl takes a string starting with "=" for a formula
             cell.alignment = WRAP
         elif isinstance(value, datetime):
+            if value.tzinfo is not None:  # Excel keeps no time zone: the header says UTC
+                cell.value = value.astimezone(UTC).replace(tzinfo=None)
             cell.number_format = "yyyy-mm-dd hh:mm"
         elif isinstance(value, date):
             cell.number_format = DATE_FORMAT

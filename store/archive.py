@@ -358,6 +358,14 @@ def _check_evidence_present(members: dict[str, zipfile.ZipInfo], data: ArchiveDa
 
 
 def _refuse_existing_organisation(store: AuditStore, data: ArchiveData) -> None:
+    uid = data.organisation.get("uid")
+    with store._read() as session:
+        same = session.scalars(select(OrganisationRow).where(OrganisationRow.uid == uid)).first()
+    if same is not None:
+        raise ArchiveRefused(
+            f"this archive's organisation is already here as #{same.id}「{same.name}」 "
+            f"(imported or created on this machine) — 该组织已存在，未导入"
+        )
     code = data.organisation.get("credit_code") or ""
     if not code:
         return

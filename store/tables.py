@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any, ClassVar
@@ -68,6 +69,8 @@ class CatalogueRow(Base):
 class OrganisationRow(Base):
     __tablename__ = "organisations"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # stays with the organisation across machines, so an archive is not imported twice
+    uid: Mapped[str] = mapped_column(String(36), unique=True, default=lambda: str(uuid.uuid4()))
     name: Mapped[str] = mapped_column(Text)
     credit_code: Mapped[str] = mapped_column(String(18), default="", index=True)
     address: Mapped[str] = mapped_column(Text, default="")

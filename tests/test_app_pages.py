@@ -158,3 +158,15 @@ def test_the_portfolio_lists_every_organisations_latest_audit(store):
     assert table["组织"].tolist() == ["甲公司", "乙公司"]
     assert table["逾期整改"].tolist() == [0, 1]
     assert table["未评项"].tolist() == [0, 51]
+
+
+def test_the_dossier_page_builds_both_files_for_download(store):
+    audit = new_audit(store)
+    conform_all(store, audit)
+    at = app("dossier", audit.id)
+    assert not at.exception
+    next(b for b in at.button if b.label == "生成申请资料").click().run(timeout=120)
+    assert not at.exception
+    assert "已生成：共" in texts(at)
+    downloads = [e for e in at.get("download_button")]
+    assert len(downloads) == 2

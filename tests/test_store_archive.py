@@ -190,6 +190,7 @@ def test_inconsistent_records_roll_back_the_whole_import(exported, tmp_path):
             return name, data
         records = json.loads(data)
         records["organisation"]["credit_code"] = ""
+        records["organisation"]["uid"] = "an-organisation-not-here-yet"
         records["links"][0]["evidence_id"] = 424242
         payload = json.dumps(records).encode()
         return name, payload

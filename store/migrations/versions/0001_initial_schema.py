@@ -31,6 +31,7 @@ def upgrade() -> None:
         "organisations",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("name", sa.Text(), nullable=False),
+        sa.Column("uid", sa.String(length=36), nullable=False),
         sa.Column("credit_code", sa.String(length=18), nullable=False),
         sa.Column("address", sa.Text(), nullable=False),
         sa.Column("legal_representative", sa.Text(), nullable=False),
@@ -49,6 +50,7 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_organisations")),
+        sa.UniqueConstraint("uid", name=op.f("uq_organisations_uid")),
     )
     with op.batch_alter_table("organisations", schema=None) as batch_op:
         batch_op.create_index(

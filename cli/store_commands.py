@@ -1,0 +1,147 @@
+"""Commands over the audit store (the same data folder or database URL as the app)."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from pathlib import Path
+from typing import Any
+
+from store import AuditStore, StoreError, open_store
+from store.config import SettingsError
+
+REFUSED = 1
+
+
+def add_commands(commands: Any) -> None:
+    listing = commands.add_parser("list", help="organisations and their audits, with ids")
+    listing.set_defaults(run=run_list)
+
+    export = commands.add_parser("export", help="the application dossier (PDF) and 自评表 (xlsx)")
+    export.add_argument("audit_id", type=int, metavar="AUDIT_ID")
+    export.add_argument(
+        "--out",
+        type=Path,
+        default=Path("."),
+        metavar="DIR",
+        help="folder for the two files (default: here)",
+    )
+    export.set_defaults(run=run_export)
+
+    archive = commands.add_parser("archive", help="move one audit between machines as a .zip")
+    actions = archive.add_subparsers(dest="action", required=True, metavar="ACTION")
+    pack = actions.add_parser("export", help="write AUDIT_ID with its rounds and evidence")
+    pack.add_argument("audit_id", type=int, metavar="AUDIT_ID")
+    pack.add_argument("file", type=Path, metavar="FILE.zip")
+    pack.set_defaults(run=run_archive_export)
+    unpack = actions.add_parser(
+        "import", help="import an archive (checked before anything is written)"
+    )
+    unpack.add_argument("file", type=Path, metavar="FILE.zip")
+    unpack.add_argument("--actor", default=None, help="name for the change log (default: user)")
+    unpack.set_defaults(run=run_archive_import)
+
+    verify = commands.add_parser("verify", help="re-hash every evidence file; exit 1 on damage")
+    verify.set_defaults(run=run_verify)
+
+
+def _store() -> AuditStore | None:
+    try:
+        return open_store()
+    except (SettingsError, StoreError) as exc:
+        print(f"cannot open the store: {exc}", file=sys.stderr)
+        return None
+
+
+def run_list(args: argparse.Namespace) -> int:
+    store = _store()
+    if store is None:
+        return REFUSED
+    for organisation in store.organisations(include_archived=True):
+        print(
+            f"#{organisation.id} {organisation.profile.name}"
+            f"{' (archived)' if organisation.archived else ''}"
+        )
+        for audit in store.audits(organisation.id, include_archived=True):
+            result = store.round_result(audit.id)
+            tier = (result["tier"] or result["fail_title"])["zh"]
+            print(
+                f"  audit {audit.id}: round {audit.round_no} · {audit.audit_date} · "
+                f"{audit.state.value} · {result['score_display']} {tier} · {audit.title}"
+            )
+    return 0
+
+
+def run_export(args: argparse.Namespace) -> int:
+    from dossier import DossierDataError, MissingCJKFont
+    from dossier.assemble import export_dossier
+
+    store = _store()
+    if store is None:
+        return REFUSED
+
+    def progress(fraction: float, message: str) -> None:
+        print(f"\r{fraction:4.0%} {message[:60]:<60}", end="", file=sys.stderr, flush=True)
+
+    try:
+        exported = export_dossier(store, args.audit_id, args.out, progress)
+    except (StoreError, DossierDataError, MissingCJKFont) as exc:
+        print(f"\nexport refused: {exc}", file=sys.stderr)
+        return REFUSED
+    print(file=sys.stderr)
+    report = exported.report
+    print(
+        f"{exported.pdf}  ({report.pages} pages; evidence embedded {len(report.embedded)}, "
+        f"listed {len(report.listed_only)}, missing {len(report.missing)})"
+    )
+    print(f"{exported.xlsx}")
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    return 0
+
+
+def run_archive_export(args: argparse.Namespace) -> int:
+    from store.archive import export_audit
+
+    store = _store()
+    if store is None:
+        return REFUSED
+    try:
+        path = export_audit(store, args.audit_id, args.file)
+    except StoreError as exc:
+        print(f"archive refused: {exc}", file=sys.stderr)
+        return REFUSED
+    print(path)
+    return 0
+
+
+def run_archive_import(args: argparse.Namespace) -> int:
+    from store.archive import import_archive
+
+    store = _store()
+    if store is None:
+        return REFUSED
+    try:
+        outcome = import_archive(store, args.file, actor=args.actor or getpass.getuser())
+    except StoreError as exc:
+        print(f"archive refused, nothing was changed: {exc}", file=sys.stderr)
+        return REFUSED
+    print(
+        f"imported as organisation #{outcome.organisation_id}: audits "
+        + ", ".join(f"{old}→{new}" for old, new in outcome.audit_ids.items())
+        + f"; {outcome.evidence_files} evidence files"
+    )
+    return 0
+
+
+def run_verify(args: argparse.Namespace) -> int:
+    store = _store()
+    if store is None:
+        return REFUSED
+    checks = store.verify_evidence()
+    bad = [c for c in checks if not c.ok]
+    for check in bad:
+        print(f"{check.state.value}: {check.sha256}", file=sys.stderr)
+    print(f"{len(checks) - len(bad)} of {len(checks)} evidence files are as uploaded")
+    return REFUSED if bad else 0
