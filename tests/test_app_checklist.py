@@ -144,3 +144,13 @@ def test_prerequisites_are_recorded(store):
         b for b in at.button if b.label == "保存" and b.form_id.startswith("prerequisites")
     ).click().run()
     assert store.audit(audit.id).prerequisites["system_running_3_months"] is False
+
+
+def test_the_change_log_tab_shows_who_changed_what(store):
+    audit = new_audit(store)
+    at = app("checklist", audit.id)
+    at.radio(key=key(audit, "1.1.1", "status")).set_value("conforming").run()
+    log = at.dataframe[0].value
+    row = log[log["对象"] == "item 1.1.1"].iloc[0]
+    assert (row["修改人"], row["字段"], row["原值"], row["新值"]) == (
+        "测试员", "status", "not_assessed", "conforming")

@@ -31,7 +31,16 @@ def radar(result: ScoreResult, lang: str = "zh") -> go.Figure:
         )
     )
     figure.update_layout(
-        polar={"radialaxis": {"range": [0, 100], "ticksuffix": "%", "angle": 90}},
+        polar={
+            "radialaxis": {
+                "range": [0, 100],
+                "ticksuffix": "%",
+                "angle": 90,
+                "tickfont": {"size": 9},
+                "showline": False,
+            },
+            "angularaxis": {"direction": "clockwise", "rotation": 90},  # 1.1 at the top
+        },
         showlegend=False,
         margin={"l": 60, "r": 60, "t": 30, "b": 30},
         font={"family": FONT},

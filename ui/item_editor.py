@@ -317,6 +317,7 @@ def _evidence(item: Item, record: ItemRecord, ctx: ItemContext) -> None:
                 tr("ui.pick_from_library"),
                 [d.id for d in others],
                 key=pick_key,
+                placeholder=tr("ui.choose"),
                 format_func=lambda i: ctx.library[i].title,
             )
             if chosen and st.button(tr("ui.attach"), key=f"attach.{ctx.audit_id}.{item.id}"):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pandas as pd
 import streamlit as st
 
 from scoring import display_score
@@ -15,6 +16,7 @@ from ui.state import get_store, lang, require_audit, show_flashes, tr
 
 FILTERS = ("all", "open", "no_evidence", "lost")
 PAGE_SIZE = 6
+LOG_LIMIT = 500
 
 store = get_store()
 audit = require_audit()
@@ -67,8 +69,8 @@ def matches(item_id: str, wanted: str) -> bool:
     return True
 
 
-checklist_tab, specials_tab, prerequisites_tab = st.tabs(
-    [tr("ui.tab_items"), tr("ui.tab_specials"), tr("ui.tab_prerequisites")]
+checklist_tab, specials_tab, prerequisites_tab, log_tab = st.tabs(
+    [tr("ui.tab_items"), tr("ui.tab_specials"), tr("ui.tab_prerequisites"), tr("ui.tab_log")]
 )
 with checklist_tab:
     wanted = st.radio(
@@ -124,3 +126,22 @@ with specials_tab:
 
 with prerequisites_tab:
     render_prerequisites(store, audit, catalogue, editable)
+
+with log_tab:
+    changes = store.changes(audit_id=audit.id, limit=LOG_LIMIT)
+    st.caption(tr("ui.log_help", n=LOG_LIMIT))
+    if changes:
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    tr("ui.col_when"): [f"{c.at:%Y-%m-%d %H:%M:%S}" for c in changes],
+                    tr("ui.col_who"): [c.actor for c in changes],
+                    tr("ui.col_what"): [c.entity for c in changes],
+                    tr("ui.col_field"): [c.field for c in changes],
+                    tr("ui.col_old"): [c.old or "" for c in changes],
+                    tr("ui.col_new"): [c.new or "" for c in changes],
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )

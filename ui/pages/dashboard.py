@@ -41,7 +41,7 @@ else:
         tr("ui.to_next_tier"), "—", tr("ui.top_tier"), delta_color="off", delta_arrow="off"
     )
 eligibility = result.eligibility
-eligible_col.metric(tr("ui.eligibility"), tr(f"eligibility.{eligibility.status.value}"))
+eligible_col.metric(tr("ui.eligibility"), tr(f"ui.eligibility_{eligibility.status.value}"))
 if eligibility.status is EligibilityStatus.NOT_ELIGIBLE:
     titles = {p.id: p.title.get(lang()) for p in catalogue.spec.prerequisites}
     st.error(tr("ui.not_eligible_because", reasons="；".join(titles[p] for p in eligibility.unmet)))

@@ -40,6 +40,7 @@ with st.expander(tr("ui.upload_files"), expanded=not store.evidence_library(orga
         items = item_col.multiselect(
             tr("ui.supports_items"),
             [i.id for i in catalogue.items],
+            placeholder=tr("ui.choose"),
             format_func=lambda i: f"{i} {catalogue.item(i).title.get(lang())}",
             disabled=audit.state.value != "draft",
         )
@@ -95,7 +96,7 @@ table = pd.DataFrame(
         tr("ui.col_file"): [e.original_name for e in library],
         tr("ui.col_size"): [format_bytes(e.size) for e in library],
         tr("ui.col_type"): [e.media_type for e in library],
-        tr("ui.valid_until"): [e.valid_until for e in library],
+        tr("ui.valid_until"): [e.valid_until.isoformat() if e.valid_until else "" for e in library],
         tr("ui.col_expired"): [tr("ui.expired") if e.expired_on(today) else "" for e in library],
         tr("ui.col_items"): [", ".join(sorted(supports.get(e.id, []))) for e in library],
         "SHA-256": [e.sha256 for e in library],

@@ -1,0 +1,134 @@
+"""Benchmark of the app's responsiveness (run by hand; prints numbers, asserts nothing).
+
+    python bench/bench_app.py [--evidence 200] [--changes 20]
+
+On a fresh data folder with the full GB/T 27922 catalogue, one audit and N evidence files
+linked across its items, streamlit.testing runs, in the same process:
+
+- baseline: an empty Streamlit script's rerun (the framework's own cost per interaction);
+- item change: the checklist page's rerun after one item's status changes (the save included),
+  browsing by indicator and with the "open items" filter;
+- page loads: each page's first run.
+
+It prints medians and the ratio of an item change to the empty rerun. Browser rendering comes on
+top of these numbers; tests/test_e2e_browser.py shows the whole loop in Chromium.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+EMPTY_APP = "import streamlit as st\nst.write('empty')\n"
+
+
+def median_ms(samples: list[float]) -> float:
+    return statistics.median(samples) * 1000
+
+
+def timed(run) -> float:  # type: ignore[no-untyped-def]
+    start = time.perf_counter()
+    run()
+    return time.perf_counter() - start
+
+
+def seed(evidence: int) -> int:
+    from weasyprint import HTML
+
+    from store import open_store
+    from store.records import OrganisationProfile
+
+    store = open_store()
+    organisation = store.create_organisation(OrganisationProfile(name="基准测试公司"), "bench")
+    catalogue = store.catalogues()[0]
+    audit = store.create_audit(
+        organisation.id,
+        catalogue_hash=catalogue.content_hash,
+        title="benchmark",
+        audit_date=date.today(),
+        assessor="bench",
+        actor="bench",
+    )
+    base = HTML(string="<h1>证据</h1>").write_pdf()
+    items = [item.id for item in catalogue.items]
+    for n in range(evidence):
+        pdf = base + f"\n% evidence {n}\n".encode()  # a distinct, still valid PDF
+        record, _ = store.add_evidence(
+            organisation.id,
+            f"证据{n:03d}.pdf",
+            io.BytesIO(pdf),
+            title=f"证据 {n:03d}",
+            kind="record",
+            actor="bench",
+        )
+        store.link_evidence(audit.id, items[n % len(items)], record.id, actor="bench")
+    return audit.id
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--evidence", type=int, default=200)
+    parser.add_argument("--changes", type=int, default=20)
+    args = parser.parse_args()
+
+    folder = Path(tempfile.mkdtemp(prefix="bench-app-"))
+    os.environ["GBT_AUDIT_DATA_DIR"] = str(folder / "data")
+    started = time.perf_counter()
+    audit_id = seed(args.evidence)
+    print(
+        f"seeded 1 audit, 52 items, {args.evidence} evidence files "
+        f"in {time.perf_counter() - started:.1f} s"
+    )
+
+    from streamlit.testing.v1 import AppTest
+
+    empty = AppTest.from_string(EMPTY_APP, default_timeout=60)
+    empty.run()
+    baseline = [timed(empty.run) for _ in range(args.changes)]
+
+    app = AppTest.from_file(str(ROOT / "audit_app.py"), default_timeout=60)
+    app.session_state["audit_id"] = audit_id
+    app.session_state["actor"] = "bench"
+    app.run()
+    loads = {}
+    for page in ("audits", "evidence", "dashboard", "rounds", "portfolio", "dossier", "checklist"):
+        loads[page] = timed(lambda p=page: app.switch_page(f"ui/pages/{p}.py").run())
+
+    results = {}
+    for mode in ("all", "open"):
+        app.radio(key="checklist.filter").set_value(mode).run()
+        samples = []
+        for n in range(args.changes):
+            # keys read item.<audit>.<item id>.status; take the first item the page shows
+            first = next(str(r.key) for r in app.radio if str(r.key).endswith(".status"))
+            item = "1.1.1" if mode == "all" else ".".join(first.split(".")[2:-1])
+            status = "not_conforming" if n % 2 == 0 else "conforming"
+            radio = app.radio(key=f"item.{audit_id}.{item}.status")
+            samples.append(timed(lambda r=radio, s=status: r.set_value(s).run()))
+            assert not app.exception, app.exception
+        results[mode] = samples
+
+    empty_ms = median_ms(baseline)
+    print(f"empty app rerun (baseline): median {empty_ms:7.1f} ms")
+    for mode, label in (("all", "by indicator"), ("open", "open-items filter")):
+        change_ms = median_ms(results[mode])
+        print(
+            f"item change, {label:17}: median {change_ms:7.1f} ms, "
+            f"max {max(results[mode]) * 1000:7.1f} ms, ratio to empty {change_ms / empty_ms:5.1f}×"
+        )
+    for page, seconds in loads.items():
+        print(f"first load of {page:10}: {seconds * 1000:7.1f} ms")
+
+
+if __name__ == "__main__":
+    main()
