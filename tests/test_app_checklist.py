@@ -153,4 +153,8 @@ def test_the_change_log_tab_shows_who_changed_what(store):
     log = at.dataframe[0].value
     row = log[log["对象"] == "item 1.1.1"].iloc[0]
     assert (row["修改人"], row["字段"], row["原值"], row["新值"]) == (
-        "测试员", "status", "not_assessed", "conforming")
+        "测试员",
+        "status",
+        "not_assessed",
+        "conforming",
+    )
