@@ -35,14 +35,15 @@ def radar(result: ScoreResult, lang: str = "zh") -> go.Figure:
             "radialaxis": {
                 "range": [0, 100],
                 "ticksuffix": "%",
-                "angle": 90,
+                "angle": 78,  # between the spokes of 1.1 and 1.2
+                "tickangle": 78,
                 "tickfont": {"size": 9},
                 "showline": False,
             },
             "angularaxis": {"direction": "clockwise", "rotation": 90},  # 1.1 at the top
         },
         showlegend=False,
-        margin={"l": 60, "r": 60, "t": 30, "b": 30},
+        margin={"l": 90, "r": 90, "t": 30, "b": 30},
         font={"family": FONT},
         height=460,
     )

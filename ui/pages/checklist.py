@@ -86,9 +86,12 @@ with checklist_tab:
 
         def nav_label(indicator_id: str) -> str:
             second = catalogue.second_level(indicator_id)
-            done = sum(1 for i in second.items if not result.item(i.id).is_open)
-            mark = "✓" if done == len(second.items) else f"{done}/{len(second.items)}"
-            return f"{second.id} {second.title.get(lang())} · {mark}"
+            results = [result.item(i.id) for i in second.items]
+            done = sum(1 for r in results if not r.is_open)
+            lost = sum((r.lost for r in results if not r.is_open), 0)
+            mark = "✓" if done == len(results) else f"{done}/{len(results)}"
+            minus = f" · −{points(lost)}" if lost else ""
+            return f"{second.id} {second.title.get(lang())} · {mark}{minus}"
 
         chosen = nav.radio(
             tr("ui.indicator"),

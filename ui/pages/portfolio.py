@@ -29,7 +29,7 @@ table = pd.DataFrame(
             tr("ui.open_items"): r.open_items,
             tr("ui.actions_open"): r.actions_open,
             tr("ui.actions_overdue"): r.actions_overdue,
-            tr("ui.next_due"): r.next_due,
+            tr("ui.next_due"): r.next_due.isoformat() if r.next_due else "",
         }
         for r in rows
     ]
