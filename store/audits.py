@@ -28,7 +28,7 @@ from scoring import (
 )
 from store import convert
 from store.base import StoreBase, utcnow
-from store.errors import InvalidEntry, NotFound
+from store.errors import InvalidEntry
 from store.records import (
     ActionState,
     AuditRecord,
@@ -343,9 +343,7 @@ class AuditsMixin(StoreBase):
         if set(changes) - allowed:
             raise InvalidEntry(f"special deduction has no field(s) {set(changes) - allowed}")
         with self._write("special deduction") as session:
-            row = session.get(DeductionRow, deduction_id)
-            if row is None:
-                raise NotFound(f"special deduction #{deduction_id} does not exist")
+            row = self._existing(session, DeductionRow, deduction_id, "special deduction")
             audit_row = self._draft_audit(session, row.audit_id)
             self._check_version("special deduction", row.version, expected_version)
             before = convert.deduction(row)
@@ -371,9 +369,7 @@ class AuditsMixin(StoreBase):
 
     def remove_deduction(self, deduction_id: int, *, expected_version: int, actor: str) -> None:
         with self._write("special deduction") as session:
-            row = session.get(DeductionRow, deduction_id)
-            if row is None:
-                raise NotFound(f"special deduction #{deduction_id} does not exist")
+            row = self._existing(session, DeductionRow, deduction_id, "special deduction")
             audit_row = self._draft_audit(session, row.audit_id)
             self._check_version("special deduction", row.version, expected_version)
             self._log(

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import IntegrityError
@@ -32,10 +32,13 @@ from store.records import (
 )
 from store.tables import (
     AuditRow,
+    Base,
     CatalogueRow,
     ChangeRow,
     OrganisationRow,
 )
+
+Row = TypeVar("Row", bound=Base)
 
 
 def utcnow() -> datetime:
@@ -172,18 +175,17 @@ class StoreBase:
         return [self.catalogue(h) for h in hashes]
 
     @staticmethod
-    def _organisation_row(session: Session, organisation_id: int) -> OrganisationRow:
-        row = session.get(OrganisationRow, organisation_id)
+    def _existing(session: Session, table: type[Row], key: int, what: str) -> Row:
+        row = session.get(table, key)
         if row is None:
-            raise NotFound(f"organisation #{organisation_id} does not exist")
+            raise NotFound(f"{what} #{key} does not exist")
         return row
 
-    @staticmethod
-    def _audit_row(session: Session, audit_id: int) -> AuditRow:
-        row = session.get(AuditRow, audit_id)
-        if row is None:
-            raise NotFound(f"audit #{audit_id} does not exist")
-        return row
+    def _organisation_row(self, session: Session, organisation_id: int) -> OrganisationRow:
+        return self._existing(session, OrganisationRow, organisation_id, "organisation")
+
+    def _audit_row(self, session: Session, audit_id: int) -> AuditRow:
+        return self._existing(session, AuditRow, audit_id, "audit")
 
     def _draft_audit(self, session: Session, audit_id: int) -> AuditRow:
         row = self._audit_row(session, audit_id)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from evidence import BlobCheck, ingest
 from store import convert
 from store.base import StoreBase, utcnow
-from store.errors import InvalidEntry, NotFound
+from store.errors import InvalidEntry
 from store.records import (
     EvidenceRecord,
 )
@@ -184,9 +184,5 @@ class EvidenceMixin(StoreBase):
             links[item_id].add(evidence_id)
         return links
 
-    @staticmethod
-    def _evidence_row(session: Session, evidence_id: int) -> EvidenceRow:
-        row = session.get(EvidenceRow, evidence_id)
-        if row is None:
-            raise NotFound(f"evidence #{evidence_id} does not exist")
-        return row
+    def _evidence_row(self, session: Session, evidence_id: int) -> EvidenceRow:
+        return self._existing(session, EvidenceRow, evidence_id, "evidence")
