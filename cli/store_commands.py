@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from scoring.report import tier_title
 from store import AuditStore, StoreError, open_store
 from store.config import SettingsError
 
@@ -65,7 +66,7 @@ def run_list(args: argparse.Namespace) -> int:
         )
         for audit in store.audits(organisation.id, include_archived=True):
             result = store.round_result(audit.id)
-            tier = (result["tier"] or result["fail_title"])["zh"]
+            tier = tier_title(result, "zh")
             print(
                 f"  audit {audit.id}: round {audit.round_no} · {audit.audit_date} · "
                 f"{audit.state.value} · {result['score_display']} {tier} · {audit.title}"

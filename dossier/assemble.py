@@ -53,7 +53,8 @@ def export_dossier(
     folder: Path,
     progress: Callable[[float, str], None] | None = None,
 ) -> ExportedDossier:
-    """The PDF dossier and the self-evaluation table, from one consistent read of the audit."""
+    """The PDF dossier and the self-evaluation table, both from the same DossierData (whose
+    consistency render_pdf and write_xlsx check before writing)."""
     data = dossier_data(store, audit_id)
     folder.mkdir(parents=True, exist_ok=True)
     stem = file_stem(store, audit_id)

@@ -43,6 +43,12 @@ def _rollup(rollup: Rollup) -> dict[str, Any]:
     return data
 
 
+def tier_title(result: dict[str, Any], lang: str) -> str:
+    """The tier of a result in its JSON form, or the scheme's name for below every tier."""
+    tier = result["tier"] or result["fail_title"]
+    return tier["en" if lang == "en" else "zh"]
+
+
 def result_to_dict(result: ScoreResult, plan: Plan | None = None) -> dict[str, Any]:
     data: dict[str, Any] = {
         "catalogue": {"id": result.catalogue_id, "hash": result.catalogue_hash},

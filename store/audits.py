@@ -262,10 +262,7 @@ class AuditsMixin(StoreBase):
         row.notes = record.notes
         row.finding = record.finding
         row.effort = Decimal(str(record.effort)) if record.effort is not None else None
-        row.action = record.rectification.action
-        row.action_owner = record.rectification.owner
-        row.action_due = record.rectification.due
-        row.action_state = record.rectification.state.value
+        _write_action(row, record.rectification)
         row.updated_at = utcnow()
         row.updated_by = actor
 
@@ -505,7 +502,12 @@ def _write_deduction(row: DeductionRow, record: DeductionRecord) -> None:
     row.reason = record.reason
     row.category = record.category
     row.item_id = record.item_id
-    row.action = record.rectification.action
-    row.action_owner = record.rectification.owner
-    row.action_due = record.rectification.due
-    row.action_state = record.rectification.state.value
+    _write_action(row, record.rectification)
+
+
+def _write_action(row: ItemRow | DeductionRow, action: Rectification) -> None:
+    """The rectification columns, the same on items and deductions (read by convert)."""
+    row.action = action.action
+    row.action_owner = action.owner
+    row.action_due = action.due
+    row.action_state = action.state.value

@@ -25,28 +25,14 @@ from store.tables import (
     SnapshotRow,
 )
 
-ITEM_COPY = (
-    "item_id",
-    "status",
-    "samples_checked",
-    "samples_conforming",
-    "justification",
-    "notes",
-    "finding",
-    "effort",
-    "action",
-    "action_owner",
-    "action_due",
-    "action_state",
+# a new round copies every entry column except the row's identity and bookkeeping
+ITEM_COPY = tuple(
+    c.key
+    for c in ItemRow.__table__.columns
+    if c.key not in {"audit_id", "updated_at", "updated_by", "version"}
 )
-DEDUCTION_COPY = (
-    "reason",
-    "category",
-    "item_id",
-    "action",
-    "action_owner",
-    "action_due",
-    "action_state",
+DEDUCTION_COPY = tuple(
+    c.key for c in DeductionRow.__table__.columns if c.key not in {"id", "audit_id", "version"}
 )
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import Any
 
 from scoring import ScoreResult, Status
 from store.records import ActionState
@@ -29,12 +28,6 @@ def action_labels(lang: str | None = None) -> dict[str, str]:
 def tier_label(result: ScoreResult, lang: str) -> str:
     tier = result.tier.title if result.tier else result.scheme.fail_title
     return tier.get(lang)
-
-
-def snapshot_tier(result: dict[str, Any], lang: str) -> str:
-    """The tier of a result in its JSON form (``scoring.result_to_dict``)."""
-    tier = result["tier"] or result["fail_title"]
-    return tier[lang]
 
 
 def points(value: Fraction | float | None) -> str:

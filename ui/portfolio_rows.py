@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from scoring.report import tier_title
 from store import AuditStore
 from store.records import ActionState
 from texts import t
@@ -37,7 +38,6 @@ def portfolio_rows(store: AuditStore, today: date, lang: str) -> list[PortfolioR
         actions += [d.rectification for d in store.deductions(latest.id)]
         pending = [a for a in actions if a.is_set and a.state is not ActionState.DONE]
         dues = [a.due for a in pending if a.due]
-        tier = result["tier"] or result["fail_title"]
         rows.append(
             PortfolioRow(
                 audit_id=latest.id,
@@ -45,7 +45,7 @@ def portfolio_rows(store: AuditStore, today: date, lang: str) -> list[PortfolioR
                 round_no=latest.round_no,
                 audit_date=latest.audit_date,
                 score=float(result["score_display"]),
-                tier=tier[lang],
+                tier=tier_title(result, lang),
                 eligibility=t(f"eligibility.{result['eligibility']['status']}", lang),
                 open_items=len(result["open_items"]),
                 actions_open=len(pending),

@@ -69,26 +69,28 @@ def show_flashes() -> None:
         getattr(st, kind)(message)
 
 
-def attempt(action: Callable[[], Any], success: str | None = None) -> Any:
-    """Run a store action; a refusal is shown where it happened and nothing is saved. Success
-    is shown on the next run, as a successful action is usually followed by ``st.rerun()``."""
+_REFUSED = object()
+
+
+def _run(action: Callable[[], Any], success: str | None) -> Any:
     try:
         outcome = action()
     except StoreError as exc:
-        st.error(str(exc))
-        return None
+        st.error(str(exc))  # shown where it happened; nothing was saved
+        return _REFUSED
     if success:
         flash("success", success)
     return outcome
 
 
+def attempt(action: Callable[[], Any], success: str | None = None) -> Any:
+    """Run a store action: its outcome, or None when refused (the reason is shown). Success is
+    shown on the next run, as a successful action is usually followed by ``st.rerun()``."""
+    outcome = _run(action, success)
+    return None if outcome is _REFUSED else outcome
+
+
 def save_and_rerun(action: Callable[[], Any], success: str | None = None) -> None:
     """Run a store action and rerun to show its effect; on refusal stay and show why."""
-    try:
-        action()
-    except StoreError as exc:
-        st.error(str(exc))
-        return
-    if success:
-        flash("success", success)
-    st.rerun()
+    if _run(action, success) is not _REFUSED:
+        st.rerun()

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import streamlit as st
 
+from scoring.report import tier_title
 from store import StoreError
 from store.archive import ArchiveRefused, export_audit, import_archive
 from store.records import AuditRecord, Organisation, OrganisationProfile
-from ui.labels import snapshot_tier
 from ui.state import (
     actor,
     attempt,
@@ -115,7 +115,7 @@ def audit_row(audit: AuditRecord) -> None:
         score.metric(
             tr("ui.score"),
             snapshot["score_display"],
-            snapshot_tier(snapshot, lang()),
+            tier_title(snapshot, lang()),
             delta_color="off",
             delta_arrow="off",
         )

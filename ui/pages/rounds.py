@@ -6,8 +6,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from scoring.report import tier_title
 from ui.charts import FONT
-from ui.labels import points, snapshot_tier, status_label
+from ui.labels import points, status_label
 from ui.state import get_store, lang, require_audit, tr
 
 store = get_store()
@@ -48,8 +49,8 @@ score_col, tier_col, moved_col = st.columns(3)
 score_col.metric(tr("ui.score"), after["score_display"], f"{comparison.score_delta:+.2f}")
 tier_col.metric(
     tr("ui.tier"),
-    snapshot_tier(after, lang()),
-    f"{snapshot_tier(before, lang())} → {snapshot_tier(after, lang())}"
+    tier_title(after, lang()),
+    f"{tier_title(before, lang())} → {tier_title(after, lang())}"
     if comparison.tier_changed
     else tr("ui.tier_unchanged"),
     delta_color="off",
