@@ -92,13 +92,29 @@ class Catalogue:
 def content_hash(spec: CatalogueSpec) -> str:
     """SHA-256 of the catalogue's canonical JSON: the same content gives the same hash whatever
     the YAML's layout, comments or key order."""
+    dumped = spec.model_dump(mode="python")
+    if spec.format_version == 1:
+        dumped = _as_format_1(dumped)
     canonical = json.dumps(
-        _canonical(spec.model_dump(mode="python")),
+        _canonical(dumped),
         ensure_ascii=False,
         sort_keys=True,
         separators=(",", ":"),
     )
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _as_format_1(dumped: dict[str, Any]) -> dict[str, Any]:
+    """A format-1 spec as format 1 wrote it, so catalogues stored before format 2 keep their
+    hash (audits refer to it): without the fields format 2 added or derives."""
+    dumped["special_items"].pop("fail_at_deductions")
+    for scheme in dumped["tier_schemes"]:
+        scheme.pop("source")
+    for first in dumped["indicators"]:
+        for second in first["children"]:
+            for item in second["items"]:
+                item["source"].pop("confidence")
+    return dumped
 
 
 def _canonical(value: Any) -> Any:

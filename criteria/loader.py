@@ -13,9 +13,10 @@ from pydantic import ValidationError
 from criteria.catalogue import Catalogue
 from criteria.rules import DataPath, check_catalogue, format_path
 from criteria.schema import CatalogueSpec
-from criteria.yaml_source import YamlDocument, YamlSourceError, parse_yaml, read_yaml
+from criteria.yaml_source import YamlDocument, YamlSourceError, bounded, parse_yaml, read_yaml
 
 DEFAULT_CATALOGUE = Path(__file__).with_name("gbt27922-2011.yaml")
+MAX_PROBLEMS_SHOWN = 30  # a broken file can produce thousands; the first ones say enough
 
 
 @dataclass(frozen=True)
@@ -27,9 +28,9 @@ class CatalogueProblem:
 
     def describe(self, source: str) -> str:
         where = f"{source}:{self.line}" if self.line else source
-        node = f"node {self.node_id} " if self.node_id else ""
-        at = f"({self.path}) " if self.path else ""
-        return f"{where}: {node}{at}{self.message}"
+        node = f"node {bounded(self.node_id, 40)} " if self.node_id else ""
+        at = f"({bounded(self.path, 120)}) " if self.path else ""
+        return f"{where}: {node}{at}{bounded(self.message)}"
 
 
 class CatalogueError(ValueError):
@@ -38,7 +39,9 @@ class CatalogueError(ValueError):
     def __init__(self, source: str, problems: Sequence[CatalogueProblem]) -> None:
         self.source = source
         self.problems = tuple(problems)
-        lines = [p.describe(source) for p in self.problems]
+        lines = [p.describe(bounded(source, 200)) for p in self.problems[:MAX_PROBLEMS_SHOWN]]
+        if len(self.problems) > MAX_PROBLEMS_SHOWN:
+            lines.append(f"… and {len(self.problems) - MAX_PROBLEMS_SHOWN} more problems")
         super().__init__("\n".join(lines))
 
 

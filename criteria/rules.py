@@ -23,6 +23,7 @@ def check_catalogue(spec: CatalogueSpec) -> list[Problem]:
         *_points_sum_to_total(spec),
         *_named_things_exist(spec),
         *_unique_names(spec),
+        *_format_fields(spec),
     ]
 
 
@@ -95,8 +96,16 @@ def _named_things_exist(spec: CatalogueSpec) -> Iterator[Problem]:
                 for n, ref in enumerate(item.source.refs):
                     if ref not in source_ids:
                         yield Problem((*path, "refs", n), f"unknown source {ref!r}")
-                if not item.source.provisional and not item.source.refs:
-                    yield Problem(path, "a non-provisional item must name at least one source")
+                if item.source.confidence != "provisional" and not item.source.refs:
+                    yield Problem(
+                        path,
+                        f"an item of confidence {item.source.confidence!r} must name "
+                        "at least one source",
+                    )
+    for i, scheme in enumerate(spec.tier_schemes):
+        for n, ref in enumerate(scheme.source.refs if scheme.source else ()):
+            if ref not in source_ids:
+                yield Problem(("tier_schemes", i, "source", "refs", n), f"unknown source {ref!r}")
 
 
 def _unique_names(spec: CatalogueSpec) -> Iterator[Problem]:
@@ -120,6 +129,30 @@ def _unique_names(spec: CatalogueSpec) -> Iterator[Problem]:
                 )
                 yield Problem((*path, "id"), f"duplicate id {value!r} in {key}")
             seen.add(value)
+
+
+def _format_fields(spec: CatalogueSpec) -> Iterator[Problem]:
+    """Format 2 requires a source on every tier scheme; format 1 may not use format-2 fields
+    (its content hash leaves them out, so two files differing only there would collide)."""
+    for i, scheme in enumerate(spec.tier_schemes):
+        if spec.format_version == 2 and scheme.source is None:
+            yield Problem(
+                ("tier_schemes", i),
+                f"tier scheme {scheme.id!r}: missing field 'source' (where its thresholds "
+                "are published)",
+            )
+        if spec.format_version == 1 and scheme.source is not None:
+            yield Problem(("tier_schemes", i, "source"), "source needs format_version: 2")
+    if spec.format_version != 1:
+        return
+    for i, first in enumerate(spec.indicators):
+        for j, second in enumerate(first.children):
+            for k, item in enumerate(second.items):
+                if item.source.provisional is None:
+                    yield Problem(
+                        ("indicators", i, "children", j, "items", k, "source", "confidence"),
+                        "confidence needs format_version: 2 (format 1 uses provisional)",
+                    )
 
 
 def format_path(path: DataPath) -> str:

@@ -3,6 +3,11 @@
 Error messages must name the line a broken value stands on, so the composed node tree is kept next
 to the plain Python data; ``YamlDocument.line_of(path)`` maps a data path to a 1-based line.
 Duplicate mapping keys are refused (PyYAML would silently keep the last one).
+
+Every YAML file the tool reads (catalogues, audit files, catalogues inside archives) comes through
+here, so the limits hold everywhere: anchors and aliases are refused (a 1.3 KB "billion laughs"
+file expands to gigabytes), the text is size-limited, nesting is bounded, and error messages are
+cut to a readable length.
 """
 
 from __future__ import annotations
@@ -16,6 +21,17 @@ import yaml
 
 PathPart = str | int
 
+MAX_YAML_BYTES = 4 << 20  # the bundled catalogue is 65 KB; an audit file is smaller still
+MAX_DEPTH = 50  # catalogues nest five levels deep; deep nesting only exhausts the stack
+MAX_MESSAGE_CHARS = 500  # a message quoting a huge value must not become the value
+
+
+def bounded(text: str, limit: int = MAX_MESSAGE_CHARS) -> str:
+    """``text`` cut to ``limit`` characters, saying how much was left out."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}… ({len(text) - limit} more characters)"
+
 
 class YamlSourceError(ValueError):
     """The text is not YAML we can read; ``line`` is 1-based where YAML gives one."""
@@ -24,8 +40,8 @@ class YamlSourceError(ValueError):
         self.source = source
         self.message = message
         self.line = line
-        where = f"{source}:{line}" if line else source
-        super().__init__(f"{where}: {message}")
+        where = f"{bounded(source, 200)}:{line}" if line else bounded(source, 200)
+        super().__init__(f"{where}: {bounded(message)}")
 
 
 @dataclass(frozen=True)
@@ -58,7 +74,29 @@ def _child(node: yaml.Node | None, part: PathPart) -> yaml.Node | None:
 
 
 class _StrictLoader(yaml.SafeLoader):
-    """SafeLoader that refuses duplicate keys in a mapping."""
+    """SafeLoader that refuses duplicate keys, anchors and aliases, and deep nesting."""
+
+    _depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node:
+        event = self.peek_event()  # type: ignore[no-untyped-call]
+        if isinstance(event, yaml.AliasEvent):
+            raise yaml.composer.ComposerError(
+                None, None, f"aliases (*{event.anchor}) are not allowed", event.start_mark
+            )
+        if getattr(event, "anchor", None) is not None:
+            raise yaml.composer.ComposerError(
+                None, None, f"anchors (&{event.anchor}) are not allowed", event.start_mark
+            )
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise yaml.composer.ComposerError(
+                    None, None, f"nested deeper than {MAX_DEPTH} levels", event.start_mark
+                )
+            return super().compose_node(parent, index)  # type: ignore[no-untyped-call]
+        finally:
+            self._depth -= 1
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: dict[Any, int] = {}
@@ -78,6 +116,9 @@ class _StrictLoader(yaml.SafeLoader):
 
 def parse_yaml(text: str, source: str) -> YamlDocument:
     """Parse one YAML document from ``text``; ``source`` names it in error messages."""
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > MAX_YAML_BYTES:
+        raise YamlSourceError(source, f"{size} bytes; at most {MAX_YAML_BYTES} bytes are read")
     try:
         loader = _StrictLoader(text)
         try:
@@ -101,7 +142,11 @@ def read_yaml(path: Path) -> YamlDocument:
     """Read and parse a YAML file; unreadable or non-UTF-8 files get a clear error."""
     source = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as handle:  # never read more than the limit, whatever the file
+            raw = handle.read(MAX_YAML_BYTES + 1)
+        if len(raw) > MAX_YAML_BYTES:
+            raise YamlSourceError(source, f"larger than {MAX_YAML_BYTES} bytes; not read")
+        text = raw.decode("utf-8")
     except FileNotFoundError as exc:
         raise YamlSourceError(source, "file not found") from exc
     except UnicodeDecodeError as exc:

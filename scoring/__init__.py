@@ -1,20 +1,23 @@
 """Scoring of GB/T 27922 self-audits: pure functions over a catalogue and an audit's entries."""
 
+from scoring import display
 from scoring.audit_file import AuditFile, AuditFileError, read_audit_file
 from scoring.engine import (
     Eligibility,
     EligibilityStatus,
+    FailReason,
     Gap,
     ItemResult,
     Rollup,
     ScoreResult,
+    Verdict,
     score_audit,
     score_item,
 )
 from scoring.model import AuditInput, ItemAssessment, SpecialBonus, SpecialDeduction, Status
 from scoring.planner import Fix, FixKind, Plan, cheapest_cover, plan_next_tier
 from scoring.report import result_to_dict
-from scoring.tiers import display_score, next_tier, tier_for
+from scoring.tiers import next_tier, tier_for
 from scoring.validation import AuditError, AuditProblem, Severity, validate_audit
 
 __all__ = [
@@ -25,6 +28,7 @@ __all__ = [
     "AuditProblem",
     "Eligibility",
     "EligibilityStatus",
+    "FailReason",
     "Fix",
     "FixKind",
     "Gap",
@@ -37,8 +41,9 @@ __all__ = [
     "SpecialBonus",
     "SpecialDeduction",
     "Status",
+    "Verdict",
     "cheapest_cover",
-    "display_score",
+    "display",
     "next_tier",
     "plan_next_tier",
     "read_audit_file",

@@ -23,7 +23,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, StrictInt, ValidationError
 
 from criteria import Catalogue
 from criteria.rules import format_path
@@ -46,8 +46,9 @@ class _Strict(BaseModel):
 
 class ItemEntry(_Strict):
     status: Status
-    checked: int | None = None
-    conforming: int | None = None
+    # strict: `checked: yes` (a YAML bool) or `checked: "10"` is a typo to refuse, not a count
+    checked: StrictInt | None = None
+    conforming: StrictInt | None = None
     justification: str | None = None
     finding: str | None = None
     effort: Decimal | None = None

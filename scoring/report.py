@@ -1,4 +1,8 @@
-"""A score result as plain JSON-ready data (the CLI's ``--json`` and the store's snapshots)."""
+"""A score result as plain JSON-ready data (the CLI's ``--json`` and the store's snapshots).
+
+Every number is a float for convenience AND its exact value as text in ``<name>_exact`` beside
+it (a float cannot hold 1/3, and 94.99999 must not be mistaken for 95). ``display`` holds the
+strings a person sees (scoring/display.py)."""
 
 from __future__ import annotations
 
@@ -6,14 +10,23 @@ from fractions import Fraction
 from typing import Any
 
 from criteria import Tier
+from scoring import display
 from scoring.engine import Rollup, ScoreResult
 from scoring.planner import Plan
-from scoring.tiers import display_score
 
 
 def number(value: Fraction | None) -> float | None:
-    """Exact values become the nearest float; ``display_score`` is for people."""
+    """Exact values become the nearest float; scoring.display is for people."""
     return None if value is None else float(value)
+
+
+def numbers(**values: Fraction | None) -> dict[str, Any]:
+    """Each value as ``name: float`` and ``name_exact: "p/q"``."""
+    out: dict[str, Any] = {}
+    for name, value in values.items():
+        out[name] = number(value)
+        out[f"{name}_exact"] = display.exact(value)
+    return out
 
 
 def _tier(tier: Tier | None) -> dict[str, Any] | None:
@@ -23,7 +36,7 @@ def _tier(tier: Tier | None) -> dict[str, Any] | None:
         "id": tier.id,
         "zh": tier.title.zh,
         "en": tier.title.en,
-        "min_score": float(tier.min_score),
+        **numbers(min_score=Fraction(tier.min_score)),
     }
 
 
@@ -31,9 +44,7 @@ def _rollup(rollup: Rollup) -> dict[str, Any]:
     data: dict[str, Any] = {
         "id": rollup.indicator_id,
         "title": {"zh": rollup.title_zh, "en": rollup.title_en},
-        "earned": number(rollup.earned),
-        "applicable": number(rollup.applicable),
-        "percent": number(rollup.percent),
+        **numbers(earned=rollup.earned, applicable=rollup.applicable, percent=rollup.percent),
         "items": rollup.items,
         "excluded": rollup.excluded,
         "open": rollup.open,
@@ -44,36 +55,62 @@ def _rollup(rollup: Rollup) -> dict[str, Any]:
 
 
 def tier_title(result: dict[str, Any], lang: str) -> str:
-    """The tier of a result in its JSON form, or the scheme's name for below every tier."""
+    """The verdict of a result in its JSON form (snapshots from before verdicts existed: the
+    tier, or the scheme's name for below every tier)."""
+    key = "en" if lang == "en" else "zh"
+    if "verdict" in result:
+        return result["verdict"]["label"][key]
     tier = result["tier"] or result["fail_title"]
-    return tier["en" if lang == "en" else "zh"]
+    return tier[key]
 
 
 def result_to_dict(result: ScoreResult, plan: Plan | None = None) -> dict[str, Any]:
+    verdict = result.verdict
     data: dict[str, Any] = {
         "catalogue": {"id": result.catalogue_id, "hash": result.catalogue_hash},
         "scheme": result.scheme.id,
-        "score": number(result.score),
-        "score_display": display_score(result.score),
-        "score_exact": str(result.score),
+        **numbers(score=result.score),
+        "score_display": display.score(result.score),
         "tier": _tier(result.tier),
         "fail_title": None
         if result.tier
         else {"zh": result.scheme.fail_title.zh, "en": result.scheme.fail_title.en},
+        "verdict": {
+            "tier": _tier(verdict.tier),
+            "score_tier": _tier(result.score_tier),
+            "failed": verdict.failed,
+            "fail_reasons": [r.value for r in verdict.fail_reasons],
+            "fail_reason_texts": {
+                lang: display.fail_reasons(result, lang) for lang in ("zh", "en")
+            },
+            "not_eligible": verdict.not_eligible,
+            "tier_once_eligible": _tier(verdict.tier_once_eligible),
+            "unconfirmed_prerequisites": list(verdict.unconfirmed),
+            "special_deductions": verdict.deductions,
+            "fail_at_deductions": verdict.fail_at_deductions,
+            "deductions_to_rectify": verdict.deductions_to_rectify,
+            "label": {lang: display.verdict_label(result, lang) for lang in ("zh", "en")},
+        },
         "eligible": result.eligibility.eligible,
         "eligibility": {
             "status": result.eligibility.status.value,
             "unmet": list(result.eligibility.unmet),
             "unconfirmed": list(result.eligibility.unconfirmed),
         },
-        "applicable_points": number(result.applicable_points),
-        "earned_points": number(result.earned_points),
-        "base_score": number(result.base_score),
-        "special_deductions": number(result.deduction_total),
-        "special_bonus": number(result.bonus_total),
+        **numbers(
+            applicable_points=result.applicable_points,
+            earned_points=result.earned_points,
+            base_score=result.base_score,
+            special_deductions=result.deduction_total,
+            special_bonus=result.bonus_total,
+        ),
         "next_tier": _tier(result.next_tier),
-        "points_to_next_tier": number(result.points_to_next_tier),
+        **numbers(points_to_next_tier=result.points_to_next_tier),
+        "points_to_next_tier_display": None
+        if result.points_to_next_tier is None
+        else display.shortfall(result.points_to_next_tier),
         "open_items": list(result.open_items),
+        **numbers(open_points=result.open_points),
         "excluded_items": list(result.excluded_items),
         "sections": [_rollup(section) for section in result.sections],
         "gaps": [
@@ -81,10 +118,12 @@ def result_to_dict(result: ScoreResult, plan: Plan | None = None) -> dict[str, A
                 "item": gap.item_id,
                 "title": {"zh": gap.title_zh, "en": gap.title_en},
                 "status": gap.status.value,
-                "points": number(gap.points),
-                "earned": number(gap.earned),
-                "lost": number(gap.lost),
-                "score_gain": number(gap.score_gain),
+                **numbers(
+                    points=gap.points,
+                    earned=gap.earned,
+                    lost=gap.lost,
+                    score_gain=gap.score_gain,
+                ),
             }
             for gap in result.gaps
         ],
@@ -94,9 +133,10 @@ def result_to_dict(result: ScoreResult, plan: Plan | None = None) -> dict[str, A
                 "id": r.item_id,
                 "title": {"zh": r.item.title.zh, "en": r.item.title.en},
                 "status": r.assessment.status.value,
-                "points": number(r.points),
+                "confidence": r.item.source.confidence,
+                **numbers(points=r.points),
                 "applicable": r.applicable,
-                "earned": number(r.earned),
+                **numbers(earned=r.earned),
                 "open": r.is_open,
             }
             for r in result.items
@@ -105,16 +145,16 @@ def result_to_dict(result: ScoreResult, plan: Plan | None = None) -> dict[str, A
     if plan is not None:
         data["plan"] = {
             "target": _tier(plan.target),
-            "shortfall": number(plan.shortfall),
+            **numbers(shortfall=plan.shortfall),
             "reachable": plan.reachable,
-            "total_effort": number(plan.total_effort),
+            "deductions_required": plan.deductions_required,
+            **numbers(total_effort=plan.total_effort),
             "fixes": [
                 {
                     "kind": fix.kind.value,
                     "ref": fix.ref,
                     "label": fix.label,
-                    "gain": number(fix.gain),
-                    "effort": number(fix.effort),
+                    **numbers(gain=fix.gain, effort=fix.effort),
                 }
                 for fix in plan.fixes
             ],

@@ -5,20 +5,15 @@ from __future__ import annotations
 from fractions import Fraction
 
 from criteria import Catalogue
+from scoring import display
 from scoring.engine import ScoreResult
 from scoring.planner import Plan
-from scoring.tiers import display_score
 from texts import t
-
-
-def _num(value: Fraction) -> str:
-    return f"{float(value):g}" if value == round(value, 2) else f"{float(value):.2f}"
 
 
 def render_text(result: ScoreResult, plan: Plan, catalogue: Catalogue, lang: str = "zh") -> str:
     titles = {p.id: p.title.get(lang) for p in catalogue.spec.prerequisites}
     scheme = result.scheme
-    tier = (result.tier.title if result.tier else scheme.fail_title).get(lang)
     lines = [
         t(
             "report.catalogue",
@@ -27,14 +22,19 @@ def render_text(result: ScoreResult, plan: Plan, catalogue: Catalogue, lang: str
             hash=result.catalogue_hash[:12],
             scheme=scheme.title.get(lang),
         ),
-        t("report.score", lang, score=display_score(result.score), tier=tier),
+        t(
+            "report.score",
+            lang,
+            score=display.score(result.score),
+            tier=display.verdict_label(result, lang),
+        ),
         t(
             "report.points",
             lang,
-            applicable=_num(result.applicable_points),
-            earned=_num(result.earned_points),
-            deductions=_num(result.deduction_total),
-            bonus=_num(result.bonus_total),
+            applicable=display.points(result.applicable_points),
+            earned=display.points(result.earned_points),
+            deductions=display.points(result.deduction_total),
+            bonus=display.points(result.bonus_total),
         ),
         t(
             "report.eligibility",
@@ -62,18 +62,25 @@ def render_text(result: ScoreResult, plan: Plan, catalogue: Catalogue, lang: str
                 "report.next_tier",
                 lang,
                 tier=plan.target.title.get(lang),
-                min=_num(Fraction(plan.target.min_score)),
-                need=_num(plan.shortfall),
+                min=display.score(Fraction(plan.target.min_score)),
+                need=display.shortfall(max(Fraction(0), plan.shortfall)),
             )
         )
+        if plan.deductions_required:
+            lines.append(t("verdict.deductions_to_rectify", lang, count=plan.deductions_required))
         if not plan.reachable:
             lines.append(t("report.plan_unreachable", lang))
         else:
             lines.append(
-                t("report.plan", lang, count=len(plan.fixes), effort=_num(plan.total_effort))
+                t(
+                    "report.plan",
+                    lang,
+                    count=len(plan.fixes),
+                    effort=display.points(plan.total_effort),
+                )
             )
             lines += [
-                t("report.plan_fix", lang, ref=f.ref, label=f.label, gain=_num(f.gain))
+                t("report.plan_fix", lang, ref=f.ref, label=f.label, gain=display.points(f.gain))
                 for f in plan.fixes
             ]
     lines.append(t("report.gaps", lang, count=len(result.gaps)))
@@ -86,9 +93,19 @@ def render_text(result: ScoreResult, plan: Plan, catalogue: Catalogue, lang: str
                 item=gap.item_id,
                 title=title,
                 status=t(f"status.{gap.status.value}", lang),
-                lost=_num(gap.lost),
+                lost=display.shortfall(gap.lost),
             )
         )
-    lines.append(t("report.open", lang, count=len(result.open_items)))
+    open_items = result.open_items
+    lines.append(
+        t(
+            "verdict.open_items",
+            lang,
+            count=len(open_items),
+            points=display.points(result.open_points),
+        )
+    )
+    if open_items:
+        lines.append("　" + " ".join(open_items))
     lines += [t("report.warning", lang, text=str(w)) for w in result.warnings]
     return "\n".join(lines)

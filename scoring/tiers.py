@@ -1,8 +1,7 @@
-"""Tiers under a scheme. Decisions use the exact score; only display rounds."""
+"""Tiers under a scheme. Decisions use the exact score; display is scoring/display.py."""
 
 from __future__ import annotations
 
-import math
 from fractions import Fraction
 
 from criteria import Tier, TierScheme
@@ -20,11 +19,3 @@ def next_tier(scheme: TierScheme, score: Fraction) -> Tier | None:
         if score < Fraction(tier.min_score):
             return tier
     return None
-
-
-def display_score(score: Fraction, decimals: int = 1) -> str:
-    """Shown scores are truncated, never rounded up, so a displayed score never reaches a
-    threshold the exact score missed: 69.99 shows as 69.9, not 70.0."""
-    scale = 10**decimals
-    truncated = Fraction(math.floor(score * scale), scale)
-    return f"{float(truncated):.{decimals}f}"

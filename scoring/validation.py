@@ -13,6 +13,12 @@ from enum import StrEnum
 from criteria import Catalogue
 from scoring.model import AuditInput, Status
 
+# A plausibility bound, not a rule of the standard: 5 special deductions already fail the
+# evaluation, and an evaluation has about fifty items, so a hundred findings is far beyond any
+# real audit. Above it the entry is a mistake (or an attack); refusing it keeps every page and
+# the planner fast.
+MAX_SPECIAL_DEDUCTIONS = 100
+
 
 class Severity(StrEnum):
     ERROR = "error"
@@ -46,21 +52,43 @@ class AuditError(ValueError):
         super().__init__("\n".join(f"{prefix}{p}" for p in problems))
 
 
+def _count(value: object) -> bool:
+    """A sample count is a whole number: not a bool (True is an int to Python), not a string."""
+    return value is None or type(value) is int
+
+
 def validate_audit(catalogue: Catalogue, audit: AuditInput) -> list[AuditProblem]:
     problems: list[AuditProblem] = []
+    has_item, item_of = catalogue.has_item, catalogue.item
     for key, assessment in audit.assessments.items():
         where = ("items", key)
         if key != assessment.item_id:
             problems.append(AuditProblem(where, f"recorded under id {assessment.item_id!r}"))
             continue
-        if not catalogue.has_item(key):
+        if not has_item(key):
             problems.append(
                 AuditProblem(where, f"unknown item id (not in catalogue {catalogue.id})")
             )
             continue
-        item = catalogue.item(key)
         status = assessment.status
         checked, conforming = assessment.samples_checked, assessment.samples_conforming
+        if (
+            status is Status.CONFORMING
+            and checked is None
+            and conforming is None
+            and assessment.effort is None
+        ):
+            continue  # the common case, checked quickly
+        item = item_of(key)
+        if not (_count(checked) and _count(conforming)):
+            problems.append(
+                AuditProblem(
+                    where,
+                    "sample counts must be whole numbers, got "
+                    f"checked={checked!r}, conforming={conforming!r}",
+                )
+            )
+            continue
         if status is Status.SAMPLED:
             if item.scoring != "sampled":
                 problems.append(
@@ -99,6 +127,15 @@ def validate_audit(catalogue: Catalogue, audit: AuditInput) -> list[AuditProblem
                 AuditProblem(where, f"effort must be positive, got {assessment.effort}")
             )
 
+    if len(audit.deductions) > MAX_SPECIAL_DEDUCTIONS:
+        problems.append(
+            AuditProblem(
+                ("special_deductions",),
+                f"{len(audit.deductions)} special deductions recorded; at most "
+                f"{MAX_SPECIAL_DEDUCTIONS} can be (5 already fail the evaluation)",
+            )
+        )
+        return problems  # checking each of thousands of entries would only repeat this
     categories = {c.id for c in catalogue.spec.special_items.deduction_categories}
     for n, deduction in enumerate(audit.deductions):
         where = ("special_deductions", n)
@@ -139,12 +176,11 @@ def validate_audit(catalogue: Catalogue, audit: AuditInput) -> list[AuditProblem
                 )
             )
 
-    applicable = [
-        item
+    assessments = audit.assessments
+    if all(  # stops at the first item that is not excluded
+        item.id in assessments and assessments[item.id].status is Status.NOT_APPLICABLE
         for item in catalogue.items
-        if audit.assessment(item.id).status is not Status.NOT_APPLICABLE
-    ]
-    if not applicable:
+    ):
         problems.append(
             AuditProblem(("items",), "every item is excluded; at least one must be applicable")
         )
