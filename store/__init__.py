@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+from sqlalchemy.exc import ArgumentError
+
 from criteria import DEFAULT_CATALOGUE
 from evidence import LocalBlobStore, UploadPolicy
-from store.config import Settings, load_settings
-from store.database import make_engine, migrate
-from store.errors import ConflictError, InvalidEntry, NotFound, ReadOnly, StoreError
+from store.config import Settings, SettingsError, load_settings
+from store.database import make_engine, migrate, reported
+from store.errors import (
+    ConflictError,
+    InvalidEntry,
+    NotFound,
+    ReadOnly,
+    StoreError,
+    StoreUnavailable,
+)
 from store.repository import AuditStore
 
 
@@ -14,14 +23,33 @@ def open_store(settings: Settings | None = None) -> AuditStore:
     """Open (creating on first run) the database and evidence folder, bring the schema up to
     date and make sure the bundled GB/T 27922-2011 catalogue is there."""
     settings = settings or load_settings()
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    engine = make_engine(settings.database_url)
-    migrate(engine)
-    store = AuditStore(
-        engine,
-        LocalBlobStore(settings.evidence_dir),
-        UploadPolicy(max_bytes=settings.max_upload_bytes),
-    )
+    try:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise SettingsError(
+            "settings.bad_folder",
+            "GBT_AUDIT_DATA_DIR",
+            value=settings.data_dir,
+            reason=exc.strerror,
+        ) from None
+    try:
+        engine = make_engine(settings.database_url)
+    except (ArgumentError, ImportError, OSError) as exc:  # unknown driver, folder not creatable
+        raise SettingsError(
+            "settings.unusable_database", "GBT_AUDIT_DATABASE_URL", reason=exc
+        ) from None
+    with reported(engine):
+        migrate(engine)
+    try:
+        blobs = LocalBlobStore(settings.evidence_dir)
+    except OSError as exc:
+        raise SettingsError(
+            "settings.bad_folder",
+            "GBT_AUDIT_EVIDENCE_DIR",
+            value=settings.evidence_dir,
+            reason=exc.strerror,
+        ) from None
+    store = AuditStore(engine, blobs, UploadPolicy(max_bytes=settings.max_upload_bytes))
     store.register_catalogue(DEFAULT_CATALOGUE.read_text(encoding="utf-8"), str(DEFAULT_CATALOGUE))
     return store
 
@@ -33,7 +61,9 @@ __all__ = [
     "NotFound",
     "ReadOnly",
     "Settings",
+    "SettingsError",
     "StoreError",
+    "StoreUnavailable",
     "load_settings",
     "open_store",
 ]

@@ -2,11 +2,13 @@
 files — to send to a client and import on another machine.
 
 Import trusts nothing in the archive: every member name, size, compression ratio and hash is
-checked, and all checks pass before anything is written. The database part is one transaction,
-so a refused or failed import leaves the existing data as it was.
+checked (store.archive_members), every record by the store's own rules (store.archive_records),
+every evidence file by the upload checks into a staging folder; all of it before anything is
+written. The database part is one transaction, and the staged files join the blob store as it
+commits, so a refused or failed import leaves the data folder and the database as they were.
 
     manifest.json            format, version, and every other member's SHA-256 and size
-    data.json                the records (see ArchiveData)
+    data.json                the records (see store.archive_records.ArchiveData)
     catalogues/<hash>.yaml   the catalogues the audits were scored against, verbatim
     evidence/<sha256>        the evidence files, by content
 """
@@ -16,23 +18,45 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
-import stat
+import shutil
 import tempfile
 import zipfile
 from collections import defaultdict
-from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import IO, Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
-from criteria import CatalogueError, parse_catalogue
+from criteria import Catalogue, CatalogueError, parse_catalogue
+from evidence import EvidenceRefused, UploadPolicy, ingest
+from evidence.blobs import StagingArea
+from evidence.names import shown
+from store import changelog
+from store.archive_members import (
+    FORMAT,
+    ArchiveRefused,
+    CappedStream,
+    check_members,
+    open_zip,
+    read_member,
+    verify_member,
+)
+from store.archive_records import (
+    ArchiveData,
+    CheckedRecords,
+    check_records,
+    describe,
+    parse_data,
+)
+from store.audits import AuditsMixin, _write_deduction
 from store.base import utcnow
-from store.errors import InvalidEntry, StoreError
+from store.errors import InvalidEntry, NotFound
+from store.records import OrganisationProfile
 from store.repository import AuditStore
 from store.tables import (
     AuditRow,
@@ -47,19 +71,11 @@ from store.tables import (
     SnapshotRow,
 )
 
-FORMAT = "gbt-audit-archive"
 FORMAT_VERSION = 1
 CHUNK = 1 << 20
-MAX_MEMBERS = 20_000
-MAX_DATA_BYTES = 200 << 20  # data.json, manifest and catalogues together stay far below this
-MAX_RATIO = 200  # uncompressed ÷ compressed beyond this is a zip bomb, not a document
-MEMBER = re.compile(
-    r"^(manifest\.json|data\.json|catalogues/[0-9a-f]{64}\.yaml|evidence/[0-9a-f]{64})$"
-)
+FREE_SPACE_MARGIN = 256 << 20  # an import never fills the disk the app still has to write to
 
-
-class ArchiveRefused(StoreError):
-    """The archive cannot be imported; nothing was changed."""
+__all__ = ["ArchiveRefused", "ImportResult", "export_audit", "import_archive"]
 
 
 @dataclass(frozen=True)
@@ -188,177 +204,126 @@ def _write_stream(archive: zipfile.ZipFile, name: str, source: IO[bytes]) -> dic
 
 
 # -- import ------------------------------------------------------------------------------------
+#
+# The order is the point: every member's name, size and expansion; every member's bytes against
+# the manifest's SHA-256; the catalogues (by hash first, then the bounded YAML reader); every
+# record by the store's own rules; then the evidence files through the upload checks into a
+# staging folder; and only then one database transaction, at whose end the staged files join the
+# blob store. A refusal at any step leaves the data folder and the database as they were.
+
+
+class _FileEntry(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+    path: str
+    sha256: str
+    size: int
 
 
 class _Manifest(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", frozen=True)
     format: str
     format_version: int
-    files: list[dict[str, Any]]
-
-
-class ArchiveData(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    organisation: dict[str, Any]
-    audits: list[dict[str, Any]]
-    items: list[dict[str, Any]]
-    deductions: list[dict[str, Any]]
-    bonuses: list[dict[str, Any]]
-    evidence: list[dict[str, Any]]
-    links: list[dict[str, Any]]
-    snapshots: list[dict[str, Any]]
-    changes: list[dict[str, Any]]
-
-
-def _check_members(archive: zipfile.ZipFile, max_member_bytes: int) -> dict[str, zipfile.ZipInfo]:
-    infos = archive.infolist()
-    if len(infos) > MAX_MEMBERS:
-        raise ArchiveRefused(f"archive has {len(infos)} members; at most {MAX_MEMBERS} expected")
-    members: dict[str, zipfile.ZipInfo] = {}
-    for info in infos:
-        name = info.filename
-        if name.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", name):
-            raise ArchiveRefused(f"member {name!r} has an absolute path")
-        if ".." in name.split("/") or "\\" in name or "\0" in name:
-            raise ArchiveRefused(f"member {name!r} tries to leave the archive folder")
-        mode = info.external_attr >> 16
-        if stat.S_ISLNK(mode):
-            raise ArchiveRefused(f"member {name!r} is a symbolic link")
-        if info.is_dir() or not MEMBER.match(name):
-            raise ArchiveRefused(f"member {name!r} is not part of the archive format")
-        if name in members:
-            raise ArchiveRefused(f"member {name!r} appears twice")
-        limit = max_member_bytes if name.startswith("evidence/") else MAX_DATA_BYTES
-        if info.file_size > limit:
-            raise ArchiveRefused(
-                f"member {name!r} is {info.file_size} bytes; the limit is {limit} bytes"
-            )
-        if info.file_size > CHUNK and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-            raise ArchiveRefused(
-                f"member {name!r} expands {info.file_size // max(info.compress_size, 1)}× "
-                f"(a zip bomb?); refused"
-            )
-        members[name] = info
-    for required in ("manifest.json", "data.json"):
-        if required not in members:
-            raise ArchiveRefused(f"archive has no {required}; it is not a {FORMAT}")
-    return members
-
-
-def _read_capped(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> Iterator[bytes]:
-    """Member bytes, refusing more than the header declared (headers can lie)."""
-    seen = 0
-    with archive.open(info) as source:
-        while chunk := source.read(CHUNK):
-            seen += len(chunk)
-            if seen > min(limit, info.file_size):
-                raise ArchiveRefused(f"member {info.filename!r} is larger than it declares")
-            yield chunk
-
-
-def _read_small(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
-    return b"".join(_read_capped(archive, info, MAX_DATA_BYTES))
+    files: list[_FileEntry]
 
 
 def import_archive(store: AuditStore, source: Path, *, actor: str) -> ImportResult:
-    try:
-        archive = zipfile.ZipFile(source)
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise ArchiveRefused(f"{Path(source).name}: not a readable .zip archive ({exc})") from None
-    with archive:
-        max_member = store.upload_policy.max_bytes
-        members = _check_members(archive, max_member)
-        manifest = _manifest(_read_small(archive, members["manifest.json"]))
-        declared = {f["path"]: f for f in manifest.files}
+    policy = store.upload_policy
+    with open_zip(source) as archive:
+        members = check_members(archive, policy.max_bytes)
+        manifest = _manifest(read_member(archive, members["manifest.json"]))
+        declared = {f.path: f for f in manifest.files}
         undeclared = sorted(set(members) - set(declared) - {"manifest.json"})
         missing = sorted(set(declared) - set(members))
         if undeclared or missing:
             raise ArchiveRefused(
-                f"manifest and members disagree: undeclared {undeclared}, missing {missing}"
+                f"manifest and members disagree: undeclared {undeclared[:5]}, missing {missing[:5]}"
             )
-        for name, entry in declared.items():  # every byte verified before anything is written
-            _verify(archive, members[name], entry, max_member)
-        data = _data(_read_small(archive, members["data.json"]))
-        catalogues = {
-            name.removeprefix("catalogues/").removesuffix(".yaml"): _read_small(
-                archive, members[name]
-            ).decode("utf-8")
-            for name in members
-            if name.startswith("catalogues/")
-        }
-        _check_catalogues(catalogues, data)
-        _check_evidence_present(members, data)
-        _refuse_existing_organisation(store, data)
-        for name in sorted(n for n in members if n.startswith("evidence/")):
-            with archive.open(members[name]) as stream:
-                stored = store.blobs.put(stream, max_bytes=max_member)
-            if stored.sha256 != name.removeprefix("evidence/"):
-                raise ArchiveRefused(f"member {name!r} changed while importing")
-    return _insert(store, data, catalogues, actor, Path(source).name)
+        for name, entry in declared.items():  # every byte verified before anything is parsed
+            verify_member(archive, members[name], entry.sha256, entry.size)
+        data = parse_data(read_member(archive, members["data.json"]))
+        catalogues = _catalogues(store, archive, members, data)
+        records = check_records(data, {h: c for h, (c, _) in catalogues.items()})
+        _check_evidence_members(members, data)
+        _refuse_existing_organisation(store, data.organisation.uid, records.profile)
+        _check_free_space(store, members)
+        with open(source, "rb") as whole:  # imported log entries name their archive
+            archive_sha256 = hashlib.file_digest(whole, "sha256").hexdigest()
+        with store.blobs.staging() as staging:
+            _stage_evidence(archive, members, data, staging, policy)
+            return _insert(
+                store, records, catalogues, staging, actor, Path(source).name, archive_sha256
+            )
 
 
 def _manifest(payload: bytes) -> _Manifest:
     try:
-        raw = json.loads(payload)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ArchiveRefused(f"manifest.json is not valid JSON ({exc})") from None
-    if not isinstance(raw, dict) or raw.get("format") != FORMAT:
-        raise ArchiveRefused(f"not a {FORMAT} (manifest format {raw.get('format')!r})")
-    if raw.get("format_version") != FORMAT_VERSION:
+        manifest = _Manifest.model_validate_json(payload)
+    except ValidationError as exc:
+        raise ArchiveRefused(describe("manifest.json", exc)) from None
+    if manifest.format != FORMAT:
+        raise ArchiveRefused(f"not a {FORMAT} (manifest format {manifest.format[:40]!r})")
+    if manifest.format_version != FORMAT_VERSION:
         raise ArchiveRefused(
-            f"unknown archive format version {raw.get('format_version')!r}; this version of the "
+            f"unknown archive format version {manifest.format_version}; this version of the "
             f"tool reads version {FORMAT_VERSION} — 存档格式版本未知，请升级本工具"
         )
-    try:
-        return _Manifest.model_validate(raw)
-    except ValidationError as exc:
-        raise ArchiveRefused(f"manifest.json is malformed: {exc}") from None
+    return manifest
 
 
-def _verify(
-    archive: zipfile.ZipFile, info: zipfile.ZipInfo, entry: dict[str, Any], limit: int
-) -> None:
-    digest, size = hashlib.sha256(), 0
-    for chunk in _read_capped(archive, info, max(limit, MAX_DATA_BYTES)):
-        digest.update(chunk)
-        size += len(chunk)
-    if size != entry.get("size") or digest.hexdigest() != entry.get("sha256"):
-        raise ArchiveRefused(
-            f"member {info.filename!r} does not match its recorded SHA-256/size "
-            f"(the archive was altered or damaged) — 文件校验失败"
-        )
-    if info.filename.startswith("evidence/") and digest.hexdigest() != info.filename[9:]:
-        raise ArchiveRefused(f"evidence file {info.filename!r} does not hash to its name")
-
-
-def _data(payload: bytes) -> ArchiveData:
-    try:
-        return ArchiveData.model_validate(json.loads(payload))
-    except (UnicodeDecodeError, json.JSONDecodeError, ValidationError) as exc:
-        raise ArchiveRefused(f"data.json is malformed: {exc}") from None
-
-
-def _check_catalogues(catalogues: dict[str, str], data: ArchiveData) -> None:
-    for content_hash, text in catalogues.items():
+def _catalogues(
+    store: AuditStore,
+    archive: zipfile.ZipFile,
+    members: dict[str, zipfile.ZipInfo],
+    data: ArchiveData,
+) -> dict[str, tuple[Catalogue, str]]:
+    """The catalogues the audits use, with their text. One this store already holds under the
+    same content hash is taken from the store, not parsed again; another is parsed by the bounded
+    YAML reader (no aliases, size-limited) after its bytes matched the manifest."""
+    found: dict[str, tuple[Catalogue, str]] = {}
+    for content_hash in sorted({a.catalogue_hash for a in data.audits}):
+        name = f"catalogues/{content_hash}.yaml"
+        if name not in members:
+            raise ArchiveRefused(f"{name}: an audit uses this catalogue, the archive lacks it")
         try:
-            catalogue = parse_catalogue(text, f"catalogues/{content_hash}.yaml")
-        except CatalogueError as exc:
-            raise ArchiveRefused(f"catalogue in the archive does not load: {exc}") from None
-        if catalogue.content_hash != content_hash:
-            raise ArchiveRefused(f"catalogue {content_hash[:12]}… does not match its hash")
-    for audit in data.audits:
-        if audit["catalogue_hash"] not in catalogues:
-            raise ArchiveRefused(f"audit {audit['id']} refers to a catalogue not in the archive")
+            known = store.catalogue(content_hash)
+        except NotFound:
+            known = None
+        raw = read_member(archive, members[name])
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ArchiveRefused(f"{name}: not UTF-8 text ({exc.reason})") from None
+        if known is None:
+            try:
+                known = parse_catalogue(text, name)
+            except CatalogueError as exc:
+                raise ArchiveRefused(f"catalogue in the archive does not load: {exc}") from None
+        if known.content_hash != content_hash:
+            raise ArchiveRefused(f"{name}: the catalogue does not match its hash")
+        found[content_hash] = (known, text)
+    unused = sorted(n for n in members if n.startswith("catalogues/") and n[11:75] not in found)
+    if unused:
+        raise ArchiveRefused(f"member {unused[0]!r}: no audit in the archive uses it")
+    return found
 
 
-def _check_evidence_present(members: dict[str, zipfile.ZipInfo], data: ArchiveData) -> None:
+def _check_evidence_members(members: dict[str, zipfile.ZipInfo], data: ArchiveData) -> None:
+    """Every evidence record has its file, and every file belongs to a record: nothing the
+    records do not account for is taken in."""
+    recorded = {f"evidence/{e.sha256}" for e in data.evidence}
     for record in data.evidence:
-        if f"evidence/{record['sha256']}" not in members:
-            raise ArchiveRefused(f"evidence {record['title']!r} has no file in the archive")
+        if f"evidence/{record.sha256}" not in members:
+            raise ArchiveRefused(f"evidence {record.title[:80]!r} has no file in the archive")
+    stray = sorted(n for n in members if n.startswith("evidence/") and n not in recorded)
+    if stray:
+        raise ArchiveRefused(
+            f"member {stray[0]!r} is no evidence record's file ({len(stray)} such); refused"
+        )
 
 
-def _refuse_existing_organisation(store: AuditStore, data: ArchiveData) -> None:
-    uid = data.organisation.get("uid")
+def _refuse_existing_organisation(
+    store: AuditStore, uid: str, profile: OrganisationProfile
+) -> None:
     with store._read() as session:
         same = session.scalars(select(OrganisationRow).where(OrganisationRow.uid == uid)).first()
     if same is not None:
@@ -366,44 +331,85 @@ def _refuse_existing_organisation(store: AuditStore, data: ArchiveData) -> None:
             f"this archive's organisation is already here as #{same.id}「{same.name}」 "
             f"(imported or created on this machine) — 该组织已存在，未导入"
         )
-    code = data.organisation.get("credit_code") or ""
-    if not code:
-        return
-    with store._read() as session:
-        other = session.scalars(
-            select(OrganisationRow).where(OrganisationRow.credit_code == code)
-        ).first()
-    if other is not None:
+    try:  # the same check a new organisation passes, on the normalised code
+        with store._read() as session:
+            store._refuse_duplicate_code(session, profile.credit_code)
+    except InvalidEntry as exc:
         raise ArchiveRefused(
-            f"organisation #{other.id}「{other.name}」 with credit code {code} is already here; "
-            f"archive it or change its code before importing — 该组织已存在"
+            f"{exc}; archive or change that organisation before importing — 该组织已存在"
+        ) from None
+
+
+def _check_free_space(store: AuditStore, members: dict[str, zipfile.ZipInfo]) -> None:
+    root = getattr(store.blobs, "root", None)
+    if root is None:
+        return
+    needed = sum(i.file_size for n, i in members.items() if n.startswith("evidence/"))
+    free = shutil.disk_usage(root).free
+    if needed + FREE_SPACE_MARGIN > free:
+        raise ArchiveRefused(
+            f"the evidence files need {needed} bytes; the evidence folder's disk has {free} free "
+            f"— 磁盘空间不足"
         )
 
 
-def _parse(table: Any, values: dict[str, Any]) -> dict[str, Any]:
-    """Archive JSON back to column values (dates and datetimes from ISO text)."""
-    parsed = {}
-    for column in table.__table__.columns:
-        if column.key not in values:
-            continue
-        value = values[column.key]
-        python_type = getattr(column.type, "impl", column.type).python_type
-        if value is not None and python_type is datetime:
-            value = datetime.fromisoformat(value)
-        elif value is not None and python_type is date:
-            value = date.fromisoformat(value)
-        parsed[column.key] = value
-    return parsed
+def _stage_evidence(
+    archive: zipfile.ZipFile,
+    members: dict[str, zipfile.ZipInfo],
+    data: ArchiveData,
+    staging: StagingArea,
+    policy: UploadPolicy,
+) -> None:
+    """Each evidence file through the upload checks (name, extension, content, size) into the
+    staging folder; its record must say what the checks found."""
+    for record in data.evidence:
+        where = f"evidence {record.id} {shown(record.original_name)!r}"
+        with CappedStream(archive, members[f"evidence/{record.sha256}"]) as stream:
+            try:
+                ingested = ingest(staging, record.original_name, stream, policy)
+            except EvidenceRefused as exc:
+                raise ArchiveRefused(f"data.json: {where}: {exc.message_en}") from None
+            except OSError as exc:
+                raise ArchiveRefused(f"{where}: cannot be staged ({exc.strerror})") from None
+        if ingested.sha256 != record.sha256 or ingested.size != record.size:
+            raise ArchiveRefused(f"{where}: the file does not match its record's SHA-256/size")
+        if ingested.original_name != record.original_name:
+            raise ArchiveRefused(
+                f"data.json: {where}: the name is not in the form an upload stores (Unicode NFC)"
+            )
+        if ingested.media_type != record.media_type:
+            raise ArchiveRefused(
+                f"data.json: {where}: recorded as {record.media_type[:60]!r}, but the file is "
+                f"{ingested.media_type!r}"
+            )
+
+
+def _parse_row(table: Any, record: BaseModel, **override: Any) -> Any:
+    """A row from a checked record's fields that are columns of ``table``."""
+    values = {
+        column.key: getattr(record, column.key)
+        for column in table.__table__.columns
+        if column.key in type(record).model_fields and column.key != "id"
+    }
+    values.pop("version", None)
+    values.update(override)
+    return table(**values)
 
 
 def _insert(
-    store: AuditStore, data: ArchiveData, catalogues: dict[str, str], actor: str, source_name: str
+    store: AuditStore,
+    records: CheckedRecords,
+    catalogues: dict[str, tuple[Catalogue, str]],
+    staging: StagingArea,
+    actor: str,
+    source_name: str,
+    archive_sha256: str,
 ) -> ImportResult:
+    data = records.data
     try:
         with store._write("import") as session:
-            for content_hash, text in catalogues.items():
+            for content_hash, (catalogue, text) in catalogues.items():
                 if session.get(CatalogueRow, content_hash) is None:
-                    catalogue = parse_catalogue(text)
                     session.add(
                         CatalogueRow(
                             content_hash=content_hash,
@@ -413,63 +419,127 @@ def _insert(
                             loaded_at=utcnow(),
                         )
                     )
-            org_values = _parse(OrganisationRow, data.organisation)
-            org_values.pop("id")
-            organisation = OrganisationRow(**org_values)
+            organisation = OrganisationRow(
+                uid=data.organisation.uid,
+                archived=data.organisation.archived,
+                created_at=data.organisation.created_at,
+                **asdict(records.profile),
+            )
             session.add(organisation)
             session.flush()
             audit_ids: dict[int, int] = {}
-            for audit in sorted(data.audits, key=lambda a: a["round_no"]):
-                values = _parse(AuditRow, audit)
-                old_id = values.pop("id")
-                values["organisation_id"] = organisation.id
-                values["previous_audit_id"] = audit_ids.get(values.get("previous_audit_id"))
-                row = AuditRow(**values)
+            for old_id, audit in records.audits.items():  # in round order
+                row = _parse_row(
+                    AuditRow,
+                    audit.record,
+                    organisation_id=organisation.id,
+                    previous_audit_id=audit_ids.get(audit.record.previous_audit_id or 0),
+                    scheme_id=audit.scheme_id,
+                    prerequisites=audit.prerequisites,
+                    title=audit.record.title.strip(),
+                )
                 session.add(row)
                 session.flush()
                 audit_ids[old_id] = row.id
+                for item, checked in audit.items:
+                    item_row = ItemRow(audit_id=row.id, item_id=item.item_id)
+                    AuditsMixin._write_item(item_row, checked, item.updated_by)
+                    item_row.updated_at = item.updated_at
+                    session.add(item_row)
+                for _, deduction in sorted(audit.deductions, key=lambda pair: pair[0].id):
+                    deduction_row = DeductionRow(audit_id=row.id)
+                    _write_deduction(deduction_row, deduction)
+                    session.add(deduction_row)
+                for bonus in audit.bonuses:
+                    session.add(BonusRow(audit_id=row.id, reason=bonus.reason.strip()))
+                if audit.snapshot is not None:
+                    session.add(
+                        SnapshotRow(
+                            audit_id=row.id,
+                            frozen_at=audit.snapshot.frozen_at,
+                            result=audit.snapshot.result,
+                        )
+                    )
             evidence_ids: dict[int, int] = {}
             for record in data.evidence:
-                values = _parse(EvidenceRow, record)
-                old_id = values.pop("id")
-                values["organisation_id"] = organisation.id
-                row = EvidenceRow(**values)
-                session.add(row)
+                evidence_row = _parse_row(EvidenceRow, record, organisation_id=organisation.id)
+                session.add(evidence_row)
                 session.flush()
-                evidence_ids[old_id] = row.id
-            for table, records in (
-                (ItemRow, data.items),
-                (DeductionRow, data.deductions),
-                (BonusRow, data.bonuses),
-                (SnapshotRow, data.snapshots),
-            ):
-                for record in records:
-                    values = _parse(table, record)
-                    if table is not ItemRow and table is not SnapshotRow:
-                        values.pop("id", None)
-                    values["audit_id"] = audit_ids[values["audit_id"]]
-                    session.add(table(**values))
+                evidence_ids[record.id] = evidence_row.id
             for link in data.links:
-                values = _parse(EvidenceLinkRow, link)
-                values["audit_id"] = audit_ids[values["audit_id"]]
-                values["evidence_id"] = evidence_ids[values["evidence_id"]]
-                session.add(EvidenceLinkRow(**values))
-            for change in sorted(data.changes, key=lambda c: c["id"]):
-                values = _parse(ChangeRow, change)
-                values.pop("id")
-                values["organisation_id"] = organisation.id
-                values["audit_id"] = audit_ids.get(values.get("audit_id"))
-                session.add(ChangeRow(**values))
-            session.flush()
-            store._log(
+                session.add(
+                    EvidenceLinkRow(
+                        audit_id=audit_ids[link.audit_id],
+                        item_id=link.item_id,
+                        evidence_id=evidence_ids[link.evidence_id],
+                        linked_at=link.linked_at,
+                    )
+                )
+            _insert_change_log(
+                store,
                 session,
+                records,
+                organisation.id,
+                audit_ids,
                 actor,
-                "organisation",
-                [("imported", None, source_name)],
-                organisation_id=organisation.id,
+                source_name,
+                archive_sha256,
             )
-            return ImportResult(organisation.id, audit_ids, len(evidence_ids))
-    except (KeyError, TypeError, ValueError) as exc:
-        raise ArchiveRefused(f"data.json does not hold consistent records ({exc!r})") from None
-    except InvalidEntry as exc:
-        raise ArchiveRefused(str(exc)) from None
+            session.flush()
+            staging.publish()  # the last step before the commit: see StagingArea.publish
+    except BaseException as exc:
+        staging.retract()
+        if isinstance(exc, OSError):  # a full disk, or the staging folder removed meanwhile
+            raise ArchiveRefused(
+                f"the evidence files could not be moved into the evidence folder "
+                f"({type(exc).__name__}: {exc.strerror}); nothing was imported"
+            ) from None
+        if isinstance(exc, SQLAlchemyError):
+            raise ArchiveRefused(
+                f"the database refused the records ({type(exc).__name__}: "
+                f"{str(getattr(exc, 'orig', exc))[:300]})"
+            ) from None
+        raise
+    return ImportResult(organisation.id, audit_ids, len(evidence_ids))
+
+
+def _insert_change_log(
+    store: AuditStore,
+    session: Session,
+    records: CheckedRecords,
+    organisation_id: int,
+    audit_ids: dict[int, int],
+    actor: str,
+    source_name: str,
+    archive_sha256: str,
+) -> None:
+    """The archive's change log, then this import's own line: the one place log entries from an
+    archive are written. Each is marked with the archive's SHA-256 and chained anew here."""
+    imported = []
+    for change in sorted(records.data.changes, key=lambda c: c.id):
+        if change.audit_id is not None and change.audit_id not in audit_ids:
+            raise ArchiveRefused(
+                f"data.json: change {change.id} belongs to audit {change.audit_id}, not in the "
+                f"archive"
+            )
+        imported.append(
+            {
+                "at": change.at,
+                "actor": change.actor,
+                "organisation_id": organisation_id,
+                "audit_id": audit_ids.get(change.audit_id or 0),
+                "entity": change.entity,
+                "field": change.field,
+                "old": change.old,
+                "new": change.new,
+            }
+        )
+    changelog.append_imported(session, imported, archive_sha256)
+    session.flush()
+    store._log(
+        session,
+        actor,
+        "organisation",
+        [("imported", None, source_name)],
+        organisation_id=organisation_id,
+    )

@@ -26,6 +26,7 @@ from scoring import (
     score_audit,
     validate_audit,
 )
+from scoring.validation import MAX_SPECIAL_DEDUCTIONS
 from store import convert
 from store.base import StoreBase, utcnow
 from store.errors import InvalidEntry
@@ -128,7 +129,7 @@ class AuditsMixin(StoreBase):
         if unknown:
             raise InvalidEntry(f"audit has no field(s) {', '.join(sorted(unknown))}")
         with self._write("audit") as session:
-            row = self._draft_audit(session, audit_id)
+            row = self._draft_audit(session, audit_id, exclusive=True)
             self._check_version("audit", row.version, expected_version)
             catalogue = self.catalogue(row.catalogue_hash)
             if "scheme_id" in changes:
@@ -151,7 +152,7 @@ class AuditsMixin(StoreBase):
     ) -> AuditRecord:
         """Archived audits leave the default lists; unarchiving restores draft or frozen."""
         with self._write("audit") as session:
-            row = self._audit_row(session, audit_id)
+            row = self._locked_audit(session, audit_id, exclusive=True)
             self._check_version("audit", row.version, expected_version)
             new_state = (
                 AuditState.ARCHIVED
@@ -313,6 +314,17 @@ class AuditsMixin(StoreBase):
         with self._write("special deduction") as session:
             audit_row = self._draft_audit(session, audit_id)
             catalogue = self.catalogue(audit_row.catalogue_hash)
+            recorded = session.scalar(
+                select(func.count())
+                .select_from(DeductionRow)
+                .where(DeductionRow.audit_id == audit_id)
+            )
+            if recorded >= MAX_SPECIAL_DEDUCTIONS:  # the plausibility bound scoring refuses above
+                raise InvalidEntry(
+                    f"特别扣分项最多 {MAX_SPECIAL_DEDUCTIONS} 个 — at most "
+                    f"{MAX_SPECIAL_DEDUCTIONS} special deductions can be recorded "
+                    "(5 already fail the evaluation)"
+                )
             record = self._checked_deduction(
                 catalogue,
                 DeductionRecord(

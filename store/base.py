@@ -22,7 +22,8 @@ from evidence import BlobStore, UploadPolicy
 from scoring import (
     Status,
 )
-from store import convert
+from store import changelog, convert
+from store.database import WRITE_TRANSACTION, reported
 from store.errors import ConflictError, InvalidEntry, NotFound, ReadOnly
 from store.records import (
     ActionState,
@@ -75,14 +76,15 @@ class StoreBase:
 
     @contextmanager
     def _read(self) -> Iterator[Session]:
-        with self._sessions() as session:
+        with reported(self.engine), self._sessions() as session:
             yield session
 
     @contextmanager
     def _write(self, what: str) -> Iterator[Session]:
         """One transaction; a concurrent change surfaces as ConflictError, nothing saved."""
         try:
-            with self._sessions() as session, session.begin():
+            with reported(self.engine), self._sessions() as session, session.begin():
+                session.connection(execution_options={WRITE_TRANSACTION: True})
                 yield session
         except StaleDataError:
             raise ConflictError(
@@ -108,19 +110,15 @@ class StoreBase:
         audit_id: int | None = None,
     ) -> None:
         at = utcnow()
-        for field, old, new in changes:
-            session.add(
-                ChangeRow(
-                    at=at,
-                    actor=actor,
-                    organisation_id=organisation_id,
-                    audit_id=audit_id,
-                    entity=entity,
-                    field=field,
-                    old=_text(old),
-                    new=_text(new),
+        changelog.append(
+            session,
+            (
+                changelog.Entry(
+                    at, actor, organisation_id, audit_id, entity, field, _text(old), _text(new)
                 )
-            )
+                for field, old, new in changes
+            ),
+        )
 
     @staticmethod
     def _check_version(
@@ -187,8 +185,20 @@ class StoreBase:
     def _audit_row(self, session: Session, audit_id: int) -> AuditRow:
         return self._existing(session, AuditRow, audit_id, "audit")
 
-    def _draft_audit(self, session: Session, audit_id: int) -> AuditRow:
-        row = self._audit_row(session, audit_id)
+    @staticmethod
+    def _locked_audit(session: Session, audit_id: int, *, exclusive: bool) -> AuditRow:
+        """The audit row, locked until the transaction ends (PostgreSQL; SQLite's write
+        transactions are serial already). Entry saves share the lock; closing a round or
+        changing the audit itself takes it alone, so a save either commits before the round is
+        frozen (and is copied) or waits and then finds the round frozen."""
+        row = session.get(AuditRow, audit_id, with_for_update={"read": not exclusive})
+        if row is None:
+            raise NotFound(f"audit #{audit_id} does not exist")
+        return row
+
+    def _draft_audit(self, session: Session, audit_id: int, *, exclusive: bool = False) -> AuditRow:
+        """A draft audit, locked for this write (see _locked_audit); a frozen one is ReadOnly."""
+        row = self._locked_audit(session, audit_id, exclusive=exclusive)
         if row.state != AuditState.DRAFT.value:
             raise ReadOnly(
                 f"第 {row.round_no} 轮审核已{'冻结' if row.frozen_at else '归档'}，不能修改 — "
@@ -215,3 +225,8 @@ class StoreBase:
             query = query.limit(limit)
         with self._read() as session:
             return [convert.change(row) for row in session.scalars(query)]
+
+    def verify_change_log(self) -> changelog.ChainCheck:
+        """Re-walk the change log's hash chain (``gbt-audit verify``)."""
+        with self._read() as session:
+            return changelog.verify(session)

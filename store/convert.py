@@ -118,4 +118,5 @@ def change(row: ChangeRow) -> ChangeEntry:
         row.field,
         row.old,
         row.new,
+        row.imported_sha256,
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from texts import t
+
 
 class StoreError(Exception):
     """Base of every refusal; nothing was saved when one is raised."""
@@ -25,3 +27,16 @@ class ConflictError(StoreError):
 
 class ReadOnly(StoreError):
     """A frozen round or an archived record cannot be changed."""
+
+
+class StoreUnavailable(StoreError):
+    """The database or the disk cannot be used (unreachable, busy past the wait, full): nothing
+    was saved. ``code`` is the texts/ key a page or the CLI shows, filled from ``values``."""
+
+    def __init__(self, code: str, **values: object) -> None:
+        self.code = code
+        self.values = values
+        super().__init__(" / ".join(self.message(lang) for lang in ("zh", "en")))
+
+    def message(self, lang: str = "zh") -> str:
+        return t(self.code, lang, **self.values)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, BinaryIO
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from evidence import BlobCheck, ingest
+from evidence.blobs import GC_GRACE, GarbageReport
 from store import convert
 from store.base import StoreBase, utcnow
 from store.errors import InvalidEntry
@@ -108,6 +109,16 @@ class EvidenceMixin(StoreBase):
         with self._read() as session:
             hashes = list(session.scalars(query))
         return self.blobs.verify_many(hashes)
+
+    def collect_garbage(self, grace: timedelta = GC_GRACE) -> GarbageReport:
+        """Remove stored files that no evidence record (of any organisation) references, once
+        they are older than ``grace``; safe while uploads and imports run (see evidence.blobs)."""
+
+        def referenced() -> set[str]:
+            with self._read() as session:
+                return set(session.scalars(select(EvidenceRow.sha256).distinct()))
+
+        return self.blobs.collect_garbage(referenced, grace=grace)
 
     def evidence(self, evidence_id: int) -> EvidenceRecord:
         with self._read() as session:

@@ -154,3 +154,4 @@ class ChangeEntry:
     field: str
     old: str | None
     new: str | None
+    imported_sha256: str | None = None  # entries from an archive: that archive's SHA-256

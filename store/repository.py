@@ -7,10 +7,12 @@ on and is refused with ConflictError if someone saved in between (two tabs, two 
 
 from __future__ import annotations
 
+from store.catalogue_move import CatalogueMoveMixin
+from store.certification import CertificationMixin
 from store.evidence_library import EvidenceMixin
 from store.organisations import OrganisationsMixin
-from store.rounds import RoundsMixin
 
 
-class AuditStore(OrganisationsMixin, RoundsMixin, EvidenceMixin):
-    """Organisations, audits and their rounds, item assessments, evidence and the change log."""
+class AuditStore(OrganisationsMixin, CatalogueMoveMixin, EvidenceMixin, CertificationMixin):
+    """Organisations, audits and their rounds, item assessments, evidence, certificates and the
+    change log."""

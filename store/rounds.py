@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from criteria import Catalogue
 from scoring import plan_next_tier, result_to_dict, score_audit
 from scoring.compare import RoundComparison, compare_rounds
 from store import convert
@@ -49,45 +50,11 @@ class RoundsMixin(AuditsMixin):
         """Freeze this round and open the next one, starting from a copy of its entries
         (statuses, findings, actions, special items, evidence links). Returns the new round."""
         with self._write("audit") as session:
-            row = self._draft_audit(session, audit_id)
+            row = self._draft_audit(session, audit_id, exclusive=True)
             self._check_version("audit", row.version, expected_version)
-            catalogue = self.catalogue(row.catalogue_hash)
-            entries = self._entries(session, row)
-            result = score_audit(catalogue, entries)
-            snapshot = result_to_dict(result, plan_next_tier(result, entries))
-            now = utcnow()
-            row.state = AuditState.FROZEN.value
-            row.frozen_at = now
-            session.add(SnapshotRow(audit_id=row.id, frozen_at=now, result=snapshot))
-            last_round = session.scalar(
-                select(func.max(AuditRow.round_no)).where(
-                    AuditRow.organisation_id == row.organisation_id
-                )
-            )
-            nxt = AuditRow(
-                organisation_id=row.organisation_id,
-                title=(next_title or row.title).strip(),
-                catalogue_id=row.catalogue_id,
-                catalogue_hash=row.catalogue_hash,
-                scheme_id=row.scheme_id,
-                round_no=(last_round or 0) + 1,
-                audit_date=next_date or now.date(),
-                assessor=row.assessor,
-                state=AuditState.DRAFT.value,
-                previous_audit_id=row.id,
-                prerequisites=dict(row.prerequisites or {}),
-                created_at=now,
-            )
-            session.add(nxt)
-            session.flush()
-            self._copy_entries(session, row.id, nxt.id, actor)
-            self._log(
-                session,
-                actor,
-                "audit",
-                [("state", "draft", "frozen"), ("score", None, snapshot["score_display"])],
-                organisation_id=row.organisation_id,
-                audit_id=row.id,
+            self._freeze(session, row, self.catalogue(row.catalogue_hash), actor)
+            nxt = self._open_next_round(
+                session, row, next_title or row.title, next_date or utcnow().date(), actor
             )
             self._log(
                 session,
@@ -99,6 +66,54 @@ class RoundsMixin(AuditsMixin):
             )
             session.flush()
             return convert.audit(nxt)
+
+    def _open_next_round(
+        self, session: Session, row: AuditRow, title: str, on: date, actor: str
+    ) -> AuditRow:
+        """The organisation's next round after ``row``, on the same catalogue, starting from a
+        copy of its entries."""
+        last_round = session.scalar(
+            select(func.max(AuditRow.round_no)).where(
+                AuditRow.organisation_id == row.organisation_id
+            )
+        )
+        nxt = AuditRow(
+            organisation_id=row.organisation_id,
+            title=title.strip(),
+            catalogue_id=row.catalogue_id,
+            catalogue_hash=row.catalogue_hash,
+            scheme_id=row.scheme_id,
+            round_no=(last_round or 0) + 1,
+            audit_date=on,
+            assessor=row.assessor,
+            state=AuditState.DRAFT.value,
+            previous_audit_id=row.id,
+            prerequisites=dict(row.prerequisites or {}),
+            created_at=utcnow(),
+        )
+        session.add(nxt)
+        session.flush()
+        self._copy_entries(session, row.id, nxt.id, actor)
+        return nxt
+
+    def _freeze(self, session: Session, row: AuditRow, catalogue: Catalogue, actor: str) -> None:
+        """Freeze a round (its audit row locked by the caller): its score on its own catalogue
+        is kept as it was, with a change-log line."""
+        entries = self._entries(session, row)
+        result = score_audit(catalogue, entries)
+        snapshot = result_to_dict(result, plan_next_tier(result, entries))
+        now = utcnow()
+        row.state = AuditState.FROZEN.value
+        row.frozen_at = now
+        session.add(SnapshotRow(audit_id=row.id, frozen_at=now, result=snapshot))
+        self._log(
+            session,
+            actor,
+            "audit",
+            [("state", "draft", "frozen"), ("score", None, snapshot["score_display"])],
+            organisation_id=row.organisation_id,
+            audit_id=row.id,
+        )
 
     @staticmethod
     def _copy_entries(session: Session, source: int, target: int, actor: str) -> None:

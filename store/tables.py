@@ -198,7 +198,8 @@ class SnapshotRow(Base):
 
 
 class ChangeRow(Base):
-    """The append-only change log; database triggers refuse updates and deletes."""
+    """The append-only change log; database triggers refuse updates, deletes, REPLACE and
+    TRUNCATE, and each entry is chained to the previous one by hash (store/changelog.py)."""
 
     __tablename__ = "change_log"
     __table_args__ = (Index("ix_change_log_audit_at", "audit_id", "at"),)
@@ -211,3 +212,24 @@ class ChangeRow(Base):
     field: Mapped[str] = mapped_column(Text)
     old: Mapped[str | None] = mapped_column(Text)
     new: Mapped[str | None] = mapped_column(Text)
+    imported_sha256: Mapped[str | None] = mapped_column(String(64))  # archive it came from
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    entry_hash: Mapped[str] = mapped_column(String(64))
+
+
+class CertificateRow(Base):
+    """A certificate an organisation was granted: by whom, its number, tier and issue date."""
+
+    __tablename__ = "certificates"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    # the round the certificate was granted on, when it was audited here
+    audit_id: Mapped[int | None] = mapped_column(ForeignKey("audits.id"))
+    body: Mapped[str] = mapped_column(Text)  # 认证机构
+    number: Mapped[str] = mapped_column(Text)  # 证书编号
+    tier: Mapped[str] = mapped_column(Text)  # as the certificate states it, e.g. 四星级
+    issued_on: Mapped[date] = mapped_column(Date)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    recorded_by: Mapped[str] = mapped_column(Text, default="")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}

@@ -1,0 +1,314 @@
+"""The store as one signed-in person may use it. ``GuardedStore(store, actor)`` offers the
+store's methods; each checks the person's role in the organisation concerned before it runs,
+writes record the person's display name in the change log (whatever name a caller passes), and
+lists show only what the person may read. A method not in ``RULES`` is not offered at all, so a
+new store method stays closed until someone decides who may call it (a test checks this).
+
+The command line keeps using the bare store: it is the administrator's local tool."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from store.accounts import AccountError
+from store.permissions import GLOBAL_ACTIONS, Action, Actor, Role, permits
+from store.repository import AuditStore
+from store.review import Reviews
+from store.tables import DeductionRow
+from texts import t
+
+
+class NotPermitted(AccountError):
+    """The signed-in person's role does not allow this here; nothing was read or changed."""
+
+
+def require(actor: Actor, organisation_id: int | None, action: Action) -> None:
+    if permits(actor, organisation_id, action):
+        return
+    if organisation_id is None or action in GLOBAL_ACTIONS:
+        raise NotPermitted(
+            "auth.error.not_permitted_global",
+            name=actor.display_name,
+            action=t(f"auth.action.{action.value}", "en"),
+        )
+    raise NotPermitted(
+        "auth.error.not_permitted",
+        name=actor.display_name,
+        organisation_id=organisation_id,
+        action=t(f"auth.action.{action.value}", "en"),
+    )
+
+
+# Where a call's organisation comes from: the id it is about (its first argument) names an
+# organisation, an audit, an evidence document or a special deduction.
+Locate = Callable[[AuditStore, Any], int]
+
+
+def _organisation(store: AuditStore, key: Any) -> int:
+    return store.organisation(key).id
+
+
+def _audit(store: AuditStore, key: Any) -> int:
+    return store.audit(key).organisation_id
+
+
+def _evidence(store: AuditStore, key: Any) -> int:
+    return store.evidence(key).organisation_id
+
+
+def _deduction(store: AuditStore, key: Any) -> int:
+    return store.audit(_deduction_audit(store, key)).organisation_id
+
+
+@dataclass(frozen=True)
+class Rule:
+    action: Action
+    locate: Locate
+    changes_audit: bool = False  # a change to a round's content: withdraws its sign-off
+
+
+A, R, S, E, _r = Action, Action.READ, Action.SCORE, Action.MANAGE_EVIDENCE, Rule
+RULES: dict[str, Rule] = {
+    # reading
+    "organisation": _r(R, _organisation),
+    "evidence_library": _r(R, _organisation),
+    "audit": _r(R, _audit),
+    "items": _r(R, _audit),
+    "item": _r(R, _audit),
+    "deductions": _r(R, _audit),
+    "bonus": _r(R, _audit),
+    "audit_input": _r(R, _audit),
+    "score": _r(R, _audit),
+    "round_result": _r(R, _audit),
+    "evidence_links": _r(R, _audit),
+    "evidence": _r(R, _evidence),
+    "items_supported_by": _r(R, _evidence),
+    # changing a round's entries
+    "update_audit": _r(S, _audit, changes_audit=True),
+    "save_item": _r(S, _audit, changes_audit=True),
+    "add_deduction": _r(S, _audit, changes_audit=True),
+    "update_deduction": _r(S, _deduction, changes_audit=True),
+    "remove_deduction": _r(S, _deduction, changes_audit=True),
+    "set_bonus": _r(S, _audit, changes_audit=True),
+    "link_evidence": _r(E, _audit, changes_audit=True),
+    "unlink_evidence": _r(E, _audit, changes_audit=True),
+    "add_evidence": _r(E, _organisation),
+    "update_evidence": _r(E, _evidence),
+    # organisations and rounds
+    "update_organisation": _r(A.EDIT_ORGANISATION, _organisation),
+    "set_organisation_archived": _r(A.ARCHIVE, _organisation),
+    "create_audit": _r(A.CREATE_ROUND, _organisation),
+    "set_audit_archived": _r(A.ARCHIVE, _audit),
+    # the certification cycle
+    "certificates": _r(R, _organisation),
+    "current_certificate": _r(R, _organisation),
+    "add_certificate": _r(A.EDIT_ORGANISATION, _organisation),
+    "start_surveillance_round": _r(A.CREATE_ROUND, _organisation),
+}
+# the store's public methods the facade implements itself (filtered lists, checked closing...)
+OWN = frozenset(
+    {
+        "organisations",
+        "audits",
+        "changes",
+        "compare",
+        "catalogue",
+        "catalogues",
+        "register_catalogue",
+        "verify_evidence",
+        "verify_change_log",
+        "collect_garbage",
+        "create_organisation",
+        "close_round",
+        "move_to_catalogue",
+    }
+)
+PASSED_THROUGH = frozenset({"blobs", "upload_policy"})  # reached only through checked records
+
+
+class GuardedStore:
+    def __init__(self, store: AuditStore, actor: Actor) -> None:
+        self._store = store
+        self.actor = actor
+        self.reviews = Reviews(store)
+
+    def __getattr__(self, name: str) -> Any:
+        if name in PASSED_THROUGH:
+            return getattr(self._store, name)
+        rule = RULES.get(name)
+        if rule is None:
+            raise AttributeError(f"the guarded store offers no {name!r}")
+        method = getattr(self._store, name)
+
+        def guarded(*args: Any, **kwargs: Any) -> Any:
+            key = _first_argument(method, args, kwargs)
+            require(self.actor, rule.locate(self._store, key), rule.action)
+            if "actor" in kwargs:
+                kwargs["actor"] = self.actor.display_name
+            audit_id = None
+            if rule.changes_audit:
+                audit_id = key if rule.locate is _audit else _deduction_audit(self._store, key)
+            outcome = method(*args, **kwargs)
+            if audit_id is not None:
+                self.reviews.withdraw_if_changed(audit_id, self.actor.display_name)
+            return outcome
+
+        guarded.__name__ = name
+        return guarded
+
+    # -- lists: only what may be read ------------------------------------------------------
+
+    def _readable(self, organisation_id: int) -> bool:
+        return permits(self.actor, organisation_id, Action.READ)
+
+    def organisations(self, *, include_archived: bool = False) -> list[Any]:
+        return [
+            o
+            for o in self._store.organisations(include_archived=include_archived)
+            if self._readable(o.id)
+        ]
+
+    def audits(
+        self, organisation_id: int | None = None, *, include_archived: bool = False
+    ) -> list[Any]:
+        if organisation_id is not None:
+            require(self.actor, organisation_id, Action.READ)
+        return [
+            a
+            for a in self._store.audits(organisation_id, include_archived=include_archived)
+            if self._readable(a.organisation_id)
+        ]
+
+    def changes(
+        self,
+        *,
+        audit_id: int | None = None,
+        organisation_id: int | None = None,
+        limit: int | None = None,
+    ) -> list[Any]:
+        if audit_id is not None:
+            require(self.actor, self._store.audit(audit_id).organisation_id, Action.READ)
+        elif organisation_id is not None:
+            require(self.actor, organisation_id, Action.READ)
+        elif not self.actor.administrator:
+            require(self.actor, None, Action.MANAGE_USERS)  # the whole log: administrators
+        return self._store.changes(audit_id=audit_id, organisation_id=organisation_id, limit=limit)
+
+    def compare(self, before_id: int, after_id: int) -> Any:
+        for audit_id in (before_id, after_id):
+            require(self.actor, self._store.audit(audit_id).organisation_id, Action.READ)
+        return self._store.compare(before_id, after_id)
+
+    # -- the catalogue is the same for everyone; adding one is an administrator's task ----
+
+    def catalogue(self, content_hash: str) -> Any:
+        return self._store.catalogue(content_hash)
+
+    def catalogues(self) -> list[Any]:
+        return self._store.catalogues()
+
+    def register_catalogue(self, text: str, source: str = "<text>") -> Any:
+        require(self.actor, None, Action.MANAGE_USERS)
+        return self._store.register_catalogue(text, source)
+
+    def verify_evidence(self, organisation_id: int | None = None) -> list[Any]:
+        if organisation_id is None:
+            require(self.actor, None, Action.MANAGE_USERS)
+        else:
+            require(self.actor, organisation_id, Action.READ)
+        return self._store.verify_evidence(organisation_id)
+
+    def verify_change_log(self) -> Any:
+        require(self.actor, None, Action.MANAGE_USERS)  # the whole log: administrators
+        return self._store.verify_change_log()
+
+    def collect_garbage(self, *args: Any, **kwargs: Any) -> Any:
+        """Acts on every organisation's files: administrators only."""
+        require(self.actor, None, Action.MANAGE_USERS)
+        return self._store.collect_garbage(*args, **kwargs)
+
+    # -- creating an organisation; closing a round; archives -------------------------------
+
+    def create_organisation(self, profile: Any, actor: str = "") -> Any:
+        """A consultant who creates a client organisation becomes its consultant."""
+        require(self.actor, None, Action.CREATE_ORGANISATION)
+        from store.accounts import Accounts
+
+        organisation = self._store.create_organisation(profile, actor=self.actor.display_name)
+        if not self.actor.administrator:
+            Accounts(self._store).grant(
+                self.actor.login,
+                organisation.id,
+                Role.CONSULTANT.value,
+                actor=self.actor.display_name,
+            )
+            grants = {**self.actor.grants, organisation.id: Role.CONSULTANT}
+            self.actor = Actor(
+                self.actor.user_id,
+                self.actor.login,
+                self.actor.display_name,
+                self.actor.administrator,
+                grants,
+            )
+        return organisation
+
+    def close_round(self, audit_id: int, **kwargs: Any) -> Any:
+        """Only a round whose sign-off holds can be closed."""
+        require(self.actor, self._store.audit(audit_id).organisation_id, Action.CLOSE_ROUND)
+        self.reviews.require_signed_off(audit_id)
+        kwargs["actor"] = self.actor.display_name
+        return self._store.close_round(audit_id, **kwargs)
+
+    def move_to_catalogue(self, audit_id: int, target_hash: str, **kwargs: Any) -> Any:
+        """Moving freezes the round as closing does: the same role, and the sign-off must hold."""
+        require(self.actor, self._store.audit(audit_id).organisation_id, Action.CLOSE_ROUND)
+        self.reviews.require_signed_off(audit_id)
+        kwargs["actor"] = self.actor.display_name
+        return self._store.move_to_catalogue(audit_id, target_hash, **kwargs)
+
+    def export_archive(self, audit_id: int, destination: Path) -> Path:
+        from store.archive import export_audit
+
+        require(self.actor, self._store.audit(audit_id).organisation_id, Action.EXPORT_ARCHIVE)
+        return export_audit(self._store, audit_id, destination)
+
+    def import_archive(self, source: Path) -> Any:
+        from store.archive import import_archive
+
+        require(self.actor, None, Action.IMPORT_ARCHIVE)
+        return import_archive(self._store, source, actor=self.actor.display_name)
+
+    # -- review and sign-off ---------------------------------------------------------------
+
+    def review_status(self, audit_id: int) -> Any:
+        require(self.actor, self._store.audit(audit_id).organisation_id, Action.READ)
+        return self.reviews.status(audit_id)
+
+    def submit_for_review(self, audit_id: int, comment: str = "") -> Any:
+        require(self.actor, self._store.audit(audit_id).organisation_id, Action.SUBMIT_REVIEW)
+        return self.reviews.submit(audit_id, self.actor, comment)
+
+    def return_for_changes(self, audit_id: int, comment: str) -> Any:
+        require(self.actor, self._store.audit(audit_id).organisation_id, Action.RETURN_REVIEW)
+        return self.reviews.return_for_changes(audit_id, self.actor, comment)
+
+    def sign_off(self, audit_id: int, comment: str = "") -> Any:
+        require(self.actor, self._store.audit(audit_id).organisation_id, Action.SIGN_OFF)
+        return self.reviews.sign_off(audit_id, self.actor, comment)
+
+
+def _first_argument(
+    method: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> Any:
+    """The call's first argument (the id it is about), given by position or by name."""
+    bound = inspect.signature(method).bind_partial(*args, **kwargs).arguments
+    return next(iter(bound.values()))
+
+
+def _deduction_audit(store: AuditStore, deduction_id: int) -> int:
+    with store._read() as session:
+        return store._existing(session, DeductionRow, deduction_id, "special deduction").audit_id

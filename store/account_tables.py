@@ -1,0 +1,71 @@
+"""Tables for who may do what: accounts, their grants per organisation, review events and the
+sign-in throttle. Kept apart from store/tables.py (the audit data); both share one metadata."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from store.tables import Base, UTCDateTime
+
+
+class UserRow(Base):
+    """A person who signs in. ``login`` and ``email`` are stored normalised (NFKC, case-folded),
+    so 'Wang' and 'wang' are one account; ``password_hash`` is empty for single-sign-on only."""
+
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    login: Mapped[str] = mapped_column(String(100), unique=True)
+    display_name: Mapped[str] = mapped_column(Text)
+    email: Mapped[str | None] = mapped_column(String(320), unique=True)
+    password_hash: Mapped[str] = mapped_column(Text, default="")
+    administrator: Mapped[bool] = mapped_column(Boolean, default=False)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class GrantRow(Base):
+    """One role for one person in one organisation (a second role there is refused)."""
+
+    __tablename__ = "grants"
+    __table_args__ = (UniqueConstraint("user_id", "organisation_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+    granted_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ReviewEventRow(Base):
+    """Submitted, returned, signed off, withdrawn: append-only (database triggers refuse updates
+    and deletes), so a sign-off — who, when, the score and catalogue then — cannot be rewritten.
+    ``last_change_id`` is the audit's newest change-log line at the event: any later line means
+    the round changed after it."""
+
+    __tablename__ = "review_events"
+    __table_args__ = (Index("ix_review_events_audit_id_id", "audit_id", "id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    audit_id: Mapped[int] = mapped_column(ForeignKey("audits.id"))
+    kind: Mapped[str] = mapped_column(String(20))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    user_name: Mapped[str] = mapped_column(Text)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    score: Mapped[str | None] = mapped_column(String(100))  # exact, as a fraction "p/q"
+    score_display: Mapped[str | None] = mapped_column(String(20))
+    catalogue_hash: Mapped[str | None] = mapped_column(String(64))
+    last_change_id: Mapped[int | None] = mapped_column(Integer)
+
+
+class SignInFailureRow(Base):
+    """A wrong password, by login name and by client address, so the slow-down outlives a
+    restart. ``key`` is 'login:<name>' or 'address:<ip>'."""
+
+    __tablename__ = "sign_in_failures"
+    __table_args__ = (Index("ix_sign_in_failures_key_at", "key", "at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(400))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)

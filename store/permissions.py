@@ -1,0 +1,89 @@
+"""Who may do what: the role table, as data. The README's role table and the table test are
+both read from ROLE_ACTIONS, so the three cannot drift apart."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    """A role someone holds in one organisation. ``administrator`` is installation-wide."""
+
+    ADMINISTRATOR = "administrator"
+    CONSULTANT = "consultant"
+    EDITOR = "editor"
+    REVIEWER = "reviewer"
+    VIEWER = "viewer"
+
+
+class Action(StrEnum):
+    READ = "read"  # audits, checklist, dashboard, rounds, dossier, change log
+    SCORE = "score"  # item statuses, findings, rectification, special items, audit details
+    MANAGE_EVIDENCE = "manage_evidence"  # upload, describe, link, unlink
+    EDIT_ORGANISATION = "edit_organisation"  # the application form's company data
+    CREATE_ROUND = "create_round"  # start an audit of the organisation
+    CLOSE_ROUND = "close_round"  # freeze a signed-off round and open the next
+    ARCHIVE = "archive"  # hide an organisation or audit from the lists (and back)
+    EXPORT_ARCHIVE = "export_archive"  # an audit as a .zip for another machine
+    IMPORT_ARCHIVE = "import_archive"  # a .zip from another machine (a new organisation)
+    CREATE_ORGANISATION = "create_organisation"
+    SUBMIT_REVIEW = "submit_review"
+    RETURN_REVIEW = "return_review"  # back to the editors, with comments
+    SIGN_OFF = "sign_off"
+    MANAGE_USERS = "manage_users"
+
+
+# Actions not about one organisation: permitted when any role the person holds permits them.
+GLOBAL_ACTIONS = frozenset({Action.CREATE_ORGANISATION, Action.IMPORT_ARCHIVE, Action.MANAGE_USERS})
+
+ROLE_ACTIONS: Mapping[Role, frozenset[Action]] = {
+    Role.ADMINISTRATOR: frozenset(Action),
+    Role.CONSULTANT: frozenset(Action) - {Action.MANAGE_USERS},
+    Role.EDITOR: frozenset(
+        {Action.READ, Action.SCORE, Action.MANAGE_EVIDENCE, Action.SUBMIT_REVIEW}
+    ),
+    Role.REVIEWER: frozenset({Action.READ, Action.RETURN_REVIEW, Action.SIGN_OFF}),
+    Role.VIEWER: frozenset({Action.READ}),
+}
+
+# Roles granted per organisation (administrator is a property of the account instead).
+ORGANISATION_ROLES = (Role.CONSULTANT, Role.EDITOR, Role.REVIEWER, Role.VIEWER)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A signed-in person as the access checks see them: loaded fresh from the store."""
+
+    user_id: int
+    login: str
+    display_name: str
+    administrator: bool = False
+    grants: Mapping[int, Role] = field(default_factory=dict)  # organisation id → role
+
+    def roles(self) -> set[Role]:
+        return ({Role.ADMINISTRATOR} if self.administrator else set()) | set(self.grants.values())
+
+    def readable_organisations(self) -> set[int] | None:
+        """The organisations this person may see; None means every one (administrator)."""
+        if self.administrator:
+            return None
+        return {org for org, role in self.grants.items() if Action.READ in ROLE_ACTIONS[role]}
+
+
+def permits(actor: Actor, organisation_id: int | None, action: Action) -> bool:
+    """Whether ``actor`` may do ``action`` in ``organisation_id`` (None: a global action)."""
+    if actor.administrator:
+        return True
+    if action in GLOBAL_ACTIONS:
+        return any(action in ROLE_ACTIONS[role] for role in actor.grants.values())
+    if organisation_id is None:
+        return False
+    role = actor.grants.get(organisation_id)
+    return role is not None and action in ROLE_ACTIONS[role]
+
+
+def role_table() -> list[tuple[Action, dict[Role, bool]]]:
+    """Every action with the roles that may do it, in declaration order (for the README)."""
+    return [(action, {role: action in ROLE_ACTIONS[role] for role in Role}) for action in Action]
