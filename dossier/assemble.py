@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from dossier.data import DossierData
+from dossier.filenames import file_name, file_stem
 from dossier.pdf import render_pdf
 from dossier.report import DossierReport
 from dossier.xlsx import write_xlsx
@@ -40,11 +42,12 @@ class ExportedDossier:
     report: DossierReport
 
 
-def file_stem(store: AuditStore, audit_id: int) -> str:
+def export_names(store: AuditStore, audit_id: int) -> tuple[str, str]:
+    """The file names of the PDF and the spreadsheet: bounded, unique per audit round."""
     audit = store.audit(audit_id)
     name = store.organisation(audit.organisation_id).profile.name
-    safe = "".join(c for c in name if c.isalnum() or c in "-_（）()") or "audit"
-    return f"{safe}-GBT27922-自评-第{audit.round_no}轮"
+    stem = file_stem(name, audit_id, audit.round_no)
+    return file_name(stem, "-申请资料.pdf"), file_name(stem, "-自评表.xlsx")
 
 
 def export_dossier(
@@ -57,8 +60,35 @@ def export_dossier(
     consistency render_pdf and write_xlsx check before writing)."""
     data = dossier_data(store, audit_id)
     folder.mkdir(parents=True, exist_ok=True)
-    stem = file_stem(store, audit_id)
-    xlsx = folder / f"{stem}-自评表.xlsx"
+    pdf_name, xlsx_name = export_names(store, audit_id)
+    xlsx = folder / xlsx_name
     write_xlsx(data, xlsx)
-    report = render_pdf(data, store.blobs, folder / f"{stem}-申请资料.pdf", progress)
+    report = render_pdf(data, store.blobs, folder / pdf_name, progress)
     return ExportedDossier(report.path, xlsx, report)
+
+
+@dataclass(frozen=True)
+class DossierDownloads:
+    """Both files of an export in memory, for a download: nothing stays on disk."""
+
+    report: DossierReport
+    pdf_name: str
+    pdf: bytes
+    xlsx_name: str
+    xlsx: bytes
+
+
+def export_downloads(
+    store: AuditStore,
+    audit_id: int,
+    progress: Callable[[float, str], None] | None = None,
+) -> DossierDownloads:
+    with tempfile.TemporaryDirectory(prefix="dossier-") as folder:
+        exported = export_dossier(store, audit_id, Path(folder), progress)
+        return DossierDownloads(
+            exported.report,
+            exported.pdf.name,
+            exported.pdf.read_bytes(),
+            exported.xlsx.name,
+            exported.xlsx.read_bytes(),
+        )

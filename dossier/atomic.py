@@ -16,8 +16,9 @@ FILE_MODE = 0o644
 @contextmanager
 def atomic_output(destination: Path) -> Iterator[BinaryIO]:
     """A temporary file next to ``destination`` that replaces it once the block succeeds."""
+    # a short name of its own: the destination's name may already be near the length limit
     descriptor, temporary = tempfile.mkstemp(
-        dir=destination.parent, prefix=f".{destination.name}.", suffix=".tmp"
+        dir=destination.parent, prefix=".dossier-", suffix=".tmp"
     )
     try:
         with os.fdopen(descriptor, "wb") as stream:

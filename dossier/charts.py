@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from dossier.templating import environment
-from scoring import Rollup, display_score
+from scoring import Rollup, display
 
 RADAR_SIZE = (640, 330)
 RADAR_CENTRE = (320, 165)
@@ -37,7 +37,7 @@ class Spoke:
     @property
     def value_text(self) -> str:
         percent = self.rollup.percent
-        return "删减" if percent is None else f"{display_score(percent)}%"
+        return "删减" if percent is None else display.percent(percent)
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,7 @@ class Bar:
     @property
     def value_text(self) -> str:
         percent = self.rollup.percent
-        return "全部删减" if percent is None else f"{display_score(percent)}%"
+        return "全部删减" if percent is None else display.percent(percent)
 
 
 def radar_svg(indicators: tuple[Rollup, ...], font_family: str) -> str:

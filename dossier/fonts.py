@@ -22,6 +22,11 @@ PREFERRED_SANS = (
 )
 PREFERRED_SERIF = ("Noto Serif CJK SC", "Source Han Serif SC", "Source Han Serif CN")
 PREFERRED_MONO = ("Noto Sans Mono CJK SC", "WenQuanYi Zen Hei Mono")
+# after the CJK font, for what it lacks: CJK Extension B and beyond (Debian's fonts-hanazono),
+# used only where fontconfig lists them. Emoji (fonts-noto-color-emoji) are left to fontconfig's
+# own fallback on purpose: that font has glyphs for digits, "#" and "*" (keycap bases), and
+# naming it in a stack makes Pango set every plain digit with them
+FALLBACKS = ("HanaMinA", "HanaMinB")
 
 # a family name we can put into CSS and SVG without any quoting trouble
 _SAFE_FAMILY = re.compile(r"^[A-Za-z0-9 ._-]+$")
@@ -41,25 +46,36 @@ class CJKFonts:
     sans: str
     serif: str | None = None
     mono: str | None = None
+    fallbacks: tuple[str, ...] = ()  # installed FALLBACKS, in that order
 
     @property
     def css_stacks(self) -> dict[str, str]:
-        """CSS font-family values; every fallback after ours is generic."""
+        """CSS font-family values: ours, the fallbacks, then a generic family."""
         serif = self.serif or self.sans
         mono = self.mono or self.sans
+        after = "".join(f', "{name}"' for name in self.fallbacks)
         return {
-            "sans": f'"{self.sans}", sans-serif',
-            "serif": f'"{serif}", "{self.sans}", serif',
-            "mono": f'"{mono}", "{self.sans}", monospace',
+            "sans": f'"{self.sans}"{after}, sans-serif',
+            "serif": f'"{serif}", "{self.sans}"{after}, serif',
+            "mono": f'"{mono}", "{self.sans}"{after}, monospace',
         }
 
 
 def chinese_font_families() -> list[str]:
     """Every font family fontconfig says covers Chinese (empty without fontconfig)."""
+    return _families(":lang=zh")
+
+
+def installed_families() -> list[str]:
+    """Every font family fontconfig knows (empty without fontconfig)."""
+    return _families(":")
+
+
+def _families(pattern: str) -> list[str]:
     if shutil.which("fc-list") is None:
         return []
     listing = subprocess.run(
-        ["fc-list", ":lang=zh", "family"],
+        ["fc-list", pattern, "family"],
         capture_output=True,
         text=True,
         check=False,
@@ -80,10 +96,12 @@ def find_cjk_fonts() -> CJKFonts:
     if not available:
         raise MissingCJKFont()
     sans = _first(PREFERRED_SANS, available) or sorted(available)[0]
+    installed = set(installed_families())
     return CJKFonts(
         sans=sans,
         serif=_first(PREFERRED_SERIF, available),
         mono=_first(PREFERRED_MONO, available),
+        fallbacks=tuple(name for name in FALLBACKS if name in installed),
     )
 
 

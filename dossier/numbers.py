@@ -1,46 +1,40 @@
-"""How the dossier shows numbers; the PDF and the spreadsheet both use these, so they agree.
+"""The dossier's number filters: thin names over scoring.display, the one module that decides
+how every number is shown, so the PDF, the spreadsheet, the app and the CLI agree.
 
-Points are exact fractions (a sampled item can earn 20 × 1/3); they are shown rounded to two
-decimals. Scores and percentages are truncated to one decimal by ``scoring.display_score`` and
-never rounded up, so a shown score never reaches a threshold the exact score missed.
+Scores, points and percentages are truncated to two decimals (never reaching a threshold the
+exact value missed); shortfalls (points still needed, points lost) are rounded up.
 """
 
 from __future__ import annotations
 
-from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from fractions import Fraction
 
-from scoring import display_score
-
-_CENT = Decimal("0.01")
+from scoring import display
 
 
 def points(value: Fraction) -> Decimal:
-    """Points rounded half up to two decimals: 20/3 → 6.67."""
-    exact = Decimal(value.numerator) / Decimal(value.denominator)
-    return exact.quantize(_CENT, rounding=ROUND_HALF_UP)
+    """Points as shown, as a number (truncated to two decimals): 20/3 → 6.66."""
+    return Decimal(display.points(value))
 
 
 def points_text(value: Fraction) -> str:
-    """Points without trailing zeros: 3, 2.5, 6.67."""
-    text = f"{points(value):f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    """Points as shown: 3.00, 2.50, 6.66."""
+    return display.points(value)
 
 
 def needed_text(value: Fraction) -> str:
-    """Points still needed, rounded up: a reader who makes up what is shown gets there."""
-    exact = Decimal(value.numerator) / Decimal(value.denominator)
-    text = f"{exact.quantize(_CENT, rounding=ROUND_CEILING):f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    """Points still needed or lost, rounded up: a reader who makes up what is shown gets there."""
+    return display.shortfall(max(Fraction(0), value))
 
 
 def score(value: Fraction) -> Decimal:
-    """A score or percentage as shown: truncated to one decimal."""
-    return Decimal(display_score(value))
+    """A score or percentage as shown, as a number: truncated to two decimals."""
+    return Decimal(display.score(value))
 
 
 def score_text(value: Fraction | None) -> str:
-    return "—" if value is None else display_score(value)
+    return "—" if value is None else display.score(value)
 
 
 def file_size_text(size: int) -> str:

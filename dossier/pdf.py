@@ -1,9 +1,11 @@
 """render_pdf: the application dossier as one PDF.
 
-1. check the data belongs together, find a CJK font, check every evidence file;
+1. check the data belongs together, find a CJK font, check every evidence file (an image with
+   too many pixels is refused, a large one reduced to print size in a temporary folder);
 2. WeasyPrint lays out the whole document from the templates, including one frame page (running
    header and footer, caption) per evidence page, so page numbers, "共 N 页" and the contents
-   cover the appendix too; images are placed by WeasyPrint itself;
+   cover the appendix too; images are placed by WeasyPrint itself; characters no installed
+   font has are reported;
 3. pypdf places each evidence PDF page, scaled to fit, onto its frame page;
 4. the result replaces ``destination`` atomically.
 """
@@ -26,6 +28,7 @@ from dossier.document import SECTIONS, frames, render_html
 from dossier.evidence import InspectedEvidence, inspect_evidence
 from dossier.fetcher import DossierFetcher
 from dossier.fonts import find_cjk_fonts
+from dossier.glyphs import describe, missing_glyphs
 from dossier.merge import Box, MergeJob, Slot, merge_evidence
 from dossier.report import (
     DossierReport,
@@ -55,10 +58,9 @@ def render_pdf(
     Raises DossierDataError if the data contradicts itself and MissingCJKFont if no font can
     print Chinese; missing or unreadable evidence files are reported, not raised."""
     report = progress or (lambda fraction, message: None)
-    page = prepare_page(data, evidence, report)
-    inspected, warnings, fetcher = page.inspected, list(page.warnings), page.fetcher
-
     with tempfile.TemporaryDirectory(prefix="dossier-") as work:
+        page = prepare_page(data, evidence, Path(work), report)
+        inspected, warnings, fetcher = page.inspected, list(page.warnings), page.fetcher
         report(0.2, "排版")
         # images are cached on disk while WeasyPrint works, not held in memory
         document = page.html().render(cache=str(Path(work, "images")))
@@ -116,15 +118,19 @@ class PreparedPage:
 
 
 def prepare_page(
-    data: DossierData, evidence: EvidenceSource, report: Progress = lambda f, m: None
+    data: DossierData,
+    evidence: EvidenceSource,
+    folder: Path,
+    report: Progress = lambda f, m: None,
 ) -> PreparedPage:
+    """``folder``: where print-size copies of images go, kept until the layout is done."""
     report(0.0, "核对自评数据")
     check_consistency(data)
     fonts = find_cjk_fonts()
     view = build_view(data)
 
     report(0.05, "核对证据文件")
-    inspected, evidence_warnings = inspect_evidence(view.evidence, evidence)
+    inspected, evidence_warnings = inspect_evidence(view.evidence, evidence, folder)
     warnings = (*view.warnings, *evidence_warnings)
 
     report(0.15, "绘制图表")
@@ -134,12 +140,18 @@ def prepare_page(
         "bars.svg": (bars_svg(data.result.sections, fonts.sans).encode(), "image/svg+xml"),
     }
     images = {
-        e.entry.record.sha256.lower(): (e.path, e.entry.record.media_type)
+        e.entry.record.sha256.lower(): (e.printed.path, e.printed.media_type)
         for e in inspected
-        if e.inclusion is Inclusion.IMAGE and e.path is not None
+        if e.inclusion is Inclusion.IMAGE and e.printed is not None
     }
+    source = render_html(view, inspected, fonts, warnings)
+    # every character the document prints is in its HTML or a chart (markup adds only ASCII)
+    missing = missing_glyphs([source, *(content.decode() for content, _ in generated.values())])
+    if missing:
+        found = warning("dossier.missing_glyphs", describe(missing), count=len(missing))
+        warnings = (*warnings, found)
     return PreparedPage(
-        source=render_html(view, inspected, fonts, warnings),
+        source=source,
         fetcher=DossierFetcher(TEMPLATES, generated, images),
         inspected=inspected,
         warnings=warnings,

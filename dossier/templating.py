@@ -8,8 +8,10 @@ from functools import lru_cache
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
 
 from dossier import numbers
+from dossier.text import printable, shortened
 
 TEMPLATES = Path(__file__).with_name("templates").resolve()
 
@@ -43,6 +45,14 @@ def points(value: Fraction) -> str:
     return numbers.points_text(value)
 
 
+def _printed(value: object) -> object:
+    """Every value a template prints: text loses its bidi controls (dossier/text.py); markup
+    was put together from values that went through here already."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return printable(value)
+    return value
+
+
 @lru_cache(maxsize=1)
 def environment() -> Environment:
     # autoescape for every template, HTML and SVG alike: every value a user typed is text
@@ -52,6 +62,7 @@ def environment() -> Environment:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=_printed,
     )
     env.filters.update(
         pts=points,
@@ -61,6 +72,7 @@ def environment() -> Environment:
         cn_date=cn_date,
         iso_date=iso_date,
         timestamp=timestamp,
+        shortened=shortened,
     )
     env.globals["splittable"] = splittable
     return env

@@ -9,7 +9,7 @@ from fractions import Fraction
 from criteria import Item, Text, Tier
 from dossier.data import DossierData
 from dossier.report import DossierWarning, warning
-from scoring import EligibilityStatus, Fix, FixKind, Gap, ItemResult, Rollup, Status
+from scoring import EligibilityStatus, Fix, FixKind, Gap, ItemResult, Rollup, Status, display
 from store.records import BonusRecord, DeductionRecord, EvidenceRecord, ItemRecord, Rectification
 from texts import t
 
@@ -45,6 +45,11 @@ class ItemRow:
             conforming = self.result.assessment.samples_conforming
             text += f" {conforming}/{checked}"
         return text
+
+    @property
+    def confidence_text(self) -> str:
+        """How far the item's points can be trusted (sourced / low / provisional)."""
+        return display.confidence_label(self.item.source.confidence)
 
     @property
     def tone(self) -> str:
@@ -146,8 +151,13 @@ class DossierView:
 
     @property
     def tier_title(self) -> Text:
+        """The verdict: the tier awarded, or why there is none (scoring/display.py)."""
         result = self.data.result
-        return result.tier.title if result.tier else result.scheme.fail_title
+        return Text(zh=display.verdict_label(result, "zh"), en=display.verdict_label(result, "en"))
+
+    @property
+    def deductions_to_rectify(self) -> int:
+        return self.data.result.verdict.deductions_to_rectify
 
     @property
     def eligibility_text(self) -> str:

@@ -1,8 +1,9 @@
 """write_xlsx: the self-evaluation table (自评表) as a spreadsheet, with the evidence index.
 
-Cells hold values, not formulas, so every reader sees the numbers the PDF prints: points rounded
-to two decimals, scores truncated to one (dossier/numbers.py). Text a user typed is always
-stored as text, so "=HYPERLINK(...)" in a finding stays words and never becomes a formula.
+Cells hold values, not formulas, so every reader sees the numbers the PDF prints: scores and
+points truncated to two decimals (scoring/display.py), each with the number format "0.00" —
+under Excel's "General" format a narrow column would round 94.99 up to "95". Text a user typed
+is always stored as text, so "=HYPERLINK(...)" in a finding stays words and never becomes a formula.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from dossier.atomic import atomic_output
 from dossier.checks import check_consistency
 from dossier.data import DossierData
 from dossier.document import ACTION_STATES
+from dossier.text import printable
 from dossier.view import DossierView, IndicatorGroup, build_view
 
 ITEM_COLUMNS = (  # header, width
@@ -44,10 +46,13 @@ ITEM_COLUMNS = (  # header, width
     ("完成期限", 11),
     ("整改进度", 9),
     ("证据", 16),
+    ("分值可信度", 10),
 )
 POINTS, APPLICABLE, EARNED = 7, 9, 10  # 1-based columns of the numbers
 LABEL = 6  # where subtotal and total labels go
-SCORE_FORMAT = "0.0"  # the value is already truncated; the format only shows it
+# the value is already truncated to two decimals; the format shows exactly those two (never
+# "General", which rounds to fit the column)
+NUMBER_FORMAT = "0.00"
 DATE_FORMAT = "yyyy-mm-dd"
 
 HEADER_FILL = PatternFill("solid", fgColor="E8EEF5")
@@ -98,6 +103,7 @@ def _items_sheet(sheet: Worksheet, view: DossierView) -> None:
                         action.due if action else None,
                         ACTION_STATES[action.state] if action else "",
                         " ".join(row.evidence_refs),
+                        row.confidence_text,
                     ],
                 )
             _subtotal(sheet, second, f"小计 {second.id} {second.rollup.title_zh}", SECOND_FILL)
@@ -130,13 +136,23 @@ def _totals(sheet: Worksheet, view: DossierView) -> None:
     lines: list[tuple[str, Any, str | None]] = [
         ("涉及项分值", _points(result.applicable_points), None),
         ("实得分", _points(result.earned_points), None),
-        ("基础得分（实得分 ÷ 涉及项分值 × 100）", _score(result.base_score), SCORE_FORMAT),
+        ("基础得分（实得分 ÷ 涉及项分值 × 100）", _score(result.base_score), None),
         ("特别扣分", -_points(result.deduction_total), None),
         ("特别加分", _points(result.bonus_total), None),
-        ("最终得分", _score(result.score), SCORE_FORMAT),
+        ("最终得分", _score(result.score), None),
         ("等级", view.tier_title.zh, None),
         ("申请资格", view.eligibility_text, None),
     ]
+    if result.next_tier is not None and result.points_to_next_tier is not None:
+        lines.append(
+            (
+                f"距{result.next_tier.title.zh}还差（分，进位）",
+                _needed(result.points_to_next_tier),
+                None,
+            )
+        )
+    if view.deductions_to_rectify:
+        lines.append(("须先整改的特别扣分项（个）", view.deductions_to_rectify, "0"))
     for label, value, number_format in lines:
         row = [None] * len(ITEM_COLUMNS)
         row[LABEL - 1] = label
@@ -147,7 +163,10 @@ def _totals(sheet: Worksheet, view: DossierView) -> None:
         if number_format:
             value_cell.number_format = number_format
     note = [None] * len(ITEM_COLUMNS)
-    note[LABEL - 1] = "分值保留两位小数；得分按 GB/T 27922 自评规则截断至一位小数，不进位。"
+    note[LABEL - 1] = (
+        "分值与得分均截断至两位小数，不进位（显示的分数不会达到精确得分未达到的等级线）；"
+        "“还差”按进位显示。"
+    )
     _append(sheet, note)
 
 
@@ -213,7 +232,7 @@ def _facts_sheet(sheet: Worksheet, view: DossierView) -> None:
         label_cell, value_cell = _append(sheet, [label, value])
         label_cell.font = BOLD
         if label == "最终得分":
-            value_cell.number_format = SCORE_FORMAT
+            value_cell.number_format = NUMBER_FORMAT
     sheet.column_dimensions["A"].width = 18
     sheet.column_dimensions["B"].width = 70
 
@@ -235,8 +254,11 @@ def _append(sheet: Worksheet, values: Sequence[Any]) -> list[Cell]:
     cells = list(sheet[sheet.max_row])[: len(values)]
     for cell, value in zip(cells, values, strict=True):
         if isinstance(value, str):
+            cell.value = printable(value)
             cell.data_type = "s"  # openpyxl takes a string starting with "=" for a formula
             cell.alignment = WRAP
+        elif isinstance(value, float):  # a score or points, already truncated (_points/_score)
+            cell.number_format = NUMBER_FORMAT
         elif isinstance(value, datetime):
             if value.tzinfo is not None:  # Excel keeps no time zone: the header says UTC
                 cell.value = value.astimezone(UTC).replace(tzinfo=None)
@@ -253,3 +275,7 @@ def _points(value: Fraction) -> float:
 
 def _score(value: Fraction) -> float:
     return float(numbers.score(value))
+
+
+def _needed(value: Fraction) -> float:
+    return float(numbers.needed_text(value))

@@ -2,23 +2,36 @@
 
 The name of a blob is the hash of its bytes, so a stored file proves itself: re-hashing it
 (``verify``) shows whether it is still exactly the file that was attached.
+
+Blobs nothing references any more are removed by ``collect_garbage`` while the app runs. A blob
+is written before the database row that references it is committed (an upload, an import), so
+garbage collection must never take a blob that is about to be referenced. Two things make that
+safe: a grace period (only blobs whose file time is older than it may go; ``put`` refreshes the
+time of a blob it finds already stored, so re-uploading old content protects it again), and a
+lock on the temp folder: ``put`` and ``publish`` hold it shared around "is it there / touch /
+rename", garbage collection holds it exclusively around "is it still old / delete", so the two
+never interleave.
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import re
+import shutil
 import tempfile
 import time
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
 CHUNK_BYTES = 1 << 20  # read, hash and write 1 MiB at a time: memory stays flat for any size
+GC_GRACE = timedelta(hours=1)  # longer than any upload or import takes from put to commit
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 _HEX2 = re.compile(r"[0-9a-f]{2}")
 
@@ -102,6 +115,21 @@ class BlobStore(Protocol):
 
     def verify_many(self, hashes: Iterable[str]) -> list[BlobCheck]: ...
 
+    def staging(self) -> StagingArea:
+        """A place to write blobs that reach the store only by ``publish``."""
+        ...
+
+    def collect_garbage(
+        self, referenced: Callable[[], set[str]], *, grace: timedelta = GC_GRACE
+    ) -> GarbageReport: ...
+
+
+@dataclass(frozen=True)
+class GarbageReport:
+    removed: tuple[str, ...]  # hashes of the blobs deleted
+    freed_bytes: int
+    kept_recent: int  # unreferenced, but younger than the grace period: perhaps being attached
+
 
 class LocalBlobStore:
     """Blobs as read-only files ``root/ab/cd/<sha256>``; writes go through ``root/tmp``.
@@ -116,6 +144,17 @@ class LocalBlobStore:
         self._tmp.mkdir(parents=True, exist_ok=True)
         self.remove_stale_temp_files(stale_after)
 
+    @contextmanager
+    def _locked(self, *, exclusive: bool) -> Iterator[None]:
+        """The garbage-collection lock, across threads and processes: flock on the temp folder
+        itself, so the lock adds no file to the store."""
+        fd = os.open(self._tmp, os.O_RDONLY)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
+            yield
+        finally:
+            os.close(fd)  # closing releases the lock
+
     def remove_stale_temp_files(self, older_than: timedelta) -> int:
         """Delete temp files left by crashed writes. Only stale ones: another process sharing
         the store may be writing a fresh one right now."""
@@ -123,43 +162,98 @@ class LocalBlobStore:
         removed = 0
         for path in self._tmp.iterdir():
             try:
-                if path.is_file() and path.stat().st_mtime <= cutoff:
+                if path.stat().st_mtime > cutoff:
+                    continue
+                if path.is_file():
                     path.unlink()
+                    removed += 1
+                elif path.is_dir() and path.name.startswith(_STAGE_PREFIX):
+                    shutil.rmtree(path)  # an import that crashed before publishing
                     removed += 1
             except FileNotFoundError:  # removed by someone else meanwhile
                 pass
         return removed
 
     def put(self, stream: Readable, *, max_bytes: int) -> StoredBlob:
-        if max_bytes < 0:
-            raise ValueError("max_bytes must not be negative")
-        fd, tmp_name = tempfile.mkstemp(dir=self._tmp, prefix="put-", suffix=".part")
-        tmp = Path(tmp_name)
+        tmp, sha256, size = _write_temp(stream, self._tmp, "put-", max_bytes)
         try:
-            digest = hashlib.sha256()
-            size = 0
-            with os.fdopen(fd, "wb") as out:
-                while chunk := stream.read(CHUNK_BYTES):
-                    size += len(chunk)
-                    if size > max_bytes:
-                        raise BlobTooLarge(max_bytes)
-                    digest.update(chunk)
-                    out.write(chunk)
-                out.flush()
-                os.fsync(out.fileno())
-            sha256 = digest.hexdigest()
-            final = self._path(sha256)
+            return self._place(tmp, sha256, size)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+
+    def _place(self, tmp: Path, sha256: str, size: int) -> StoredBlob:
+        """Move a complete, fsynced file to its blob name (or drop it when already stored)."""
+        final = self._path(sha256)
+        with self._locked(exclusive=False):
             if final.exists():
                 tmp.unlink()
+                os.utime(final)  # fresh again: garbage collection leaves it for the grace period
                 return StoredBlob(sha256, size, created=False)
             os.chmod(tmp, 0o444)  # evidence is never edited in place
             self._make_parents(final)
             os.replace(tmp, final)
-            _fsync_dir(final.parent)  # make the rename itself survive a power cut
-            return StoredBlob(sha256, size, created=True)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
+            os.utime(final)  # the grace period counts from now, not from when the bytes arrived
+        _fsync_dir(final.parent)  # make the rename itself survive a power cut
+        return StoredBlob(sha256, size, created=True)
+
+    def staging(self) -> StagingArea:
+        return StagingArea(self, Path(tempfile.mkdtemp(dir=self._tmp, prefix=_STAGE_PREFIX)))
+
+    def collect_garbage(
+        self, referenced: Callable[[], set[str]], *, grace: timedelta = GC_GRACE
+    ) -> GarbageReport:
+        """Delete blobs that nothing references and that are older than ``grace``.
+
+        ``referenced`` is asked once, after the blobs are listed: a blob put before the listing
+        and committed before the question is kept; one committed later is younger than the grace
+        period (put and publish touch it), as long as no upload takes longer than ``grace`` from
+        put to commit."""
+        candidates = list(self.iter_hashes())
+        keep = referenced()
+        removed: list[str] = []
+        freed = recent = 0
+        cutoff = time.time() - grace.total_seconds()
+        for sha256 in candidates:
+            if sha256 in keep:
+                continue
+            path = self._path(sha256)
+            with self._locked(exclusive=True):
+                try:
+                    info = path.stat()
+                    if info.st_mtime > cutoff:
+                        recent += 1
+                        continue
+                    path.unlink()
+                except FileNotFoundError:
+                    continue
+                self._remove_empty_parents(path)
+            removed.append(sha256)
+            freed += info.st_size
+        self.remove_stale_temp_files(grace)
+        return GarbageReport(tuple(removed), freed, recent)
+
+    def _retract(self, sha256: str, mtime_ns: int) -> None:
+        """Undo a ``publish`` whose database commit failed: delete the blob unless someone
+        touched it since (a concurrent upload of the same bytes that now relies on it)."""
+        path = self._path(sha256)
+        with self._locked(exclusive=True):
+            try:
+                if path.stat().st_mtime_ns != mtime_ns:
+                    return
+                path.unlink()
+            except FileNotFoundError:
+                return
+            self._remove_empty_parents(path)
+
+    def _remove_empty_parents(self, path: Path) -> None:
+        """Drop the ab/cd folders a removed blob leaves empty. Only under the exclusive lock:
+        ``_place`` creates them and renames into them under the shared one."""
+        for directory in (path.parent, path.parent.parent):
+            try:
+                directory.rmdir()
+            except OSError:  # not empty (or already gone): nothing more to remove
+                return
 
     def open(self, sha256: str) -> BinaryIO:
         try:
@@ -220,6 +314,51 @@ class LocalBlobStore:
             _fsync_dir(directory.parent)
 
 
+_STAGE_PREFIX = "stage-"
+
+
+@dataclass
+class StagingArea:
+    """Blobs written aside (in the store's temp folder, on the same filesystem) that join the
+    store only when ``publish`` is called, i.e. when the import that brought them commits.
+    Used as a context manager: whatever was not published is removed on exit."""
+
+    store: LocalBlobStore
+    directory: Path
+    staged: dict[str, Path] = field(default_factory=dict)
+    published: dict[str, int] = field(default_factory=dict)  # created blobs → their mtime_ns
+
+    def put(self, stream: Readable, *, max_bytes: int) -> StoredBlob:
+        tmp, sha256, size = _write_temp(stream, self.directory, "", max_bytes)
+        if sha256 in self.staged:
+            tmp.unlink()
+        else:
+            self.staged[sha256] = tmp
+        return StoredBlob(sha256, size, created=not self.store.exists(sha256))
+
+    def publish(self) -> None:
+        """Move every staged blob into the store. Call inside the database transaction, just
+        before it commits: a crash between the two leaves unreferenced blobs (garbage collection
+        removes them), never rows without their files."""
+        for sha256, tmp in sorted(self.staged.items()):
+            stored = self.store._place(tmp, sha256, tmp.stat().st_size)
+            if stored.created:
+                self.published[sha256] = self.store._path(sha256).stat().st_mtime_ns
+        self.staged.clear()
+
+    def retract(self) -> None:
+        """The commit failed after ``publish``: take back the blobs it created."""
+        for sha256, mtime_ns in self.published.items():
+            self.store._retract(sha256, mtime_ns)
+        self.published.clear()
+
+    def __enter__(self) -> StagingArea:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+
 def _subdirs(directory: Path) -> list[Path]:
     return sorted(p for p in directory.iterdir() if _HEX2.fullmatch(p.name) and p.is_dir())
 
@@ -235,3 +374,30 @@ def _fsync_dir(directory: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+def _write_temp(
+    stream: Readable, folder: Path, prefix: str, max_bytes: int
+) -> tuple[Path, str, int]:
+    """Stream into a new fsynced temp file in ``folder``, hashing and counting as it goes:
+    (path, SHA-256, size). Too large a stream, or any failure, leaves no file behind."""
+    if max_bytes < 0:
+        raise ValueError("max_bytes must not be negative")
+    fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=prefix, suffix=".part")
+    tmp = Path(tmp_name)
+    try:
+        digest = hashlib.sha256()
+        size = 0
+        with os.fdopen(fd, "wb") as out:
+            while chunk := stream.read(CHUNK_BYTES):
+                size += len(chunk)
+                if size > max_bytes:
+                    raise BlobTooLarge(max_bytes)
+                digest.update(chunk)
+                out.write(chunk)
+            out.flush()
+            os.fsync(out.fileno())
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return tmp, digest.hexdigest(), size

@@ -7,13 +7,24 @@ on the way. A refused file leaves nothing behind.
 
 from __future__ import annotations
 
+import errno
+import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from evidence.blobs import BlobStore, BlobTooLarge, Readable
+from evidence.blobs import BlobStore, BlobTooLarge, Readable, StoredBlob
 from evidence.formats import FORMATS
-from evidence.names import MAX_NAME_BYTES, extension, name_problem, normalise, shown
+from evidence.image_check import DECODED_KINDS, ImageProblem, check_decodes, check_header
+from evidence.names import (
+    MAX_NAME_BYTES,
+    device_name,
+    extension,
+    forbidden_characters,
+    name_problem,
+    normalise,
+    shown,
+)
 from evidence.sniff import OTHER, SNIFF_BYTES, TEXT, Sniffed, TextCheck, sniff
 from texts import t
 
@@ -27,6 +38,9 @@ class RefusalCode(StrEnum):
     TYPE_NOT_ALLOWED = "type_not_allowed"  # extension missing or not in the policy
     CONTENT_MISMATCH = "content_mismatch"  # the bytes are not what the extension says
     BAD_NAME = "bad_name"  # empty, padded, path-like, control characters, too long
+    BROKEN_IMAGE = "broken_image"  # an image that does not decode to its end (cut off, garbled)
+    TOO_MANY_PIXELS = "too_many_pixels"  # an image canvas larger than image_check.MAX_PIXELS
+    NO_SPACE = "no_space"  # the evidence folder's disk is full: not the file's fault
 
 
 class EvidenceRefused(Exception):
@@ -77,7 +91,13 @@ def ingest(
     if (problem := name_problem(name)) is not None:
         size = len(name.encode("utf-8", "surrogatepass"))
         raise _refused(
-            RefusalCode.BAD_NAME, problem, name=shown(name), size=size, limit=MAX_NAME_BYTES
+            RefusalCode.BAD_NAME,
+            problem,
+            name=shown(name),
+            size=size,
+            limit=MAX_NAME_BYTES,
+            chars=" ".join(forbidden_characters(name)),
+            device=device_name(name),
         )
     ext = extension(name)
     allowed = _allowed_list(policy.extensions)
@@ -89,6 +109,13 @@ def ingest(
         )
     expected = FORMATS[ext]
 
+    def too_large() -> EvidenceRefused:
+        limit = format_bytes(policy.max_bytes)
+        return _refused(RefusalCode.TOO_LARGE, "too_large", name=name, limit=limit)
+
+    declared = _declared_size(stream)
+    if declared is not None and declared > policy.max_bytes:
+        raise too_large()  # known too large: refused before a byte is read or written
     head = _read_head(stream)
     if not head:
         raise _refused(RefusalCode.EMPTY, "empty", name=name)
@@ -103,16 +130,30 @@ def ingest(
         )
 
     text = TextCheck() if expected.kind == TEXT else None
+    image = expected.kind in DECODED_KINDS
     try:
+        if image:
+            check_header(head)  # a canvas too large is refused before anything is stored
         blob = store.put(_Intake(head, stream, text), max_bytes=policy.max_bytes)
+        if image:
+            _check_stored_image(store, blob)
     except BlobTooLarge:
-        raise _refused(
-            RefusalCode.TOO_LARGE, "too_large", name=name, limit=format_bytes(policy.max_bytes)
-        ) from None
+        raise too_large() from None
     except _NotText as not_text:
         raise _refused(
             RefusalCode.CONTENT_MISMATCH, "not_text_at", name=name, offset=not_text.offset
         ) from None
+    except ImageProblem as problem:
+        code = (
+            RefusalCode.TOO_MANY_PIXELS
+            if problem.reason == "image_too_many_pixels"
+            else RefusalCode.BROKEN_IMAGE
+        )
+        raise _refused(code, problem.reason, name=name, **problem.values) from None
+    except OSError as exc:
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+            raise _refused(RefusalCode.NO_SPACE, "no_space", name=name) from None
+        raise
     media_type = expected.media_type
     if text is not None:
         media_type += f"; charset={text.encoding}"
@@ -152,6 +193,36 @@ class _Intake:
         if self._text is not None and not self._text.feed(data, final=not data):
             raise _NotText(self._text.failed_at or 0)
         return data
+
+
+def _check_stored_image(store: BlobStore, blob: StoredBlob) -> None:
+    """Decode the stored copy; a broken image this upload created is removed again."""
+    try:
+        with store.open(blob.sha256) as stored:
+            check_decodes(stored)
+    except ImageProblem:
+        if blob.created:  # not referenced by anything yet: no record is written for it
+            store.delete(blob.sha256)
+        raise
+
+
+def _declared_size(stream: Readable) -> int | None:
+    """The size an upload object states (Streamlit's UploadedFile.size) or a seekable stream's
+    remaining length; None when unknown. Only ever used to refuse early: the limit is still
+    enforced on the bytes actually read."""
+    size = getattr(stream, "size", None)
+    if isinstance(size, int):
+        return size
+    seekable = getattr(stream, "seekable", None)
+    if callable(seekable) and seekable():
+        try:
+            here = stream.tell()  # type: ignore[attr-defined]
+            end = stream.seek(0, io.SEEK_END)  # type: ignore[attr-defined]
+            stream.seek(here)  # type: ignore[attr-defined]
+            return int(end - here)
+        except (OSError, AttributeError, ValueError):
+            return None
+    return None
 
 
 def _read_head(stream: Readable) -> bytes:

@@ -1,0 +1,150 @@
+"""Every dated thing an organisation has to keep an eye on, collected once for the calendar feed
+and the mail digest: open actions' due dates, evidence validity, the certification cycle."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from scoring.cycle import CycleEventKind
+from store.action_register import ActionRow, action_rows, current_rounds
+from store.owners import Person, is_owner
+from store.records import ActionState
+from texts import t
+
+if TYPE_CHECKING:
+    from store.repository import AuditStore
+
+
+class DueKind(StrEnum):
+    ACTION = "action"
+    EVIDENCE = "evidence"
+    SURVEILLANCE = "surveillance"
+    RENEWAL = "renewal"
+
+
+@dataclass(frozen=True)
+class DueDate:
+    kind: DueKind
+    uid: str  # stable across exports and rounds, so calendars update instead of duplicating
+    due: date
+    summary: str
+    detail: str
+    owner: str = ""
+    organisation_id: int | None = None
+
+    def overdue_on(self, today: date) -> bool:
+        return self.due < today
+
+    def within(self, today: date, days: int) -> bool:
+        """Overdue, or due within ``days`` days from ``today``."""
+        return (self.due - today).days <= days
+
+
+def _uid(organisation_id: int, *parts: object) -> str:
+    return "-".join(["gbt-audit", f"org{organisation_id}", *map(str, parts)]) + "@gbt-audit"
+
+
+def action_due_date(row: ActionRow, organisation_id: int, lang: str) -> DueDate:
+    # an item's action keeps its UID from round to round (the next round copies it)
+    ref = (
+        f"item-{row.item_id}" if row.item_id and row.ref == row.item_id else f"deduction-{row.ref}"
+    )
+    what = row.item_id or t("actions.deduction_ref", lang, n=row.ref)
+    owner = row.owner or t("actions.no_owner", lang)
+    return DueDate(
+        kind=DueKind.ACTION,
+        uid=_uid(organisation_id, "action", ref),
+        due=row.due or date.max,
+        summary=t("reminders.action_summary", lang, item=what, action=row.action),
+        detail=t(
+            "reminders.action_detail",
+            lang,
+            subject=row.subject,
+            owner=owner,
+            state=t(f"action.{row.state.value}", lang),
+        ),
+        owner=row.owner,
+        organisation_id=organisation_id,
+    )
+
+
+def audit_due_dates(
+    store: AuditStore, audit_id: int, today: date, lang: str = "zh"
+) -> list[DueDate]:
+    """What one audit's organisation has to watch: the audit's open actions with a due date,
+    the organisation's evidence that runs out, its certificate's surveillance and renewal."""
+    audit = store.audit(audit_id)
+    actions = [
+        action_due_date(row, audit.organisation_id, lang)
+        for row in action_rows(store, audit_id, today, lang)
+        if row.due is not None and row.state is not ActionState.DONE
+    ]
+    return _sorted([*actions, *organisation_dates(store, audit.organisation_id, lang)])
+
+
+def organisation_dates(store: AuditStore, organisation_id: int, lang: str = "zh") -> list[DueDate]:
+    """Evidence validity and the certification cycle: the organisation's, whatever the round."""
+    dates = [
+        DueDate(
+            kind=DueKind.EVIDENCE,
+            uid=_uid(organisation_id, "evidence", evidence.id, "valid-until"),
+            due=evidence.valid_until,
+            summary=t("reminders.evidence_summary", lang, title=evidence.title),
+            detail=t("reminders.evidence_detail", lang, name=evidence.original_name),
+            organisation_id=organisation_id,
+        )
+        for evidence in store.evidence_library(organisation_id)
+        if evidence.valid_until is not None
+    ]
+    certificate = store.current_certificate(organisation_id)
+    if certificate is not None:
+        for event in certificate.cycle.events:
+            surveillance = event.kind is CycleEventKind.SURVEILLANCE
+            dates.append(
+                DueDate(
+                    kind=DueKind.SURVEILLANCE if surveillance else DueKind.RENEWAL,
+                    uid=_uid(
+                        organisation_id,
+                        "certificate",
+                        certificate.id,
+                        event.kind.value,
+                        event.number,
+                    ),
+                    due=event.due,
+                    summary=t(f"cycle.{event.kind.value}", lang, n=event.number),
+                    detail=t(
+                        "reminders.certificate_detail",
+                        lang,
+                        body=certificate.body,
+                        number=certificate.number,
+                        tier=certificate.tier,
+                    ),
+                    organisation_id=organisation_id,
+                )
+            )
+    return dates
+
+
+def owner_due_dates(
+    store: AuditStore, person: Person, today: date, lang: str = "zh"
+) -> list[DueDate]:
+    """One person's open actions with a due date, across every organisation's open rounds."""
+    found: list[DueDate] = []
+    for organisation in store.organisations():
+        for audit in current_rounds(store, organisation.id):
+            found += [
+                action_due_date(row, organisation.id, lang)
+                for row in action_rows(store, audit.id, today, lang)
+                if row.due is not None
+                and row.state is not ActionState.DONE
+                and is_owner(row.owner, person)
+            ]
+    return _sorted(found)
+
+
+def _sorted(dates: Sequence[DueDate]) -> list[DueDate]:
+    return sorted(dates, key=lambda d: (d.due, d.kind.value, d.uid))

@@ -1,0 +1,100 @@
+"""Sending the digest through the SMTP server named in settings (standard library smtplib).
+
+Settings, by environment variable like the store's (store/config.py):
+GBT_AUDIT_SMTP_HOST, GBT_AUDIT_SMTP_PORT (587 with STARTTLS, else 25), GBT_AUDIT_SMTP_FROM,
+GBT_AUDIT_SMTP_STARTTLS (true/false, default true), GBT_AUDIT_SMTP_USER, GBT_AUDIT_SMTP_PASSWORD.
+"""
+
+from __future__ import annotations
+
+import os
+import smtplib
+import ssl
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+
+from store.config import SettingsError
+from texts import t
+
+TIMEOUT_SECONDS = 20
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+
+
+class MailError(RuntimeError):
+    """The server could not be reached or refused the mail; the message says which setting."""
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    host: str
+    port: int
+    sender: str
+    starttls: bool = True
+    user: str = ""
+    password: str = ""
+
+
+def load_smtp_settings(env: Mapping[str, str] | None = None) -> SmtpSettings:
+    """The mail server from the environment; SettingsError names the setting that is wrong."""
+    env = os.environ if env is None else env
+    host = (env.get("GBT_AUDIT_SMTP_HOST") or "").strip()
+    sender = (env.get("GBT_AUDIT_SMTP_FROM") or "").strip()
+    for name, value in (("GBT_AUDIT_SMTP_HOST", host), ("GBT_AUDIT_SMTP_FROM", sender)):
+        if not value:
+            raise SettingsError("mail.setting_missing", name, name=name)
+    raw_tls = (env.get("GBT_AUDIT_SMTP_STARTTLS") or "true").strip().lower()
+    if raw_tls not in _TRUE | _FALSE:
+        name = "GBT_AUDIT_SMTP_STARTTLS"
+        raise SettingsError("mail.setting_invalid", name, name=name, value=raw_tls)
+    starttls = raw_tls in _TRUE
+    raw_port = (env.get("GBT_AUDIT_SMTP_PORT") or ("587" if starttls else "25")).strip()
+    if not raw_port.isdigit() or not 0 < int(raw_port) < 65536:
+        name = "GBT_AUDIT_SMTP_PORT"
+        raise SettingsError("mail.setting_invalid", name, name=name, value=raw_port)
+    user = env.get("GBT_AUDIT_SMTP_USER") or ""
+    password = env.get("GBT_AUDIT_SMTP_PASSWORD") or ""
+    if user and not password:
+        name = "GBT_AUDIT_SMTP_PASSWORD"
+        raise SettingsError("mail.setting_missing", name, name=name)
+    return SmtpSettings(host, int(raw_port), sender, starttls, user, password)
+
+
+def message(sender: str, recipient: str, subject: str, text: str) -> EmailMessage:
+    mail = EmailMessage()
+    mail["From"] = sender
+    mail["To"] = recipient
+    mail["Subject"] = subject
+    mail["Date"] = formatdate(localtime=False)
+    mail["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
+    mail.set_content(text)  # UTF-8, encoded as the content needs
+    return mail
+
+
+def send_all(settings: SmtpSettings, mails: Sequence[EmailMessage], lang: str = "zh") -> None:
+    """Send over one connection; any failure is a MailError naming the setting to check."""
+    where = f"{settings.host}:{settings.port}"
+    try:
+        with smtplib.SMTP(settings.host, settings.port, timeout=TIMEOUT_SECONDS) as server:
+            if settings.starttls:
+                try:
+                    server.starttls(context=ssl.create_default_context())
+                except smtplib.SMTPNotSupportedError:
+                    raise MailError(t("mail.no_starttls", lang, server=where)) from None
+            if settings.user:
+                try:
+                    server.login(settings.user, settings.password)
+                except smtplib.SMTPException as exc:
+                    raise MailError(
+                        t("mail.login_refused", lang, server=where, reason=exc)
+                    ) from None
+            for mail in mails:
+                server.send_message(mail)
+    except MailError:
+        raise
+    except smtplib.SMTPException as exc:
+        raise MailError(t("mail.refused", lang, server=where, reason=exc)) from None
+    except (OSError, TimeoutError) as exc:
+        raise MailError(t("mail.unreachable", lang, server=where, reason=exc)) from None
