@@ -4,14 +4,23 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ui import live_figures
+from ui.auth import require_login, seems_signed_in
+from ui.errors import guarded
 from ui.sidebar import render_sidebar
-from ui.state import tr
+from ui.state import forget_score, tr
 
 st.set_page_config(
     page_title="星级售后自评 · GB/T 27922", page_icon=":material/workspace_premium:", layout="wide"
 )
 
-render_sidebar()
+forget_score()  # a full run reads the audit afresh (a colleague may have saved meanwhile)
+live_figures.start_run()
+# the empty slots item cards reserve for their figures (ui/live_figures.py) take no space
+st.html(
+    "<style>.st-key-live_host_main > .stElementContainer:has(> .stEmpty),"
+    ".st-key-live_host_side > .stElementContainer:has(> .stEmpty){display:none}</style>"
+)
 
 
 def page(path: str, title: str, icon: str, default: bool = False) -> st.Page:
@@ -26,11 +35,24 @@ pages = {
         page("checklist", "nav.checklist", "checklist"),
         page("evidence", "nav.evidence", "attach_file"),
         page("dashboard", "nav.dashboard", "monitoring"),
+        page("actions", "actions.nav", "task_alt"),
+        page("certification", "certification.nav", "verified"),
         page("rounds", "nav.rounds", "compare_arrows"),
         page("dossier", "nav.dossier", "picture_as_pdf"),
     ],
     tr("nav.group_consultant"): [
         page("portfolio", "nav.portfolio", "folder_shared"),
+        page("catalogues", "catalogues.nav", "menu_book"),
     ],
 }
-st.navigation(pages).run()
+# The navigation is known before the sign-in page shows (hidden until someone is signed in),
+# so the address's page and ?audit= survive signing in. The sign-in gate runs before the
+# sidebar and pages; an unexpected error while signing in lets nobody in.
+menu_shown = seems_signed_in()
+navigation = st.navigation(pages, position="sidebar" if menu_shown else "hidden")
+if guarded(require_login)() is None:
+    st.stop()
+if not menu_shown:
+    st.rerun()  # signed in by single sign-on during this run: draw the menu
+guarded(render_sidebar)()
+guarded(navigation.run)()

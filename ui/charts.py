@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from scoring import ScoreResult
+from scoring import ScoreResult, display
 
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
 BRAND = "#1f6feb"
@@ -20,13 +20,16 @@ def radar(result: ScoreResult, lang: str = "zh") -> go.Figure:
     seconds = [child for section in result.sections for child in section.children]
     labels = [f"{c.indicator_id} {_title(c.title_zh, c.title_en, lang)}" for c in seconds]
     values = [float(c.percent) if c.percent is not None else None for c in seconds]
+    # plotly would format the float itself (and round it): hover shows our text instead
+    shown = [display.percent(c.percent) for c in seconds]
     figure = go.Figure(
         go.Scatterpolar(
             r=[*values, values[0]],
             theta=[*labels, labels[0]],
+            customdata=[*shown, shown[0]],
             fill="toself",
             line={"color": BRAND},
-            hovertemplate="%{theta}: %{r:.1f}%<extra></extra>",
+            hovertemplate="%{theta}: %{customdata}<extra></extra>",
             connectgaps=True,
         )
     )
@@ -56,6 +59,8 @@ def first_level_bars(result: ScoreResult, lang: str = "zh") -> go.Figure:
     labels = [f"{s.indicator_id} {_title(s.title_zh, s.title_en, lang)}" for s in sections]
     earned = [float(s.earned) for s in sections]
     lost = [float(s.applicable - s.earned) for s in sections]
+    earned_text = [display.points(s.earned) for s in sections]
+    lost_text = [display.shortfall(s.applicable - s.earned) for s in sections]
     names = ("实得", "失分") if lang != "en" else ("Earned", "Lost")
     figure = go.Figure(
         [
@@ -65,7 +70,8 @@ def first_level_bars(result: ScoreResult, lang: str = "zh") -> go.Figure:
                 name=names[0],
                 orientation="h",
                 marker_color=BRAND,
-                hovertemplate="%{y}: %{x:.2f}<extra></extra>",
+                customdata=earned_text,
+                hovertemplate="%{y}: %{customdata}<extra></extra>",
             ),
             go.Bar(
                 y=labels,
@@ -73,7 +79,8 @@ def first_level_bars(result: ScoreResult, lang: str = "zh") -> go.Figure:
                 name=names[1],
                 orientation="h",
                 marker_color=GREY,
-                hovertemplate="%{y}: %{x:.2f}<extra></extra>",
+                customdata=lost_text,
+                hovertemplate="%{y}: %{customdata}<extra></extra>",
             ),
         ]
     )

@@ -17,6 +17,12 @@ from ui.state import lang as current_lang
 EVIDENCE_KINDS = ("policy", "record", "licence", "contract", "training", "report", "photo", "other")
 
 
+def upload_limit_mb(store: AuditStore) -> int:
+    """The uploader's own limit in MiB (what Streamlit shows and enforces before our check),
+    matching the app's evidence limit; .streamlit/config.toml sets the same default."""
+    return max(1, -(-store.upload_policy.max_bytes // (1 << 20)))
+
+
 def kind_labels(lang: str | None = None) -> dict[str, str]:
     """Kind → label, bound now (widgets format their options after the run)."""
     return {kind: kind_label(kind, lang) for kind in EVIDENCE_KINDS}

@@ -17,9 +17,13 @@ from evidence import EvidenceRefused
 from scoring import ItemResult, Status
 from store import ConflictError, StoreError
 from store.records import ActionState, EvidenceRecord, ItemRecord, Rectification
-from ui.evidence_intake import EVIDENCE_KINDS, kind_label, kind_labels
+from ui import live_figures
+from ui.confirm import ask_button, confirmation
+from ui.errors import show_unexpected
+from ui.evidence_intake import EVIDENCE_KINDS, kind_label, kind_labels, upload_limit_mb
 from ui.labels import action_labels, points, status_labels
-from ui.state import actor, get_store, lang, tr
+from ui.markup import plain
+from ui.state import actor, flash, forget_score, get_store, lang, scored, tr
 
 FIELDS = (
     "status",
@@ -34,6 +38,34 @@ FIELDS = (
     "action_state",
     "effort",
 )
+# which save each field belongs to (save() takes these group names)
+SAVED_AS = {
+    "status": "status",
+    "checked": "status",
+    "conforming": "status",
+    "justification": "justification",
+    "finding": "finding",
+    "notes": "notes",
+    "action": "rectification",
+    "owner": "rectification",
+    "due": "rectification",
+    "action_state": "rectification",
+    "effort": "effort",
+}
+FIELD_LABELS = {
+    "status": "ui.status",
+    "checked": "ui.samples_checked",
+    "conforming": "ui.samples_conforming",
+    "justification": "ui.justification",
+    "finding": "ui.finding",
+    "notes": "ui.notes",
+    "action": "ui.action",
+    "owner": "ui.owner",
+    "due": "ui.due",
+    "action_state": "ui.action_state",
+    "effort": "ui.effort",
+}
+TOUCHED = "checklist.touched"  # items changed in this view; filters keep them in view
 
 
 @dataclass(frozen=True)
@@ -49,12 +81,8 @@ def _key(audit_id: int, item_id: str, field: str) -> str:
     return f"item.{audit_id}.{item_id}.{field}"
 
 
-def _load(audit_id: int, record: ItemRecord) -> None:
-    """Put the saved entry into the widgets, unless they already hold this session's entry.
-    (Streamlit forgets widgets not drawn in a run; those reload from the database.)"""
-    if _key(audit_id, record.item_id, "status") in st.session_state:
-        return
-    values = {
+def _saved_values(record: ItemRecord) -> dict[str, object]:
+    return {
         "status": record.status.value,
         "checked": record.samples_checked,
         "conforming": record.samples_conforming,
@@ -67,9 +95,27 @@ def _load(audit_id: int, record: ItemRecord) -> None:
         "action_state": record.rectification.state.value,
         "effort": record.effort,
     }
-    for field, value in values.items():
-        st.session_state[_key(audit_id, record.item_id, field)] = value
-    st.session_state.setdefault("item_versions", {})[(audit_id, record.item_id)] = record.version
+
+
+def _load(audit_id: int, record: ItemRecord) -> None:
+    """Put the saved entry into the fields that do not hold this session's entry yet.
+    (Streamlit forgets a widget that was not drawn in a run, e.g. inside a closed expander;
+    those fields reload from the database.)"""
+    keys = {field: _key(audit_id, record.item_id, field) for field in FIELDS}
+    missing = [field for field, key in keys.items() if key not in st.session_state]
+    if not missing:
+        return
+    values = _saved_values(record)
+    loaded = st.session_state.setdefault("item_loaded", {}).setdefault(
+        (audit_id, record.item_id), {}
+    )
+    if len(missing) == len(FIELDS):
+        st.session_state.setdefault("item_versions", {})[(audit_id, record.item_id)] = (
+            record.version
+        )
+    for field in missing:
+        st.session_state[keys[field]] = values[field]
+        loaded[field] = values[field]
 
 
 def _value(audit_id: int, item_id: str, field: str) -> object:
@@ -86,6 +132,7 @@ def _message(audit_id: int, item_id: str, kind: str | None, text: str = "") -> N
 
 def save(audit_id: int, item_id: str, *fields: str) -> None:
     """Widget callback: save the named fields of one item."""
+    st.session_state.setdefault(TOUCHED, set()).add(item_id)
     value = lambda field: _value(audit_id, item_id, field)  # noqa: E731
     changes: dict[str, object] = {}
     if "status" in fields:
@@ -127,26 +174,84 @@ def save(audit_id: int, item_id: str, *fields: str) -> None:
         _message(audit_id, item_id, "error", str(exc))
         return
     versions[(audit_id, item_id)] = saved.version
+    st.session_state.setdefault("item_loaded", {})[(audit_id, item_id)] = _saved_values(saved)
+    forget_score()
+    live_figures.changed()
+    if "status" in fields and saved.status in (Status.NOT_CONFORMING, Status.SAMPLED):
+        # points lost: open the details, where the finding and the action are typed
+        st.session_state[_key(audit_id, item_id, "open")] = True
     _message(audit_id, item_id, "saved", time.strftime("%H:%M:%S"))
 
 
 def reload(audit_id: int, item_id: str) -> None:
-    """Drop this session's entry so the newer saved one shows."""
+    """Show the newer saved entry; what this session typed and had not saved is kept aside
+    (``item_pending``) to be applied on top of it or dropped — never thrown away silently."""
+    loaded = st.session_state.get("item_loaded", {}).get((audit_id, item_id), {})
+    typed = {
+        field: _value(audit_id, item_id, field)
+        for field in FIELDS
+        if _key(audit_id, item_id, field) in st.session_state
+        and _value(audit_id, item_id, field) != loaded.get(field)
+    }
     for field in FIELDS:
         st.session_state.pop(_key(audit_id, item_id, field), None)
+    pending = st.session_state.setdefault("item_pending", {})
+    if typed:
+        pending[(audit_id, item_id)] = typed
     _message(audit_id, item_id, None)
 
 
+def reapply(audit_id: int, item_id: str) -> None:
+    """Put the kept-aside entry into the fields and save it on top of the newer version."""
+    typed = st.session_state.get("item_pending", {}).pop((audit_id, item_id), {})
+    for field, value in typed.items():
+        st.session_state[_key(audit_id, item_id, field)] = value
+    groups = dict.fromkeys(SAVED_AS[field] for field in typed)
+    if groups:
+        save(audit_id, item_id, *groups)
+
+
+def discard(audit_id: int, item_id: str) -> None:
+    st.session_state.get("item_pending", {}).pop((audit_id, item_id), None)
+
+
+@st.fragment
+def item_card(item: Item, ctx: ItemContext) -> None:
+    """One item as a fragment: a change in it reruns this card and the header figures, not
+    the page. The card reads its entry afresh, as it may rerun on its own."""
+    try:
+        record = get_store().item(ctx.audit_id, item.id)
+        result = scored(ctx.audit_id)[0].item(item.id)
+        render_item(item, record, result, ctx)
+        live_figures.card_done(item.id)
+    except Exception as exc:  # a fragment reruns outside the page's own guard
+        show_unexpected(exc)
+
+
+def _status_options(item: Item) -> list[str]:
+    options = [Status.CONFORMING, Status.NOT_CONFORMING]
+    if item.scoring == "sampled":
+        options.append(Status.SAMPLED)
+    if item.excludable:
+        options.append(Status.NOT_APPLICABLE)
+    options.append(Status.NOT_ASSESSED)
+    return [s.value for s in options]
+
+
 def render_item(item: Item, record: ItemRecord, result: ItemResult, ctx: ItemContext) -> None:
+    """Title, then the status choice (the first control, so keyboard users reach it at once:
+    Tab to the group, arrow keys to choose), then the details in one expander, so the next
+    item's status is two Tab presses away."""
     audit_id, item_id = ctx.audit_id, item.id
     _load(audit_id, record)
     key = lambda field: _key(audit_id, item_id, field)  # noqa: E731
     disabled = not ctx.editable
-    with st.container(border=True):
+    # the key names the card in the page (CSS class st-key-card_1_1_1), for tests and styling
+    with st.container(border=True, key=f"card_{item_id.replace('.', '_')}"):
         head, score = st.columns([5, 1])
         mode = tr("ui.mode_sampled") if item.scoring == "sampled" else tr("ui.mode_binary")
         head.markdown(
-            f"**{item.id}　{item.title.get(lang())}**  \n"
+            f"**{item.id}　{plain(item.title.get(lang()))}**  \n"
             f":gray[{points(item.points)} {tr('ui.points_unit')} · {mode}"
             f"{' · ' + tr('ui.excludable') if item.excludable else ''}]"
         )
@@ -158,22 +263,7 @@ def render_item(item: Item, record: ItemRecord, result: ItemResult, ctx: ItemCon
         score.markdown(
             f"<div style='text-align:right'><b>{earned}</b></div>", unsafe_allow_html=True
         )
-        with st.expander(tr("ui.guidance")):
-            st.markdown(item.guidance.get(lang()))
-            st.markdown(
-                f"**{tr('ui.expected_evidence')}**  \n"
-                + "  \n".join(f"· {e.get(lang())}" for e in item.evidence)
-            )
-            if item.source.provisional:
-                st.caption(tr("ui.provisional_points", note=item.source.note or ""))
-
-        options = [Status.CONFORMING, Status.NOT_CONFORMING]
-        if item.scoring == "sampled":
-            options.append(Status.SAMPLED)
-        if item.excludable:
-            options.append(Status.NOT_APPLICABLE)
-        options.append(Status.NOT_ASSESSED)
-        values = [s.value for s in options]
+        values = _status_options(item)
         if st.session_state.get(key("status")) not in values:
             st.session_state[key("status")] = Status.NOT_ASSESSED.value
         st.radio(
@@ -217,143 +307,204 @@ def render_item(item: Item, record: ItemRecord, result: ItemResult, ctx: ItemCon
             )
             if not (st.session_state.get(key("justification")) or "").strip():
                 st.warning(tr("ui.justification_needed"))
-        left, right = st.columns(2)
-        left.text_area(
-            tr("ui.finding"),
-            key=key("finding"),
-            height=68,
-            disabled=disabled,
-            on_change=save,
-            args=(audit_id, item_id, "finding"),
-        )
-        right.text_area(
-            tr("ui.notes"),
-            key=key("notes"),
-            height=68,
-            disabled=disabled,
-            on_change=save,
-            args=(audit_id, item_id, "notes"),
-        )
-        _rectification(audit_id, item_id, result, disabled)
-        _evidence(item, record, ctx)
         _status_line(audit_id, item_id, record)
+        _pending(audit_id, item_id)
+        open_key = key("open")
+        if open_key not in st.session_state:
+            has_text = any(
+                (st.session_state.get(key(f)) or "").strip() for f in ("finding", "notes", "action")
+            )
+            st.session_state[open_key] = has_text or (result.lost > 0 and not result.is_open)
+        details = st.expander(
+            tr("ui.item_details", n=len(record.evidence_ids)), key=open_key, on_change="rerun"
+        )
+        if not details.open:
+            return  # drawn only when open: a closed card is cheap to send and to render
+        with details:
+            left, right = st.columns(2)
+            left.text_area(
+                tr("ui.finding"),
+                key=key("finding"),
+                height=68,
+                disabled=disabled,
+                on_change=save,
+                args=(audit_id, item_id, "finding"),
+            )
+            right.text_area(
+                tr("ui.notes"),
+                key=key("notes"),
+                height=68,
+                disabled=disabled,
+                on_change=save,
+                args=(audit_id, item_id, "notes"),
+            )
+            _rectification(audit_id, item_id, disabled)
+            _evidence(item, record, ctx)
+            _guidance(item)
 
 
-def _rectification(audit_id: int, item_id: str, result: ItemResult, disabled: bool) -> None:
+def _guidance(item: Item) -> None:
+    st.markdown(f"**{tr('ui.guidance')}**")
+    st.markdown(item.guidance.get(lang()))
+    st.markdown(
+        f"**{tr('ui.expected_evidence')}**  \n"
+        + "  \n".join(f"· {e.get(lang())}" for e in item.evidence)
+    )
+    level = item.source.confidence
+    st.caption(
+        tr(
+            "ui.item_confidence",
+            level=tr(f"confidence.{level}"),
+            explain=tr(f"confidence.explain.{level}"),
+            note=item.source.note or "",
+        )
+    )
+
+
+def _pending(audit_id: int, item_id: str) -> None:
+    typed = st.session_state.get("item_pending", {}).get((audit_id, item_id))
+    if not typed:
+        return
+    with st.container(border=True):
+        st.markdown(f"**{tr('ui.your_unsaved_entry')}**")
+        for field, value in typed.items():
+            shown = status_labels(lang()).get(str(value), value) if field == "status" else value
+            st.markdown(f"{tr(FIELD_LABELS[field])}：{plain(shown if shown is not None else '—')}")
+        apply_col, drop_col = st.columns(2)
+        apply_col.button(
+            tr("ui.apply_my_entry"),
+            key=f"reapply.{audit_id}.{item_id}",
+            on_click=reapply,
+            args=(audit_id, item_id),
+        )
+        drop_col.button(
+            tr("ui.discard_my_entry"),
+            key=f"discard.{audit_id}.{item_id}",
+            on_click=discard,
+            args=(audit_id, item_id),
+        )
+
+
+def _rectification(audit_id: int, item_id: str, disabled: bool) -> None:
     key = lambda field: _key(audit_id, item_id, field)  # noqa: E731
-    has_action = bool((st.session_state.get(key("action")) or "").strip())
-    lost_points = result.lost > 0 and not result.is_open
-    with st.expander(tr("ui.rectification"), expanded=has_action or lost_points):
-        st.text_input(
-            tr("ui.action"),
-            key=key("action"),
-            disabled=disabled,
-            on_change=save,
-            args=(audit_id, item_id, "rectification"),
-        )
-        owner, due, state, effort = st.columns(4)
-        owner.text_input(
-            tr("ui.owner"),
-            key=key("owner"),
-            disabled=disabled,
-            on_change=save,
-            args=(audit_id, item_id, "rectification"),
-        )
-        due.date_input(
-            tr("ui.due"),
-            key=key("due"),
-            disabled=disabled,
-            on_change=save,
-            args=(audit_id, item_id, "rectification"),
-        )
-        state.selectbox(
-            tr("ui.action_state"),
-            [s.value for s in ActionState],
-            key=key("action_state"),
-            disabled=disabled,
-            format_func=action_labels().__getitem__,
-            on_change=save,
-            args=(audit_id, item_id, "rectification"),
-        )
-        effort.number_input(
-            tr("ui.effort"),
-            min_value=0.5,
-            step=0.5,
-            key=key("effort"),
-            help=tr("ui.effort_help"),
-            disabled=disabled,
-            on_change=save,
-            args=(audit_id, item_id, "effort"),
-        )
+    st.markdown(f"**{tr('ui.rectification')}**")
+    st.text_input(
+        tr("ui.action"),
+        key=key("action"),
+        disabled=disabled,
+        on_change=save,
+        args=(audit_id, item_id, "rectification"),
+    )
+    owner, due, state, effort = st.columns(4)
+    owner.text_input(
+        tr("ui.owner"),
+        key=key("owner"),
+        disabled=disabled,
+        on_change=save,
+        args=(audit_id, item_id, "rectification"),
+    )
+    due.date_input(
+        tr("ui.due"),
+        key=key("due"),
+        disabled=disabled,
+        on_change=save,
+        args=(audit_id, item_id, "rectification"),
+    )
+    state.selectbox(
+        tr("ui.action_state"),
+        [s.value for s in ActionState],
+        key=key("action_state"),
+        disabled=disabled,
+        format_func=action_labels().__getitem__,
+        on_change=save,
+        args=(audit_id, item_id, "rectification"),
+    )
+    effort.number_input(
+        tr("ui.effort"),
+        min_value=0.5,
+        step=0.5,
+        key=key("effort"),
+        help=tr("ui.effort_help"),
+        disabled=disabled,
+        on_change=save,
+        args=(audit_id, item_id, "effort"),
+    )
 
 
 def _evidence(item: Item, record: ItemRecord, ctx: ItemContext) -> None:
     store = get_store()
     linked = [ctx.library[i] for i in record.evidence_ids if i in ctx.library]
-    label = tr("ui.evidence_n", n=len(linked))
-    with st.expander(label, expanded=False):
-        for document in linked:
-            text, button = st.columns([5, 1])
-            expired = document.expired_on(ctx.today)
-            valid = (
-                f" · {tr('ui.valid_until')} {document.valid_until}" if document.valid_until else ""
-            )
-            mark = f" :red[{tr('ui.expired')}]" if expired else ""
-            text.markdown(
-                f":material/description: {document.title} · {kind_label(document.kind)} · "
-                f"`{document.sha256[:10]}`{valid}{mark}"
-            )
-            if ctx.editable and button.button(
-                tr("ui.unlink"), key=f"unlink.{ctx.audit_id}.{item.id}.{document.id}"
-            ):
-                store.unlink_evidence(ctx.audit_id, item.id, document.id, actor=actor())
-                st.rerun()
-        if not ctx.editable:
-            return
-        others = [d for d in ctx.library.values() if d.id not in record.evidence_ids]
-        pick_key = f"pick.{ctx.audit_id}.{item.id}"
-        if others:
-            chosen = st.multiselect(
-                tr("ui.pick_from_library"),
-                [d.id for d in others],
-                key=pick_key,
-                placeholder=tr("ui.choose"),
-                format_func=lambda i: ctx.library[i].title,
-            )
-            if chosen and st.button(tr("ui.attach"), key=f"attach.{ctx.audit_id}.{item.id}"):
-                for evidence_id in chosen:
-                    store.link_evidence(ctx.audit_id, item.id, evidence_id, actor=actor())
-                st.session_state.pop(pick_key, None)
-                st.rerun()
-        upload_key = f"upload.{ctx.audit_id}.{item.id}"
-        kind_col, file_col = st.columns([1, 3])
-        kind = kind_col.selectbox(
-            tr("ui.kind"),
-            EVIDENCE_KINDS,
-            format_func=kind_labels().__getitem__,
-            key=f"kind.{ctx.audit_id}.{item.id}",
+    st.markdown(f"**{tr('ui.evidence_n', n=len(linked))}**")
+    for document in linked:
+        text, button = st.columns([5, 1])
+        expired = document.expired_on(ctx.today)
+        valid = f" · {tr('ui.valid_until')} {document.valid_until}" if document.valid_until else ""
+        mark = f" :red[{tr('ui.expired')}]" if expired else ""
+        text.markdown(
+            f":material/description: {plain(document.title)} · {kind_label(document.kind)} · "
+            f"`{document.sha256[:10]}`{valid}{mark}"
         )
-        upload = file_col.file_uploader(tr("ui.upload_and_attach"), key=upload_key)
-        done = st.session_state.setdefault("uploaded_files", set())
-        if upload is not None and (upload_key, upload.file_id) not in done:
-            done.add((upload_key, upload.file_id))
-            try:
-                document, new = store.add_evidence(
-                    ctx.organisation_id,
-                    upload.name,
-                    upload,
-                    title=upload.name.rsplit(".", 1)[0],
-                    kind=kind,
-                    actor=actor(),
-                )
-            except EvidenceRefused as exc:
-                st.error(exc.message(lang()))
-                return
-            store.link_evidence(ctx.audit_id, item.id, document.id, actor=actor())
-            st.success(
-                tr("ui.attached_new" if new else "ui.attached_existing", title=document.title)
+        if ctx.editable:
+            question = f"unlink.{ctx.audit_id}.{item.id}.{document.id}"
+            ask_button(tr("ui.unlink"), question, container=button)
+            confirmation(
+                question,
+                tr("ui.unlink_title"),
+                tr("ui.unlink_body", title=plain(document.title), item=item.id),
+                tr("ui.unlink"),
+                lambda d=document: store.unlink_evidence(
+                    ctx.audit_id, item.id, d.id, actor=actor()
+                ),
             )
+    if not ctx.editable:
+        return
+    others = [d for d in ctx.library.values() if d.id not in record.evidence_ids]
+    pick_key = f"pick.{ctx.audit_id}.{item.id}"
+    if others:
+        chosen = st.multiselect(
+            tr("ui.pick_from_library"),
+            [d.id for d in others],
+            key=pick_key,
+            placeholder=tr("ui.choose"),
+            format_func=lambda i: ctx.library[i].title,
+        )
+        if chosen and st.button(tr("ui.attach"), key=f"attach.{ctx.audit_id}.{item.id}"):
+            for evidence_id in chosen:
+                store.link_evidence(ctx.audit_id, item.id, evidence_id, actor=actor())
+            st.session_state.pop(pick_key, None)
             st.rerun()
+    upload_key = f"upload.{ctx.audit_id}.{item.id}"
+    kind_col, file_col = st.columns([1, 3])
+    kind = kind_col.selectbox(
+        tr("ui.kind"),
+        EVIDENCE_KINDS,
+        format_func=kind_labels().__getitem__,
+        key=f"kind.{ctx.audit_id}.{item.id}",
+    )
+    upload = file_col.file_uploader(
+        tr("ui.upload_and_attach"), key=upload_key, max_upload_size=upload_limit_mb(store)
+    )
+    done = st.session_state.setdefault("uploaded_files", set())
+    if upload is not None and (upload_key, upload.file_id) not in done:
+        done.add((upload_key, upload.file_id))
+        try:
+            document, new = store.add_evidence(
+                ctx.organisation_id,
+                upload.name,
+                upload,
+                title=upload.name.rsplit(".", 1)[0],
+                kind=kind,
+                actor=actor(),
+            )
+        except EvidenceRefused as exc:
+            st.error(exc.message(lang()))
+            return
+        store.link_evidence(ctx.audit_id, item.id, document.id, actor=actor())
+        flash(
+            "success",
+            tr("ui.attached_new" if new else "ui.attached_existing", title=plain(document.title)),
+        )
+        st.rerun()
 
 
 def _status_line(audit_id: int, item_id: str, record: ItemRecord) -> None:
@@ -363,7 +514,7 @@ def _status_line(audit_id: int, item_id: str, record: ItemRecord) -> None:
             st.caption(
                 tr(
                     "ui.saved_by",
-                    who=record.updated_by,
+                    who=plain(record.updated_by),
                     at=f"{record.updated_at:%Y-%m-%d %H:%M}" if record.updated_at else "",
                 )
             )

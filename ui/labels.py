@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from fractions import Fraction
+from typing import Any
 
-from scoring import ScoreResult, Status
+from scoring import ScoreResult, Status, display
 from store.records import ActionState
 from texts import t
 
@@ -26,13 +27,21 @@ def action_labels(lang: str | None = None) -> dict[str, str]:
 
 
 def tier_label(result: ScoreResult, lang: str) -> str:
-    tier = result.tier.title if result.tier else result.scheme.fail_title
-    return tier.get(lang)
+    """The verdict: the tier awarded, or why there is none (scoring/display.py)."""
+    return display.verdict_label(result, lang)
 
 
-def points(value: Fraction | float | None) -> str:
-    """Points as people write them: 3, 1.5, 0.225 — no float noise."""
-    if value is None:
-        return "—"
-    number = float(value)
-    return f"{number:.3f}".rstrip("0").rstrip(".") if number != int(number) else f"{int(number)}"
+def verdict_metric(column: Any, result: ScoreResult, lang: str, label: str) -> None:
+    """The verdict as a metric tile: the short headline, its qualifier beneath it."""
+    headline, detail = display.verdict_headline(result, lang)
+    column.metric(label, headline, detail, delta_color="off", delta_arrow="off")
+
+
+def points(value: Fraction | None) -> str:
+    """Points reached, as every surface shows them (scoring/display.py): truncated."""
+    return "—" if value is None else display.points(value)
+
+
+def needed(value: Fraction | None) -> str:
+    """Points still missing (to a tier, lost by an item): rounded up."""
+    return "—" if value is None else display.shortfall(value)

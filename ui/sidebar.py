@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from scoring import display_score
+from scoring import display
 from store import StoreError
+from ui import live_figures
 from ui.labels import tier_label
-from ui.state import current_audit_id, get_store, lang, tr
+from ui.markup import plain
+from ui.state import current_audit_id, get_store, lang, scored, tr
 
 
 def render_sidebar() -> None:
@@ -19,7 +21,6 @@ def render_sidebar() -> None:
             horizontal=True,
             key="lang",
         )
-        st.text_input(tr("ui.your_name"), key="actor", placeholder=tr("ui.your_name_hint"))
         audit_id = current_audit_id()
         if audit_id is None:
             return
@@ -27,19 +28,27 @@ def render_sidebar() -> None:
         try:
             audit = store.audit(audit_id)
             organisation = store.organisation(audit.organisation_id)
-            result, _ = store.score(audit_id)
         except StoreError:
             return
         st.divider()
         st.caption(tr("ui.open_audit"))
         st.markdown(
-            f"**{organisation.profile.name}**  \n{audit.title} · "
+            f"**{plain(organisation.profile.name)}**  \n{plain(audit.title)} · "
             f"{tr('ui.round_n', n=audit.round_no)}"
         )
-        st.metric(
-            tr("ui.score"),
-            display_score(result.score),
-            tier_label(result, lang()),
-            delta_color="off",
-            delta_arrow="off",
+        live_figures.host(
+            st.container(gap=None, key="live_host_side"),
+            "sidebar_figures",
+            lambda: _score(audit_id),
         )
+
+
+def _score(audit_id: int) -> None:
+    result, _ = scored(audit_id)
+    st.metric(
+        tr("ui.score"),
+        display.score(result.score),
+        tier_label(result, lang()),
+        delta_color="off",
+        delta_arrow="off",
+    )

@@ -5,10 +5,12 @@ from __future__ import annotations
 import streamlit as st
 
 from criteria import Catalogue
-from store import AuditStore
+from store import AuditStore, StoreError
 from store.records import ActionState, AuditRecord, DeductionRecord, Rectification
+from ui.confirm import ask_button, confirmation
 from ui.labels import action_labels
-from ui.state import actor, lang, save_and_rerun, tr
+from ui.markup import plain
+from ui.state import actor, flash, lang, save_and_rerun, tr
 
 UNSET = "unset"
 
@@ -26,28 +28,25 @@ def render_specials(
     for deduction in deductions:
         _deduction(store, deduction, categories, catalogue, editable)
     if editable:
-        with st.form(f"add_deduction.{audit.id}", clear_on_submit=True):
+        form = f"add_deduction.{audit.id}"
+        with st.form(form):  # not cleared on submit: a refused entry stays as typed
             st.markdown(tr("ui.add_deduction"))
-            reason = st.text_input(tr("ui.reason"))
-            category = st.selectbox(
-                tr("ui.category"), list(categories), format_func=categories.__getitem__
+            st.text_input(tr("ui.reason"), key=f"{form}.reason")
+            st.selectbox(
+                tr("ui.category"),
+                list(categories),
+                format_func=categories.__getitem__,
+                key=f"{form}.category",
             )
-            item_id = st.selectbox(
+            st.selectbox(
                 tr("ui.related_item"),
                 [""] + [i.id for i in catalogue.items],
                 format_func=lambda i: i or "—",
+                key=f"{form}.item",
             )
-            if st.form_submit_button(tr("ui.add")):
-                save_and_rerun(
-                    lambda: store.add_deduction(
-                        audit.id,
-                        reason=reason,
-                        category=category,
-                        item_id=item_id or None,
-                        actor=actor(),
-                    ),
-                    tr("ui.deduction_added"),
-                )
+            st.form_submit_button(
+                tr("ui.add"), on_click=_add_deduction, args=(store, audit.id, form)
+            )
 
     st.markdown(f"#### {tr('ui.bonus')}")
     st.caption(tr("ui.bonus_help", points=rules.bonus_points))
@@ -70,6 +69,25 @@ def render_specials(
             )
 
 
+def _add_deduction(store: AuditStore, audit_id: int, form: str) -> None:
+    """Form callback; the entry is cleared only once it is saved."""
+    try:
+        store.add_deduction(
+            audit_id,
+            reason=str(st.session_state.get(f"{form}.reason") or ""),
+            category=st.session_state.get(f"{form}.category"),
+            item_id=st.session_state.get(f"{form}.item") or None,
+            actor=actor(),
+        )
+    except StoreError as exc:
+        flash("error", plain(exc))
+        return
+    # assigned, not removed: the browser keeps a form's typed value unless told a new one
+    st.session_state[f"{form}.reason"] = ""
+    st.session_state[f"{form}.item"] = ""
+    flash("success", tr("ui.deduction_added"))
+
+
 def _deduction(
     store: AuditStore,
     deduction: DeductionRecord,
@@ -82,14 +100,20 @@ def _deduction(
         related = f" · {deduction.item_id}" if deduction.item_id else ""
         text.markdown(
             f"**−{catalogue.spec.special_items.deduction_points}** "
-            f"{deduction.reason}  \n:gray[{categories.get(deduction.category, '?')}"
+            f"{plain(deduction.reason)}  \n:gray[{categories.get(deduction.category, '?')}"
             f"{related}]"
         )
-        if editable and remove.button(tr("ui.remove"), key=f"rm_deduction.{deduction.id}"):
-            save_and_rerun(
+        if editable:
+            question = f"rm_deduction.{deduction.id}"
+            ask_button(tr("ui.remove"), question, container=remove)
+            confirmation(
+                question,
+                tr("ui.remove_deduction_title"),
+                tr("ui.remove_deduction_body", reason=plain(deduction.reason)),
+                tr("ui.remove"),
                 lambda: store.remove_deduction(
                     deduction.id, expected_version=deduction.version, actor=actor()
-                )
+                ),
             )
         action = deduction.rectification
         if not action.is_set:

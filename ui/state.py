@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NoReturn
 
 import streamlit as st
 
+from scoring import Plan, ScoreResult
 from store import AuditStore, StoreError, open_store
 from store.records import AuditRecord
 from texts import t
@@ -27,23 +28,50 @@ def tr(key: str, **values: object) -> str:
 
 
 def actor() -> str:
-    """The name that goes into the change log."""
-    return (st.session_state.get("actor") or "").strip() or tr("ui.anonymous")
+    """The name that goes into the change log: the signed-in account's display name."""
+    from ui.auth import signed_in_name  # ui.auth builds on this module
+
+    return signed_in_name() or tr("ui.anonymous")
 
 
 def current_audit_id() -> int | None:
-    if "audit_id" not in st.session_state:
-        raw = st.query_params.get("audit")
-        st.session_state["audit_id"] = int(raw) if raw and raw.isdigit() else None
-    return st.session_state["audit_id"]
+    """The open audit. The address holds it (``?audit=N``), so a reload, back/forward and a
+    link sent to a colleague open the same audit; when a page change drops it from the
+    address, the session puts it back."""
+    raw = st.query_params.get("audit")
+    if raw and raw.isdigit():
+        st.session_state["audit_id"] = int(raw)
+    elif st.session_state.get("audit_id") is not None:
+        st.query_params["audit"] = str(st.session_state["audit_id"])
+    return st.session_state.get("audit_id")
 
 
 def open_audit(audit_id: int | None) -> None:
     st.session_state["audit_id"] = audit_id
+    st.session_state.pop("_scored", None)
     if audit_id is None:
         st.query_params.pop("audit", None)
     else:
         st.query_params["audit"] = str(audit_id)
+
+
+def go_to(page: str, audit_id: int) -> NoReturn:
+    """Open ``audit_id`` on ``page`` (a file under ui/pages/), the audit kept in the address."""
+    open_audit(audit_id)
+    st.switch_page(f"ui/pages/{page}.py", query_params={"audit": str(audit_id)})
+
+
+def scored(audit_id: int) -> tuple[ScoreResult, Plan]:
+    """The audit's score and plan, computed once per run: the sidebar, the header figures and
+    every item card read it. A full run and every save of ours start afresh (forget_score)."""
+    memo = st.session_state.setdefault("_scored", {})
+    if audit_id not in memo:
+        memo[audit_id] = get_store().score(audit_id)
+    return memo[audit_id]
+
+
+def forget_score() -> None:
+    st.session_state.pop("_scored", None)
 
 
 def require_audit() -> AuditRecord:

@@ -3,24 +3,30 @@
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from dataclasses import fields
 from datetime import date
 from pathlib import Path
 
 import streamlit as st
 
+from scoring import display
 from scoring.report import tier_title
 from store import StoreError
 from store.archive import ArchiveRefused, export_audit, import_archive
 from store.records import AuditRecord, Organisation, OrganisationProfile
+from ui.confirm import ask_button, confirmation
+from ui.evidence_intake import upload_limit_mb
+from ui.markup import plain
 from ui.state import (
     actor,
     attempt,
+    current_audit_id,
     flash,
     get_store,
+    go_to,
     lang,
     open_audit,
-    save_and_rerun,
     show_flashes,
     tr,
 )
@@ -31,68 +37,113 @@ LONG_FIELDS = {"business_scope", "profile", "honours", "products_in_scope"}
 store = get_store()
 st.title(tr("nav.audits"))
 show_flashes()
+ORG_FORM_ERROR = "org_form.error"  # (form key, message) of a refused organisation form
 
 
-def profile_form(key: str, profile: OrganisationProfile | None) -> OrganisationProfile | None:
-    """The application form's company fields; returns the entered profile when submitted."""
-    values: dict[str, object] = {}
-    with st.form(key, clear_on_submit=profile is None):
+def profile_form(
+    key: str, profile: OrganisationProfile | None, on_submit: Callable[[], None]
+) -> None:
+    """The application form's company fields. The form never clears itself: a refused entry
+    stays as typed; a saved new one is cleared by its callback."""
+    with st.form(key, clear_on_submit=False):
         columns = st.columns(2)
         for n, field in enumerate(fields(OrganisationProfile)):
+            widget_key = f"{key}.{field.name}"
             current = getattr(profile, field.name) if profile else None
+            if widget_key not in st.session_state:
+                st.session_state[widget_key] = (
+                    current if field.name in NUMBER_FIELDS else (current or "")
+                )
             label = tr(f"org.{field.name}")
             column = columns[n % 2] if field.name not in LONG_FIELDS else st
             if field.name in NUMBER_FIELDS:
-                values[field.name] = column.number_input(
-                    label, min_value=0, step=1, value=current, key=f"{key}.{field.name}"
-                )
+                column.number_input(label, min_value=0, step=1, key=widget_key)
             elif field.name in LONG_FIELDS:
-                values[field.name] = st.text_area(
-                    label, value=current or "", key=f"{key}.{field.name}", height=80
-                )
+                st.text_area(label, key=widget_key, height=80)
             else:
-                values[field.name] = column.text_input(
-                    label, value=current or "", key=f"{key}.{field.name}"
-                )
-        submitted = st.form_submit_button(tr("ui.save"), type="primary")
-    if not submitted:
-        return None
-    for name in NUMBER_FIELDS:
-        values[name] = int(values[name]) if values[name] is not None else None
+                column.text_input(label, key=widget_key)
+        error = st.session_state.get(ORG_FORM_ERROR)
+        if error and error[0] == key:
+            st.error(error[1])
+        st.form_submit_button(tr("ui.save"), type="primary", on_click=on_submit)
+
+
+def entered_profile(key: str) -> OrganisationProfile:
+    values: dict[str, object] = {}
+    for field in fields(OrganisationProfile):
+        value = st.session_state.get(f"{key}.{field.name}")
+        if field.name in NUMBER_FIELDS:
+            values[field.name] = int(value) if value is not None else None
+        else:
+            values[field.name] = str(value or "")
     return OrganisationProfile(**values)  # type: ignore[arg-type]
+
+
+def refused(key: str, exc: StoreError) -> None:
+    st.session_state[ORG_FORM_ERROR] = (key, str(exc))
+
+
+def create_organisation() -> None:
+    """Form callback: runs before the page is drawn, so the new organisation can be chosen."""
+    profile = entered_profile("new_org")
+    try:
+        created = store.create_organisation(profile, actor())
+    except StoreError as exc:
+        refused("new_org", exc)
+        return
+    st.session_state.pop(ORG_FORM_ERROR, None)
+    st.session_state["org_id"] = created.id
+    for field in fields(OrganisationProfile):  # assigned: the browser keeps typed values
+        st.session_state[f"new_org.{field.name}"] = None if field.name in NUMBER_FIELDS else ""
+    flash("success", tr("ui.saved_organisation", name=plain(profile.name)))
+
+
+def update_organisation(organisation: Organisation) -> None:
+    key = f"edit_org.{organisation.id}"
+    profile = entered_profile(key)
+    try:
+        store.update_organisation(
+            organisation.id, profile, expected_version=organisation.version, actor=actor()
+        )
+    except StoreError as exc:
+        refused(key, exc)
+        return
+    st.session_state.pop(ORG_FORM_ERROR, None)
+    flash("success", tr("ui.saved_organisation", name=plain(profile.name)))
 
 
 def new_organisation() -> None:
     with st.expander(tr("ui.new_organisation"), expanded=not store.organisations()):
-        profile = profile_form("new_org", None)
-        if profile is not None:
-            created = attempt(
-                lambda: store.create_organisation(profile, actor()),
-                tr("ui.saved_organisation", name=profile.name),
-            )
-            if created is not None:
-                st.session_state["org_id"] = created.id
-                st.rerun()
+        profile_form("new_org", None, create_organisation)
+
+
+def import_upload() -> None:
+    """Button callback: import the chosen archive and choose its organisation."""
+    upload = st.session_state.get("import_zip")
+    if upload is None:
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "archive.zip"
+        path.write_bytes(upload.getvalue())
+        try:
+            outcome = import_archive(store, path, actor=actor())
+        except (ArchiveRefused, StoreError) as exc:
+            flash("error", tr("ui.import_refused", reason=plain(exc)))
+            return
+    st.session_state["org_id"] = outcome.organisation_id
+    flash("success", tr("ui.imported", audits=len(outcome.audit_ids), files=outcome.evidence_files))
 
 
 def import_panel() -> None:
     with st.expander(tr("ui.import_archive")):
-        upload = st.file_uploader(tr("ui.archive_file"), type=["zip"], key="import_zip")
-        if upload is not None and st.button(tr("ui.import"), key="do_import"):
-            with tempfile.TemporaryDirectory() as folder:
-                path = Path(folder) / "archive.zip"
-                path.write_bytes(upload.getvalue())
-                try:
-                    outcome = import_archive(store, path, actor=actor())
-                except (ArchiveRefused, StoreError) as exc:
-                    st.error(tr("ui.import_refused", reason=str(exc)))
-                    return
-            st.session_state["org_id"] = outcome.organisation_id
-            flash(
-                "success",
-                tr("ui.imported", audits=len(outcome.audit_ids), files=outcome.evidence_files),
-            )
-            st.rerun()
+        upload = st.file_uploader(
+            tr("ui.archive_file"),
+            type=["zip"],
+            key="import_zip",
+            max_upload_size=upload_limit_mb(store),
+        )
+        if upload is not None:
+            st.button(tr("ui.import"), key="do_import", on_click=import_upload)
 
 
 def audit_rows(organisation: Organisation) -> None:
@@ -108,40 +159,56 @@ def audit_row(audit: AuditRecord) -> None:
     with st.container(border=True):
         info, score, actions = st.columns([4, 2, 3])
         info.markdown(
-            f"**{audit.title}** · {tr('ui.round_n', n=audit.round_no)}  \n"
-            f"{audit.audit_date:%Y-%m-%d} · {audit.assessor or '—'} · "
+            f"**{plain(audit.title)}** · {tr('ui.round_n', n=audit.round_no)}  \n"
+            f"{audit.audit_date:%Y-%m-%d} · {plain(audit.assessor or '—')} · "
             f"{tr('state.' + audit.state.value)}"
         )
         score.metric(
             tr("ui.score"),
-            snapshot["score_display"],
+            display.score_of(snapshot),
             tier_title(snapshot, lang()),
             delta_color="off",
             delta_arrow="off",
         )
         open_col, round_col, archive_col = actions.columns(3)
         if open_col.button(tr("ui.open"), key=f"open.{audit.id}", type="primary"):
-            open_audit(audit.id)
-            st.switch_page("ui/pages/checklist.py")
-        if audit.state.value == "draft" and round_col.button(
-            tr("ui.close_round"), key=f"close.{audit.id}", help=tr("ui.close_round_help")
-        ):
-            nxt = attempt(
-                lambda: store.close_round(audit.id, expected_version=audit.version, actor=actor()),
-                tr("ui.round_closed", n=audit.round_no),
-            )
-            if nxt is not None:
-                open_audit(nxt.id)
-                st.rerun()
+            go_to("checklist", audit.id)
         archived = audit.state.value == "archived"
-        if archive_col.button(
-            tr("ui.unarchive" if archived else "ui.archive"), key=f"archive.{audit.id}"
-        ):
-            save_and_rerun(
-                lambda: store.set_audit_archived(
-                    audit.id, not archived, expected_version=audit.version, actor=actor()
-                )
+        if audit.state.value == "draft":
+            ask_button(
+                tr("ui.close_round"),
+                f"close.{audit.id}",
+                help=tr("ui.close_round_help"),
+                container=round_col,
             )
+            confirmation(
+                f"close.{audit.id}",
+                tr("ui.close_round_title", n=audit.round_no),
+                tr("ui.close_round_body", n=audit.round_no, next=audit.round_no + 1),
+                tr("ui.close_round"),
+                lambda: close_round(audit),
+            )
+        archive_label = tr("ui.unarchive" if archived else "ui.archive")
+        ask_button(archive_label, f"archive.{audit.id}", container=archive_col)
+        confirmation(
+            f"archive.{audit.id}",
+            archive_label,
+            tr("ui.unarchive_body" if archived else "ui.archive_body", title=plain(audit.title)),
+            archive_label,
+            lambda: store.set_audit_archived(
+                audit.id, not archived, expected_version=audit.version, actor=actor()
+            ),
+        )
+        if audit.state.value == "draft":
+            with st.expander(tr("ui.rename_audit")):
+                rename_key = f"rename.{audit.id}"
+                with st.form(rename_key, border=False):
+                    st.text_input(
+                        tr("ui.audit_title"), value=audit.title, key=f"{rename_key}.title"
+                    )
+                    st.form_submit_button(
+                        tr("ui.rename"), on_click=rename_audit, args=(audit, rename_key)
+                    )
         with st.expander(tr("ui.export_archive")):
             if st.button(tr("ui.prepare_archive"), key=f"prep.{audit.id}"):
                 with st.spinner(tr("ui.preparing")):
@@ -159,6 +226,22 @@ def audit_row(audit: AuditRecord) -> None:
                 )
 
 
+def close_round(audit: AuditRecord) -> None:
+    nxt = store.close_round(audit.id, expected_version=audit.version, actor=actor())
+    flash("success", tr("ui.round_closed", n=audit.round_no))
+    open_audit(nxt.id)
+
+
+def rename_audit(audit: AuditRecord, key: str) -> None:
+    title = str(st.session_state.get(f"{key}.title") or "")
+    try:
+        store.update_audit(audit.id, expected_version=audit.version, actor=actor(), title=title)
+    except StoreError as exc:
+        flash("error", plain(exc))
+        return
+    flash("success", tr("ui.renamed", title=plain(title.strip())))
+
+
 def new_audit(organisation: Organisation) -> None:
     catalogues = store.catalogues()
     with st.expander(tr("ui.new_audit"), expanded=not store.audits(organisation.id)):
@@ -170,7 +253,7 @@ def new_audit(organisation: Organisation) -> None:
             format_func=lambda h: f"{by_hash[h].spec.standard} · {by_hash[h].id} · {h[:12]}",
         )
         catalogue = by_hash[chosen_hash]
-        with st.form("new_audit", clear_on_submit=True):
+        with st.form("new_audit"):  # not cleared: a refused entry stays as typed
             title = st.text_input(
                 tr("ui.audit_title"), value=tr("ui.default_audit_title", year=date.today().year)
             )
@@ -196,8 +279,7 @@ def new_audit(organisation: Organisation) -> None:
                     )
                 )
                 if created is not None:
-                    open_audit(created.id)
-                    st.switch_page("ui/pages/checklist.py")
+                    go_to("checklist", created.id)
 
 
 organisations = store.organisations(include_archived=True)
@@ -207,7 +289,13 @@ visible = [o for o in organisations if st.session_state.get("show_archived") or 
 if visible:
     ids = [o.id for o in visible]
     if st.session_state.get("org_id") not in ids:
-        st.session_state["org_id"] = ids[0]
+        # back on this page: the organisation of the open audit, else the first
+        open_id = current_audit_id()
+        try:
+            open_org = store.audit(open_id).organisation_id if open_id is not None else None
+        except StoreError:
+            open_org = None
+        st.session_state["org_id"] = open_org if open_org in ids else ids[0]
     chosen = top_left.selectbox(
         tr("ui.organisation"),
         ids,
@@ -215,40 +303,45 @@ if visible:
         format_func=lambda i: next(o.profile.name for o in visible if o.id == i),
     )
     organisation = next(o for o in visible if o.id == chosen)
-    st.subheader(organisation.profile.name)
+    st.subheader(plain(organisation.profile.name))
     st.caption(
         " · ".join(
-            filter(
-                None,
-                [
-                    organisation.profile.credit_code,
-                    organisation.profile.products_in_scope,
-                    organisation.profile.address,
-                ],
+            plain(part)
+            for part in (
+                organisation.profile.credit_code,
+                organisation.profile.products_in_scope,
+                organisation.profile.address,
             )
+            if part
         )
     )
     audit_rows(organisation)
     new_audit(organisation)
     with st.expander(tr("ui.edit_organisation")):
-        profile = profile_form(f"edit_org.{organisation.id}", organisation.profile)
-        if profile is not None:
-            save_and_rerun(
-                lambda: store.update_organisation(
-                    organisation.id, profile, expected_version=organisation.version, actor=actor()
-                ),
-                tr("ui.saved_organisation", name=profile.name),
-            )
+        profile_form(
+            f"edit_org.{organisation.id}",
+            organisation.profile,
+            lambda: update_organisation(organisation),
+        )
         label = "ui.unarchive_organisation" if organisation.archived else "ui.archive_organisation"
-        if st.button(tr(label), key="archive_org"):
-            save_and_rerun(
-                lambda: store.set_organisation_archived(
-                    organisation.id,
-                    not organisation.archived,
-                    expected_version=organisation.version,
-                    actor=actor(),
-                )
-            )
+        ask_button(tr(label), "archive_org")
+        confirmation(
+            "archive_org",
+            tr(label),
+            tr(
+                "ui.unarchive_organisation_body"
+                if organisation.archived
+                else "ui.archive_organisation_body",
+                name=plain(organisation.profile.name),
+            ),
+            tr(label),
+            lambda: store.set_organisation_archived(
+                organisation.id,
+                not organisation.archived,
+                expected_version=organisation.version,
+                actor=actor(),
+            ),
+        )
 else:
     st.info(tr("ui.welcome"))
 new_organisation()

@@ -1,4 +1,7 @@
-"""Checklist: every item of the catalogue by indicator, scored and evidenced as you go."""
+"""Checklist: every item of the catalogue by indicator, scored and evidenced as you go.
+
+Each item card is a fragment (ui.item_editor.item_card): a change reruns that card and the
+header figures, not the page, so the whole catalogue can be on one page."""
 
 from __future__ import annotations
 
@@ -7,24 +10,52 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from scoring import display_score
-from store.records import ItemRecord
-from ui.item_editor import ItemContext, render_item
-from ui.labels import points, tier_label
+from scoring import display
+from ui import live_figures
+from ui.change_log import entity_label, field_label, value_label
+from ui.item_editor import TOUCHED, ItemContext, item_card
+from ui.labels import needed, points, verdict_metric
+from ui.markup import plain
 from ui.specials import render_prerequisites, render_specials
-from ui.state import get_store, lang, require_audit, show_flashes, tr
+from ui.state import get_store, lang, require_audit, scored, show_flashes, tr
 
 FILTERS = ("all", "open", "no_evidence", "lost")
-PAGE_SIZE = 6
 LOG_LIMIT = 500
 
 store = get_store()
 audit = require_audit()
 catalogue = store.catalogue(audit.catalogue_hash)
 organisation = store.organisation(audit.organisation_id)
-result, plan = store.score(audit.id)
-records = store.items(audit.id)
 editable = audit.state.value == "draft"
+
+st.title(plain(organisation.profile.name))
+st.caption(
+    f"{plain(audit.title)} · {tr('ui.round_n', n=audit.round_no)} · {catalogue.spec.standard}"
+)
+if not editable:
+    st.info(tr("ui.read_only_round", state=tr(f"state.{audit.state.value}")))
+show_flashes()
+
+
+def draw_figures() -> None:
+    """Score, tier, points to the next tier and progress; redrawn after each saved change."""
+    result, _ = scored(audit.id)
+    assessed = sum(1 for r in result.items if not r.is_open)
+    score_col, tier_col, next_col, progress_col = st.columns(4)
+    score_col.metric(tr("ui.score"), display.score(result.score))
+    verdict_metric(tier_col, result, lang(), tr("ui.tier"))
+    next_col.metric(
+        tr("ui.to_next_tier"),
+        needed(result.points_to_next_tier) if result.next_tier else "—",
+        result.next_tier.title.get(lang()) if result.next_tier else tr("ui.top_tier"),
+        delta_color="off",
+        delta_arrow="off",
+    )
+    progress_col.metric(tr("ui.assessed"), f"{assessed} / {len(result.items)}")
+    st.progress(assessed / len(result.items))
+
+
+live_figures.host(st.container(gap=None, key="live_host_main"), "figures", draw_figures)
 context = ItemContext(
     audit_id=audit.id,
     organisation_id=organisation.id,
@@ -33,118 +64,112 @@ context = ItemContext(
     today=date.today(),
 )
 
-st.title(f"{organisation.profile.name}")
-st.caption(f"{audit.title} · {tr('ui.round_n', n=audit.round_no)} · {catalogue.spec.standard}")
-if not editable:
-    st.info(tr("ui.read_only_round", state=tr(f"state.{audit.state.value}")))
-show_flashes()
-
-assessed = sum(1 for r in result.items if not r.is_open)
-score_col, tier_col, next_col, progress_col = st.columns(4)
-score_col.metric(tr("ui.score"), display_score(result.score))
-tier_col.metric(tr("ui.tier"), tier_label(result, lang()))
-next_col.metric(
-    tr("ui.to_next_tier"),
-    points(result.points_to_next_tier) if result.next_tier else "—",
-    result.next_tier.title.get(lang()) if result.next_tier else tr("ui.top_tier"),
-    delta_color="off",
-    delta_arrow="off",
-)
-progress_col.metric(tr("ui.assessed"), f"{assessed} / {len(result.items)}")
-st.progress(assessed / len(result.items))
-
-
-def record(item_id: str) -> ItemRecord:
-    return records.get(item_id) or ItemRecord(audit.id, item_id)
-
 
 def matches(item_id: str, wanted: str) -> bool:
-    item_result = result.item(item_id)
+    item_result = scored(audit.id)[0].item(item_id)
     if wanted == "open":
         return item_result.is_open
     if wanted == "no_evidence":
-        return item_result.applicable and not record(item_id).evidence_ids
+        return item_result.applicable and not records[item_id].evidence_ids
     if wanted == "lost":
         return item_result.lost > 0 and not item_result.is_open
     return True
 
 
-checklist_tab, specials_tab, prerequisites_tab, log_tab = st.tabs(
-    [tr("ui.tab_items"), tr("ui.tab_specials"), tr("ui.tab_prerequisites"), tr("ui.tab_log")]
+def moved_on() -> None:
+    """The user changed the filter: items changed under the old one may now leave the list."""
+    st.session_state.pop(TOUCHED, None)
+
+
+def indicator_caption(indicator_id: str) -> str:
+    """Live progress of one indicator: shown as a caption, never in the option's label (the
+    radio keeps its choice by label, so a changing label would lose the user's place)."""
+    result = scored(audit.id)[0]
+    results = [result.item(i.id) for i in catalogue.second_level(indicator_id).items]
+    done = sum(1 for r in results if not r.is_open)
+    lost = sum((r.lost for r in results if not r.is_open), 0)
+    mark = "✓" if done == len(results) else f"{done}/{len(results)}"
+    return f"{mark} · −{points(lost)}" if lost else mark
+
+
+tab_names = {
+    "items": tr("ui.tab_items"),
+    "specials": tr("ui.tab_specials"),
+    "prerequisites": tr("ui.tab_prerequisites"),
+    "log": tr("ui.tab_log"),
+}
+# a keyed tab set is tracked by the server: a save in a tab reruns the page on the same tab,
+# and only the open tab's content runs
+items_tab, specials_tab, prerequisites_tab, log_tab = st.tabs(
+    list(tab_names.values()), key="checklist.tab", on_change="rerun"
 )
-with checklist_tab:
-    wanted = st.radio(
-        tr("ui.filter"),
-        FILTERS,
-        key="checklist.filter",
-        horizontal=True,
-        format_func={f: tr(f"ui.filter_{f}") for f in FILTERS}.__getitem__,
-    )
-    if wanted == "all":
-        nav, body = st.columns([1, 3])
-        seconds = catalogue.second_levels
-
-        def nav_label(indicator_id: str) -> str:
-            second = catalogue.second_level(indicator_id)
-            results = [result.item(i.id) for i in second.items]
-            done = sum(1 for r in results if not r.is_open)
-            lost = sum((r.lost for r in results if not r.is_open), 0)
-            mark = "✓" if done == len(results) else f"{done}/{len(results)}"
-            minus = f" · −{points(lost)}" if lost else ""
-            return f"{second.id} {second.title.get(lang())} · {mark}{minus}"
-
-        chosen = nav.radio(
-            tr("ui.indicator"),
-            [s.id for s in seconds],
-            key="checklist.indicator",
-            format_func=nav_label,
+if items_tab.open:
+    with items_tab:
+        wanted = st.radio(
+            tr("ui.filter"),
+            FILTERS,
+            key="checklist.filter",
+            horizontal=True,
+            format_func={f: tr(f"ui.filter_{f}") for f in FILTERS}.__getitem__,
+            on_change=moved_on,
         )
-        with body:
-            second = catalogue.second_level(chosen)
-            first = catalogue.first_level(catalogue.parent_id(second.id))
-            st.subheader(f"{second.id} {second.title.get(lang())}")
-            st.caption(f"{first.id} {first.title.get(lang())}")
-            for item in second.items:
-                render_item(item, record(item.id), result.item(item.id), context)
-    else:
-        shown = [item for item in catalogue.items if matches(item.id, wanted)]
-        # a page of items at a time keeps every change's rerun short
-        pages = max(1, -(-len(shown) // PAGE_SIZE))
-        page = 1
-        if pages > 1:
-            page = st.number_input(
-                tr("ui.page_of", pages=pages),
-                min_value=1,
-                max_value=pages,
-                step=1,
-                key=f"checklist.page.{wanted}",
+        if wanted == "all":
+            # on a phone the columns stack: the indicator list wraps instead of filling the screen
+            st.html(
+                "<style>@media (max-width: 640px) { .st-key-checklist-indicator "
+                "[role=radiogroup] { flex-direction: row; flex-wrap: wrap; gap: 0.25rem 1rem } }"
+                "</style>"
             )
-        first_shown = (page - 1) * PAGE_SIZE
-        st.caption(tr("ui.filter_count", n=len(shown)))
-        for item in shown[first_shown : first_shown + PAGE_SIZE]:
-            render_item(item, record(item.id), result.item(item.id), context)
+            nav, body = st.columns([1, 3])
+            labels = {s.id: f"{s.id} {s.title.get(lang())}" for s in catalogue.second_levels}
+            seconds = list(labels)
+            chosen = nav.radio(
+                tr("ui.indicator"),
+                seconds,
+                key="checklist.indicator",
+                format_func=labels.__getitem__,  # bound now: options are formatted later too
+                captions=[indicator_caption(i) for i in seconds],
+                on_change=moved_on,
+            )
+            with body:
+                second = catalogue.second_level(chosen)
+                first = catalogue.first_level(catalogue.parent_id(second.id))
+                st.subheader(f"{second.id} {second.title.get(lang())}")
+                st.caption(f"{first.id} {first.title.get(lang())}")
+                for item in second.items:
+                    item_card(item, context)
+        else:
+            records = store.items(audit.id)
+            touched = st.session_state.get(TOUCHED, set())
+            shown = [i for i in catalogue.items if i.id in touched or matches(i.id, wanted)]
+            st.caption(tr("ui.filter_count", n=len(shown)))
+            for item in shown:
+                item_card(item, context)
 
-with specials_tab:
-    render_specials(store, audit, catalogue, editable)
+if specials_tab.open:
+    with specials_tab:
+        render_specials(store, audit, catalogue, editable)
 
-with prerequisites_tab:
-    render_prerequisites(store, audit, catalogue, editable)
+if prerequisites_tab.open:
+    with prerequisites_tab:
+        render_prerequisites(store, audit, catalogue, editable)
 
-with log_tab:
-    changes = store.changes(audit_id=audit.id, limit=LOG_LIMIT)
-    st.caption(tr("ui.log_help", n=LOG_LIMIT))
-    if changes:
-        st.dataframe(
-            pd.DataFrame(
-                {
-                    tr("ui.col_when"): [f"{c.at:%Y-%m-%d %H:%M:%S}" for c in changes],
-                    tr("ui.col_who"): [c.actor for c in changes],
-                    tr("ui.col_what"): [c.entity for c in changes],
-                    tr("ui.col_field"): [c.field for c in changes],
-                    tr("ui.col_old"): [c.old or "" for c in changes],
-                    tr("ui.col_new"): [c.new or "" for c in changes],
-                }
-            ),
-            hide_index=True,
-            width="stretch",
-        )
+if log_tab.open:
+    with log_tab:
+        changes = store.changes(audit_id=audit.id, limit=LOG_LIMIT)
+        st.caption(tr("ui.log_help", n=LOG_LIMIT))
+        if changes:
+            st.dataframe(
+                pd.DataFrame(
+                    {
+                        tr("ui.col_when"): [f"{c.at:%Y-%m-%d %H:%M:%S}" for c in changes],
+                        tr("ui.col_who"): [c.actor for c in changes],
+                        tr("ui.col_what"): [entity_label(c.entity, lang()) for c in changes],
+                        tr("ui.col_field"): [field_label(c.field, lang()) for c in changes],
+                        tr("ui.col_old"): [value_label(c.field, c.old, lang()) for c in changes],
+                        tr("ui.col_new"): [value_label(c.field, c.new, lang()) for c in changes],
+                    }
+                ),
+                hide_index=True,
+                width="stretch",
+            )

@@ -2,30 +2,33 @@
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 import streamlit as st
 
 from dossier import DossierDataError, MissingCJKFont
-from dossier.assemble import export_dossier
-from scoring import display_score
+from dossier.assemble import DossierDownloads, export_downloads
+from scoring import display
 from store import StoreError
-from ui.labels import tier_label
-from ui.state import get_store, lang, require_audit, tr
+from ui.catalogue_rows import catalogue_line
+from ui.labels import verdict_metric
+from ui.markup import plain
+from ui.state import get_store, lang, require_audit, scored, tr
 
 store = get_store()
 audit = require_audit()
 organisation = store.organisation(audit.organisation_id)
-result, _ = store.score(audit.id)
+result, _ = scored(audit.id)
 linked = {i for ids in store.evidence_links(audit.id).values() for i in ids}
 
 st.title(tr("nav.dossier"))
-st.caption(f"{organisation.profile.name} · {audit.title} · {tr('ui.round_n', n=audit.round_no)}")
+st.caption(
+    f"{plain(organisation.profile.name)} · {plain(audit.title)} · "
+    f"{tr('ui.round_n', n=audit.round_no)}"
+)
+st.caption(catalogue_line(store.catalogue(audit.catalogue_hash), lang()))
 st.markdown(tr("ui.dossier_intro"))
 score_col, tier_col, evidence_col = st.columns(3)
-score_col.metric(tr("ui.score"), display_score(result.score))
-tier_col.metric(tr("ui.tier"), tier_label(result, lang()))
+score_col.metric(tr("ui.score"), display.score(result.score))
+verdict_metric(tier_col, result, lang(), tr("ui.tier"))
 evidence_col.metric(tr("ui.dossier_evidence"), len(linked))
 if result.open_items:
     st.warning(tr("ui.dossier_open_items", n=len(result.open_items)))
@@ -38,18 +41,14 @@ if st.button(tr("ui.dossier_build"), type="primary"):
         bar.progress(min(max(fraction, 0.0), 1.0), text=message or tr("ui.dossier_building"))
 
     try:
-        exported = export_dossier(
-            store, audit.id, Path(tempfile.mkdtemp(prefix="dossier-")), progress
-        )
+        st.session_state[key] = export_downloads(store, audit.id, progress)
     except MissingCJKFont as exc:
         st.error(str(exc))
     except (DossierDataError, StoreError) as exc:
         st.error(tr("ui.dossier_refused", reason=str(exc)))
-    else:
-        st.session_state[key] = exported
 
 exported = st.session_state.get(key)
-if exported is not None and exported.pdf.exists() and exported.xlsx.exists():
+if isinstance(exported, DossierDownloads):
     report = exported.report
     st.success(
         tr(
@@ -65,14 +64,14 @@ if exported is not None and exported.pdf.exists() and exported.xlsx.exists():
     pdf_col, xlsx_col = st.columns(2)
     pdf_col.download_button(
         tr("ui.download_pdf"),
-        data=exported.pdf.read_bytes(),
-        file_name=exported.pdf.name,
+        data=exported.pdf,
+        file_name=exported.pdf_name,
         mime="application/pdf",
         type="primary",
     )
     xlsx_col.download_button(
         tr("ui.download_xlsx"),
-        data=exported.xlsx.read_bytes(),
-        file_name=exported.xlsx.name,
+        data=exported.xlsx,
+        file_name=exported.xlsx_name,
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )

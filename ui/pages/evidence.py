@@ -9,7 +9,15 @@ import pandas as pd
 import streamlit as st
 
 from evidence import format_bytes, preview_blob
-from ui.evidence_intake import EVIDENCE_KINDS, ingest_files, kind_label, kind_labels
+from evidence.blobs import GC_GRACE
+from ui.evidence_intake import (
+    EVIDENCE_KINDS,
+    ingest_files,
+    kind_label,
+    kind_labels,
+    upload_limit_mb,
+)
+from ui.markup import plain
 from ui.state import (
     actor,
     attempt,
@@ -26,12 +34,16 @@ audit = require_audit()
 organisation = store.organisation(audit.organisation_id)
 catalogue = store.catalogue(audit.catalogue_hash)
 st.title(tr("nav.evidence"))
-st.caption(organisation.profile.name)
+st.caption(plain(organisation.profile.name))
 show_flashes()
 
 with st.expander(tr("ui.upload_files"), expanded=not store.evidence_library(organisation.id)):
     with st.form("upload", clear_on_submit=True):
-        files = st.file_uploader(tr("ui.choose_files"), accept_multiple_files=True)
+        files = st.file_uploader(
+            tr("ui.choose_files"),
+            accept_multiple_files=True,
+            max_upload_size=upload_limit_mb(store),
+        )
         kind_col, valid_col, item_col = st.columns(3)
         kind = kind_col.selectbox(
             tr("ui.kind"), EVIDENCE_KINDS, format_func=kind_labels().__getitem__
@@ -64,7 +76,7 @@ with st.expander(tr("ui.upload_files"), expanded=not store.evidence_library(orga
         )
         for outcome in outcomes:
             if outcome.record is None:
-                st.error(f"{outcome.name}: {outcome.refusal}")
+                st.error(f"{plain(outcome.name)}: {outcome.refusal}")
                 continue
             for item_id in items:
                 attempt(
@@ -73,7 +85,7 @@ with st.expander(tr("ui.upload_files"), expanded=not store.evidence_library(orga
                     )
                 )
             key = "ui.upload_stored" if outcome.new else "ui.upload_duplicate"
-            st.success(tr(key, name=outcome.name, title=outcome.record.title))
+            st.success(tr(key, name=plain(outcome.name), title=plain(outcome.record.title)))
 
 library = store.evidence_library(organisation.id)
 links = store.evidence_links(audit.id)
@@ -129,8 +141,8 @@ with left:
                 tr("ui.saved"),
             )
     st.caption(
-        f"{document.original_name} · {format_bytes(document.size)} · "
-        f"{document.uploaded_by} · {document.uploaded_at:%Y-%m-%d %H:%M}"
+        f"{plain(document.original_name)} · {format_bytes(document.size)} · "
+        f"{plain(document.uploaded_by)} · {document.uploaded_at:%Y-%m-%d %H:%M}"
     )
     st.code(document.sha256, language=None)
 with right:
@@ -151,9 +163,25 @@ if st.button(tr("ui.verify")):
             st.error(
                 tr(
                     f"ui.blob_{check.state.value}",
-                    title=names.get(check.sha256, "?"),
+                    title=plain(names.get(check.sha256, "?")),
                     sha=check.sha256[:12],
                 )
             )
     else:
         st.success(tr("ui.verified_all", n=len(checks)))
+
+# Removes files of every organisation, so it belongs to administrators; there are no accounts
+# yet (issue 10 restricts this button to administrators). Safe while others upload: see
+# evidence.blobs (grace period and lock).
+st.markdown(f"#### {tr('ui.gc_title')}")
+st.caption(tr("ui.gc_help", minutes=int(GC_GRACE.total_seconds() // 60)))
+if st.button(tr("ui.gc")):
+    report = store.collect_garbage()
+    st.success(
+        tr(
+            "ui.gc_done",
+            n=len(report.removed),
+            size=format_bytes(report.freed_bytes),
+            recent=report.kept_recent,
+        )
+    )

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from ui.portfolio_rows import portfolio_rows
-from ui.state import get_store, lang, open_audit, tr
+from ui.state import get_store, go_to, lang, tr
 
 store = get_store()
 st.title(tr("nav.portfolio"))
@@ -21,10 +21,10 @@ table = pd.DataFrame(
     [
         {
             tr("ui.organisation"): r.organisation,
-            tr("ui.round"): r.round_no,
-            tr("ui.audit_date"): r.audit_date,
+            tr("ui.round"): r.round_no or "",
+            tr("ui.audit_date"): r.audit_date or "",
             tr("ui.score"): r.score,
-            tr("ui.tier"): r.tier,
+            tr("ui.tier"): f"⚠ {r.tier}: {r.problem}" if r.broken else r.tier,
             tr("ui.eligibility"): r.eligibility,
             tr("ui.open_items"): r.open_items,
             tr("ui.actions_open"): r.actions_open,
@@ -45,11 +45,15 @@ st.dataframe(
         ),
     },
 )
+if any(r.broken for r in rows):
+    st.warning(tr("ui.rows_broken", n=sum(r.broken for r in rows)))
+readable = [r for r in rows if not r.broken]
+if not readable:
+    st.stop()
 chosen = st.selectbox(
     tr("ui.open_audit_of"),
-    [r.audit_id for r in rows],
-    format_func=lambda i: next(r.organisation for r in rows if r.audit_id == i),
+    [r.audit_id for r in readable],
+    format_func=lambda i: next(r.organisation for r in readable if r.audit_id == i),
 )
 if st.button(tr("ui.open"), type="primary"):
-    open_audit(chosen)
-    st.switch_page("ui/pages/dashboard.py")
+    go_to("dashboard", chosen)

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from scoring import display
 from scoring.report import tier_title
 from ui.charts import FONT
 from ui.labels import points, status_label
+from ui.markup import plain
 from ui.state import get_store, lang, require_audit, tr
 
 store = get_store()
@@ -16,7 +20,7 @@ audit = require_audit()
 organisation = store.organisation(audit.organisation_id)
 rounds = store.audits(organisation.id, include_archived=True)
 st.title(tr("nav.rounds"))
-st.caption(organisation.profile.name)
+st.caption(plain(organisation.profile.name))
 
 if len(rounds) < 2:
     st.info(tr("ui.one_round_only"))
@@ -46,7 +50,11 @@ if before_id == after_id:
 comparison = store.compare(before_id, after_id)
 before, after = store.round_result(before_id), store.round_result(after_id)
 score_col, tier_col, moved_col = st.columns(3)
-score_col.metric(tr("ui.score"), after["score_display"], f"{comparison.score_delta:+.2f}")
+score_col.metric(
+    tr("ui.score"),
+    display.score_of(after),
+    display.signed(Fraction(after["score_exact"]) - Fraction(before["score_exact"])),
+)
 tier_col.metric(
     tr("ui.tier"),
     tier_title(after, lang()),
@@ -67,7 +75,9 @@ figure = go.Figure(
         y=[f"{d.id} {d.title_en if lang() == 'en' else d.title_zh}" for d in seconds],
         orientation="h",
         marker_color=["#2da44e" if d.delta >= 0 else "#cf222e" for d in seconds],
-        hovertemplate="%{y}: %{x:+.1f}<extra></extra>",
+        # our text, not plotly's rounding; the floats come from JSON: drop float noise first
+        customdata=[display.signed(Fraction(d.delta).limit_denominator(10**6)) for d in seconds],
+        hovertemplate="%{y}: %{customdata}<extra></extra>",
     )
 )
 figure.update_layout(

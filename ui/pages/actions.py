@@ -1,0 +1,233 @@
+"""Action register: every rectification action, filtered and sorted, changed in bulk, exported."""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from dossier.actions_xlsx import actions_xlsx, row_label
+from dossier.brief import build_brief, render_brief
+from dossier.fonts import MissingCJKFont
+from reminders.dates import audit_due_dates, owner_due_dates
+from reminders.ics import calendar_ics
+from store.action_register import (
+    ActionFilter,
+    ActionRow,
+    BulkChange,
+    SortKey,
+    action_rows,
+    apply_bulk,
+    filter_actions,
+    organisation_action_rows,
+    sort_actions,
+)
+from store.owners import Person
+from store.records import ActionState, AuditState
+from ui.item_link import open_item
+from ui.labels import action_labels
+from ui.state import actor, flash, get_store, lang, require_audit, show_flashes, tr
+
+OVERDUE_STYLE = "color: #c00000; font-weight: 600"
+
+store = get_store()
+audit = require_audit()
+catalogue = store.catalogue(audit.catalogue_hash)
+organisation = store.organisation(audit.organisation_id)
+today = date.today()
+
+st.title(tr("actions.title"))
+st.caption(f"{organisation.profile.name} · {tr('actions.caption')}")
+show_flashes()
+
+scope = st.radio(
+    tr("actions.scope"),
+    ("audit", "organisation"),
+    key="actions.scope",
+    horizontal=True,
+    format_func={s: tr(f"actions.scope_{s}") for s in ("audit", "organisation")}.__getitem__,
+)
+rows = (
+    action_rows(store, audit.id, today, lang())
+    if scope == "audit"
+    else organisation_action_rows(store, organisation.id, today, lang())
+)
+if not rows:
+    st.info(tr("actions.none"))
+    st.stop()
+# a closed round's actions are read only; the organisation scope lists open rounds only
+editable = scope == "organisation" or audit.state is AuditState.DRAFT
+
+states = action_labels()
+owners = sorted({row.owner for row in rows}, key=lambda o: (not o, o.casefold()))
+indicators = [s.id for s in catalogue.second_levels]
+owner_col, state_col, indicator_col, due_col, sort_col = st.columns([2, 2, 2, 2, 2])
+chosen_owners = owner_col.multiselect(
+    tr("actions.col_owner"),
+    owners,
+    key="actions.owners",
+    placeholder=tr("actions.any"),
+    format_func=lambda o: o or tr("actions.no_owner"),
+)
+chosen_states = state_col.multiselect(
+    tr("actions.col_state"),
+    list(states),
+    key="actions.states",
+    placeholder=tr("actions.any"),
+    format_func=states.__getitem__,
+)
+chosen_indicators = indicator_col.multiselect(
+    tr("actions.indicator"),
+    indicators,
+    key="actions.indicators",
+    placeholder=tr("actions.any"),
+    format_func=lambda i: f"{i} {catalogue.second_level(i).title.get(lang())}",
+)
+window = due_col.date_input(tr("actions.due_window"), value=(), key="actions.window")
+sort_by = sort_col.selectbox(
+    tr("actions.sort"),
+    list(SortKey),
+    key="actions.sort",
+    format_func=lambda k: tr(f"actions.sort_{k.value}"),
+)
+overdue_only = st.checkbox(tr("actions.overdue_only"), key="actions.overdue_only")
+
+due_from, due_to = (*tuple(window or ()), None, None)[:2]
+wanted = ActionFilter(
+    owners=frozenset(chosen_owners),
+    states=frozenset(ActionState(s) for s in chosen_states),
+    indicators=frozenset(chosen_indicators),
+    due_from=due_from,
+    due_to=due_to or due_from,
+    overdue_only=overdue_only,
+)
+shown = sort_actions(filter_actions(rows, wanted), SortKey(sort_by))
+overdue_count = sum(1 for row in shown if row.overdue)
+st.caption(tr("actions.count", n=len(shown), total=len(rows), overdue=overdue_count))
+
+
+def table(rows: list[ActionRow]) -> pd.DataFrame:
+    # who, by when and how far first: the columns a narrow screen still shows
+    return pd.DataFrame(
+        {
+            tr("actions.col_item"): [row_label(r, lang()) for r in rows],
+            tr("actions.col_owner"): [r.owner for r in rows],
+            tr("actions.col_due"): [r.due for r in rows],
+            tr("actions.col_state"): [states[r.state.value] for r in rows],
+            tr("actions.col_overdue"): [tr("actions.overdue") if r.overdue else "" for r in rows],
+            tr("actions.col_action"): [r.action for r in rows],
+            tr("actions.col_subject"): [r.subject for r in rows],
+            tr("actions.col_finding"): [r.finding for r in rows],
+        }
+    )
+
+
+def red_when_overdue(frame: pd.DataFrame) -> pd.DataFrame:
+    styles = pd.DataFrame("", index=frame.index, columns=frame.columns)
+    for index, row in enumerate(shown):
+        if row.overdue:
+            styles.iloc[index] = OVERDUE_STYLE
+    return styles
+
+
+frame = table(shown)
+event = st.dataframe(
+    frame.style.apply(red_when_overdue, axis=None),
+    key="actions.table",
+    on_select="rerun",
+    selection_mode="multi-row",
+    hide_index=True,
+    width="stretch",
+    column_config={tr("actions.col_due"): st.column_config.DateColumn(format="YYYY-MM-DD")},
+)
+selected = [shown[i] for i in event.selection.rows if i < len(shown)]
+
+xlsx_col, ics_col, brief_col = st.columns(3)
+xlsx_col.download_button(
+    tr("actions.download"),
+    actions_xlsx(shown, lang()),
+    file_name=f"actions-{audit.id}-{today.isoformat()}.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    icon=":material/download:",
+)
+ics_col.download_button(
+    tr("actions.calendar"),
+    calendar_ics(
+        f"{organisation.profile.name} · {audit.title}",
+        audit_due_dates(store, audit.id, today, lang()),
+    ),
+    file_name=f"audit-{audit.id}.ics",
+    mime="text/calendar",
+    icon=":material/calendar_month:",
+    help=tr("actions.calendar_help"),
+)
+if len(chosen_owners) == 1 and chosen_owners[0]:
+    owner = chosen_owners[0]
+    ics_col.download_button(
+        tr("actions.owner_calendar", owner=owner),
+        calendar_ics(owner, owner_due_dates(store, Person(owner), today, lang())),
+        file_name="owner.ics",
+        mime="text/calendar",
+        icon=":material/person:",
+    )
+brief_key = f"actions.brief.{audit.id}"
+if brief_col.button(tr("actions.make_brief"), icon=":material/summarize:"):
+    with st.spinner(tr("actions.making_brief")), tempfile.TemporaryDirectory() as work:
+        target = Path(work, "brief.pdf")
+        try:
+            render_brief(build_brief(store, audit.id, today, lang()), target, lang())
+        except MissingCJKFont as exc:
+            st.error(str(exc))
+        else:
+            st.session_state[brief_key] = target.read_bytes()
+if brief_key in st.session_state:
+    brief_col.download_button(
+        tr("actions.download_brief"),
+        st.session_state[brief_key],
+        file_name=f"brief-{audit.id}-{today.isoformat()}.pdf",
+        mime="application/pdf",
+        icon=":material/picture_as_pdf:",
+    )
+
+with st.container(border=True):
+    st.markdown(f"**{tr('actions.selected', n=len(selected))}**")
+    linkable = [r for r in selected if r.item_id]
+    for row in linkable[:10]:
+        if st.button(
+            tr("actions.open_item", item=row.item_id),
+            key=f"actions.open.{row.key}",
+            icon=":material/open_in_new:",
+        ):
+            open_item(row.audit_id, catalogue, row.item_id)
+    with st.form("actions.bulk", border=False):
+        state_in, owner_in, due_in, clear_in = st.columns([2, 2, 2, 1])
+        new_state = state_in.selectbox(
+            tr("actions.col_state"),
+            [None, *states],
+            format_func=lambda s: tr("actions.keep") if s is None else states[s],
+        )
+        new_owner = owner_in.text_input(tr("actions.col_owner"), placeholder=tr("actions.keep"))
+        new_due = due_in.date_input(tr("actions.col_due"), value=None)
+        clear_due = clear_in.checkbox(tr("actions.clear_due"))
+        submitted = st.form_submit_button(tr("actions.apply"), disabled=not (selected and editable))
+    if not editable:
+        st.caption(tr("ui.read_only_round", state=tr(f"state.{audit.state.value}")))
+    if submitted:
+        change = BulkChange(
+            state=ActionState(new_state) if new_state else None,
+            owner=new_owner.strip() or None,
+            due=new_due,
+            clear_due=clear_due,
+        )
+        if change.is_empty:
+            st.warning(tr("actions.nothing_to_change"))
+        else:
+            outcome = apply_bulk(store, selected, change, actor=actor())
+            if outcome.saved:
+                flash("success", tr("actions.saved", n=len(outcome.saved)))
+            for _, why in outcome.refused:
+                flash("error", why)
+            st.rerun()

@@ -1,0 +1,102 @@
+"""The review panel of a round: its review state and the sign-off in force, the history, and
+the steps the signed-in person's role allows (submit, return with comments, sign off)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import streamlit as st
+
+from store.access import GuardedStore, NotPermitted
+from store.account_records import ReviewEvent, ReviewKind, ReviewState
+from store.accounts import AccountError
+from store.permissions import Action, permits
+from ui.state import flash, lang, tr
+
+STEP_TEXT = {
+    ReviewKind.SUBMITTED: "auth.review.submitted",
+    ReviewKind.RETURNED: "auth.review.returned",
+    ReviewKind.SIGNED_OFF: "auth.review.signed_off",
+    ReviewKind.WITHDRAWN: "auth.review.withdrawn",
+}
+
+
+def render_review_panel(store: GuardedStore, audit_id: int) -> None:
+    organisation_id = store.audit(audit_id).organisation_id
+    status = store.review_status(audit_id)
+    st.subheader(tr("auth.review.title"))
+    st.markdown(tr("auth.review.state", state=tr(f"auth.review.{status.state.value}")))
+    if status.sign_off is not None:
+        st.success(_signed_by(status.sign_off))
+    if status.state is ReviewState.WITHDRAWN:
+        st.warning(tr("auth.review.withdrawn"))
+
+    def may(action: Action) -> bool:
+        return permits(store.actor, organisation_id, action)
+
+    steps: list[tuple[str, str, Callable[[str], object], str]] = []
+    if may(Action.SUBMIT_REVIEW) and status.state not in {
+        ReviewState.SUBMITTED,
+        ReviewState.SIGNED_OFF,
+    }:
+        steps.append(
+            (
+                "submit",
+                "auth.review.submit",
+                lambda c: store.submit_for_review(audit_id, c),
+                "auth.review.done_submitted",
+            )
+        )
+    if status.state is ReviewState.SUBMITTED:
+        if may(Action.RETURN_REVIEW):
+            steps.append(
+                (
+                    "return",
+                    "auth.review.return",
+                    lambda c: store.return_for_changes(audit_id, c),
+                    "auth.review.done_returned",
+                )
+            )
+        if may(Action.SIGN_OFF):
+            steps.append(
+                (
+                    "sign_off",
+                    "auth.review.sign_off",
+                    lambda c: store.sign_off(audit_id, c),
+                    "auth.review.done_signed_off",
+                )
+            )
+    if steps:
+        comment = st.text_area(tr("auth.review.comment"), key=f"review.{audit_id}.comment")
+        for column, (name, label, step, done) in zip(st.columns(len(steps)), steps, strict=True):
+            if column.button(tr(label), key=f"review.{audit_id}.{name}"):
+                try:
+                    step(comment)
+                except (AccountError, NotPermitted) as refused:
+                    st.error(refused.text(lang()))  # what was typed stays in the box
+                else:
+                    st.session_state.pop(f"review.{audit_id}.comment", None)
+                    flash("success", tr(done))
+                    st.rerun()
+    if status.events:
+        with st.expander(tr("auth.review.history")):
+            for event in reversed(status.events):
+                st.markdown(
+                    tr(
+                        "auth.review.event",
+                        at=f"{event.at:%Y-%m-%d %H:%M}",
+                        name=event.user_name,
+                        kind=tr(STEP_TEXT[event.kind]),
+                        comment=f" — {event.comment}" if event.comment else "",
+                    )
+                )
+
+
+def _signed_by(event: ReviewEvent) -> str:
+    return tr(
+        "auth.review.signed_by",
+        name=event.user_name,
+        at=f"{event.at:%Y-%m-%d %H:%M} UTC",
+        score=event.score_display,
+        hash=(event.catalogue_hash or "")[:12],
+    )
