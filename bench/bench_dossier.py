@@ -1,6 +1,7 @@
 """Benchmark of the dossier export (run by hand; prints numbers, asserts nothing).
 
     python bench/bench_dossier.py [--evidence 50] [--pages 5] [--keep out.pdf]
+    python bench/bench_dossier.py --image 12000x12000 [--image 7000x7000 ...]
 
 Builds the realistic 48-item catalogue's dossier with N evidence PDFs of P pages each (made
 with WeasyPrint in a temporary folder), then measures, each in a fresh process so that peak
@@ -9,6 +10,10 @@ memory belongs to that measurement alone:
 - export: render_pdf end to end (checks, hashing, layout, evidence merge, atomic write);
 - baseline: WeasyPrint rendering the very same HTML to a PDF, nothing else;
 - traced: render_pdf again under tracemalloc, for the peak of Python allocations.
+
+With --image, it measures instead the dossier with one large-dimension PNG as its only evidence
+(a plain picture, so the file stays small), against the same dossier without it: the peak RSS
+of each export, and whether the image was placed (reduced to print size) or refused.
 """
 
 from __future__ import annotations
@@ -96,7 +101,7 @@ def measure(kind: str, folder: str, count: int, pages: int, keep: str | None, re
     source, data = build(Path(folder), count, pages)
     destination = Path(folder, f"{kind}.pdf")
     if kind == "baseline":
-        page = prepare_page(data, source)
+        page = prepare_page(data, source, Path(folder))
         started = time.perf_counter()
         page.html().write_pdf(destination)
         elapsed = time.perf_counter() - started
@@ -115,12 +120,90 @@ def measure(kind: str, folder: str, count: int, pages: int, keep: str | None, re
     results.put((kind, elapsed, max_rss, traced, pages_out))
 
 
+def big_png(folder: Path, width: int, height: int) -> Path:
+    """A photo-sized canvas with a frame and a few lines: megapixels, yet a small file."""
+    from PIL import Image, ImageDraw
+
+    path = folder / f"image-{width}x{height}.png"
+    image = Image.new("RGB", (width, height), (236, 242, 248))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((20, 20, width - 20, height - 20), outline=(31, 78, 121), width=40)
+    for n in range(1, 10):
+        draw.line((0, height * n // 10, width, height * n // 10), fill=(90, 120, 160), width=12)
+    image.save(path, "PNG")
+    return path
+
+
+def measure_image(image: str | None, results) -> None:
+    """One export of the small dossier, with the image ``image`` as its only evidence or none."""
+    items = item_records()
+    records: tuple[EvidenceRecord, ...] = ()
+    source = FolderEvidence()
+    if image:
+        path = Path(image)
+        records = (
+            EvidenceRecord(
+                id=101,
+                organisation_id=1,
+                sha256=source.add(path),
+                title="服务网点照片",
+                kind="照片",
+                original_name=path.name,
+                size=path.stat().st_size,
+                media_type="image/png",
+                uploaded_by="李敏",
+                uploaded_at=datetime(2025, 2, 10, 9, 30),
+            ),
+        )
+        items["1.3.1"] = replace(items["1.3.1"], evidence_ids=(101,))
+    data = dossier_data(records, items=items)
+    with tempfile.TemporaryDirectory(prefix="bench-dossier-image-") as out:
+        started = time.perf_counter()
+        report = render_pdf(data, source, Path(out, "dossier.pdf"))
+        elapsed = time.perf_counter() - started
+    max_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    outcome = report.evidence[0].inclusion.value if report.evidence else "-"
+    results.put((image, elapsed, max_rss, report.pages, outcome))
+
+
+def run_images(sizes: list[str]) -> None:
+    spawn = multiprocessing.get_context("spawn")
+    results = spawn.Queue()
+    with tempfile.TemporaryDirectory(prefix="bench-dossier-") as folder:
+        images: list[str | None] = [None]
+        for size in sizes:
+            width, height = (int(n) for n in size.lower().split("x"))
+            images.append(str(Path(folder, f"image-{width}x{height}.png")))
+            # drawn in a child: a process's peak RSS passes on to the children it forks
+            child = spawn.Process(target=big_png, args=(Path(folder), width, height))
+            child.start()
+            child.join()
+        for image in images:
+            child = spawn.Process(target=measure_image, args=(image, results))
+            child.start()
+            got = results.get()
+            child.join()
+            image, elapsed, max_rss, pages, outcome = got
+            label = "no image (baseline)" if image is None else Path(image).stem
+            size = f"{Path(image).stat().st_size / 1e6:5.2f} MB" if image else " " * 8
+            print(
+                f"{label:<26} {size}  {elapsed:6.2f} s   peak RSS {mib(max_rss):>9}"
+                f"   {pages} pages   evidence: {outcome}"
+            )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--evidence", type=int, default=50)
     parser.add_argument("--pages", type=int, default=5)
     parser.add_argument("--keep", help="copy the exported dossier here")
+    parser.add_argument(
+        "--image", action="append", metavar="WxH", help="measure a PNG of this size instead"
+    )
     args = parser.parse_args()
+    if args.image:
+        run_images(args.image)
+        return
 
     with tempfile.TemporaryDirectory(prefix="bench-dossier-") as folder:
         started = time.perf_counter()

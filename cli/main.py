@@ -8,11 +8,16 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
+from cli.catalogue_commands import add_catalogue_commands
+from cli.reminder_commands import add_reminder_commands
 from cli.store_commands import add_commands
+from cli.user_commands import add_user_commands
 from criteria import DEFAULT_CATALOGUE, Catalogue, CatalogueError, load_catalogue
+from criteria.schema import CONFIDENCES
 from scoring import (
     AuditError,
     AuditFileError,
@@ -22,8 +27,11 @@ from scoring import (
     score_audit,
 )
 from scoring.text_report import render_text
+from store import StoreError
+from store.config import SettingsError
 
 REFUSED = 1
+USAGE = 2  # as argparse exits for a bad option
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -55,12 +63,19 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("--lang", choices=["zh", "en"], default="zh", help="text output language")
     score.set_defaults(run=run_score)
     add_commands(commands)
+    add_catalogue_commands(commands)
+    add_reminder_commands(commands)
+    add_user_commands(commands)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return int(args.run(args))
+    try:
+        return int(args.run(args))
+    except (SettingsError, StoreError) as exc:  # a database gone away, a full disk: no traceback
+        print(exc, file=sys.stderr)
+        return 1
 
 
 def _load(path: Path) -> Catalogue | None:
@@ -77,12 +92,13 @@ def run_validate(args: argparse.Namespace) -> int:
     if catalogue is None:
         return REFUSED
     spec = catalogue.spec
-    provisional = sum(1 for item in catalogue.items if item.source.provisional)
+    counts = Counter(item.source.confidence for item in catalogue.items)
+    confidence = ", ".join(f"{counts[level]} {level}" for level in CONFIDENCES)
     print(
         f"{args.catalogue}: OK — {spec.standard} {catalogue.id}: "
         f"{len(spec.indicators)} first-level, {len(catalogue.second_levels)} second-level "
         f"indicators, {len(catalogue.items)} items, {spec.total_points} points "
-        f"({provisional} items provisional); tier schemes: "
+        f"(confidence: {confidence}); tier schemes: "
         f"{', '.join(s.id for s in spec.tier_schemes)}; sha256 {catalogue.content_hash}"
     )
     return 0
@@ -92,6 +108,15 @@ def run_score(args: argparse.Namespace) -> int:
     catalogue = _load(args.catalogue)
     if catalogue is None:
         return REFUSED
+    known = [s.id for s in catalogue.spec.tier_schemes]
+    if args.scheme is not None and args.scheme not in known:
+        # a mistake on the command line, not in the audit file: a usage error
+        print(
+            f"gbt-audit score: error: argument --scheme: unknown tier scheme {args.scheme!r}; "
+            f"catalogue {catalogue.id} defines: {', '.join(known)}",
+            file=sys.stderr,
+        )
+        return USAGE
     try:
         audit_file = read_audit_file(args.audit, catalogue)
     except AuditFileError as exc:

@@ -5,12 +5,18 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from criteria.yaml_source import bounded
+from evidence import format_bytes
+from evidence.blobs import GC_GRACE
+from scoring import display
 from scoring.report import tier_title
 from store import AuditStore, StoreError, open_store
 from store.config import SettingsError
+from texts import LANGS, t
 
 REFUSED = 1
 
@@ -43,8 +49,24 @@ def add_commands(commands: Any) -> None:
     unpack.add_argument("--actor", default=None, help="name for the change log (default: user)")
     unpack.set_defaults(run=run_archive_import)
 
-    verify = commands.add_parser("verify", help="re-hash every evidence file; exit 1 on damage")
+    verify = commands.add_parser(
+        "verify",
+        help="re-hash every evidence file, check the change log's hash chain; exit 1 on damage",
+    )
     verify.set_defaults(run=run_verify)
+
+    gc = commands.add_parser(
+        "gc", help="remove evidence files no record references (safe while the app runs)"
+    )
+    gc.add_argument(
+        "--grace-minutes",
+        type=int,
+        default=int(GC_GRACE.total_seconds() // 60),
+        metavar="N",
+        help="keep unreferenced files younger than this: an upload may be about to commit "
+        "(default: %(default)s)",
+    )
+    gc.set_defaults(run=run_gc)
 
 
 def _store() -> AuditStore | None:
@@ -59,19 +81,40 @@ def run_list(args: argparse.Namespace) -> int:
     store = _store()
     if store is None:
         return REFUSED
+    broken = 0
     for organisation in store.organisations(include_archived=True):
         print(
             f"#{organisation.id} {organisation.profile.name}"
             f"{' (archived)' if organisation.archived else ''}"
         )
-        for audit in store.audits(organisation.id, include_archived=True):
-            result = store.round_result(audit.id)
+        try:
+            audits = store.audits(organisation.id, include_archived=True)
+        except Exception as exc:  # this organisation's records alone; the others are listed
+            broken += 1
+            print(f"  ⚠ its audits cannot be read: {_reason(exc)}")
+            continue
+        for audit in audits:
+            try:
+                result = store.round_result(audit.id)
+            except Exception as exc:  # one damaged audit does not hide the rest
+                broken += 1
+                print(
+                    f"  audit {audit.id}: round {audit.round_no} · ⚠ cannot be read: {_reason(exc)}"
+                )
+                continue
             tier = tier_title(result, "zh")
             print(
                 f"  audit {audit.id}: round {audit.round_no} · {audit.audit_date} · "
-                f"{audit.state.value} · {result['score_display']} {tier} · {audit.title}"
+                f"{audit.state.value} · {display.score_of(result)} {tier} · {audit.title}"
             )
+    if broken:
+        print(f"{broken} record(s) marked ⚠ cannot be read; the rest is listed", file=sys.stderr)
+        return REFUSED
     return 0
+
+
+def _reason(exc: Exception) -> str:
+    return bounded(f"{type(exc).__name__}: {exc}", 200)
 
 
 def run_export(args: argparse.Namespace) -> int:
@@ -145,4 +188,42 @@ def run_verify(args: argparse.Namespace) -> int:
     for check in bad:
         print(f"{check.state.value}: {check.sha256}", file=sys.stderr)
     print(f"{len(checks) - len(bad)} of {len(checks)} evidence files are as uploaded")
-    return REFUSED if bad else 0
+    chain = store.verify_change_log()
+    if chain.ok:
+        print(_both("store.verify.chain_ok", entries=chain.entries))
+    else:
+        reason = {lang: t(f"store.verify.reason.{chain.reason}", lang) for lang in LANGS}
+        print(
+            _both(
+                "store.verify.chain_broken",
+                entry=chain.first_broken,
+                entries=chain.entries,
+                reason=reason,
+            ),
+            file=sys.stderr,
+        )
+    return REFUSED if bad or not chain.ok else 0
+
+
+def _both(key: str, **values: object) -> str:
+    """A message in Chinese, then English; a dict value holds one text per language."""
+    return " / ".join(
+        t(key, lang, **{k: v[lang] if isinstance(v, dict) else v for k, v in values.items()})
+        for lang in LANGS
+    )
+
+
+def run_gc(args: argparse.Namespace) -> int:
+    if args.grace_minutes < 0:
+        print("--grace-minutes must not be negative", file=sys.stderr)
+        return 2
+    store = _store()
+    if store is None:
+        return REFUSED
+    report = store.collect_garbage(timedelta(minutes=args.grace_minutes))
+    print(
+        f"removed {len(report.removed)} unreferenced evidence files "
+        f"({format_bytes(report.freed_bytes)}); kept {report.kept_recent} younger than "
+        f"{args.grace_minutes} minutes"
+    )
+    return 0

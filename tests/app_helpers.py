@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import date
 from pathlib import Path
 
@@ -26,12 +27,42 @@ def fresh_app(monkeypatch, folder: Path) -> AuditStore:
 def app(page: str | None = None, audit_id: int | None = None, lang: str = "zh") -> AppTest:
     at = AppTest.from_file(APP, default_timeout=30)
     at.session_state["lang"] = lang
-    at.session_state["actor"] = "测试员"
+    sign_in_as_tester(at)
     if audit_id is not None:
         at.session_state["audit_id"] = audit_id
     at.run()
     if page is not None:
         at.switch_page(f"ui/pages/{page}.py").run()
+    return at
+
+
+def sign_in_as_tester(at: AppTest, login: str = "tester") -> None:
+    """Start the session signed in (the sign-in page itself is tested in test_app_auth.py):
+    an administrator named 测试员, created on first use."""
+    from store.accounts import AccountError, Accounts
+    from ui.auth import SEEN_KEY, USER_KEY
+
+    accounts = Accounts(open_store())
+    try:
+        user = accounts.user(login)
+    except AccountError:
+        user = accounts.add_user(
+            login, "测试员", actor="tests", password="tester password", administrator=True
+        )
+    at.session_state[USER_KEY] = user.id
+    at.session_state[SEEN_KEY] = time.time()
+
+
+def on_tab(at: AppTest, label: str) -> AppTest:
+    """Open a tab of a page's tab set (the checklist's tabs are tracked by the server)."""
+    at.session_state["checklist.tab"] = label
+    return at.run()
+
+
+def confirm(at: AppTest, ask_label: str) -> AppTest:
+    """Click a button that asks first, then confirm in its dialog."""
+    next(b for b in at.button if b.label == ask_label and b.key.startswith("ask.")).click().run()
+    next(b for b in at.button if b.key.startswith("confirm.")).click().run()
     return at
 
 

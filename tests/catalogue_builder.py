@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -51,18 +52,19 @@ def catalogue_dict(
                 "evidence": [_text("a record")],
                 "scoring": item.scoring,
                 "excludable": item.excludable,
-                "source": {"refs": [], "provisional": True, "note": "test"},
+                "source": {"refs": [], "confidence": "provisional", "note": "test"},
             }
         )
     declared = total if total is not None else sum(Decimal(str(i.points)) for i in items)
     return {
-        "format_version": 1,
+        "format_version": 2,
         "id": "test-catalogue",
         "standard": "TEST",
         "title": _text("Test catalogue"),
         "version": "1",
         "total_points": str(declared),
-        "tier_schemes": schemes or [DEFAULT_SCHEME, STARS_SCHEME],
+        "sources": [{"id": "T1", "title": "made up for the tests"}],
+        "tier_schemes": copy.deepcopy(schemes or [DEFAULT_SCHEME, STARS_SCHEME]),
         "default_tier_scheme": "default",
         "prerequisites": [
             {"id": "legal_entity", "title": _text("legal entity")},
@@ -74,6 +76,7 @@ def catalogue_dict(
                 {"id": "law", "title": _text("law")},
                 {"id": "own_rules", "title": _text("own rules")},
             ],
+            "fail_at_deductions": 5,
             "bonus_points": 1,
             "max_bonuses": 1,
         },
@@ -95,9 +98,10 @@ DEFAULT_SCHEME = {
         _tier("four_star", 90),
         _tier("five_star", 95),
     ],
+    "source": {"refs": ["T1"]},
 }
 STARS_SCHEME = {
-    "id": "stars-70-80-90",
+    "id": "body-stars",
     "title": _text("stars"),
     "fail_title": _text("not passed"),
     "tiers": [
@@ -106,6 +110,7 @@ STARS_SCHEME = {
         _tier("five_star", 90),
         _tier("five_star_excellence", 95),
     ],
+    "source": {"refs": ["T1"], "note": "a body's own scheme, as a body's catalogue may declare"},
 }
 
 

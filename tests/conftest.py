@@ -56,3 +56,14 @@ def database_url(request, tmp_path, postgres_unavailable):
     with admin.begin() as connection:
         connection.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
     admin.dispose()
+
+
+@pytest.fixture(autouse=True)
+def no_unexpected_app_error(request, caplog):
+    """The app shows an unexpected error as a polite message and logs it; a test of the app
+    fails on such a log line unless it expects one (marker ``app_error_expected``)."""
+    yield
+    if request.node.get_closest_marker("app_error_expected"):
+        return
+    logged = [r for r in caplog.records if r.name == "gbt_audit.app"]
+    assert not logged, f"the app hit an unexpected error: {logged[0].exc_info!r}"

@@ -106,10 +106,13 @@ def test_the_dashboard_shows_score_tier_eligibility_and_plan(store):
     at = app("dashboard", audit.id)
     assert not at.exception
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["得分"] == "91.0"
-    assert metrics["等级"] == "四星级"
+    assert metrics["得分"] == "91.00"
+    # not eligible: no tier is awarded; the tier once eligible is shown apart, labelled
+    tier = next(m for m in at.metric if m.label == "等级")
+    assert tier.value == "无等级"
+    assert tier.delta.startswith("不具备申请资格，无等级") and "四星级" in tier.delta
     assert "不具备申请资格" in texts(at)
-    assert "达到 **五星级** 还差 4 分" in texts(at)
+    assert "达到 **五星级** 还差 4.00 分" in texts(at)
     assert "判为符合，但没有关联证据" in texts(at)  # readiness
     assert at.dataframe[0].value["编号"].tolist() == ["3.1.4", "3.2.3", "3.2.5"]
 
@@ -136,7 +139,7 @@ def test_rounds_compare_score_and_items(store):
     at = app("rounds", second.id)
     assert not at.exception
     score = next(m for m in at.metric if m.label == "得分")
-    assert (score.value, score.delta) == ("100.0", "+2.00")
+    assert (score.value, score.delta) == ("100.00", "+2.00")
     assert at.dataframe[0].value["编号"].tolist() == ["1.1.1"]
 
 
@@ -170,3 +173,22 @@ def test_the_dossier_page_builds_both_files_for_download(store):
     assert "已生成：共" in texts(at)
     downloads = [e for e in at.get("download_button")]
     assert len(downloads) == 2
+
+
+def test_a_page_run_scores_the_open_audit_once_for_sidebar_and_page(store, monkeypatch):
+    from store import AuditStore
+
+    audit = new_audit(store)
+    calls = []
+    original = AuditStore.score
+
+    def counted(self, audit_id):
+        calls.append(audit_id)
+        return original(self, audit_id)
+
+    monkeypatch.setattr(AuditStore, "score", counted)
+    at = app("dashboard", audit.id)  # two runs: the start page, then the dashboard
+    assert not at.exception
+    calls.clear()
+    at.run()
+    assert calls == [audit.id]

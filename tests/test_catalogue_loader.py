@@ -2,6 +2,7 @@
 
 import copy
 import dataclasses
+from pathlib import Path
 
 import pytest
 import yaml
@@ -124,7 +125,10 @@ def test_unknown_fields_are_refused_so_typos_do_not_pass_silently():
 
 def test_a_sourced_item_must_name_its_source():
     data = catalogue_dict(ITEMS)
-    data["indicators"][0]["children"][0]["items"][0]["source"] = {"refs": [], "provisional": False}
+    data["indicators"][0]["children"][0]["items"][0]["source"] = {
+        "refs": [],
+        "confidence": "sourced",
+    }
     assert "must name at least one source" in str(refusal(dump(data)))
 
 
@@ -165,3 +169,54 @@ def test_the_content_hash_follows_content_not_layout():
     changed["indicators"][0]["children"][0]["items"][0]["title"]["zh"] = "改过的标题"
     assert parse_catalogue(dump(changed)).content_hash != plain.content_hash
     assert len(plain.content_hash) == 64
+
+
+def test_the_deduction_limit_is_a_whole_number_of_at_least_one():
+    for bad in (0, True, "5", 2.5):
+        data = catalogue_dict(ITEMS)
+        data["special_items"]["fail_at_deductions"] = bad
+        text = dump(data)
+        problem = refusal(text).problems[0]
+        assert problem.path == "special_items.fail_at_deductions", bad
+        assert problem.line == line_of(text, "fail_at_deductions")
+
+
+def test_every_item_states_a_confidence_of_sourced_low_or_provisional():
+    data = catalogue_dict(ITEMS)
+    data["indicators"][0]["children"][0]["items"][0]["source"]["confidence"] = "high"
+    problem = refusal(dump(data)).problems[0]
+    assert problem.node_id == "1.1.1" and "confidence" in problem.path
+    del data["indicators"][0]["children"][0]["items"][0]["source"]["confidence"]
+    assert "confidence" in str(refusal(dump(data)))
+
+
+def test_a_legacy_provisional_flag_must_agree_with_the_confidence():
+    data = catalogue_dict(ITEMS)
+    data["indicators"][0]["children"][0]["items"][0]["source"]["provisional"] = False
+    assert "contradicts confidence: provisional" in str(refusal(dump(data)))
+
+
+def test_every_tier_scheme_names_its_published_source():
+    data = catalogue_dict(ITEMS)
+    del data["tier_schemes"][0]["source"]
+    assert "tier scheme 'default': missing field 'source'" in str(refusal(dump(data)))
+    data = catalogue_dict(ITEMS)
+    data["tier_schemes"][0]["source"]["refs"] = ["NOPE"]
+    assert "unknown source 'NOPE'" in str(refusal(dump(data)))
+
+
+def test_a_catalogue_stored_in_format_1_still_loads_with_its_hash_and_the_standards_limit():
+    # the bundled catalogue as stored before format 2: audits in existing stores refer to
+    # this exact hash, so it must not change
+    catalogue = load_catalogue(Path(__file__).parent / "fixtures" / "gbt27922-2011-format-1.yaml")
+    assert catalogue.content_hash == (
+        "61ac98b65026608964c455e7d4df902975855c79b8ffcfba6944f39753024202"
+    )
+    assert catalogue.spec.special_items.fail_at_deductions == 5
+    assert {i.source.confidence for i in catalogue.items} == {"provisional"}
+
+
+def test_format_1_may_not_use_format_2_fields():
+    data = catalogue_dict(ITEMS)
+    data["format_version"] = 1
+    assert "needs format_version: 2" in str(refusal(dump(data)))

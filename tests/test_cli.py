@@ -82,14 +82,16 @@ def test_score_text_output_is_chinese_by_default(capsys, tmp_path, catalogue_fil
     audit = write(tmp_path, 'items: {"1.1.1": conforming}\n')
     code, out, _ = run(capsys, "score", audit, "--catalogue", catalogue_file)
     assert code == 0
-    assert "得分：30.0" in out and "not passed（中）" in out and "失分项（3）" in out
+    assert "得分：30.00" in out and "not passed（中）：得分 30.00 低于 70.00 分" in out
+    # the three items not assessed are open, not gaps
+    assert "失分项（0）" in out and "未评项 3 个" in out
 
 
 def test_the_scheme_option_switches_the_tier_scheme(capsys, tmp_path, catalogue_file):
     audit = write(tmp_path, 'items: {"1.1.1": conforming, "2.1.1": conforming}\n')
     args = ("score", audit, "--catalogue", catalogue_file, "--json")
     assert json.loads(run(capsys, *args)[1])["tier"]["id"] == "compliant"
-    stars = json.loads(run(capsys, *args, "--scheme", "stars-70-80-90")[1])
+    stars = json.loads(run(capsys, *args, "--scheme", "body-stars")[1])
     assert stars["tier"]["id"] == "three_star"
 
 
@@ -120,6 +122,14 @@ def test_the_scheme_option_switches_the_tier_scheme(capsys, tmp_path, catalogue_
         ("items: [1, 2\n", "invalid YAML"),
         ("special_deductions:\n  - {category: law}\n", ":2: special_deductions[0].reason: Field"),
         ("scheme: gold\n", ":1: scheme: unknown tier scheme 'gold'"),
+        (
+            'items:\n  "1.1.2": {status: sampled, checked: true, conforming: 1}\n',
+            ":2: items.1.1.2.checked: Input should be a valid integer",
+        ),
+        (
+            'items:\n  "1.1.2": {status: sampled, checked: 5, conforming: "4"}\n',
+            ":2: items.1.1.2.conforming: Input should be a valid integer",
+        ),
         ("catalogue: other-standard\n", ":1: catalogue: audit is for 'other-standard'"),
         ("colour: blue\n", ":1: colour: Extra inputs are not permitted"),
     ],
@@ -144,3 +154,28 @@ def test_usage_errors_exit_2(capsys):
     with pytest.raises(SystemExit) as exited:
         main(["frobnicate"])
     assert exited.value.code == 2
+
+
+def test_an_unknown_scheme_option_is_a_usage_error_naming_the_flag(
+    capsys, tmp_path, catalogue_file
+):
+    audit = write(tmp_path, 'items: {"1.1.1": conforming}\n')
+    code, out, err = run(capsys, "score", audit, "--catalogue", catalogue_file, "--scheme", "gold")
+    assert code == 2 and out == ""
+    assert "argument --scheme: unknown tier scheme 'gold'" in err
+    assert str(audit) not in err  # not a line of the audit file
+
+
+def test_sample_counts_from_the_store_must_be_whole_numbers():
+    from catalogue_builder import build_catalogue
+
+    from scoring import AuditInput, ItemAssessment, Status, validate_audit
+
+    catalogue = build_catalogue(ITEMS)
+    for checked, conforming in ((True, 1), ("5", 4), (5, 4.0)):
+        entry = ItemAssessment(
+            "1.1.2", Status.SAMPLED, samples_checked=checked, samples_conforming=conforming
+        )
+        (problem,) = validate_audit(catalogue, AuditInput(assessments={"1.1.2": entry}))
+        assert problem.path == ("items", "1.1.2")
+        assert "whole numbers" in problem.message

@@ -68,7 +68,7 @@ def test_list_shows_organisations_audits_and_scores(capsys, audit):
     code, out, _ = run(capsys, "list")
     assert code == 0
     assert "#1 华东家电连锁有限公司" in out
-    assert f"audit {audit.id}: round 1" in out and "97.0 五星级" in out
+    assert f"audit {audit.id}: round 1" in out and "97.00 五星级" in out
 
 
 def test_export_writes_a_dossier_and_a_table_that_agree_with_the_store(
@@ -117,3 +117,17 @@ def test_verify_exits_1_and_names_a_damaged_file(capsys, audit, store):
     assert code == 1
     assert f"changed: {store.evidence(1).sha256}" in err
     assert "0 of 1 evidence files are as uploaded" in out
+
+
+def test_verify_exits_1_and_names_the_first_rewritten_change_log_entry(capsys, audit, store):
+    code, out, _ = run(capsys, "verify")
+    assert code == 0 and "hash chain unbroken" in out
+    from sqlalchemy import text
+
+    with store.engine.begin() as connection:  # the file's owner bypasses the guard
+        connection.execute(text("DROP TRIGGER change_log_no_update"))
+        connection.execute(text("UPDATE change_log SET new = 'not_conforming' WHERE id = 5"))
+    code, out, err = run(capsys, "verify")
+    assert code == 1
+    assert "change log broken at entry #5: its content was altered" in err
+    assert "变更记录在第 #5 条处断开" in err

@@ -114,17 +114,17 @@ def test_open_items_unjustified_exclusions_and_expired_evidence_are_warned_about
     assert any(key == "dossier.evidence_expired" for key, _ in warnings)
 
 
-def test_points_are_rounded_to_two_decimals_and_scores_truncated_to_one():
-    assert points_text(Fraction(20, 3)) == "6.67"
-    assert points_text(Fraction(5, 2)) == "2.5"
-    assert points_text(Fraction(3)) == "3"
-    assert score_text(Fraction(6999, 100)) == "69.9"  # never shown as 70.0
+def test_points_and_scores_are_truncated_to_two_decimals():
+    assert points_text(Fraction(20, 3)) == "6.66"
+    assert points_text(Fraction(5, 2)) == "2.50"
+    assert points_text(Fraction(3)) == "3.00"
+    assert score_text(Fraction(69999, 1000)) == "69.99"  # never shown as 70.00
     assert score_text(None) == "—"
 
 
 def test_points_still_needed_are_rounded_up():
     assert needed_text(Fraction(1174, 1000)) == "1.18"
-    assert needed_text(Fraction(2)) == "2"
+    assert needed_text(Fraction(2)) == "2.00"
 
 
 def test_file_sizes_read_like_file_sizes():

@@ -10,7 +10,7 @@ from pypdf import PdfReader
 
 from dossier import Inclusion, render_pdf
 from dossier.numbers import points_text
-from scoring import display_score
+from scoring.display import score as display_score
 
 
 @pytest.fixture(scope="module")
@@ -67,8 +67,8 @@ def test_summary_numbers_match_the_score_result(rendered):
         "Applicable points": points_text(result.applicable_points),
         "Earned points": points_text(result.earned_points),
         "Base score": display_score(result.base_score),
-        r"Special deductions \(1\)": "−1",
-        "Special bonus": "+1",
+        r"Special deductions \(1\)": "−1.00",
+        "Special bonus": "+1.00",
         "Final score": display_score(result.score),
     }
     for label, value in shown.items():

@@ -10,7 +10,7 @@ from pypdf import PdfReader
 
 from dossier import render_pdf, write_xlsx
 from dossier.numbers import points_text
-from scoring import display_score
+from scoring.display import score as display_score
 
 
 @pytest.fixture(scope="module")
@@ -116,3 +116,42 @@ def test_the_spreadsheet_is_written_atomically(tmp_path):
     write_xlsx(dossier_data(), destination)
     assert load_workbook(destination).sheetnames == ["自评表", "证据索引", "基本信息"]
     assert [p.name for p in tmp_path.iterdir()] == ["out.xlsx"]
+
+
+def test_every_number_cell_shows_exactly_two_truncated_decimals(exported):
+    # under "General" Excel rounds to fit the column: 94.99 could read 95
+    _, book, *_ = exported
+    sheet = book["自评表"]
+    numbers_seen = 0
+    for row in sheet.iter_rows(min_row=2):
+        for cell in (row[6], row[8], row[9]):  # 分值, 涉及分值, 得分 (and the totals)
+            if isinstance(cell.value, int | float):
+                numbers_seen += 1
+                assert cell.number_format == "0.00", cell.coordinate
+                assert round(cell.value * 100, 6) == int(round(cell.value * 100, 6))
+    assert numbers_seen > 150
+
+
+def test_each_item_row_carries_its_confidence(exported):
+    _, book, *_ = exported
+    sheet = book["自评表"]
+    header = [cell.value for cell in sheet[1]]
+    column = header.index("分值可信度")
+    rows = [row for row in sheet.iter_rows(min_row=2, values_only=True) if row[4]]
+    assert {row[column] for row in rows} <= {"有出处", "低可信度", "暂定"}
+    assert all(row[column] for row in rows)
+
+
+def test_five_special_deductions_show_as_a_failed_evaluation_with_its_reason(tmp_path):
+    from store.records import DeductionRecord
+
+    deductions = tuple(
+        DeductionRecord(id=n, audit_id=7, category="law", item_id=None, reason=f"问题 {n}")
+        for n in range(1, 6)
+    )
+    data = dossier_data(deductions=deductions)
+    write_xlsx(data, tmp_path / "自评表.xlsx")
+    shown = totals(load_workbook(tmp_path / "自评表.xlsx")["自评表"])
+    assert data.result.tier is None
+    assert "特别扣分项 5 个（达到 5 个即评价不合格，不论得分）" in shown["等级"]
+    assert shown["须先整改的特别扣分项（个）"] == 1

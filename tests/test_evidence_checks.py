@@ -183,12 +183,35 @@ BAD_NAMES = [
     ("报\x00告.pdf", "name_control"),
     ("报\n告.pdf", "name_control"),
     ("报\x1b告.pdf", "name_control"),
-    ("报告\u202efdp.exe", "name_control"),  # shown as "报告exe.pdf"
+    ("报告\u202efdp.exe", "name_bidi"),  # shown as "报告exe.pdf"
+    ("报告\u2067.pdf", "name_bidi"),  # an isolate
+    ("报告\u061c.pdf", "name_bidi"),  # the Arabic letter mark
     ("长" * 84 + ".pdf", "name_too_long"),  # 256 bytes of UTF-8
+    # Windows: device names whatever the case or extension, its forbidden characters
+    ("CON.pdf", "name_reserved"),
+    ("con.txt", "name_reserved"),
+    ("NUL.txt", "name_reserved"),
+    ("Aux.docx", "name_reserved"),
+    ("prn.tar.pdf", "name_reserved"),
+    ("COM1.pdf", "name_reserved"),
+    ("lpt9.xlsx", "name_reserved"),
+    ("COM¹.pdf", "name_reserved"),
+    ("CON .pdf", "name_reserved"),  # Windows drops the space before the dot
+    ("CONIN$.txt", "name_reserved"),
+    ("报告.pdf.", "name_trailing_dot"),
+    *[(f"报告{c}2026.pdf", "name_forbidden") for c in ':*?<>|"'],
+    # invisible characters: the name shown is not the name stored
+    ("报\u200b告.pdf", "name_invisible"),  # zero-width space
+    ("报\u200d告.pdf", "name_invisible"),  # zero-width joiner
+    ("报\u2060告.pdf", "name_invisible"),  # word joiner
+    ("报\ufeff告.pdf", "name_invisible"),  # byte order mark
+    ("报\u00ad告.pdf", "name_invisible"),  # soft hyphen
+    ("报\U000e0041告.pdf", "name_invisible"),  # a tag character
+    ("报\u2028告.pdf", "name_invisible"),  # line separator
 ]
 
 
-@pytest.mark.parametrize(("name", "reason"), BAD_NAMES, ids=[r for _, r in BAD_NAMES])
+@pytest.mark.parametrize(("name", "reason"), BAD_NAMES, ids=[ascii(n) for n, _ in BAD_NAMES])
 def test_unsafe_names_are_refused(store, name, reason):
     refused = refusal(store, name, samples.pdf())
     assert refused.code is RefusalCode.BAD_NAME
@@ -346,3 +369,143 @@ def test_an_upload_that_breaks_off_leaves_nothing(store):
     with pytest.raises(ConnectionResetError):
         ingest(store, "报告.pdf", stream, UploadPolicy())
     assert stored_files(store) == []
+
+
+@pytest.mark.parametrize("name", ["Console.pdf", "COM10.pdf", "报告 CON.pdf", "nul报告.txt"])
+def test_names_that_only_resemble_a_windows_device_are_taken(store, name):
+    assert take(store, name, samples.pdf() if name.endswith("pdf") else b"text").size
+
+
+def test_a_refused_name_says_which_windows_rule_it_breaks(store):
+    refused = refusal(store, "检查:记录?.pdf", samples.pdf())
+    assert refused.message("en") == (
+        "检查:记录?.pdf: the file name must not contain : ? (Windows does not allow them)"
+    )
+    refused = refusal(store, "com1.pdf", samples.pdf())
+    assert refused.message("zh") == "com1.pdf：com1 是 Windows 保留的设备名，不能用作文件名"
+    refused = refusal(store, "报\u200b告.pdf", samples.pdf())
+    assert "\\u200b" in refused.message("en")  # shown escaped, so the person can find it
+
+
+# ---- images must decode to their end -------------------------------------------------------
+
+
+def noisy_image(image_format: str, size=(640, 480)) -> bytes:
+    """A photo-like image: noise does not compress, so a cut loses real pixels."""
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.effect_noise(size, 60).convert("RGB").save(out, image_format)
+    return out.getvalue()
+
+
+def png_declaring(width: int, height: int) -> bytes:
+    """A tiny PNG whose header declares a huge canvas (a decompression bomb's first step)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    idat = zlib.compress(b"\0" * 1000)
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
+    )
+
+
+BROKEN_IMAGES = [
+    ("截断.png", noisy_image("PNG")[:200_000]),  # an upload cut off halfway
+    ("截断.png", noisy_image("PNG")[:-2000]),  # only the last rows missing
+    ("截断.jpg", noisy_image("JPEG")[:20_000]),
+    ("乱码.png", noisy_image("PNG")[:60] + bytes(range(256)) * 400),  # signature, then garbage
+    ("乱码.jpg", noisy_image("JPEG")[:700] + b"\xff\x00garbage" * 3000),
+    ("截断.gif", noisy_image("GIF")[:50_000]),
+    ("截断.tif", noisy_image("TIFF")[:50_000]),
+]
+
+
+@pytest.mark.parametrize("weasyprint_imported", [False, True])
+@pytest.mark.parametrize(("name", "data"), BROKEN_IMAGES, ids=[n for n, _ in BROKEN_IMAGES])
+def test_a_truncated_or_garbled_image_is_refused(
+    store, name, data, weasyprint_imported, monkeypatch
+):
+    from PIL import ImageFile
+
+    # importing WeasyPrint (the dossier) sets this process-wide; the check must hold regardless
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", weasyprint_imported)
+    refused = refusal(store, name, data)
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is weasyprint_imported  # left as it was
+    assert refused.code is RefusalCode.BROKEN_IMAGE
+    assert "cut off or damaged" in refused.message("en")
+
+
+@pytest.mark.parametrize("image_format", ["PNG", "JPEG", "GIF", "TIFF", "BMP", "WEBP"])
+def test_a_whole_photo_is_taken(store, image_format):
+    extension = {"JPEG": "jpg", "TIFF": "tif"}.get(image_format, image_format.lower())
+    assert take(store, f"现场照片.{extension}", noisy_image(image_format)).created
+
+
+def test_an_image_declaring_a_huge_canvas_is_refused_before_decoding(store):
+    bomb = png_declaring(8_000, 8_000)  # 64 megapixels: below Pillow's own bound, above ours
+    refused = refusal(store, "大图.png", bomb)
+    assert refused.code is RefusalCode.TOO_MANY_PIXELS
+    assert "64,000,000 pixels" in refused.message("en")
+    bomb = png_declaring(40_000, 40_000)  # 1.6 gigapixels in 100 bytes
+    tracemalloc.start()
+    try:
+        refused = refusal(store, "炸弹.png", bomb)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert refused.code is RefusalCode.TOO_MANY_PIXELS
+    assert "1,600,000,000 pixels" in refused.message("en")
+    assert peak < 4 * MiB
+
+
+def test_an_upload_known_to_be_too_large_is_refused_before_it_is_read(store):
+    class DeclaredUpload(GeneratedStream):
+        size = 190 * MiB  # what Streamlit's UploadedFile states
+
+    upload = DeclaredUpload(190 * MiB, head=b"%PDF-1.7\n")
+    with pytest.raises(EvidenceRefused) as refused:
+        ingest(store, "扫描件.pdf", upload, UploadPolicy())
+    assert refused.value.code is RefusalCode.TOO_LARGE
+    assert upload.handed_out == 0 and stored_files(store) == []
+
+
+def test_a_seekable_upload_over_the_limit_is_refused_unread(store):
+    upload = io.BytesIO(b"%PDF-1.7\n" + bytes(3 * MiB))
+    with pytest.raises(EvidenceRefused) as refused:
+        ingest(store, "扫描件.pdf", upload, UploadPolicy(max_bytes=2 * MiB))
+    assert refused.value.code is RefusalCode.TOO_LARGE
+    assert upload.tell() == 0
+
+
+def test_a_full_disk_is_a_clear_refusal_that_leaves_nothing(tmp_path):
+    """The kernel's own refusal: the process may write no file over 1 MiB (EFBIG, as ENOSPC)."""
+    import subprocess
+    import sys
+
+    script = f"""
+import io, resource, sys
+sys.path.insert(0, {str(Path(__file__).parent)!r})
+from evidence import LocalBlobStore, UploadPolicy, ingest, EvidenceRefused
+store = LocalBlobStore(__import__("pathlib").Path({str(tmp_path / "blobs")!r}))
+resource.setrlimit(resource.RLIMIT_FSIZE, (1 << 20, resource.RLIM_INFINITY))
+try:
+    ingest(store, "大文件.pdf", io.BytesIO(b"%PDF-1.7\\n" + bytes(3 << 20)), UploadPolicy())
+except EvidenceRefused as refused:
+    print(refused.code.value, refused.message("en"), sep="|")
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).parent.parent,
+        check=True,
+    )
+    code, message = done.stdout.strip().split("|")
+    assert code == "no_space" and "disk holding the evidence folder is full" in message
+    assert [p for p in (tmp_path / "blobs").rglob("*") if p.is_file()] == []

@@ -18,6 +18,7 @@ from scoring import (
     plan_next_tier,
     score_audit,
 )
+from scoring.planner import cover_with_stats
 
 CATALOGUE = build_catalogue(
     [
@@ -110,7 +111,13 @@ def apply(plan, audit: AuditInput) -> AuditInput:
 def test_the_plan_targets_the_next_tier_and_fixing_it_reaches_that_tier():
     audit = AuditInput(
         assessments=entries(
-            **{"1_1_1": Status.CONFORMING, "1_2_1": Status.CONFORMING, "2_1_1": Status.CONFORMING}
+            **{
+                "1_1_1": Status.CONFORMING,
+                "1_1_2": Status.NOT_CONFORMING,
+                "1_2_1": Status.CONFORMING,
+                "2_1_1": Status.CONFORMING,
+                "2_1_2": Status.NOT_CONFORMING,
+            }
         )
     )  # 65 points: not passed; next tier 70 达标级
     result = score_audit(CATALOGUE, audit)
@@ -146,6 +153,7 @@ def test_rectifying_a_special_deduction_is_a_fix_worth_one_point():
                 "1_1_2": Status.CONFORMING,
                 "1_2_1": Status.CONFORMING,
                 "2_1_1": Status.CONFORMING,
+                "2_1_2": Status.NOT_CONFORMING,
             }
         ),
         deductions=(SpecialDeduction("未按规定公示三包政策", "law"),),
@@ -157,12 +165,54 @@ def test_rectifying_a_special_deduction_is_a_fix_worth_one_point():
 
     near = AuditInput(
         assessments={i.id: ItemAssessment(i.id, Status.CONFORMING) for i in CATALOGUE.items},
+        deductions=tuple(SpecialDeduction(f"问题{n}", "law") for n in range(4)),
+    )  # 100 − 4 = 96 with 4 deductions: 五星级 already
+    assert score_audit(CATALOGUE, near).tier.id == "five_star"
+
+
+def test_with_five_deductions_the_plan_starts_by_rectifying_enough_of_them():
+    audit = AuditInput(
+        assessments={i.id: ItemAssessment(i.id, Status.CONFORMING) for i in CATALOGUE.items},
         deductions=tuple(SpecialDeduction(f"问题{n}", "law") for n in range(6)),
-    )  # 100 − 6 = 94: needs 1 point to 五星级; the only fixes are the deductions
-    plan = plan_next_tier(score_audit(CATALOGUE, near), near)
-    assert plan.target.id == "five_star"
+    )  # 100 − 6 = 94, but 6 deductions fail: no tier until 2 of them are rectified
+    result = score_audit(CATALOGUE, audit)
+    assert result.tier is None
+    plan = plan_next_tier(result, audit)
+    assert plan.target.id == "compliant"  # any tier is the next step
+    assert plan.deductions_required == 2
+    assert [f.ref for f in plan.fixes] == ["special_deductions[0]", "special_deductions[1]"]
+    assert score_audit(CATALOGUE, apply(plan, audit)).tier.id == "five_star"  # 4 left: 96
+
+
+def test_a_failing_score_with_five_deductions_needs_both_points_and_rectifications():
+    audit = AuditInput(
+        assessments=entries(
+            **{
+                "1_1_1": Status.CONFORMING,
+                "1_1_2": Status.NOT_CONFORMING,
+                "1_2_1": Status.CONFORMING,
+                "2_1_1": Status.CONFORMING,
+                "2_1_2": Status.CONFORMING,
+            }
+        ),
+        deductions=tuple(SpecialDeduction(f"问题{n}", "law") for n in range(5)),
+    )  # 80 − 5 = 75 with 5 deductions: fails; one rectified (76, 4 left) is 达标级
+    result = score_audit(CATALOGUE, audit)
+    assert result.verdict.fail_reasons == ("too_many_deductions",)
+    plan = plan_next_tier(result, audit)
+    assert plan.deductions_required == 1
     assert [f.kind for f in plan.fixes] == [FixKind.DEDUCTION]
-    assert score_audit(CATALOGUE, apply(plan, near)).tier.id == "five_star"
+    assert score_audit(CATALOGUE, apply(plan, audit)).tier.id == "compliant"
+
+
+def test_open_items_are_never_proposed_as_fixes():
+    audit = AuditInput(
+        assessments=entries(**{"1_1_1": Status.CONFORMING, "1_2_1": Status.CONFORMING})
+    )  # 40 of 100; the other three items are not assessed
+    result = score_audit(CATALOGUE, audit)
+    plan = plan_next_tier(result, audit)
+    assert plan.fixes == () and not plan.reachable
+    assert set(result.open_items) == {"1.1.2", "2.1.1", "2.1.2"}
 
 
 def test_at_the_top_tier_there_is_nothing_to_plan():
@@ -187,7 +237,7 @@ def test_cheapest_cover_says_none_when_everything_together_falls_short():
         min_size=5,
         max_size=5,
     ),
-    deductions=st.integers(0, 3),
+    deductions=st.integers(0, 8),
 )
 def test_making_the_planned_fixes_always_reaches_the_target_tier(statuses, deductions):
     audit = AuditInput(
@@ -202,3 +252,57 @@ def test_making_the_planned_fixes_always_reaches_the_target_tier(statuses, deduc
         return
     after = score_audit(CATALOGUE, apply(plan, audit))
     assert after.score >= Fraction(plan.target.min_score)
+    assert after.verdict.tier is not None or after.verdict.not_eligible
+    assert not after.verdict.failed
+
+
+def brute_force_with_deductions(fixes, need, required):
+    best = None
+    for size in range(len(fixes) + 1):
+        for subset in combinations(fixes, size):
+            rectified = sum(1 for f in subset if f.kind is FixKind.DEDUCTION)
+            if rectified >= required and sum((f.gain for f in subset), Fraction(0)) >= need:
+                cost = (sum((f.effort for f in subset), Fraction(0)), size)
+                best = cost if best is None else min(best, cost)
+    return best
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    items=fix_lists.map(lambda fixes: fixes[:6]),
+    deductions=st.lists(st.sampled_from([Fraction(1), Fraction(2)]), max_size=6),
+    need=st.integers(-2, 30),
+    required=st.integers(0, 4),
+)
+def test_the_deduction_rule_plan_is_as_cheap_as_brute_force(items, deductions, need, required):
+    fixes = [
+        *items,
+        *(
+            Fix(FixKind.DEDUCTION, f"special_deductions[{n}]", "d", Fraction(1), effort)
+            for n, effort in enumerate(deductions)
+        ),
+    ]
+    chosen = cheapest_cover(fixes, Fraction(need), min_deductions=required)
+    optimum = brute_force_with_deductions(fixes, Fraction(need), required)
+    if optimum is None:
+        assert chosen is None
+        return
+    assert chosen is not None
+    assert sum(1 for f in chosen if f.kind is FixKind.DEDUCTION) >= required
+    assert (sum((f.effort for f in chosen), Fraction(0)), len(chosen)) == optimum
+
+
+def test_identical_deductions_count_as_one_group_so_the_planner_stays_polynomial():
+    # 99 identical deductions and 20 gaps: taken as subsets this is 2^119 plans; grouped, the
+    # planner keeps a few thousand partial plans at most
+    gaps = [
+        Fix(FixKind.ITEM, f"1.1.{n}", "x", Fraction(n % 7 + 1, 4), Fraction(1)) for n in range(20)
+    ]
+    deductions = [
+        Fix(FixKind.DEDUCTION, f"special_deductions[{n}]", "d", Fraction(1), Fraction(1))
+        for n in range(99)
+    ]
+    chosen, kept = cover_with_stats([*gaps, *deductions], Fraction(30), min_deductions=95)
+    assert chosen is not None
+    assert sum(1 for f in chosen if f.kind is FixKind.DEDUCTION) >= 95
+    assert kept < 20_000

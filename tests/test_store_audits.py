@@ -279,3 +279,15 @@ def test_missing_records_are_reported_not_found(store):
         store.audit(999)
     with pytest.raises(NotFound, match="organisation #999"):
         store.organisation(999)
+
+
+def test_the_store_refuses_more_special_deductions_than_the_plausible_bound(store, audit):
+    from scoring.validation import MAX_SPECIAL_DEDUCTIONS
+
+    for n in range(MAX_SPECIAL_DEDUCTIONS):
+        store.add_deduction(audit.id, reason=f"问题 {n}", category="law", actor="qm")
+    with pytest.raises(InvalidEntry, match=f"at most {MAX_SPECIAL_DEDUCTIONS} special deductions"):
+        store.add_deduction(audit.id, reason="one more", category="law", actor="qm")
+    result, plan = store.score(audit.id)  # the bound itself still scores and plans
+    assert result.verdict.deductions == MAX_SPECIAL_DEDUCTIONS
+    assert plan.deductions_required == MAX_SPECIAL_DEDUCTIONS - 4

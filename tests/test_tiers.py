@@ -5,11 +5,11 @@ from fractions import Fraction
 import pytest
 from catalogue_builder import hundred_items
 
-from scoring import AuditInput, ItemAssessment, Status, display_score, score_audit, tier_for
+from scoring import AuditInput, ItemAssessment, Status, score_audit, tier_for
 
 CATALOGUE = hundred_items(100)  # 100 items of 1 point: sampled-free exact scores
 DEFAULT = CATALOGUE.scheme("default")
-STARS = CATALOGUE.scheme("stars-70-80-90")
+STARS = CATALOGUE.scheme("body-stars")
 
 
 def tier_id(scheme, score):
@@ -64,26 +64,11 @@ def test_the_tier_is_decided_on_the_exact_score_and_the_display_truncates():
     assert result.points_to_next_tier == 1
 
 
-@pytest.mark.parametrize(
-    ("score", "shown"),
-    [
-        (Fraction(6999, 100), "69.9"),
-        (Fraction(70), "70.0"),
-        (Fraction(200, 3), "66.6"),
-        (Fraction(8995, 100), "89.9"),
-        (Fraction(100), "100.0"),
-        (Fraction(0), "0.0"),
-    ],
-)
-def test_display_truncates_to_one_decimal(score, shown):
-    assert display_score(score) == shown
-
-
 def test_the_scheme_is_chosen_per_audit_or_per_call():
     entries = {f"1.1.{n}": ItemAssessment(f"1.1.{n}", Status.CONFORMING) for n in range(1, 81)}
     by_default = score_audit(CATALOGUE, AuditInput(assessments=entries))
-    by_audit = score_audit(CATALOGUE, AuditInput(assessments=entries, scheme_id="stars-70-80-90"))
-    by_call = score_audit(CATALOGUE, AuditInput(assessments=entries), "stars-70-80-90")
+    by_audit = score_audit(CATALOGUE, AuditInput(assessments=entries, scheme_id="body-stars"))
+    by_call = score_audit(CATALOGUE, AuditInput(assessments=entries), "body-stars")
     assert by_default.tier.id == "three_star"
     assert by_audit.tier.id == "four_star"
     assert by_call.tier.id == "four_star"

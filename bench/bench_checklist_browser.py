@@ -1,0 +1,161 @@
+"""Click → screen in a real browser (run by hand; prints numbers, asserts nothing).
+
+    python bench/bench_checklist_browser.py [--rounds 1]
+
+Starts `streamlit run` on 127.0.0.1 twice — the app on a fresh data folder with one audit of
+the full GB/T 27922 catalogue, and an empty Streamlit page with one radio (the baseline) — and
+drives both with headless Chromium:
+
+- app: the checklist with the "open items" filter, i.e. the whole catalogue on one page; every
+  item is scored "conforming" in turn, each click timed until that card shows it was saved
+  (the card's own rerun, the save, the header figures) and nothing is left running;
+- baseline: the same number of clicks on the empty page's radio, each timed until the page
+  shows the new choice.
+
+It prints p50/p95/max of both, the items shown on one page and the first load of the page.
+Targets for the app: p50 ≤ 150 ms, p95 ≤ 400 ms. Set GBT_AUDIT_BROWSER_PORTS=8600-8649 to
+keep to a port range.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+
+from browser_app import Server, launch, settle  # noqa: E402
+
+EMPTY_PAGE = """import streamlit as st
+choice = st.radio("choice", ["a", "b"], horizontal=True)
+st.write(f"chosen: {choice}")
+"""
+
+
+def seed(data_dir: Path) -> int:
+    os.environ["GBT_AUDIT_DATA_DIR"] = str(data_dir)
+    os.environ.pop("GBT_AUDIT_DATABASE_URL", None)
+    from store import open_store
+    from store.records import OrganisationProfile
+
+    store = open_store()
+    organisation = store.create_organisation(OrganisationProfile(name="基准测试公司"), "bench")
+    catalogue = store.catalogues()[0]
+    audit = store.create_audit(
+        organisation.id,
+        catalogue_hash=catalogue.content_hash,
+        title="benchmark",
+        audit_date=date.today(),
+        assessor="bench",
+        actor="bench",
+    )
+    return audit.id
+
+
+def quantiles(samples: list[float]) -> str:
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return (
+        f"p50 {statistics.median(ordered) * 1000:6.0f} ms · p95 {p95 * 1000:6.0f} ms · "
+        f"max {ordered[-1] * 1000:6.0f} ms  (n={len(ordered)})"
+    )
+
+
+def bench_app(browser, url: str, audit_id: int) -> tuple[list[float], float, int, list[str]]:
+    from playwright.sync_api import expect
+
+    page = browser.new_page(viewport={"width": 1440, "height": 900})
+    start = time.perf_counter()
+    page.goto(f"{url}checklist?audit={audit_id}")
+    expect(page.locator(".st-key-card_1_1_1")).to_be_visible(timeout=60_000)
+    first_load = time.perf_counter() - start
+    page.get_by_text("未评项目", exact=True).click()
+    cards = page.locator("[class*='st-key-card_']")
+    expect(cards).to_have_count(52, timeout=60_000)
+    shown = cards.count()
+    ids = [
+        c.split("st-key-card_")[1].split()[0]
+        for c in cards.evaluate_all("els => els.map(e => e.className)")
+    ]
+    settle(page)
+    page.wait_for_timeout(1000)
+    settle(page)
+    clicks: list[float] = []
+    stale: list[str] = []
+    for item in ids:
+        card = page.locator(f".st-key-card_{item}")
+        choice = card.get_by_role("radiogroup").get_by_text("符合", exact=True)
+        choice.scroll_into_view_if_needed()
+        begin = time.perf_counter()
+        choice.click()
+        try:
+            expect(card.get_by_text("已自动保存")).to_be_visible(timeout=10_000)
+        except AssertionError:
+            stale.append(item)  # saved or not, the card did not show it: reported, not timed
+            continue
+        settle(page)  # settled: nothing left running
+        clicks.append(time.perf_counter() - begin)
+    page.close()
+    return clicks, first_load, shown, stale
+
+
+def bench_empty(browser, url: str, n: int) -> list[float]:
+    from playwright.sync_api import expect
+
+    page = browser.new_page(viewport={"width": 1440, "height": 900})
+    page.goto(url)
+    expect(page.get_by_text("chosen: a")).to_be_visible(timeout=60_000)
+    settle(page)
+    clicks = []
+    for i in range(n):
+        wanted = "b" if i % 2 == 0 else "a"
+        begin = time.perf_counter()
+        page.get_by_role("radiogroup").get_by_text(wanted, exact=True).click()
+        expect(page.get_by_text(f"chosen: {wanted}")).to_be_visible(timeout=30_000)
+        settle(page)
+        clicks.append(time.perf_counter() - begin)
+    page.close()
+    return clicks
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as folder:
+        data_dir = Path(folder) / "data"
+        audit_id = seed(data_dir)
+        empty_script = Path(folder) / "empty_page.py"
+        empty_script.write_text(EMPTY_PAGE, encoding="utf-8")
+        app = Server(data_dir)
+        app.start()  # before choosing the next port, which is free until a server takes it
+        empty = Server(Path(folder) / "unused", script=empty_script)
+        empty.start()
+        try:
+            with sync_playwright() as driver:
+                browser = launch(driver)
+                clicks, first_load, shown, stale = bench_app(browser, app.url, audit_id)
+                print(f"items on one page: {shown}; first load: {first_load:.2f} s")
+                print(f"app, status click → card saved:  {quantiles(clicks)}", flush=True)
+                if stale:
+                    print(f"cards that did not show their save within 10 s: {', '.join(stale)}")
+                baseline = bench_empty(browser, empty.url, len(clicks))
+                browser.close()
+        finally:
+            app.stop()
+            empty.stop()
+    print(f"empty Streamlit page, radio click: {quantiles(baseline)}")
+    ratio = statistics.median(clicks) / statistics.median(baseline)
+    print(f"median ratio app / empty page: {ratio:.1f}×   (targets: p50 ≤ 150 ms, p95 ≤ 400 ms)")
+
+
+if __name__ == "__main__":
+    main()

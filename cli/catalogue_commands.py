@@ -1,0 +1,255 @@
+"""``gbt-audit catalogue ...``: import a body's scoring table, export a blank 自评表, diff two
+catalogues, move an audit onto another catalogue."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from criteria import DEFAULT_CATALOGUE, Catalogue, CatalogueError, load_catalogue
+from criteria.diff import CatalogueDiff, diff_catalogues
+from criteria.workbook import ImportOptions, import_workbook
+from criteria.workbook_columns import ColumnSpecError, parse_column_spec
+from criteria.workbook_export import export_blank
+from criteria.workbook_problems import WorkbookError
+from scoring import display
+from texts import t
+
+REFUSED = 1
+USAGE = 2
+
+
+def add_catalogue_commands(commands: Any) -> None:
+    catalogue = commands.add_parser("catalogue", help="import, export, compare catalogues")
+    actions = catalogue.add_subparsers(dest="action", required=True, metavar="ACTION")
+
+    imp = actions.add_parser("import", help="a body's scoring table (.xlsx) as a catalogue file")
+    imp.add_argument("table", type=Path, metavar="TABLE.xlsx")
+    imp.add_argument("--out", type=Path, required=True, metavar="FILE.yaml")
+    imp.add_argument("--sheet", help="the sheet to read (default: the first with a header row)")
+    imp.add_argument(
+        "--columns",
+        metavar="ROLE=LETTER,...",
+        help="column mapping over the guessed one, e.g. number=A,title=B,points=D "
+        "(roles: number title points first second scoring excludable guidance evidence ...)",
+    )
+    imp.add_argument(
+        "--base",
+        type=Path,
+        default=DEFAULT_CATALOGUE,
+        metavar="CATALOGUE.yaml",
+        help="where tier schemes, prerequisites and special items come from (default: bundled)",
+    )
+    imp.add_argument("--id", dest="catalogue_id", help="catalogue id (default: from the file)")
+    imp.add_argument("--title", help="catalogue title (default: the file name)")
+    imp.add_argument("--version", dest="catalogue_version", help="catalogue version")
+    imp.add_argument("--lang", choices=["zh", "en"], default="zh")
+    imp.set_defaults(run=run_import)
+
+    blank = actions.add_parser("export-blank", help="a blank 自评表 (.xlsx) of a catalogue")
+    blank.add_argument(
+        "catalogue", type=Path, nargs="?", default=DEFAULT_CATALOGUE, metavar="CATALOGUE.yaml"
+    )
+    blank.add_argument("--out", type=Path, required=True, metavar="FILE.xlsx")
+    blank.set_defaults(run=run_export_blank)
+
+    diff = actions.add_parser("diff", help="what changes from catalogue A to catalogue B")
+    diff.add_argument("before", type=Path, metavar="A")
+    diff.add_argument("after", type=Path, metavar="B")
+    diff.add_argument("--lang", choices=["zh", "en"], default="zh")
+    diff.set_defaults(run=run_diff)
+
+    move = actions.add_parser(
+        "move", help="open a new round of an audit on another catalogue (the old one is frozen)"
+    )
+    move.add_argument("audit_id", type=int, metavar="AUDIT_ID")
+    move.add_argument("--to", type=Path, required=True, metavar="CATALOGUE.yaml")
+    move.add_argument(
+        "--map",
+        default="",
+        metavar="OLD=NEW,...",
+        help="items whose number changed (OLD=NEW), or OLD= to leave one behind",
+    )
+    move.add_argument("--actor", default=None, help="name for the change log (default: user)")
+    move.add_argument("--lang", choices=["zh", "en"], default="zh")
+    move.set_defaults(run=run_move)
+
+
+def _catalogue(path: Path) -> Catalogue | None:
+    """A catalogue file (YAML) or a scoring table (.xlsx)."""
+    try:
+        if path.suffix.lower() == ".xlsx":
+            return import_workbook(path.read_bytes(), path.name).catalogue
+        return load_catalogue(path)
+    except CatalogueError as exc:
+        print(f"catalogue refused: {len(exc.problems)} problem(s)\n{exc}", file=sys.stderr)
+    except WorkbookError as exc:
+        print("\n".join(exc.lines()), file=sys.stderr)
+    except OSError as exc:
+        print(f"{path}: {exc.strerror}", file=sys.stderr)
+    return None
+
+
+def run_import(args: argparse.Namespace) -> int:
+    try:
+        columns = parse_column_spec(args.columns or "")
+    except ColumnSpecError as exc:
+        print(f"--columns: {exc}", file=sys.stderr)
+        return USAGE
+    base = _catalogue(args.base)
+    if base is None:
+        return REFUSED
+    options = ImportOptions(
+        sheet=args.sheet,
+        columns=columns,
+        catalogue_id=args.catalogue_id,
+        title=args.title,
+        version=args.catalogue_version,
+    )
+    try:
+        data = args.table.read_bytes()
+    except OSError as exc:
+        print(f"{args.table}: {exc.strerror}", file=sys.stderr)
+        return REFUSED
+    try:
+        imported = import_workbook(data, args.table.name, options, base)
+    except WorkbookError as exc:
+        print(t("catalogues.cli.refused", args.lang, count=len(exc.problems)), file=sys.stderr)
+        print("\n".join(exc.lines(args.lang)), file=sys.stderr)
+        return REFUSED
+    try:
+        args.out.write_text(imported.text, encoding="utf-8")
+    except OSError as exc:
+        print(f"{args.out}: {exc.strerror}", file=sys.stderr)
+        return REFUSED
+    catalogue = imported.catalogue
+    print(
+        t(
+            "catalogues.cli.imported",
+            args.lang,
+            out=args.out,
+            id=catalogue.id,
+            items=len(catalogue.items),
+            points=_points(catalogue.spec.total_points),
+            sheet=imported.sheet,
+            columns=imported.columns.describe(),
+            hash=catalogue.content_hash,
+        )
+    )
+    if imported.clause_prefix is not None:
+        print(t("workbook.source_prefix", args.lang, prefix=imported.clause_prefix))
+    if imported.skipped_rows:
+        rows = ", ".join(map(str, imported.skipped_rows))
+        print(t("catalogues.cli.skipped", args.lang, rows=rows))
+    return 0
+
+
+def run_export_blank(args: argparse.Namespace) -> int:
+    catalogue = _catalogue(args.catalogue)
+    if catalogue is None:
+        return REFUSED
+    try:
+        with args.out.open("wb") as stream:
+            export_blank(catalogue, stream)
+    except OSError as exc:
+        print(f"{args.out}: {exc.strerror}", file=sys.stderr)
+        return REFUSED
+    print(args.out)
+    return 0
+
+
+def run_diff(args: argparse.Namespace) -> int:
+    before, after = _catalogue(args.before), _catalogue(args.after)
+    if before is None or after is None:
+        return REFUSED
+    print("\n".join(diff_lines(diff_catalogues(before, after), args.lang)))
+    return 0
+
+
+def diff_lines(diff: CatalogueDiff, lang: str) -> list[str]:
+    lines = []
+    for key, changes in (
+        ("added", diff.added),
+        ("removed", diff.removed),
+        ("renamed", diff.renamed),
+        ("repointed", diff.repointed),
+    ):
+        lines.append(t(f"catalogues.diff.{key}", lang, count=len(changes)))
+        for change in changes:
+            lines.append(
+                t(
+                    f"catalogues.diff.{key}_line",
+                    lang,
+                    id=change.id,
+                    before=change.before.title.get(lang) if change.before else "",
+                    after=change.after.title.get(lang) if change.after else "",
+                    old=_points(change.before.points) if change.before else "",
+                    new=_points(change.after.points) if change.after else "",
+                )
+            )
+    changed = [total for total in diff.totals if total.changed]
+    lines.append(t("catalogues.diff.totals", lang, count=len(changed)))
+    for total in changed:
+        lines.append(
+            t(
+                "catalogues.diff.total_line",
+                lang,
+                id=total.id,
+                title=total.title.get(lang),
+                old="—" if total.before is None else _points(total.before),
+                new="—" if total.after is None else _points(total.after),
+            )
+        )
+    return lines
+
+
+def _points(value: Decimal) -> str:
+    return display.points(Fraction(value))
+
+
+def run_move(args: argparse.Namespace) -> int:
+    from cli.store_commands import _store
+    from store import StoreError
+    from store.catalogue_move import MappingError, parse_mapping
+
+    try:
+        mapping = parse_mapping(args.map)
+    except MappingError as exc:
+        print(f"--map: {exc}", file=sys.stderr)
+        return USAGE
+    store = _store()
+    if store is None:
+        return REFUSED
+    try:
+        target = store.register_catalogue(args.to.read_text(encoding="utf-8"), str(args.to))
+        audit = store.audit(args.audit_id)
+        moved = store.move_to_catalogue(
+            args.audit_id,
+            target.content_hash,
+            mapping=mapping,
+            expected_version=audit.version,
+            actor=args.actor or getpass.getuser(),
+        )
+    except CatalogueError as exc:
+        print(f"catalogue refused:\n{exc}", file=sys.stderr)
+        return REFUSED
+    except (StoreError, OSError) as exc:
+        print(f"move refused, nothing was changed: {exc}", file=sys.stderr)
+        return REFUSED
+    result = store.round_result(moved.id)
+    print(
+        t(
+            "catalogues.cli.moved",
+            args.lang,
+            audit=moved.id,
+            round=moved.round_no,
+            catalogue=target.id,
+            score=result["score_display"],
+        )
+    )
+    return 0

@@ -1,0 +1,193 @@
+"""``gbt-audit user ...``: accounts over the app's data. The command line is the administrator's
+local tool: whoever can run it on the data folder (or reach the database) manages accounts."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from typing import Any
+
+from store import StoreError, open_store
+from store.accounts import Accounts
+from store.config import SettingsError
+from store.permissions import ORGANISATION_ROLES, Role
+
+REFUSED = 1
+ALL = "all"  # ORG_ID meaning the whole installation: the administrator role
+ALL_ROLE = "admin"  # user add --role admin
+
+
+def add_user_commands(commands: Any) -> None:
+    user = commands.add_parser("user", help="accounts: add, list, passwords, roles")
+    actions = user.add_subparsers(dest="action", required=True, metavar="ACTION")
+    roles = [ALL_ROLE, *(r.value for r in ORGANISATION_ROLES)]
+
+    add = actions.add_parser("add", help="a new account (sign-in name NAME)")
+    add.add_argument("login", metavar="NAME")
+    add.add_argument("--display-name", help="the name the change log shows (default: NAME)")
+    add.add_argument("--email", help="for single sign-on: the identity provider's e-mail")
+    add.add_argument("--role", choices=roles, help="admin, or a role in --org")
+    add.add_argument("--org", type=int, metavar="ORG_ID", help="the organisation for --role")
+    add.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    add.set_defaults(run=run_add)
+
+    listing = actions.add_parser("list", help="every account with its roles")
+    listing.set_defaults(run=run_list)
+
+    passwd = actions.add_parser("passwd", help="set a new password")
+    passwd.add_argument("login", metavar="NAME")
+    passwd.add_argument("--password-stdin", action="store_true", help="read it from stdin")
+    passwd.set_defaults(run=run_passwd)
+
+    for name, active, text in (("disable", False, "stop"), ("enable", True, "restore")):
+        toggle = actions.add_parser(name, help=f"{text} an account's sign-in")
+        toggle.add_argument("login", metavar="NAME")
+        toggle.set_defaults(run=run_set_active, active=active)
+
+    grant = actions.add_parser("grant", help=f"a role in ORG_ID ('{ALL}' with administrator)")
+    grant.add_argument("login", metavar="NAME")
+    grant.add_argument("organisation", metavar="ORG_ID")
+    grant.add_argument("role", metavar="ROLE", help=", ".join([Role.ADMINISTRATOR, *roles[1:]]))
+    grant.set_defaults(run=run_grant)
+
+    revoke = actions.add_parser("revoke", help=f"the role in ORG_ID ('{ALL}': administrator)")
+    revoke.add_argument("login", metavar="NAME")
+    revoke.add_argument("organisation", metavar="ORG_ID")
+    revoke.set_defaults(run=run_revoke)
+
+
+def _accounts() -> Accounts | None:
+    try:
+        return Accounts(open_store())
+    except (SettingsError, StoreError) as exc:
+        print(f"cannot open the store: {exc}", file=sys.stderr)
+        return None
+
+
+def _who() -> str:
+    return f"{getpass.getuser()} (gbt-audit)"
+
+
+def _password(from_stdin: bool) -> str | None:
+    """From stdin (first line), or typed twice at a terminal; None when neither is possible."""
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    if not sys.stdin.isatty():
+        return None
+    first = getpass.getpass("password: ")
+    if getpass.getpass("again: ") != first:
+        print("the two passwords differ; nothing was changed", file=sys.stderr)
+        raise SystemExit(REFUSED)
+    return first
+
+
+def _organisation(raw: str) -> int | None:
+    """ORG_ID as a number, or None for 'all' (the installation)."""
+    if raw.strip().lower() == ALL:
+        return None
+    if not raw.strip().isdigit():
+        print(f"ORG_ID must be a number or '{ALL}', got {raw!r}", file=sys.stderr)
+        raise SystemExit(2)
+    return int(raw)
+
+
+def _run(action: Any) -> int:
+    try:
+        action()
+    except StoreError as exc:
+        print(f"refused, nothing was changed: {exc}", file=sys.stderr)
+        return REFUSED
+    return 0
+
+
+def run_add(args: argparse.Namespace) -> int:
+    accounts = _accounts()
+    if accounts is None:
+        return REFUSED
+    if args.role and args.role != ALL_ROLE and args.org is None:
+        print(f"--role {args.role} needs --org ORG_ID", file=sys.stderr)
+        return 2
+    password = _password(args.password_stdin)
+    if password is None and not args.email:
+        print(
+            "give a password (--password-stdin, or run at a terminal) or an --email for single "
+            "sign-on; nothing was changed",
+            file=sys.stderr,
+        )
+        return REFUSED
+
+    def add() -> None:
+        user = accounts.add_user(
+            args.login,
+            args.display_name or args.login,
+            actor=_who(),
+            password=password,
+            email=args.email,
+            administrator=args.role == ALL_ROLE,
+        )
+        if args.role and args.role != ALL_ROLE:
+            accounts.grant(user.login, args.org, args.role, actor=_who())
+        print(f"added {user.login} ({user.display_name}){' as administrator' * user.administrator}")
+
+    return _run(add)
+
+
+def run_list(args: argparse.Namespace) -> int:
+    accounts = _accounts()
+    if accounts is None:
+        return REFUSED
+    for user in accounts.users():
+        roles = ["administrator"] if user.administrator else []
+        roles += [f"{role.value}@{org}" for org, role in user.grants]
+        last = f"{user.last_login_at:%Y-%m-%d %H:%M} UTC" if user.last_login_at else "never"
+        print(
+            f"{user.login}\t{user.display_name}\t{user.email or '-'}\t"
+            f"{'active' if user.active else 'disabled'}\t{', '.join(roles) or '-'}\t"
+            f"last sign-in {last}"
+        )
+    return 0
+
+
+def run_passwd(args: argparse.Namespace) -> int:
+    accounts = _accounts()
+    if accounts is None:
+        return REFUSED
+    password = _password(args.password_stdin)
+    if password is None:
+        print("give the password on stdin with --password-stdin", file=sys.stderr)
+        return REFUSED
+    return _run(lambda: accounts.set_password(args.login, password, actor=_who()))
+
+
+def run_set_active(args: argparse.Namespace) -> int:
+    accounts = _accounts()
+    if accounts is None:
+        return REFUSED
+    return _run(lambda: accounts.set_active(args.login, args.active, actor=_who()))
+
+
+def run_grant(args: argparse.Namespace) -> int:
+    accounts = _accounts()
+    if accounts is None:
+        return REFUSED
+    organisation = _organisation(args.organisation)
+    if organisation is None or args.role.strip().lower() in {ALL_ROLE, Role.ADMINISTRATOR}:
+        if organisation is not None or args.role.strip().lower() not in {
+            ALL_ROLE,
+            Role.ADMINISTRATOR,
+        }:
+            print(f"the administrator role is granted with ORG_ID '{ALL}'", file=sys.stderr)
+            return 2
+        return _run(lambda: accounts.set_administrator(args.login, True, actor=_who()))
+    return _run(lambda: accounts.grant(args.login, organisation, args.role, actor=_who()))
+
+
+def run_revoke(args: argparse.Namespace) -> int:
+    accounts = _accounts()
+    if accounts is None:
+        return REFUSED
+    organisation = _organisation(args.organisation)
+    if organisation is None:
+        return _run(lambda: accounts.set_administrator(args.login, False, actor=_who()))
+    return _run(lambda: accounts.revoke(args.login, organisation, actor=_who()))

@@ -1,0 +1,123 @@
+"""The app for real in a browser: `streamlit run` on 127.0.0.1 and Debian's headless Chromium.
+Shared by the browser tests (tests/journeys/) and the browser benchmark (bench/)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+# where screenshots go for a person to look at (outside the repository by default)
+SHOTS = Path(os.environ.get("GBT_AUDIT_SCREENSHOTS", "/tmp/gbt-audit-screenshots"))
+
+
+def free_port() -> int:
+    """A free port on 127.0.0.1; GBT_AUDIT_BROWSER_PORTS=8600-8649 keeps to a range."""
+    wanted = os.environ.get("GBT_AUDIT_BROWSER_PORTS")
+    candidates = range(*(int(p) + i for i, p in enumerate(wanted.split("-")))) if wanted else [0]
+    for port in candidates:
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return probe.getsockname()[1]
+    raise RuntimeError(f"no free port in {wanted}")
+
+
+class Server:
+    """`streamlit run <script>` on a data folder; start() waits until it answers."""
+
+    def __init__(self, data_dir: Path, script: Path = ROOT / "audit_app.py") -> None:
+        self.data_dir = data_dir
+        self.script = script
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}/"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        env = {**os.environ, "GBT_AUDIT_DATA_DIR": str(self.data_dir)}
+        env.pop("GBT_AUDIT_DATABASE_URL", None)
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                str(self.script),
+                "--server.address",
+                "127.0.0.1",
+                "--server.port",
+                str(self.port),
+                "--server.headless",
+                "true",
+                "--browser.gatherUsageStats",
+                "false",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"{self.url}_stcore/health", timeout=2) as answer:
+                    if answer.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.3)
+        self.stop()
+        raise RuntimeError("streamlit did not start within 60 s")
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=20)
+            self.process = None
+
+
+def launch(driver: Any) -> Any:
+    """Headless Chromium from Debian (no browser download)."""
+    return driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+
+def settle(page: Any, timeout: float = 30_000) -> None:
+    """Wait until Streamlit has finished the run the last action started."""
+    page.wait_for_timeout(60)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout
+    )
+
+
+def shot(page: Any, name: str) -> Path:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    path = SHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def sign_in(page: Any, login: str, password: str) -> None:
+    """Sign in through the app's sign-in form and wait until the app is shown."""
+    form = page.get_by_test_id("stForm")
+    form.get_by_label("登录名").fill(login)
+    form.get_by_label("密码", exact=True).fill(password)
+    form.get_by_role("button", name="登录", exact=True).click()
+    page.get_by_text("当前用户：").first.wait_for(timeout=30_000)
+    settle(page)

@@ -1,0 +1,48 @@
+"""Journeys in a real browser: a server per journey on a fresh data folder, one Chromium."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))  # the page object next to the journeys
+
+from browser_app import CHROMIUM, Server, launch
+
+playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "journeys" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"no Chromium at {CHROMIUM} (Debian package chromium)")
+    with playwright.sync_playwright() as driver:
+        browser = launch(driver)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def server(tmp_path):
+    running = Server(tmp_path / "data")
+    running.start()
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def evidence_pdf(tmp_path) -> Path:
+    """A real one-page PDF with Chinese text, made here."""
+    from weasyprint import HTML
+
+    path = tmp_path / "售后服务管理制度.pdf"
+    HTML(string="<h1>售后服务管理制度</h1><p>第一条 为规范售后服务……</p>").write_pdf(path)
+    return path

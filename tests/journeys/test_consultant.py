@@ -1,0 +1,67 @@
+"""A consultant with three clients: three organisations in a row, an audit each, a round
+closed, items changed in round 2, the rounds compared, the audit moved to another machine."""
+
+from __future__ import annotations
+
+from app_ui import AuditApp
+from browser_app import Server
+
+PASSWORD = "顾问的密码 consultant"
+CLIENTS = ("华东家电服务有限公司", "江南电器销售有限公司", "北方家居连锁有限公司")
+
+
+def test_consultant_works_for_three_clients(chromium, server, tmp_path):
+    app = AuditApp(
+        chromium.new_page(viewport={"width": 1440, "height": 900}), server.url, "consultant"
+    )
+    app.open()
+    app.create_first_administrator("consultant", "李顾问", PASSWORD)
+    for name in CLIENTS:
+        app.create_organisation(name)
+        app.see(f"已保存组织「{name}」")
+        app.no_error()
+        # the new client is the one shown, and the form is empty for the next
+        app.see(name, exact=True)
+        app.create_audit()
+        app.score("1.1.1", "符合")
+        app.saved("1.1.1")
+        app.go("审核列表")
+    app.snap("three-clients", widths=(1440, 390))
+
+    app.confirm("结束本轮")
+    app.see("第 1 轮已冻结")
+    app.go("检查表")  # the new round is the open audit
+    app.see("第 2 轮")
+    app.score("1.1.1", "不符合")
+    app.score("1.1.2", "符合")
+    app.saved("1.1.2")
+
+    app.go("轮次对比")
+    app.see("有变化的项目 (2)")  # 1.1.1 and 1.1.2, in a table
+    app.no_error()
+    app.snap("rounds")
+
+    app.go("审核列表")
+    rows = app.page.get_by_text("导出存档")
+    rows.last.click()
+    app.click("生成存档")
+    with app.page.expect_download() as download:
+        app.page.get_by_role("button", name="下载存档").click()
+    archive = tmp_path / "audit.zip"
+    download.value.save_as(archive)
+
+    other = Server(tmp_path / "other-machine")
+    other.start()
+    try:
+        there = AuditApp(app.page, other.url, "consultant-import")
+        there.open()
+        there.create_first_administrator("consultant", "李顾问", PASSWORD)
+        there.page.get_by_text("导入存档").click()
+        there.upload(there.page.get_by_test_id("stFileUploader").last, archive)
+        there.click("导入")
+        there.see("已导入")
+        there.see(CLIENTS[-1])
+        there.no_error()
+        there.snap("imported")
+    finally:
+        other.stop()

@@ -1,0 +1,121 @@
+"""The Catalogues page: list, import a body's table with the column mapping, tree, diff, and
+moving the open audit onto the imported catalogue."""
+
+from __future__ import annotations
+
+import pytest
+from app_helpers import app, fresh_app, new_audit, texts
+from workbook_builder import example_table, table
+
+from scoring import Status
+from store.records import AuditState
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@pytest.fixture
+def store(monkeypatch, tmp_path):
+    return fresh_app(monkeypatch, tmp_path)
+
+
+@pytest.fixture
+def audit(store):
+    """An audit on the bundled catalogue (made before the body's catalogue is there)."""
+    return new_audit(store)
+
+
+@pytest.fixture
+def body(store, audit, tmp_path):
+    """The example body's table, imported into the store."""
+    from criteria.workbook import import_workbook
+
+    path = example_table(tmp_path)
+    imported = import_workbook(path.read_bytes(), path.name)
+    return store.register_catalogue(imported.text, path.name)
+
+
+def button(at, key: str):
+    return next(b for b in at.button if b.label == key)
+
+
+def test_the_list_shows_the_bundled_catalogue_with_its_provisional_share(store):
+    at = app("catalogues")
+    listing = at.dataframe[0].value
+    assert list(listing["目录"]) == ["gbt27922-2011"]
+    # items under 售后服务体系 (40 points) are low confidence, the other 60 points provisional
+    assert list(listing["暂定分值占比"]) == ["60.00%"]
+    assert "随附" in listing["来源"].iloc[0]
+
+
+def test_uploading_a_body_table_shows_the_guessed_mapping_and_imports_it(store, tmp_path):
+    at = app("catalogues")
+    path = example_table(tmp_path)
+    at.file_uploader[0].upload(path.name, path.read_bytes(), XLSX).run()
+    number = next(s for s in at.selectbox if s.label.startswith("编号"))
+    assert number.value == "A"
+    next(t for t in at.text_input if t.label.startswith("目录标识")).input("example-body")
+    button(at, "导入").click().run()
+    assert not at.exception
+    assert "已保存目录 example-body" in texts(at)
+    imported = next(c for c in store.catalogues() if c.id == "example-body")
+    assert imported.spec.title.zh == "示例认证中心-评分细则"
+
+
+def test_a_refused_table_lists_every_problem_with_its_place(store):
+    at = app("catalogues")
+    rows = [("1", "体系", 60), ("1.1", "组织", 60), ("1.1.1", "A", "六十")]
+    at.file_uploader[0].upload("bad.xlsx", table(rows), XLSX).run()
+    button(at, "导入").click().run()
+    assert "未导入" in texts(at)
+    assert "第 4 行 C 列" in at.code[0].value
+    assert len(store.catalogues()) == 1
+
+
+def test_a_column_the_guess_missed_can_be_mapped_in_the_page(store):
+    at = app("catalogues")
+    rows = [("1", "体系", 60), ("1.1", "组织", 60), ("1.1.1", "A", 60), ("2", "商品", 40)]
+    rows += [("2.1", "信息", 40), ("2.1.1", "B", 40)]
+    at.file_uploader[0].upload("odd.xlsx", table(rows, header=("Nr", "Text", "Pkt")), XLSX).run()
+    for role, letter in (("编号", "A"), ("评价内容", "B"), ("分值", "C")):
+        next(s for s in at.selectbox if s.label.startswith(role)).set_value(letter).run()
+    button(at, "导入").click().run()
+    assert not at.exception
+    assert len(store.catalogues()) == 2
+
+
+def test_the_diff_counts_the_bodys_changes(store, body):
+    at = app("catalogues")
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics == {"新增": "1", "删除": "1", "改名": "1", "分值变化": "6"}
+
+
+def test_moving_the_open_audit_carries_entries_and_opens_a_new_round(store, audit, body):
+    bundled = store.catalogue(audit.catalogue_hash)
+    for item in bundled.items:
+        store.save_item(
+            audit.id, item.id, expected_version=0, actor="测试员", status=Status.CONFORMING
+        )
+    at = app("catalogues", audit_id=audit.id)
+    mapping = next(s for s in at.selectbox if s.label.startswith("3.2.5"))
+    mapping.set_value("3.2.6").run()
+    button(at, "冻结本轮并在新目录上开启下一轮").click().run()
+    assert not at.exception
+    assert "已在目录" in texts(at) and "100" in texts(at)
+    assert store.audit(audit.id).state is AuditState.FROZEN
+    newest = store.audits(audit.organisation_id)[-1]
+    assert newest.catalogue_hash == body.content_hash
+    assert store.item(newest.id, "3.2.6").status is Status.CONFORMING
+    assert at.session_state["audit_id"] == newest.id
+
+
+def test_the_dashboard_names_the_catalogue_it_scores_against(store):
+    audit = new_audit(store)
+    at = app("dashboard", audit_id=audit.id)
+    assert "gbt27922-2011" in texts(at) and "暂定分值占" in texts(at)
+
+
+def test_the_page_in_english(store, audit, body):
+    at = app("catalogues", audit_id=audit.id, lang="en")
+    assert not at.exception
+    assert "Move the open audit onto another catalogue" in texts(at)
+    assert {"Added", "Removed", "Renamed", "Points changed"} <= {m.label for m in at.metric}

@@ -1,0 +1,65 @@
+"""The certification page: record a certificate, see its cycle, start a surveillance round."""
+
+from datetime import date
+
+import pytest
+from app_helpers import app, fresh_app, new_audit, texts
+
+from scoring.cycle import add_years
+
+
+@pytest.fixture
+def store(monkeypatch, tmp_path):
+    return fresh_app(monkeypatch, tmp_path)
+
+
+def record(at, **values):
+    for key, value in values.items():
+        widget = at.date_input if key == "issued_on" else at.text_input
+        widget(key=f"certification.{key}").set_value(value)
+    at.main.button[-1].click().run()  # the form's submit button
+
+
+def test_recording_a_certificate_shows_its_surveillance_and_renewal_dates(store):
+    audit = new_audit(store)
+    at = app("certification", audit.id)
+    assert "尚未登记证书" in texts(at)
+    issued = date.today().replace(day=1)
+    record(at, body="中国质量认证中心", number="CQC-0042", tier="四星级", issued_on=issued)
+    assert not at.exception
+    assert "已保存证书" in texts(at)
+    assert f"中国质量认证中心 · 证书编号 CQC-0042 · 发证日期 {issued.isoformat()}" in texts(at)
+    [cycle] = at.dataframe
+    assert list(cycle.value["日期"]) == [add_years(issued, n).isoformat() for n in (1, 2, 3)]
+    assert list(cycle.value["节点"]) == ["第 1 次监督审核", "第 2 次监督审核", "再认证（证书到期）"]
+    assert store.current_certificate(audit.organisation_id).number == "CQC-0042"
+
+
+def test_an_incomplete_certificate_is_refused_and_what_was_typed_stays(store):
+    audit = new_audit(store)
+    at = app("certification", audit.id)
+    record(at, body="中国质量认证中心", number="", tier="四星级")
+    assert "number 证书编号" in texts(at)
+    assert at.text_input(key="certification.body").value == "中国质量认证中心"
+    assert store.certificates(audit.organisation_id) == []
+
+
+def test_starting_a_surveillance_round_opens_it_on_the_checklist(store):
+    audit = new_audit(store)
+    store.add_certificate(
+        audit.organisation_id,
+        body="机构",
+        number="N-1",
+        tier="三星级",
+        issued_on=date(2025, 12, 1),
+        actor="测试员",
+        audit_id=audit.id,
+    )
+    at = app("certification", audit.id)
+    [start] = [b for b in at.button if b.label == "开始监督审核轮次"]
+    start.click().run()
+    assert not at.exception
+    rounds = store.audits(audit.organisation_id)
+    assert [r.round_no for r in rounds] == [1, 2]
+    assert at.session_state["audit_id"] == rounds[-1].id
+    assert "监督审核" in rounds[-1].title

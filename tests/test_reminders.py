@@ -1,0 +1,218 @@
+"""Reminders: the calendar feed parsed back with the right events and stable UIDs, and the
+digest mailed by ``gbt-audit remind`` to a real SMTP server on 127.0.0.1."""
+
+import io
+from datetime import date, timedelta
+
+import pytest
+from icalendar import Calendar
+from smtp_server import free_port, smtp_server
+
+from cli.main import main
+from reminders.dates import audit_due_dates, owner_due_dates
+from reminders.digest import digests
+from reminders.ics import calendar_ics
+from scoring import Status
+from store import open_store
+from store.owners import Person
+from store.records import ActionState, OrganisationProfile, Rectification
+
+TODAY = date.today()
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.fixture
+def store(tmp_path, monkeypatch):
+    monkeypatch.setenv("GBT_AUDIT_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("GBT_AUDIT_DATABASE_URL", raising=False)
+    for name in ("HOST", "PORT", "FROM", "STARTTLS", "USER", "PASSWORD"):
+        monkeypatch.delenv(f"GBT_AUDIT_SMTP_{name}", raising=False)
+    return open_store()
+
+
+@pytest.fixture
+def audit(store):
+    organisation = store.create_organisation(
+        OrganisationProfile(name="华东家电服务有限公司", contact_email="qm@example.cn"), actor="qm"
+    )
+    audit = store.create_audit(
+        organisation.id,
+        catalogue_hash=store.catalogues()[0].content_hash,
+        title="2026 年度自评",
+        audit_date=TODAY,
+        assessor="王敏",
+        actor="qm",
+    )
+    items = [i.id for i in store.catalogue(audit.catalogue_hash).items]
+    plan = {
+        items[0]: Rectification("修订服务制度", "王敏", TODAY - timedelta(days=3)),
+        items[1]: Rectification("补充培训记录", "li@example.cn", TODAY + timedelta(days=5)),
+        items[2]: Rectification("更新网点公示", "王敏", TODAY + timedelta(days=60)),
+        items[3]: Rectification(
+            "已完成的整改", "王敏", TODAY - timedelta(days=9), ActionState.DONE
+        ),
+        items[4]: Rectification("未定期限", "王敏"),
+    }
+    for item_id, action in plan.items():
+        store.save_item(
+            audit.id,
+            item_id,
+            expected_version=0,
+            actor="qm",
+            status=Status.NOT_CONFORMING,
+            rectification=action,
+        )
+    store.add_evidence(
+        organisation.id,
+        "营业执照.pdf",
+        io.BytesIO(PDF),
+        title="营业执照",
+        kind="licence",
+        valid_until=TODAY + timedelta(days=10),
+        actor="qm",
+    )
+    store.add_certificate(
+        organisation.id,
+        body="中国质量认证中心",
+        number="CQC-0042",
+        tier="四星级",
+        issued_on=TODAY - timedelta(days=300),
+        actor="qm",
+    )
+    return audit
+
+
+def events(ics: bytes) -> list:
+    return list(Calendar.from_ical(ics).walk("VEVENT"))
+
+
+def test_the_audit_calendar_holds_open_actions_evidence_expiry_and_the_certification_cycle(
+    store, audit
+):
+    dates = audit_due_dates(store, audit.id, TODAY)
+    parsed = {str(e["SUMMARY"]): e.decoded("DTSTART") for e in events(calendar_ics("自评", dates))}
+    items = [i.id for i in store.catalogue(audit.catalogue_hash).items]
+    issued = TODAY - timedelta(days=300)
+    assert parsed == {
+        f"整改到期：{items[0]} 修订服务制度": TODAY - timedelta(days=3),
+        f"整改到期：{items[1]} 补充培训记录": TODAY + timedelta(days=5),
+        f"整改到期：{items[2]} 更新网点公示": TODAY + timedelta(days=60),
+        "证据到期：营业执照": TODAY + timedelta(days=10),
+        "第 1 次监督审核": issued.replace(year=issued.year + 1),
+        "第 2 次监督审核": issued.replace(year=issued.year + 2),
+        "再认证（证书到期）": issued.replace(year=issued.year + 3),
+    }  # the done action and the one without a due date are not in it
+
+
+def test_every_event_is_all_day_with_a_reminder_and_the_owner_in_its_description(store, audit):
+    [first, *_] = events(calendar_ics("自评", audit_due_dates(store, audit.id, TODAY)))
+    assert first.decoded("DTEND") - first.decoded("DTSTART") == timedelta(days=1)
+    assert "责任人：王敏" in str(first["DESCRIPTION"])
+    [alarm] = first.walk("VALARM")
+    assert alarm.decoded("TRIGGER") == timedelta(days=-7)
+
+
+def test_uids_stay_the_same_across_exports_and_into_the_next_round(store, audit):
+    before = {
+        str(e["UID"]) for e in events(calendar_ics("a", audit_due_dates(store, audit.id, TODAY)))
+    }
+    nxt = store.close_round(audit.id, expected_version=store.audit(audit.id).version, actor="qm")
+    after = {
+        str(e["UID"]) for e in events(calendar_ics("b", audit_due_dates(store, nxt.id, TODAY)))
+    }
+    assert before == after and len(before) == 7
+
+
+def test_an_owner_calendar_holds_only_that_persons_open_actions(store, audit):
+    wang = Person("王敏", login="wangmin", email="wang@example.cn")
+    dates = owner_due_dates(store, wang, TODAY)
+    assert [d.summary.split(" ", 1)[1] for d in dates] == ["修订服务制度", "更新网点公示"]
+
+
+def test_the_digest_goes_to_the_organisation_and_to_each_owner_with_an_address(store, audit):
+    [organisation, owner] = digests(store, TODAY, days=14)
+    assert organisation.recipient == "qm@example.cn"
+    assert next(d.summary for d in organisation.overdue).endswith("修订服务制度")
+    assert {d.summary.split("：")[0] for d in organisation.upcoming} == {"整改到期", "证据到期"}
+    assert owner.recipient == "li@example.cn"
+    assert next(d.summary for d in owner.upcoming).endswith("补充培训记录") and not owner.overdue
+
+
+def test_remind_sends_the_digest_to_a_real_smtp_server(store, audit, monkeypatch, capsys):
+    with smtp_server() as (port, inbox):
+        monkeypatch.setenv("GBT_AUDIT_SMTP_HOST", "127.0.0.1")
+        monkeypatch.setenv("GBT_AUDIT_SMTP_PORT", str(port))
+        monkeypatch.setenv("GBT_AUDIT_SMTP_FROM", "audit@example.cn")
+        monkeypatch.setenv("GBT_AUDIT_SMTP_STARTTLS", "false")
+        assert main(["remind", "--days", "14"]) == 0
+    assert "已发送 2 封提醒邮件" in capsys.readouterr().out
+    (to, mail), (to_owner, _) = inbox.received
+    assert to == ["qm@example.cn"] and to_owner == ["li@example.cn"]
+    assert mail["Subject"].startswith(
+        "【星级售后自评】华东家电服务有限公司：逾期 1 项，14 天内到期 2 项"
+    )
+    text = mail.get_content()
+    assert (
+        text.index("已逾期（1 项）") < text.index("14 天内到期（2 项）") < text.index("Overdue (1)")
+    )
+    assert "修订服务制度（责任人：王敏）" in text
+
+
+def test_a_dry_run_prints_the_mails_and_needs_no_server(store, audit, capsys):
+    assert main(["remind", "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "To: qm@example.cn" in out and "（试运行，未发送）" in out
+
+
+def test_a_missing_smtp_setting_is_named_and_exits_1_without_a_traceback(store, audit, capsys):
+    assert main(["remind"]) == 1
+    err = capsys.readouterr().err
+    assert err.strip() == "未设置邮件服务器：请设置环境变量 GBT_AUDIT_SMTP_HOST"
+
+
+def test_an_unreachable_smtp_server_is_a_clear_message_and_exit_1(
+    store, audit, monkeypatch, capsys
+):
+    monkeypatch.setenv("GBT_AUDIT_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("GBT_AUDIT_SMTP_PORT", str(free_port()))
+    monkeypatch.setenv("GBT_AUDIT_SMTP_FROM", "audit@example.cn")
+    assert main(["remind"]) == 1
+    err = capsys.readouterr().err
+    assert "无法连接邮件服务器 127.0.0.1:" in err and "GBT_AUDIT_SMTP_PORT" in err
+    assert "Traceback" not in err
+
+
+def test_a_server_without_starttls_names_the_setting_to_turn_it_off(
+    store, audit, monkeypatch, capsys
+):
+    with smtp_server() as (port, inbox):
+        monkeypatch.setenv("GBT_AUDIT_SMTP_HOST", "127.0.0.1")
+        monkeypatch.setenv("GBT_AUDIT_SMTP_PORT", str(port))
+        monkeypatch.setenv("GBT_AUDIT_SMTP_FROM", "audit@example.cn")
+        assert main(["remind"]) == 1  # STARTTLS is on by default
+    assert "GBT_AUDIT_SMTP_STARTTLS=false" in capsys.readouterr().err
+    assert inbox.received == []
+
+
+def test_an_invalid_port_setting_is_named(store, monkeypatch, capsys):
+    monkeypatch.setenv("GBT_AUDIT_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("GBT_AUDIT_SMTP_FROM", "audit@example.cn")
+    monkeypatch.setenv("GBT_AUDIT_SMTP_PORT", "smtp")
+    assert main(["remind"]) == 1
+    assert "GBT_AUDIT_SMTP_PORT" in capsys.readouterr().err
+
+
+def test_the_calendar_command_writes_an_audit_feed(store, audit, tmp_path, capsys):
+    out = tmp_path / "audit.ics"
+    assert main(["calendar", "--audit", str(audit.id), "--out", str(out)]) == 0
+    assert len(events(out.read_bytes())) == 7
+
+
+def test_the_brief_command_writes_a_one_page_pdf_and_refuses_an_unknown_audit(
+    store, audit, tmp_path, capsys
+):
+    out = tmp_path / "brief.pdf"
+    assert main(["brief", str(audit.id), "--out", str(out)]) == 0
+    assert "1 page(s)" in capsys.readouterr().out
+    assert main(["brief", "999", "--out", str(out)]) == 1
+    assert "audit #999 does not exist" in capsys.readouterr().err

@@ -1,0 +1,116 @@
+"""The store as a signed-in person uses it: every call checks the role in the organisation it
+is about, refusals change nothing, lists show only what the person may read, and the change log
+names the signed-in account whatever name a caller passes."""
+
+import inspect
+
+import pytest
+from account_helpers import team
+from store_helpers import new_store
+
+from store import AuditStore
+from store.access import OWN, PASSED_THROUGH, RULES, GuardedStore, NotPermitted
+from store.records import OrganisationProfile
+
+
+@pytest.fixture
+def t(database_url, tmp_path):
+    store = new_store(database_url, tmp_path)
+    return store, team(store)
+
+
+def guarded(t, login: str) -> GuardedStore:
+    store, people = t
+    return GuardedStore(store, people.actor(login))
+
+
+def test_every_public_store_method_has_a_decided_rule():
+    public = {
+        name
+        for name, _ in inspect.getmembers(AuditStore)
+        if not name.startswith("_") and callable(getattr(AuditStore, name))
+    }
+    assert public == set(RULES) | OWN
+    assert not PASSED_THROUGH & public
+
+
+def test_an_editor_of_a_cannot_open_bs_audit_by_its_id(t):
+    _store, people = t
+    editor = guarded(t, "editor")
+    assert editor.audit(people.audit_a.id).id == people.audit_a.id
+    for read in (editor.audit, editor.items, editor.score, editor.round_result):
+        with pytest.raises(NotPermitted) as refused:
+            read(people.audit_b.id)
+        assert f"#{people.b.id}" in str(refused.value)
+
+
+def test_a_viewer_forging_a_save_is_refused_and_nothing_changes(t):
+    store, people = t
+    viewer = guarded(t, "viewer")
+    before = store.item(people.audit_a.id, "1.1.1")
+    lines = len(store.changes())
+    with pytest.raises(NotPermitted):
+        viewer.save_item(
+            people.audit_a.id,
+            "1.1.1",
+            expected_version=before.version,
+            actor="x",
+            status="conforming",
+        )
+    with pytest.raises(NotPermitted):
+        viewer.add_deduction(people.audit_a.id, reason="r", category="complaint", actor="x")
+    assert store.item(people.audit_a.id, "1.1.1") == before
+    assert len(store.changes()) == lines
+
+
+def test_lists_show_only_the_organisations_a_person_holds_a_role_in(t):
+    _store, people = t
+    assert [o.id for o in guarded(t, "viewer").organisations()] == [people.a.id]
+    assert [a.id for a in guarded(t, "viewer").audits()] == [people.audit_a.id]
+    assert {o.id for o in guarded(t, "consultant").organisations()} == {people.a.id, people.b.id}
+    assert {o.id for o in guarded(t, "admin").organisations()} == {people.a.id, people.b.id}
+    with pytest.raises(NotPermitted):
+        guarded(t, "viewer").audits(people.b.id)
+    with pytest.raises(NotPermitted):
+        guarded(t, "viewer").changes(organisation_id=people.b.id)
+
+
+def test_the_change_log_names_the_signed_in_account_not_a_typed_name(t):
+    store, people = t
+    editor = guarded(t, "editor")
+    item = store.item(people.audit_a.id, "1.1.1")
+    editor.save_item(
+        people.audit_a.id,
+        "1.1.1",
+        expected_version=item.version,
+        actor="somebody else",
+        status="conforming",
+    )
+    assert store.changes(audit_id=people.audit_a.id, limit=1)[0].actor == "编辑王"
+
+
+def test_a_consultant_creating_a_client_organisation_becomes_its_consultant(t):
+    _store, people = t
+    consultant = guarded(t, "consultant")
+    created = consultant.create_organisation(OrganisationProfile(name="西北电器有限公司"))
+    assert created.id in {o.id for o in consultant.organisations()}
+    assert people.accounts.actor(people.accounts.user("consultant").id).grants[created.id] == (
+        "consultant"
+    )
+    with pytest.raises(NotPermitted):
+        guarded(t, "editor").create_organisation(OrganisationProfile(name="越权公司"))
+
+
+def test_only_administrators_see_the_whole_log_and_verify_every_file(t):
+    with pytest.raises(NotPermitted):
+        guarded(t, "consultant").changes()
+    with pytest.raises(NotPermitted):
+        guarded(t, "consultant").verify_evidence()
+    assert guarded(t, "admin").verify_evidence() == []
+
+
+def test_a_method_no_rule_covers_is_not_offered(t):
+    with pytest.raises(AttributeError):
+        guarded(t, "admin")._write  # noqa: B018
+    with pytest.raises(AttributeError):
+        guarded(t, "admin").engine  # noqa: B018

@@ -1,0 +1,146 @@
+"""Certificates: recorded with body, number, tier and issue date; the cycle they set; and a
+surveillance round started from the last certified round."""
+
+from datetime import date
+
+import pytest
+from store_helpers import company, new_store, test_audit
+
+from scoring import Status
+from store import InvalidEntry
+from store.records import AuditState, Rectification
+
+
+@pytest.fixture
+def store(database_url, tmp_path):
+    return new_store(database_url, tmp_path)
+
+
+@pytest.fixture
+def certified(store):
+    """Round 1 assessed and closed (round 2 opened from it), then certified on round 1."""
+    audit = test_audit(store)
+    store.save_item(
+        audit.id,
+        "1.1.1",
+        expected_version=0,
+        actor="qm",
+        status=Status.NOT_CONFORMING,
+        finding="制度未更新",
+        rectification=Rectification("修订制度", "王敏", date(2027, 1, 31)),
+    )
+    store.close_round(audit.id, expected_version=audit.version, actor="qm")
+    store.save_item(audit.id + 1, "1.1.2", expected_version=0, actor="qm", status=Status.CONFORMING)
+    store.add_certificate(
+        audit.organisation_id,
+        body="中国质量认证中心",
+        number="CQC-SS-2026-0042",
+        tier="四星级",
+        issued_on=date(2026, 12, 1),
+        actor="qm",
+        audit_id=audit.id,
+    )
+    return audit
+
+
+def test_a_recorded_certificate_gives_its_surveillance_and_renewal_dates(store, certified):
+    certificate = store.current_certificate(certified.organisation_id)
+    assert (certificate.body, certificate.number, certificate.tier) == (
+        "中国质量认证中心",
+        "CQC-SS-2026-0042",
+        "四星级",
+    )
+    assert certificate.cycle.surveillances == (date(2027, 12, 1), date(2028, 12, 1))
+    assert certificate.cycle.renewal == date(2029, 12, 1)
+    assert store.changes(organisation_id=certified.organisation_id)[0].entity == "certificate 1"
+
+
+def test_the_newest_certificate_is_the_current_one(store, certified):
+    store.add_certificate(
+        certified.organisation_id,
+        body="中国质量认证中心",
+        number="CQC-SS-2029-0007",
+        tier="五星级",
+        issued_on=date(2029, 11, 20),
+        actor="qm",
+    )
+    assert store.current_certificate(certified.organisation_id).tier == "五星级"
+    assert len(store.certificates(certified.organisation_id)) == 2
+
+
+def test_a_certificate_without_body_number_or_tier_is_refused_naming_what_is_missing(store):
+    organisation = company(store)
+    with pytest.raises(InvalidEntry, match="body 认证机构, number 证书编号"):
+        store.add_certificate(
+            organisation.id,
+            body=" ",
+            number="",
+            tier="三星级",
+            issued_on=date(2026, 1, 1),
+            actor="qm",
+        )
+    assert store.certificates(organisation.id) == []
+
+
+def test_a_certificate_cannot_name_another_organisations_round(store, certified):
+    other = company(store, name="另一家")
+    with pytest.raises(InvalidEntry, match="another organisation"):
+        store.add_certificate(
+            other.id,
+            body="机构",
+            number="1",
+            tier="三星级",
+            issued_on=date(2026, 1, 1),
+            actor="qm",
+            audit_id=certified.id,
+        )
+
+
+def test_a_surveillance_round_starts_from_the_certified_round_not_from_later_work(store, certified):
+    new = store.start_surveillance_round(
+        certified.organisation_id, on=date(2027, 11, 15), actor="顾问"
+    )
+    assert (new.round_no, new.state, new.previous_audit_id) == (3, AuditState.DRAFT, certified.id)
+    assert new.title == "2027 年第 1 次监督审核"
+    assert new.audit_date == date(2027, 11, 15)
+    items = store.items(new.id)
+    assert set(items) == {"1.1.1"}  # round 2's later entry for 1.1.2 is not what was certified
+    assert items["1.1.1"].rectification.owner == "王敏"
+    assert store.audit(certified.id).state is AuditState.FROZEN  # the certified round stays
+
+
+def test_a_certificate_granted_on_an_open_round_closes_it_to_start_the_surveillance(store):
+    audit = test_audit(store)
+    store.add_certificate(
+        audit.organisation_id,
+        body="机构",
+        number="N-1",
+        tier="三星级",
+        issued_on=date(2026, 1, 10),
+        actor="qm",
+        audit_id=audit.id,
+    )
+    new = store.start_surveillance_round(audit.organisation_id, on=date(2027, 3, 1), actor="qm")
+    assert store.audit(audit.id).state is AuditState.FROZEN
+    assert (new.previous_audit_id, new.title) == (audit.id, "2027 年第 1 次监督审核")
+
+
+def test_without_a_certificate_a_surveillance_round_is_refused_with_what_to_do(store):
+    audit = test_audit(store)
+    with pytest.raises(InvalidEntry, match="尚未登记认证证书"):
+        store.start_surveillance_round(audit.organisation_id, on=date(2027, 1, 1), actor="qm")
+
+
+def test_without_a_named_round_the_last_closed_round_is_the_certified_one(store):
+    audit = test_audit(store)
+    store.close_round(audit.id, expected_version=audit.version, actor="qm")
+    store.add_certificate(
+        audit.organisation_id,
+        body="机构",
+        number="N-2",
+        tier="三星级",
+        issued_on=date(2026, 12, 1),
+        actor="qm",
+    )
+    new = store.start_surveillance_round(audit.organisation_id, on=date(2027, 12, 1), actor="qm")
+    assert new.previous_audit_id == audit.id and new.round_no == 3

@@ -1,0 +1,54 @@
+"""Small scoring tables (.xlsx bytes) built in code, so each test shows the rows it relies on."""
+
+from __future__ import annotations
+
+import io
+import runpy
+from collections.abc import Sequence
+from pathlib import Path
+
+from openpyxl import Workbook
+
+HEADER = ("编号", "评价内容", "分值", "评分方式", "可删减")
+# a 100-point table with indicator rows: 1 (60) → 1.1 (60) → 1.1.1, 1.1.2; 2 (40) → 2.1 → 2.1.1
+ROWS: list[tuple[object, ...]] = [
+    ("1", "售后服务体系", 60),
+    ("1.1", "组织架构", 60),
+    ("1.1.1", "设立售后服务部门", 40, "符合性", "否"),
+    ("1.1.2", "服务网点覆盖销售区域", 20, "抽样", "是"),
+    ("2", "商品服务", 40),
+    ("2.1", "商品信息", 40),
+    ("2.1.1", "随附资料齐全", 40, "符合性", "否"),
+]
+
+
+def table(
+    rows: Sequence[Sequence[object]] = ROWS,
+    *,
+    header: Sequence[object] | None = HEADER,
+    banner: str | None = None,
+    merges: Sequence[str] = (),
+    sheet: str = "评分表",
+) -> bytes:
+    """A workbook: an optional banner row, the header row, then ``rows`` as given."""
+    book = Workbook()
+    ws = book.active
+    ws.title = sheet
+    if banner is not None:
+        ws.append([banner])
+    if header is not None:
+        ws.append(list(header))
+    for row in rows:
+        ws.append(list(row))
+    for cells in merges:
+        ws.merge_cells(cells)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def example_table(folder: Path) -> Path:
+    """The made-up body's table from examples/make_body_table.py."""
+    script = Path(__file__).parents[1] / "examples" / "make_body_table.py"
+    write_table = runpy.run_path(str(script))["write_table"]
+    return write_table(folder / "示例认证中心-评分细则.xlsx")
