@@ -98,12 +98,22 @@ def launch(driver: Any) -> Any:
     return driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
 
 
+# the app root's run state, as Streamlit's own browser tests read it: the status widget shows
+# only after a delay, so its absence alone can be read before a slow run has even begun
+IDLE = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  return app && app.dataset.testConnectionState === 'CONNECTED'
+    && ['notRunning', 'initial'].includes(app.dataset.testScriptState)
+    && !document.querySelector('[data-testid="stStatusWidget"]');
+}"""
+
+
 def settle(page: Any, timeout: float = 30_000) -> None:
-    """Wait until Streamlit has finished the run the last action started."""
-    page.wait_for_timeout(60)
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout
-    )
+    """Wait until Streamlit has finished the run the last action started (and any run that
+    run asked for: a fragment's save reruns, a callback may rerun the page)."""
+    for _ in range(2):  # idle twice, a moment apart: a requested rerun starts in between
+        page.wait_for_timeout(100)
+        page.wait_for_function(IDLE, timeout=timeout)
 
 
 def shot(page: Any, name: str) -> Path:
