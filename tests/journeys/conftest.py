@@ -18,6 +18,10 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "journeys" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
+            # A browser on a loaded 2-core machine sometimes acts before Streamlit's frontend
+            # has drawn a run (seen once in CI in ~100 journey runs). One more try, listed as
+            # "rerun" in pytest's summary so it is seen, never silent; two failures fail.
+            item.add_marker(pytest.mark.flaky(reruns=1))
 
 
 @pytest.fixture(scope="session")
