@@ -290,8 +290,9 @@ def _completeness_warnings(view: DossierView) -> list[DossierWarning]:
     ]
     eligibility = result.eligibility
     if eligibility.status is not EligibilityStatus.ELIGIBLE:
-        ids = "、".join(eligibility.unmet or eligibility.unconfirmed)
-        found.append(warning("dossier.eligibility", ids, status=view.eligibility_text))
+        titles = {p.id: p.title.zh for p in data.catalogue.spec.prerequisites}
+        named = "、".join(titles.get(p, p) for p in eligibility.unmet or eligibility.unconfirmed)
+        found.append(warning("dossier.eligibility", named, status=view.eligibility_text))
     limit = data.catalogue.spec.special_items.max_bonuses
     if len(data.bonuses) > limit:
         found.append(warning("dossier.extra_bonus", str(limit), count=len(data.bonuses)))

@@ -114,6 +114,18 @@ def test_open_items_unjustified_exclusions_and_expired_evidence_are_warned_about
     assert any(key == "dossier.evidence_expired" for key, _ in warnings)
 
 
+def test_an_unmet_prerequisite_is_warned_about_by_its_title_not_its_id():
+    data = dossier_data(
+        prerequisites={
+            "legal_entity": True,
+            "no_major_incident": False,
+            "system_running_3_months": None,
+        }
+    )
+    subjects = [w.subject for w in build_view(data).warnings if w.key == "dossier.eligibility"]
+    assert subjects == ["近期无重大质量或服务事故"]
+
+
 def test_points_and_scores_are_truncated_to_two_decimals():
     assert points_text(Fraction(20, 3)) == "6.66"
     assert points_text(Fraction(5, 2)) == "2.50"
