@@ -39,18 +39,38 @@ def app(page: str | None = None, audit_id: int | None = None, lang: str = "zh") 
 def sign_in_as_tester(at: AppTest, login: str = "tester") -> None:
     """Start the session signed in (the sign-in page itself is tested in test_app_auth.py):
     an administrator named 测试员, created on first use."""
+    sign_in_as(at, tester(login))
+
+
+def tester(login: str = "tester") -> int:
+    """The id of the administrator 测试员, created on first use."""
     from store.accounts import AccountError, Accounts
-    from ui.auth import SEEN_KEY, USER_KEY
 
     accounts = Accounts(open_store())
     try:
-        user = accounts.user(login)
+        return accounts.user(login).id
     except AccountError:
-        user = accounts.add_user(
+        return accounts.add_user(
             login, "测试员", actor="tests", password="tester password", administrator=True
-        )
-    at.session_state[USER_KEY] = user.id
+        ).id
+
+
+def sign_in_as(at: AppTest, user_id: int) -> None:
+    from ui.auth import SEEN_KEY, USER_KEY
+
+    at.session_state[USER_KEY] = user_id
     at.session_state[SEEN_KEY] = time.time()
+
+
+def signed_off(store: AuditStore, audit_id: int) -> None:
+    """Submit the round for review and sign it off (as 测试员): only then can it be closed."""
+    from store.accounts import Accounts
+    from store.review import Reviews
+
+    actor = Accounts(store).actor(tester())
+    assert actor is not None
+    Reviews(store).submit(audit_id, actor)
+    Reviews(store).sign_off(audit_id, actor)
 
 
 def on_tab(at: AppTest, label: str) -> AppTest:

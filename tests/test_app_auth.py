@@ -129,6 +129,7 @@ def test_repeated_wrong_passwords_slow_down_the_form(people):
 
 def test_the_change_log_names_the_signed_in_account_and_asks_for_no_typed_name(people, store):
     audit = new_audit(store)
+    people.grant("wang", audit.organisation_id, "editor", actor="setup")
     at = submit(start(), login="wang", password=PASSWORD)
     assert t("ui.your_name") not in texts(at)
     at.session_state["audit_id"] = audit.id

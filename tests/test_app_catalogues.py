@@ -4,7 +4,7 @@ moving the open audit onto the imported catalogue."""
 from __future__ import annotations
 
 import pytest
-from app_helpers import app, fresh_app, new_audit, texts
+from app_helpers import app, fresh_app, new_audit, signed_off, texts
 from workbook_builder import example_table, table
 
 from scoring import Status
@@ -89,12 +89,13 @@ def test_the_diff_counts_the_bodys_changes(store, body):
     assert metrics == {"新增": "1", "删除": "1", "改名": "1", "分值变化": "6"}
 
 
-def test_moving_the_open_audit_carries_entries_and_opens_a_new_round(store, audit, body):
+def test_moving_the_open_signed_off_audit_carries_entries_and_opens_a_new_round(store, audit, body):
     bundled = store.catalogue(audit.catalogue_hash)
     for item in bundled.items:
         store.save_item(
             audit.id, item.id, expected_version=0, actor="测试员", status=Status.CONFORMING
         )
+    signed_off(store, audit.id)  # moving freezes the round, as closing does
     at = app("catalogues", audit_id=audit.id)
     mapping = next(s for s in at.selectbox if s.label.startswith("3.2.5"))
     mapping.set_value("3.2.6").run()

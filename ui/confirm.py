@@ -12,7 +12,7 @@ from typing import Any
 import streamlit as st
 
 from store import StoreError
-from ui.state import tr
+from ui.state import refusal, tr
 
 PENDING = "confirm.pending"
 
@@ -48,7 +48,7 @@ def confirmation(
             try:
                 action()
             except StoreError as exc:
-                st.error(str(exc))
+                st.error(refusal(exc))
                 return
             _drop()
             st.rerun()

@@ -10,7 +10,8 @@ from typing import ParamSpec, TypeVar
 
 import streamlit as st
 
-from ui.state import tr
+from store.access import NotPermitted
+from ui.state import lang, tr
 
 log = logging.getLogger("gbt_audit.app")
 P = ParamSpec("P")
@@ -25,13 +26,17 @@ def show_unexpected(exc: Exception) -> None:
 
 
 def guarded(body: Callable[P, R]) -> Callable[P, R | None]:
-    """Run ``body``; an unexpected exception is shown as our message, not a traceback.
+    """Run ``body``; an unexpected exception is shown as our message, not a traceback, and a
+    call the person's role does not allow as "not permitted" (nothing was read or changed).
     Streamlit's rerun/stop signals are BaseExceptions and pass through."""
 
     @functools.wraps(body)
     def run(*args: P.args, **kwargs: P.kwargs) -> R | None:
         try:
             return body(*args, **kwargs)
+        except NotPermitted as refused:
+            st.error(refused.text(lang()))
+            return None
         except Exception as exc:
             show_unexpected(exc)
             return None

@@ -23,7 +23,7 @@ from ui.errors import show_unexpected
 from ui.evidence_intake import EVIDENCE_KINDS, kind_label, kind_labels, upload_limit_mb
 from ui.labels import action_labels, points, status_labels
 from ui.markup import plain
-from ui.state import actor, flash, forget_score, get_store, lang, scored, tr
+from ui.state import actor, flash, forget_score, lang, page_store, refusal, scored, tr
 
 FIELDS = (
     "status",
@@ -160,7 +160,7 @@ def save(audit_id: int, item_id: str, *fields: str) -> None:
         )
     versions = st.session_state.setdefault("item_versions", {})
     try:
-        saved = get_store().save_item(
+        saved = page_store().save_item(
             audit_id,
             item_id,
             expected_version=versions.get((audit_id, item_id), 0),
@@ -171,7 +171,7 @@ def save(audit_id: int, item_id: str, *fields: str) -> None:
         _message(audit_id, item_id, "conflict", str(exc))
         return
     except StoreError as exc:
-        _message(audit_id, item_id, "error", str(exc))
+        _message(audit_id, item_id, "error", refusal(exc))
         return
     versions[(audit_id, item_id)] = saved.version
     st.session_state.setdefault("item_loaded", {})[(audit_id, item_id)] = _saved_values(saved)
@@ -220,7 +220,7 @@ def item_card(item: Item, ctx: ItemContext) -> None:
     """One item as a fragment: a change in it reruns this card and the header figures, not
     the page. The card reads its entry afresh, as it may rerun on its own."""
     try:
-        record = get_store().item(ctx.audit_id, item.id)
+        record = page_store().item(ctx.audit_id, item.id)
         result = scored(ctx.audit_id)[0].item(item.id)
         render_item(item, record, result, ctx)
         live_figures.card_done(item.id)
@@ -432,7 +432,7 @@ def _rectification(audit_id: int, item_id: str, disabled: bool) -> None:
 
 
 def _evidence(item: Item, record: ItemRecord, ctx: ItemContext) -> None:
-    store = get_store()
+    store = page_store()
     linked = [ctx.library[i] for i in record.evidence_ids if i in ctx.library]
     st.markdown(f"**{tr('ui.evidence_n', n=len(linked))}**")
     for document in linked:

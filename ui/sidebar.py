@@ -9,7 +9,7 @@ from store import StoreError
 from ui import live_figures
 from ui.labels import tier_label
 from ui.markup import plain
-from ui.state import current_audit_id, get_store, lang, scored, tr
+from ui.state import current_audit_id, lang, page_store, scored, tr
 
 
 def render_sidebar() -> None:
@@ -24,7 +24,7 @@ def render_sidebar() -> None:
         audit_id = current_audit_id()
         if audit_id is None:
             return
-        store = get_store()
+        store = page_store()
         try:
             audit = store.audit(audit_id)
             organisation = store.organisation(audit.organisation_id)

@@ -9,14 +9,42 @@ import streamlit as st
 
 from scoring import Plan, ScoreResult
 from store import AuditStore, StoreError, open_store
+from store.access import GuardedStore, NotPermitted
+from store.permissions import Action, permits
 from store.records import AuditRecord
 from texts import t
 
 
 @st.cache_resource(show_spinner=False)
 def get_store() -> AuditStore:
-    """One store per server process; opening it migrates and preloads the catalogue."""
+    """The bare store, one per server process (opening it migrates and preloads the
+    catalogue). Only the sign-in gate and the guard use it; pages use page_store()."""
     return open_store()
+
+
+def page_store() -> GuardedStore:
+    """The store as the signed-in person may use it: every call checks their role."""
+    from ui.auth import guarded_store  # ui.auth builds on this module
+
+    return guarded_store()
+
+
+def may(action: Action, organisation_id: int | None) -> bool:
+    """Whether the signed-in person may do ``action`` in ``organisation_id``: decides which
+    controls a page shows enabled. The guarded store checks again on every call."""
+    return permits(page_store().actor, organisation_id, action)
+
+
+def administrator() -> bool:
+    """Installation-wide tasks (users, catalogues, clearing unused files) are theirs."""
+    return may(Action.MANAGE_USERS, None)
+
+
+def read_only_notice(organisation_id: int) -> None:
+    """Say why the controls are disabled: the person's role here lets them read only."""
+    role = page_store().actor.grants.get(organisation_id)
+    if role is not None:
+        st.info(tr("auth.read_only_role", role=tr(f"auth.role.{role.value}")))
 
 
 def lang() -> str:
@@ -66,7 +94,7 @@ def scored(audit_id: int) -> tuple[ScoreResult, Plan]:
     every item card read it. A full run and every save of ours start afresh (forget_score)."""
     memo = st.session_state.setdefault("_scored", {})
     if audit_id not in memo:
-        memo[audit_id] = get_store().score(audit_id)
+        memo[audit_id] = page_store().score(audit_id)
     return memo[audit_id]
 
 
@@ -75,14 +103,20 @@ def forget_score() -> None:
 
 
 def require_audit() -> AuditRecord:
-    """The open audit, or stop the page with a pointer to the audit list."""
+    """The open audit, or stop the page with a pointer to the audit list. An audit of an
+    organisation the person holds no role in is not shown: "not permitted", nothing of it."""
     audit_id = current_audit_id()
     if audit_id is not None:
         try:
-            return get_store().audit(audit_id)
+            return page_store().audit(audit_id)
+        except NotPermitted:
+            open_audit(None)
+            st.error(tr("auth.audit_not_permitted", audit_id=audit_id))
         except StoreError:
             open_audit(None)
-    st.info(tr("ui.no_audit_open"))
+            st.info(tr("ui.no_audit_open"))
+    else:
+        st.info(tr("ui.no_audit_open"))
     st.page_link("ui/pages/audits.py", label=tr("nav.audits"), icon=":material/list_alt:")
     st.stop()
 
@@ -97,6 +131,13 @@ def show_flashes() -> None:
         getattr(st, kind)(message)
 
 
+def refusal(exc: StoreError) -> str:
+    """A store refusal in the session's language where it has one (refused accounts and
+    roles), else as the store words it."""
+    text = getattr(exc, "text", None)
+    return text(lang()) if callable(text) else str(exc)
+
+
 _REFUSED = object()
 
 
@@ -104,7 +145,7 @@ def _run(action: Callable[[], Any], success: str | None) -> Any:
     try:
         outcome = action()
     except StoreError as exc:
-        st.error(str(exc))  # shown where it happened; nothing was saved
+        st.error(refusal(exc))  # shown where it happened; nothing was saved
         return _REFUSED
     if success:
         flash("success", success)

@@ -3,14 +3,17 @@ closed, items changed in round 2, the rounds compared, the audit moved to anothe
 
 from __future__ import annotations
 
-from app_ui import AuditApp
+from app_ui import AuditApp, signed_off
 from browser_app import Server
+
+from store import open_store
+from store.accounts import Accounts
 
 PASSWORD = "顾问的密码 consultant"
 CLIENTS = ("华东家电服务有限公司", "江南电器销售有限公司", "北方家居连锁有限公司")
 
 
-def test_consultant_works_for_three_clients(chromium, server, tmp_path):
+def test_consultant_works_for_three_clients(chromium, server, tmp_path, monkeypatch):
     app = AuditApp(
         chromium.new_page(viewport={"width": 1440, "height": 900}), server.url, "consultant"
     )
@@ -28,6 +31,7 @@ def test_consultant_works_for_three_clients(chromium, server, tmp_path):
         app.go("审核列表")
     app.snap("three-clients", widths=(1440, 390))
 
+    sign_off_last_client(server, monkeypatch)
     app.confirm("结束本轮")
     app.see("第 1 轮已冻结")
     app.go("检查表")  # the new round is the open audit
@@ -65,3 +69,12 @@ def test_consultant_works_for_three_clients(chromium, server, tmp_path):
         there.snap("imported")
     finally:
         other.stop()
+
+
+def sign_off_last_client(server: Server, monkeypatch) -> None:
+    """The last client's round, signed off by the consultant (only then can it be closed)."""
+    monkeypatch.setenv("GBT_AUDIT_DATA_DIR", str(server.data_dir))
+    monkeypatch.delenv("GBT_AUDIT_DATABASE_URL", raising=False)
+    store = open_store()
+    client = next(o for o in store.organisations() if o.profile.name == CLIENTS[-1])
+    signed_off(store, store.audits(client.id)[0].id, Accounts(store).user("consultant").id)

@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from app_ui import signed_off
 from browser_app import Server, settle, shot, sign_in
 from pypdf import PdfReader
 from workbook_builder import example_table
@@ -47,7 +48,8 @@ def seed(data_dir: Path, monkeypatch) -> int:
     for item in bundled.items:
         status = Status.NOT_CONFORMING if item.id in ("2.1.1", "3.2.5") else Status.CONFORMING
         store.save_item(audit.id, item.id, expected_version=0, actor="顾问", status=status)
-    Accounts(store).add_first_administrator("consultant", "李顾问", PASSWORD)
+    consultant = Accounts(store).add_first_administrator("consultant", "李顾问", PASSWORD)
+    signed_off(store, audit.id, consultant.id)  # moving freezes the round: only when signed off
     return audit.id
 
 

@@ -26,14 +26,25 @@ from store.action_register import (
     sort_actions,
 )
 from store.owners import Person
+from store.permissions import Action
 from store.records import ActionState, AuditState
 from ui.item_link import open_item
 from ui.labels import action_labels
-from ui.state import actor, flash, get_store, lang, require_audit, show_flashes, tr
+from ui.state import (
+    actor,
+    flash,
+    lang,
+    may,
+    page_store,
+    read_only_notice,
+    require_audit,
+    show_flashes,
+    tr,
+)
 
 OVERDUE_STYLE = "color: #c00000; font-weight: 600"
 
-store = get_store()
+store = page_store()
 audit = require_audit()
 catalogue = store.catalogue(audit.catalogue_hash)
 organisation = store.organisation(audit.organisation_id)
@@ -58,8 +69,10 @@ rows = (
 if not rows:
     st.info(tr("actions.none"))
     st.stop()
-# a closed round's actions are read only; the organisation scope lists open rounds only
-editable = scope == "organisation" or audit.state is AuditState.DRAFT
+# a closed round's actions are read only; the organisation scope lists open rounds only;
+# and only whoever may score in this organisation changes actions
+may_score = may(Action.SCORE, organisation.id)
+editable = may_score and (scope == "organisation" or audit.state is AuditState.DRAFT)
 
 states = action_labels()
 owners = sorted({row.owner for row in rows}, key=lambda o: (not o, o.casefold()))
@@ -213,7 +226,9 @@ with st.container(border=True):
         new_due = due_in.date_input(tr("actions.col_due"), value=None)
         clear_due = clear_in.checkbox(tr("actions.clear_due"))
         submitted = st.form_submit_button(tr("actions.apply"), disabled=not (selected and editable))
-    if not editable:
+    if not may_score:
+        read_only_notice(organisation.id)
+    elif not editable:
         st.caption(tr("ui.read_only_round", state=tr(f"state.{audit.state.value}")))
     if submitted:
         change = BulkChange(

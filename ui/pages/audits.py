@@ -13,7 +13,8 @@ import streamlit as st
 from scoring import display
 from scoring.report import tier_title
 from store import StoreError
-from store.archive import ArchiveRefused, export_audit, import_archive
+from store.archive import ArchiveRefused
+from store.permissions import Action
 from store.records import AuditRecord, Organisation, OrganisationProfile
 from ui.confirm import ask_button, confirmation
 from ui.evidence_intake import upload_limit_mb
@@ -23,10 +24,11 @@ from ui.state import (
     attempt,
     current_audit_id,
     flash,
-    get_store,
     go_to,
     lang,
+    may,
     open_audit,
+    page_store,
     show_flashes,
     tr,
 )
@@ -34,7 +36,7 @@ from ui.state import (
 NUMBER_FIELDS = {"headcount", "service_headcount", "service_outlets", "sales_outlets"}
 LONG_FIELDS = {"business_scope", "profile", "honours", "products_in_scope"}
 
-store = get_store()
+store = page_store()
 st.title(tr("nav.audits"))
 show_flashes()
 ORG_FORM_ERROR = "org_form.error"  # (form key, message) of a refused organisation form
@@ -113,6 +115,8 @@ def update_organisation(organisation: Organisation) -> None:
 
 
 def new_organisation() -> None:
+    if not may(Action.CREATE_ORGANISATION, None):
+        return
     with st.expander(tr("ui.new_organisation"), expanded=not store.organisations()):
         profile_form("new_org", None, create_organisation)
 
@@ -126,7 +130,7 @@ def import_upload() -> None:
         path = Path(folder) / "archive.zip"
         path.write_bytes(upload.getvalue())
         try:
-            outcome = import_archive(store, path, actor=actor())
+            outcome = store.import_archive(path)
         except (ArchiveRefused, StoreError) as exc:
             flash("error", tr("ui.import_refused", reason=plain(exc)))
             return
@@ -135,6 +139,8 @@ def import_upload() -> None:
 
 
 def import_panel() -> None:
+    if not may(Action.IMPORT_ARCHIVE, None):
+        return
     with st.expander(tr("ui.import_archive")):
         upload = st.file_uploader(
             tr("ui.archive_file"),
@@ -174,7 +180,8 @@ def audit_row(audit: AuditRecord) -> None:
         if open_col.button(tr("ui.open"), key=f"open.{audit.id}", type="primary"):
             go_to("checklist", audit.id)
         archived = audit.state.value == "archived"
-        if audit.state.value == "draft":
+        organisation_id = audit.organisation_id
+        if audit.state.value == "draft" and may(Action.CLOSE_ROUND, organisation_id):
             ask_button(
                 tr("ui.close_round"),
                 f"close.{audit.id}",
@@ -188,18 +195,21 @@ def audit_row(audit: AuditRecord) -> None:
                 tr("ui.close_round"),
                 lambda: close_round(audit),
             )
-        archive_label = tr("ui.unarchive" if archived else "ui.archive")
-        ask_button(archive_label, f"archive.{audit.id}", container=archive_col)
-        confirmation(
-            f"archive.{audit.id}",
-            archive_label,
-            tr("ui.unarchive_body" if archived else "ui.archive_body", title=plain(audit.title)),
-            archive_label,
-            lambda: store.set_audit_archived(
-                audit.id, not archived, expected_version=audit.version, actor=actor()
-            ),
-        )
-        if audit.state.value == "draft":
+        if may(Action.ARCHIVE, organisation_id):
+            archive_label = tr("ui.unarchive" if archived else "ui.archive")
+            ask_button(archive_label, f"archive.{audit.id}", container=archive_col)
+            confirmation(
+                f"archive.{audit.id}",
+                archive_label,
+                tr(
+                    "ui.unarchive_body" if archived else "ui.archive_body", title=plain(audit.title)
+                ),
+                archive_label,
+                lambda: store.set_audit_archived(
+                    audit.id, not archived, expected_version=audit.version, actor=actor()
+                ),
+            )
+        if audit.state.value == "draft" and may(Action.SCORE, organisation_id):
             with st.expander(tr("ui.rename_audit")):
                 rename_key = f"rename.{audit.id}"
                 with st.form(rename_key, border=False):
@@ -209,11 +219,13 @@ def audit_row(audit: AuditRecord) -> None:
                     st.form_submit_button(
                         tr("ui.rename"), on_click=rename_audit, args=(audit, rename_key)
                     )
+        if not may(Action.EXPORT_ARCHIVE, organisation_id):
+            return
         with st.expander(tr("ui.export_archive")):
             if st.button(tr("ui.prepare_archive"), key=f"prep.{audit.id}"):
                 with st.spinner(tr("ui.preparing")):
                     folder = Path(tempfile.mkdtemp())
-                    path = export_audit(store, audit.id, folder / f"audit-{audit.id}.zip")
+                    path = store.export_archive(audit.id, folder / f"audit-{audit.id}.zip")
                 st.session_state[f"archive_path.{audit.id}"] = path
             path = st.session_state.get(f"archive_path.{audit.id}")
             if path is not None and Path(path).exists():
@@ -243,6 +255,8 @@ def rename_audit(audit: AuditRecord, key: str) -> None:
 
 
 def new_audit(organisation: Organisation) -> None:
+    if not may(Action.CREATE_ROUND, organisation.id):
+        return
     catalogues = store.catalogues()
     with st.expander(tr("ui.new_audit"), expanded=not store.audits(organisation.id)):
         by_hash = {c.content_hash: c for c in catalogues}
@@ -282,6 +296,36 @@ def new_audit(organisation: Organisation) -> None:
                     go_to("checklist", created.id)
 
 
+def edit_organisation(organisation: Organisation) -> None:
+    with st.expander(tr("ui.edit_organisation")):
+        profile_form(
+            f"edit_org.{organisation.id}",
+            organisation.profile,
+            lambda: update_organisation(organisation),
+        )
+        if not may(Action.ARCHIVE, organisation.id):
+            return
+        label = "ui.unarchive_organisation" if organisation.archived else "ui.archive_organisation"
+        ask_button(tr(label), "archive_org")
+        confirmation(
+            "archive_org",
+            tr(label),
+            tr(
+                "ui.unarchive_organisation_body"
+                if organisation.archived
+                else "ui.archive_organisation_body",
+                name=plain(organisation.profile.name),
+            ),
+            tr(label),
+            lambda: store.set_organisation_archived(
+                organisation.id,
+                not organisation.archived,
+                expected_version=organisation.version,
+                actor=actor(),
+            ),
+        )
+
+
 organisations = store.organisations(include_archived=True)
 top_left, top_right = st.columns([3, 1])
 top_right.toggle(tr("ui.show_archived"), key="show_archived")
@@ -317,32 +361,9 @@ if visible:
     )
     audit_rows(organisation)
     new_audit(organisation)
-    with st.expander(tr("ui.edit_organisation")):
-        profile_form(
-            f"edit_org.{organisation.id}",
-            organisation.profile,
-            lambda: update_organisation(organisation),
-        )
-        label = "ui.unarchive_organisation" if organisation.archived else "ui.archive_organisation"
-        ask_button(tr(label), "archive_org")
-        confirmation(
-            "archive_org",
-            tr(label),
-            tr(
-                "ui.unarchive_organisation_body"
-                if organisation.archived
-                else "ui.archive_organisation_body",
-                name=plain(organisation.profile.name),
-            ),
-            tr(label),
-            lambda: store.set_organisation_archived(
-                organisation.id,
-                not organisation.archived,
-                expected_version=organisation.version,
-                actor=actor(),
-            ),
-        )
+    if may(Action.EDIT_ORGANISATION, organisation.id):
+        edit_organisation(organisation)
 else:
-    st.info(tr("ui.welcome"))
+    st.info(tr("ui.welcome") if may(Action.CREATE_ORGANISATION, None) else tr("auth.no_grants"))
 new_organisation()
 import_panel()

@@ -17,23 +17,26 @@ from criteria.workbook_export import export_blank
 from criteria.workbook_problems import WorkbookError
 from scoring import display
 from store.catalogue_move import MappingError, plan_move
+from store.permissions import Action
 from store.records import AuditState
 from ui.catalogue_rows import diff_rows, list_rows, totals_rows, tree_rows
 from ui.state import (
     actor,
+    administrator,
     attempt,
     current_audit_id,
     flash,
-    get_store,
     lang,
+    may,
     open_audit,
+    page_store,
     show_flashes,
     tr,
 )
 
 NONE = "—"
 
-store = get_store()
+store = page_store()
 st.title(tr("catalogues.nav"))
 show_flashes()
 bundled_hash = default_catalogue().content_hash
@@ -76,7 +79,7 @@ def yaml_upload(data: bytes, name: str) -> None:
         st.code(str(exc), language=None)
         return
     st.success(tr("catalogues.valid", id=catalogue.id, items=len(catalogue.items)))
-    if st.button(tr("catalogues.register"), type="primary"):
+    if st.button(tr("catalogues.register"), type="primary", disabled=not administrator()):
         register(text, name)
 
 
@@ -115,7 +118,7 @@ def workbook_upload(data: bytes, name: str) -> None:
         tr("catalogues.new_id"), key=f"catalogues.id.{name}", placeholder="body-2026"
     )
     title = title_col.text_input(tr("catalogues.new_title"), key=f"catalogues.title.{name}")
-    if not st.button(tr("catalogues.import_button"), type="primary"):
+    if not st.button(tr("catalogues.import_button"), type="primary", disabled=not administrator()):
         return
     try:
         imported = import_workbook(
@@ -246,7 +249,11 @@ if to_map:
         )
         if picked != NONE:
             mapping[item_id] = picked
-if st.button(tr("catalogues.move_button"), type="primary"):
+if st.button(
+    tr("catalogues.move_button"),
+    type="primary",
+    disabled=not may(Action.CLOSE_ROUND, audit.organisation_id),
+):
     try:
         plan_move(source, target, mapping)
     except MappingError as exc:

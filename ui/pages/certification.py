@@ -9,20 +9,22 @@ import pandas as pd
 import streamlit as st
 
 from scoring.cycle import CycleEvent
+from store.permissions import Action
 from ui.state import (
     actor,
     attempt,
     flash,
-    get_store,
     lang,
+    may,
     open_audit,
+    page_store,
     require_audit,
     save_and_rerun,
     show_flashes,
     tr,
 )
 
-store = get_store()
+store = page_store()
 audit = require_audit()
 organisation = store.organisation(audit.organisation_id)
 today = date.today()
@@ -71,7 +73,11 @@ else:
     )
     if upcoming is None:
         st.warning(tr("certification.expired", day=cycle.renewal.isoformat()))
-    if st.button(tr("certification.start_surveillance"), icon=":material/event_repeat:"):
+    if st.button(
+        tr("certification.start_surveillance"),
+        icon=":material/event_repeat:",
+        disabled=not may(Action.CREATE_ROUND, organisation.id),
+    ):
         started = attempt(
             lambda: store.start_surveillance_round(
                 organisation.id, on=today, actor=actor(), lang=lang()
@@ -105,7 +111,9 @@ with st.expander(tr("certification.record"), expanded=certificate is None):
                 )
             ),
         )
-        submitted = st.form_submit_button(tr("certification.save"))
+        submitted = st.form_submit_button(
+            tr("certification.save"), disabled=not may(Action.EDIT_ORGANISATION, organisation.id)
+        )
     if submitted:
         save_and_rerun(
             lambda: store.add_certificate(

@@ -11,29 +11,43 @@ import pandas as pd
 import streamlit as st
 
 from scoring import display
+from store.permissions import Action
 from ui import live_figures
 from ui.change_log import entity_label, field_label, value_label
 from ui.item_editor import TOUCHED, ItemContext, item_card
 from ui.labels import needed, points, verdict_metric
 from ui.markup import plain
 from ui.specials import render_prerequisites, render_specials
-from ui.state import get_store, lang, require_audit, scored, show_flashes, tr
+from ui.state import (
+    lang,
+    may,
+    page_store,
+    read_only_notice,
+    require_audit,
+    scored,
+    show_flashes,
+    tr,
+)
 
 FILTERS = ("all", "open", "no_evidence", "lost")
 LOG_LIMIT = 500
 
-store = get_store()
+store = page_store()
 audit = require_audit()
 catalogue = store.catalogue(audit.catalogue_hash)
 organisation = store.organisation(audit.organisation_id)
-editable = audit.state.value == "draft"
+# a frozen round is read-only for everyone; a draft for whoever may not score here
+draft = audit.state.value == "draft"
+editable = draft and may(Action.SCORE, organisation.id)
 
 st.title(plain(organisation.profile.name))
 st.caption(
     f"{plain(audit.title)} · {tr('ui.round_n', n=audit.round_no)} · {catalogue.spec.standard}"
 )
-if not editable:
+if not draft:
     st.info(tr("ui.read_only_round", state=tr(f"state.{audit.state.value}")))
+elif not editable:
+    read_only_notice(organisation.id)
 show_flashes()
 
 

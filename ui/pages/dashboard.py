@@ -14,9 +14,9 @@ from ui.catalogue_rows import catalogue_line
 from ui.charts import first_level_bars, radar
 from ui.labels import needed, points, status_label, verdict_metric
 from ui.markup import plain
-from ui.state import get_store, lang, require_audit, scored, tr
+from ui.state import lang, page_store, require_audit, scored, tr
 
-store = get_store()
+store = page_store()
 audit = require_audit()
 catalogue = store.catalogue(audit.catalogue_hash)
 organisation = store.organisation(audit.organisation_id)

@@ -11,9 +11,9 @@ from store import StoreError
 from ui.catalogue_rows import catalogue_line
 from ui.labels import verdict_metric
 from ui.markup import plain
-from ui.state import get_store, lang, require_audit, scored, tr
+from ui.state import lang, page_store, require_audit, scored, tr
 
-store = get_store()
+store = page_store()
 audit = require_audit()
 organisation = store.organisation(audit.organisation_id)
 result, _ = scored(audit.id)

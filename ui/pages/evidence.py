@@ -10,6 +10,7 @@ import streamlit as st
 
 from evidence import format_bytes, preview_blob
 from evidence.blobs import GC_GRACE
+from store.permissions import Action
 from ui.evidence_intake import (
     EVIDENCE_KINDS,
     ingest_files,
@@ -20,22 +21,28 @@ from ui.evidence_intake import (
 from ui.markup import plain
 from ui.state import (
     actor,
+    administrator,
     attempt,
-    get_store,
     lang,
+    may,
+    page_store,
+    read_only_notice,
     require_audit,
     save_and_rerun,
     show_flashes,
     tr,
 )
 
-store = get_store()
+store = page_store()
 audit = require_audit()
 organisation = store.organisation(audit.organisation_id)
 catalogue = store.catalogue(audit.catalogue_hash)
 st.title(tr("nav.evidence"))
 st.caption(plain(organisation.profile.name))
 show_flashes()
+may_change = may(Action.MANAGE_EVIDENCE, organisation.id)
+if not may_change:
+    read_only_notice(organisation.id)
 
 with st.expander(tr("ui.upload_files"), expanded=not store.evidence_library(organisation.id)):
     with st.form("upload", clear_on_submit=True):
@@ -43,6 +50,7 @@ with st.expander(tr("ui.upload_files"), expanded=not store.evidence_library(orga
             tr("ui.choose_files"),
             accept_multiple_files=True,
             max_upload_size=upload_limit_mb(store),
+            disabled=not may_change,
         )
         kind_col, valid_col, item_col = st.columns(3)
         kind = kind_col.selectbox(
@@ -56,7 +64,7 @@ with st.expander(tr("ui.upload_files"), expanded=not store.evidence_library(orga
             format_func=lambda i: f"{i} {catalogue.item(i).title.get(lang())}",
             disabled=audit.state.value != "draft",
         )
-        submitted = st.form_submit_button(tr("ui.upload"), type="primary")
+        submitted = st.form_submit_button(tr("ui.upload"), type="primary", disabled=not may_change)
     st.caption(tr("ui.upload_rules", limit=format_bytes(store.upload_policy.max_bytes)))
     if submitted and files:
         bar = st.progress(0.0)
@@ -133,7 +141,7 @@ with left:
             index=EVIDENCE_KINDS.index(document.kind) if document.kind in EVIDENCE_KINDS else 0,
         )
         valid_until = st.date_input(tr("ui.valid_until"), value=document.valid_until)
-        if st.form_submit_button(tr("ui.save")):
+        if st.form_submit_button(tr("ui.save"), disabled=not may_change):
             save_and_rerun(
                 lambda: store.update_evidence(
                     document.id, actor=actor(), title=title, kind=kind, valid_until=valid_until
@@ -170,9 +178,10 @@ if st.button(tr("ui.verify")):
     else:
         st.success(tr("ui.verified_all", n=len(checks)))
 
-# Removes files of every organisation, so it belongs to administrators; there are no accounts
-# yet (issue 10 restricts this button to administrators). Safe while others upload: see
-# evidence.blobs (grace period and lock).
+# Removes files of every organisation, so it belongs to administrators. Safe while others
+# upload: see evidence.blobs (grace period and lock).
+if not administrator():
+    st.stop()
 st.markdown(f"#### {tr('ui.gc_title')}")
 st.caption(tr("ui.gc_help", minutes=int(GC_GRACE.total_seconds() // 60)))
 if st.button(tr("ui.gc")):

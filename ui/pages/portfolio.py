@@ -7,14 +7,15 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from store.permissions import Action
 from ui.portfolio_rows import portfolio_rows
-from ui.state import get_store, go_to, lang, tr
+from ui.state import go_to, lang, may, page_store, tr
 
-store = get_store()
+store = page_store()
 st.title(tr("nav.portfolio"))
 rows = portfolio_rows(store, date.today(), lang())
 if not rows:
-    st.info(tr("ui.welcome"))
+    st.info(tr("ui.welcome") if may(Action.CREATE_ORGANISATION, None) else tr("auth.no_grants"))
     st.stop()
 
 table = pd.DataFrame(

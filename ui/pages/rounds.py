@@ -13,9 +13,9 @@ from scoring.report import tier_title
 from ui.charts import FONT
 from ui.labels import points, status_label
 from ui.markup import plain
-from ui.state import get_store, lang, require_audit, tr
+from ui.state import lang, page_store, require_audit, tr
 
-store = get_store()
+store = page_store()
 audit = require_audit()
 organisation = store.organisation(audit.organisation_id)
 rounds = store.audits(organisation.id, include_archived=True)
