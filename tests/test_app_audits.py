@@ -70,19 +70,6 @@ def test_the_audit_list_shows_each_audit_with_its_score(store):
     assert any(m.value == "0.00" and m.label == "得分" for m in at.metric)
 
 
-def test_closing_a_round_freezes_it_and_opens_the_next(store):
-    audit = new_audit(store)
-    at = app("audits")
-    next(b for b in at.button if b.label == "结束本轮").click().run()
-    assert "不能撤销" in texts(at)  # the dialog says what cannot be undone
-    assert store.audit(audit.id).state == "draft"  # nothing happens before "confirm"
-    next(b for b in at.button if b.key.startswith("confirm.")).click().run()
-    assert not at.exception
-    assert store.audit(audit.id).state == "frozen"
-    assert [a.round_no for a in store.audits(audit.organisation_id)] == [1, 2]
-    assert at.session_state["audit_id"] == store.audits(audit.organisation_id)[1].id
-
-
 def test_english_is_one_switch_away(store):
     new_audit(store)
     at = app("audits", lang="en")

@@ -1,5 +1,6 @@
 """A consultant with three clients: three organisations in a row, an audit each, a round
-closed, items changed in round 2, the rounds compared, the audit moved to another machine."""
+submitted, signed off and closed, items changed in round 2, the rounds compared, the audit moved
+to another machine."""
 
 from __future__ import annotations
 
@@ -28,6 +29,14 @@ def test_consultant_works_for_three_clients(chromium, server, tmp_path):
         app.go("审核列表")
     app.snap("three-clients", widths=(1440, 390))
 
+    app.click("签核与结束本轮")  # reviewed and signed off before it can close
+    app.see("只有签核后的轮次才能结束")
+    app.click("提交审核")
+    app.see("已提交审核。")
+    app.click("签核")
+    app.see("已签核。")
+    app.see("李顾问 于")  # who signed off, when, the score and the catalogue
+    app.snap("signed-off", widths=(1440, 390))
     app.confirm("结束本轮")
     app.see("第 1 轮已冻结")
     app.go("检查表")  # the new round is the open audit
