@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import live_figures
-from ui.auth import require_login, seems_signed_in
+from ui.auth import current_actor, require_login, seems_signed_in
 from ui.errors import guarded
 from ui.sidebar import render_sidebar
 from ui.state import forget_score, tr
@@ -45,6 +45,10 @@ pages = {
         page("catalogues", "catalogues.nav", "menu_book"),
     ],
 }
+# the users page exists only in an administrator's menu (the page checks again itself)
+signed_in = current_actor() if seems_signed_in() else None
+if signed_in is not None and signed_in.administrator:
+    pages[tr("nav.group_consultant")].append(page("users", "users.nav", "manage_accounts"))
 # The navigation is known before the sign-in page shows (hidden until someone is signed in),
 # so the address's page and ?audit= survive signing in. The sign-in gate runs before the
 # sidebar and pages; an unexpected error while signing in lets nobody in.

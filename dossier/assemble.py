@@ -14,6 +14,7 @@ from dossier.pdf import render_pdf
 from dossier.report import DossierReport
 from dossier.xlsx import write_xlsx
 from store import AuditStore
+from store.review import Reviews
 
 
 def dossier_data(store: AuditStore, audit_id: int, now: datetime | None = None) -> DossierData:
@@ -32,6 +33,7 @@ def dossier_data(store: AuditStore, audit_id: int, now: datetime | None = None) 
         bonuses=(bonus,) if bonus else (),
         evidence=tuple(store.evidence(i) for i in linked),
         generated_at=now or datetime.now(UTC),
+        review=Reviews(store).status(audit_id),
     )
 
 

@@ -14,6 +14,7 @@ from typing import Protocol
 
 from criteria import Catalogue
 from scoring import Plan, ScoreResult
+from store.account_records import ReviewStatus
 from store.records import (
     AuditRecord,
     BonusRecord,
@@ -36,6 +37,7 @@ class DossierData:
     bonuses: tuple[BonusRecord, ...]
     evidence: tuple[EvidenceRecord, ...]  # every evidence record linked to this audit
     generated_at: datetime
+    review: ReviewStatus | None = None  # the round's review; the cover prints its sign-off
 
 
 class EvidenceSource(Protocol):

@@ -9,6 +9,7 @@ from fractions import Fraction
 from criteria import Item, Text, Tier
 from dossier.data import DossierData
 from dossier.report import DossierWarning, warning
+from dossier.sign_off import CoverSignOff, cover_sign_off, review_state
 from scoring import EligibilityStatus, Fix, FixKind, Gap, ItemResult, Rollup, Status, display
 from store.records import BonusRecord, DeductionRecord, EvidenceRecord, ItemRecord, Rectification
 from texts import t
@@ -162,6 +163,14 @@ class DossierView:
     @property
     def eligibility_text(self) -> str:
         return t(f"eligibility.{self.data.result.eligibility.status.value}")
+
+    @property
+    def sign_off(self) -> CoverSignOff | None:
+        return cover_sign_off(self.data.review)
+
+    @property
+    def review_state(self) -> Text:
+        return review_state(self.data.review)
 
 
 def build_view(data: DossierData) -> DossierView:

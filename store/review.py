@@ -101,8 +101,12 @@ class Reviews:
     def require_signed_off(self, audit_id: int) -> None:
         """Refuse (ReviewError) unless the round's sign-off holds: the close path calls this."""
         with self.store._read() as session:
-            audit = self.store._audit_row(session, audit_id)
-            state = self._status(session, audit_id).state
+            self.require_signed_off_in(session, self.store._audit_row(session, audit_id))
+
+    def require_signed_off_in(self, session: Session, audit: AuditRow) -> None:
+        """The same check inside the caller's transaction, with the round locked: a change
+        saved just before the freeze withdraws the sign-off and so refuses the close."""
+        state = self._status(session, audit.id).state
         if state is not ReviewState.SIGNED_OFF:
             raise ReviewError(
                 "auth.review.error.not_signed_off",

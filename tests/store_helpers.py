@@ -67,3 +67,30 @@ def test_audit(store: AuditStore, organisation: Organisation | None = None) -> A
 
 
 test_audit.__test__ = False  # a helper, not a test
+
+
+def sign_off(store: AuditStore, audit_id: int, reviewer: str = "签核人") -> None:
+    """Submit the round and sign it off as a reviewer account (created on first use): only a
+    signed-off round can be closed."""
+    from store.accounts import AccountError, Accounts
+    from store.review import Reviews
+
+    accounts = Accounts(store)
+    login = "sign-off-reviewer"
+    try:
+        accounts.user(login)
+    except AccountError:
+        accounts.add_user(login, reviewer, password="reviewer password", actor="tests")
+    actor = accounts.actor(accounts.user(login).id)
+    assert actor is not None
+    reviews = Reviews(store)
+    reviews.submit(audit_id, actor)
+    reviews.sign_off(audit_id, actor)
+
+
+def close_signed_off(store: AuditStore, audit_id: int, **kwargs) -> AuditRecord:
+    """Sign the round off, then close it (as the app requires)."""
+    sign_off(store, audit_id)
+    return store.close_round(
+        audit_id, expected_version=store.audit(audit_id).version, actor="qm", **kwargs
+    )

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 from app_helpers import app, fresh_app, new_audit, texts
+from store_helpers import sign_off
 
 from scoring import Status
 from store.records import ActionState, Rectification
@@ -114,6 +115,7 @@ def test_the_page_offers_the_calendar_and_makes_the_one_page_brief(store, audit)
 
 
 def test_a_closed_rounds_register_is_read_only(store, audit):
+    sign_off(store, audit.id)
     store.close_round(audit.id, expected_version=store.audit(audit.id).version, actor="测试员")
     at = app("actions", audit.id)
     at.session_state["actions.table"] = {"selection": {"rows": [0], "columns": []}}

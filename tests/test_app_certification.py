@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 from app_helpers import app, fresh_app, new_audit, texts
+from store_helpers import sign_off
 
 from scoring.cycle import add_years
 
@@ -55,6 +56,7 @@ def test_starting_a_surveillance_round_opens_it_on_the_checklist(store):
         actor="测试员",
         audit_id=audit.id,
     )
+    sign_off(store, audit.id)  # the certified round is still open: closing it needs its sign-off
     at = app("certification", audit.id)
     [start] = [b for b in at.button if b.label == "开始监督审核轮次"]
     start.click().run()

@@ -2,6 +2,7 @@
 
 import pytest
 from app_helpers import app, fresh_app, new_audit, on_tab, texts
+from store_helpers import sign_off
 
 from scoring import Status
 
@@ -101,7 +102,8 @@ def test_an_exclusion_asks_for_its_justification(store):
 
 def test_a_frozen_round_is_read_only(store):
     audit = new_audit(store)
-    store.close_round(audit.id, expected_version=audit.version, actor="测试员")
+    sign_off(store, audit.id)
+    store.close_round(audit.id, expected_version=store.audit(audit.id).version, actor="测试员")
     at = app("checklist", audit.id)
     assert "只能查看" in texts(at)
     assert at.radio(key=key(audit, "1.1.1", "status")).disabled

@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 from app_helpers import app, fresh_app, new_audit, texts
+from store_helpers import sign_off
 
 from scoring import Status
 from store.records import Rectification
@@ -132,7 +133,10 @@ def test_rounds_need_two_rounds_to_compare(store):
 def test_rounds_compare_score_and_items(store):
     audit = new_audit(store)
     conform_all(store, audit, but={"1.1.1"})
-    second = store.close_round(audit.id, expected_version=audit.version, actor="测试员")
+    sign_off(store, audit.id)
+    second = store.close_round(
+        audit.id, expected_version=store.audit(audit.id).version, actor="测试员"
+    )
     store.save_item(
         second.id, "1.1.1", expected_version=1, actor="测试员", status=Status.CONFORMING
     )

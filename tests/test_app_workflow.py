@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from app_helpers import APP, app, confirm, fresh_app, new_audit, on_tab, sign_in_as_tester, texts
+from store_helpers import sign_off
 from streamlit.testing.v1 import AppTest
 
 from store.records import OrganisationProfile
@@ -59,7 +60,8 @@ def test_the_address_wins_over_the_session_on_back_and_forward(store):
 
 def test_closing_a_round_asks_first_and_says_it_cannot_be_undone(store):
     audit = new_audit(store)
-    at = app("audits")
+    sign_off(store, audit.id)
+    at = app("rounds", audit.id)
     next(b for b in at.button if b.label == "结束本轮").click().run()
     assert "不能撤销" in texts(at)
     next(b for b in at.button if b.label == "取消").click().run()

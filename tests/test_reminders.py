@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pytest
 from icalendar import Calendar
 from smtp_server import free_port, smtp_server
+from store_helpers import sign_off
 
 from cli.main import main
 from reminders.dates import audit_due_dates, owner_due_dates
@@ -116,6 +117,7 @@ def test_uids_stay_the_same_across_exports_and_into_the_next_round(store, audit)
     before = {
         str(e["UID"]) for e in events(calendar_ics("a", audit_due_dates(store, audit.id, TODAY)))
     }
+    sign_off(store, audit.id)
     nxt = store.close_round(audit.id, expected_version=store.audit(audit.id).version, actor="qm")
     after = {
         str(e["UID"]) for e in events(calendar_ics("b", audit_due_dates(store, nxt.id, TODAY)))

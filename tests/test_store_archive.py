@@ -8,7 +8,7 @@ import stat
 import zipfile
 
 import pytest
-from store_helpers import VALID_CODE, company, new_store, test_audit
+from store_helpers import VALID_CODE, company, new_store, sign_off, test_audit
 
 from scoring import Status
 from store.archive import ArchiveRefused, export_audit, import_archive
@@ -43,6 +43,7 @@ def filled_audit(store):
         samples_conforming=4,
     )
     store.add_deduction(audit.id, reason="未公示三包", category="law", actor="qm")
+    sign_off(store, audit.id)
     second = store.close_round(audit.id, expected_version=store.audit(audit.id).version, actor="qm")
     store.save_item(second.id, "2.1.1", expected_version=0, actor="qm", status=Status.CONFORMING)
     return second

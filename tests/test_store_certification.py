@@ -4,11 +4,12 @@ surveillance round started from the last certified round."""
 from datetime import date
 
 import pytest
-from store_helpers import company, new_store, test_audit
+from store_helpers import company, new_store, sign_off, test_audit
 
 from scoring import Status
 from store import InvalidEntry
 from store.records import AuditState, Rectification
+from store.review import ReviewError
 
 
 @pytest.fixture
@@ -29,7 +30,8 @@ def certified(store):
         finding="制度未更新",
         rectification=Rectification("修订制度", "王敏", date(2027, 1, 31)),
     )
-    store.close_round(audit.id, expected_version=audit.version, actor="qm")
+    sign_off(store, audit.id)
+    store.close_round(audit.id, expected_version=store.audit(audit.id).version, actor="qm")
     store.save_item(audit.id + 1, "1.1.2", expected_version=0, actor="qm", status=Status.CONFORMING)
     store.add_certificate(
         audit.organisation_id,
@@ -109,7 +111,9 @@ def test_a_surveillance_round_starts_from_the_certified_round_not_from_later_wor
     assert store.audit(certified.id).state is AuditState.FROZEN  # the certified round stays
 
 
-def test_a_certificate_granted_on_an_open_round_closes_it_to_start_the_surveillance(store):
+def test_a_certificate_granted_on_an_open_signed_off_round_closes_it_for_the_surveillance(
+    store,
+):
     audit = test_audit(store)
     store.add_certificate(
         audit.organisation_id,
@@ -120,6 +124,11 @@ def test_a_certificate_granted_on_an_open_round_closes_it_to_start_the_surveilla
         actor="qm",
         audit_id=audit.id,
     )
+    with pytest.raises(ReviewError) as refused:  # closing it needs its sign-off, as ever
+        store.start_surveillance_round(audit.organisation_id, on=date(2027, 3, 1), actor="qm")
+    assert refused.value.code == "auth.review.error.not_signed_off"
+    assert store.audit(audit.id).state is AuditState.DRAFT
+    sign_off(store, audit.id)
     new = store.start_surveillance_round(audit.organisation_id, on=date(2027, 3, 1), actor="qm")
     assert store.audit(audit.id).state is AuditState.FROZEN
     assert (new.previous_audit_id, new.title) == (audit.id, "2027 年第 1 次监督审核")
@@ -133,7 +142,8 @@ def test_without_a_certificate_a_surveillance_round_is_refused_with_what_to_do(s
 
 def test_without_a_named_round_the_last_closed_round_is_the_certified_one(store):
     audit = test_audit(store)
-    store.close_round(audit.id, expected_version=audit.version, actor="qm")
+    sign_off(store, audit.id)
+    store.close_round(audit.id, expected_version=store.audit(audit.id).version, actor="qm")
     store.add_certificate(
         audit.organisation_id,
         body="机构",

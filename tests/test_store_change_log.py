@@ -10,7 +10,7 @@ from itertools import pairwise
 import pytest
 from alembic import command
 from sqlalchemy import text
-from store_helpers import CATALOGUE_TEXT, company, new_store, test_audit
+from store_helpers import CATALOGUE_TEXT, company, new_store, sign_off, test_audit
 
 from scoring import Status
 from store.archive import export_audit, import_archive
@@ -189,6 +189,7 @@ def test_entries_from_an_archive_are_marked_with_its_sha256(store, tmp_path):
 
 def test_a_new_round_and_its_log_lines_are_one_chain(store, audit):
     store.save_item(audit.id, "1.1.1", expected_version=0, actor="qm", status=Status.CONFORMING)
+    sign_off(store, audit.id)
     store.close_round(
         audit.id,
         expected_version=store.audit(audit.id).version,

@@ -1,15 +1,19 @@
-"""Closing a round while a colleague keeps saving: every confirmed save either lands before the
-snapshot (and is copied into the next round) or is refused — none is lost, and the frozen round's
-stored score is the score of its own entries."""
+"""Signing off and closing a round while a colleague keeps saving: a save that lands after the
+sign-off withdraws it, so the close is refused and the round stays open; a close that goes
+through froze exactly what was signed off. Every confirmed save either lands before the snapshot
+(and is copied into the next round) or is refused — none is lost, and the frozen round's stored
+score is the score of its own entries."""
 
 import random
 import threading
+from fractions import Fraction
 
 import pytest
-from store_helpers import new_store, test_audit
+from store_helpers import new_store, sign_off, test_audit
 
 from scoring import Status, result_to_dict, score_audit
 from store import ConflictError, ReadOnly
+from store.review import ReviewError, Reviews
 
 CLOSES = 30
 ITEM = "1.1.1"
@@ -26,6 +30,7 @@ class Colleague(threading.Thread):
 
     def __init__(self, store, audit_id: int) -> None:
         super().__init__(daemon=True)
+        self.stop = threading.Event()  # the close was refused: stop saving
         self.store, self.audit_id = store, audit_id
         self.confirmed: list[tuple[str, Status]] = []
         self.started_saving = threading.Event()
@@ -34,7 +39,7 @@ class Colleague(threading.Thread):
     def run(self) -> None:
         n = 0
         try:
-            while True:
+            while not self.stop.is_set():
                 n += 1
                 status = Status.CONFORMING if n % 2 else Status.NOT_CONFORMING
                 version = self.store.item(self.audit_id, ITEM).version
@@ -61,20 +66,33 @@ class Colleague(threading.Thread):
 def test_closing_a_round_never_loses_a_concurrent_confirmed_save(store):
     rng = random.Random(27922)
     audit = test_audit(store)
-    lost, snapshot_mismatches = [], []
+    lost, snapshot_mismatches, unsigned_freezes, refused = [], [], [], 0
     for close in range(CLOSES):
         colleague = Colleague(store, audit.id)
         colleague.start()
         assert colleague.started_saving.wait(30)
-        threading.Event().wait(rng.uniform(0, 0.02))  # close at a random point of a save
+        threading.Event().wait(rng.uniform(0, 0.02))  # sign off at a random point of a save
+        sign_off(store, audit.id)
+        threading.Event().wait(rng.uniform(0, 0.02))  # and close at another
         current = store.audit(audit.id)
-        following = store.close_round(audit.id, expected_version=current.version, actor="qm")
+        try:
+            following = store.close_round(audit.id, expected_version=current.version, actor="qm")
+        except ReviewError as exc:  # a save landed after the sign-off: withdrawn, not frozen
+            assert exc.code == "auth.review.error.not_signed_off"
+            colleague.stop.set()
+            following = None
         colleague.join(30)
         assert not colleague.is_alive()
         assert colleague.failure is None, colleague.failure
 
         last_notes, last_status = colleague.confirmed[-1]
         frozen_item = store.item(audit.id, ITEM)
+        if following is None:
+            refused += 1
+            assert store.audit(audit.id).state == "draft"
+            if (frozen_item.notes, frozen_item.status) != (last_notes, last_status):
+                lost.append((close, last_notes, frozen_item.notes, None))
+            continue
         copied_item = store.item(following.id, ITEM)
         confirmed = (last_notes, last_status)
         if {(frozen_item.notes, frozen_item.status), (copied_item.notes, copied_item.status)} != {
@@ -88,9 +106,14 @@ def test_closing_a_round_never_loses_a_concurrent_confirmed_save(store):
         )
         if stored["score_exact"] != recomputed["score_exact"]:
             snapshot_mismatches.append((close, stored["score_exact"], recomputed["score_exact"]))
+        signed = Reviews(store).status(audit.id).sign_off
+        if signed is None or signed.score != Fraction(stored["score_exact"]):
+            unsigned_freezes.append((close, signed and signed.score, stored["score_exact"]))
         audit = following
 
-    assert (lost, snapshot_mismatches) == ([], []), (
-        f"of {CLOSES} closes, {len(lost)} lost a confirmed save (e.g. {lost[:2]}) and "
-        f"{len(snapshot_mismatches)} froze a score that disagrees with the round's own entries"
+    assert (lost, snapshot_mismatches, unsigned_freezes) == ([], [], []), (
+        f"of {CLOSES} closes ({refused} refused after a later save), {len(lost)} lost a "
+        f"confirmed save (e.g. {lost[:2]}), {len(snapshot_mismatches)} froze a score that "
+        f"disagrees with the round's own entries and {len(unsigned_freezes)} froze a score "
+        f"other than the one signed off (e.g. {unsigned_freezes[:2]})"
     )

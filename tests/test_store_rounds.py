@@ -3,10 +3,11 @@
 from datetime import date
 
 import pytest
-from store_helpers import company, new_store, test_audit
+from store_helpers import company, new_store, sign_off, test_audit
 
 from scoring import Status
 from store import InvalidEntry, ReadOnly
+from store.review import ReviewError
 
 
 @pytest.fixture
@@ -43,6 +44,7 @@ def fill_first_round(store, audit):
 def test_closing_a_round_freezes_it_and_opens_the_next_from_a_copy(store):
     first = test_audit(store)
     fill_first_round(store, first)
+    sign_off(store, first.id)
     second = store.close_round(
         first.id,
         expected_version=store.audit(first.id).version,
@@ -60,9 +62,30 @@ def test_closing_a_round_freezes_it_and_opens_the_next_from_a_copy(store):
     assert store.score(second.id)[0].score == store.score(first.id)[0].score == 85
 
 
+def test_the_store_closes_only_a_round_whose_sign_off_holds(store):
+    """The bare store (the command line, the certification cycle) refuses as the app does:
+    not signed off, or changed since the sign-off; nothing is frozen either time."""
+    first = test_audit(store)
+    fill_first_round(store, first)
+    with pytest.raises(ReviewError) as unsigned:
+        store.close_round(first.id, expected_version=store.audit(first.id).version, actor="qm")
+    assert (unsigned.value.code, unsigned.value.values["state"]) == (
+        "auth.review.error.not_signed_off",
+        "not_submitted",
+    )
+    sign_off(store, first.id)
+    store.save_item(first.id, "1.1.1", expected_version=1, actor="qm", status=Status.CONFORMING)
+    with pytest.raises(ReviewError) as changed:
+        store.close_round(first.id, expected_version=store.audit(first.id).version, actor="qm")
+    assert changed.value.values["state"] == "withdrawn"
+    assert store.audit(first.id).state == "draft"
+    assert [a.round_no for a in store.audits(first.organisation_id)] == [1]
+
+
 def test_a_frozen_round_refuses_changes(store):
     first = test_audit(store)
     fill_first_round(store, first)
+    sign_off(store, first.id)
     store.close_round(first.id, expected_version=store.audit(first.id).version, actor="qm")
     with pytest.raises(ReadOnly, match="round 1 is frozen"):
         store.save_item(first.id, "1.1.1", expected_version=1, actor="qm", status=Status.CONFORMING)
@@ -73,6 +96,7 @@ def test_a_frozen_round_refuses_changes(store):
 def test_the_snapshot_keeps_the_scores_as_computed_then(store):
     first = test_audit(store)
     fill_first_round(store, first)
+    sign_off(store, first.id)
     store.close_round(first.id, expected_version=store.audit(first.id).version, actor="qm")
     snapshot = store.round_result(first.id)
     assert snapshot["score"] == 85
@@ -83,6 +107,7 @@ def test_the_snapshot_keeps_the_scores_as_computed_then(store):
 def test_comparing_rounds_shows_score_tier_indicator_and_item_changes(store):
     first = test_audit(store)
     fill_first_round(store, first)
+    sign_off(store, first.id)
     second = store.close_round(first.id, expected_version=store.audit(first.id).version, actor="qm")
     store.save_item(second.id, "1.1.1", expected_version=1, actor="qm", status=Status.CONFORMING)
     store.save_item(

@@ -11,6 +11,7 @@ from store.access import GuardedStore, NotPermitted
 from store.account_records import ReviewEvent, ReviewKind, ReviewState
 from store.accounts import AccountError
 from store.permissions import Action, permits
+from store.records import AuditState
 from ui.state import flash, lang, tr
 
 STEP_TEXT = {
@@ -22,7 +23,9 @@ STEP_TEXT = {
 
 
 def render_review_panel(store: GuardedStore, audit_id: int) -> None:
-    organisation_id = store.audit(audit_id).organisation_id
+    audit = store.audit(audit_id)
+    organisation_id = audit.organisation_id
+    draft = audit.state is AuditState.DRAFT  # a closed round keeps its history, takes no steps
     status = store.review_status(audit_id)
     st.subheader(tr("auth.review.title"))
     st.markdown(tr("auth.review.state", state=tr(f"auth.review.{status.state.value}")))
@@ -35,10 +38,15 @@ def render_review_panel(store: GuardedStore, audit_id: int) -> None:
         return permits(store.actor, organisation_id, action)
 
     steps: list[tuple[str, str, Callable[[str], object], str]] = []
-    if may(Action.SUBMIT_REVIEW) and status.state not in {
-        ReviewState.SUBMITTED,
-        ReviewState.SIGNED_OFF,
-    }:
+    if (
+        draft
+        and may(Action.SUBMIT_REVIEW)
+        and status.state
+        not in {
+            ReviewState.SUBMITTED,
+            ReviewState.SIGNED_OFF,
+        }
+    ):
         steps.append(
             (
                 "submit",
@@ -47,7 +55,7 @@ def render_review_panel(store: GuardedStore, audit_id: int) -> None:
                 "auth.review.done_submitted",
             )
         )
-    if status.state is ReviewState.SUBMITTED:
+    if draft and status.state is ReviewState.SUBMITTED:
         if may(Action.RETURN_REVIEW):
             steps.append(
                 (

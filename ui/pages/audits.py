@@ -27,7 +27,6 @@ from ui.state import (
     go_to,
     lang,
     may,
-    open_audit,
     page_store,
     show_flashes,
     tr,
@@ -181,20 +180,11 @@ def audit_row(audit: AuditRecord) -> None:
             go_to("checklist", audit.id)
         archived = audit.state.value == "archived"
         organisation_id = audit.organisation_id
-        if audit.state.value == "draft" and may(Action.CLOSE_ROUND, organisation_id):
-            ask_button(
-                tr("ui.close_round"),
-                f"close.{audit.id}",
-                help=tr("ui.close_round_help"),
-                container=round_col,
-            )
-            confirmation(
-                f"close.{audit.id}",
-                tr("ui.close_round_title", n=audit.round_no),
-                tr("ui.close_round_body", n=audit.round_no, next=audit.round_no + 1),
-                tr("ui.close_round"),
-                lambda: close_round(audit),
-            )
+        # a round is reviewed, signed off and closed on the rounds page
+        if audit.state.value == "draft" and round_col.button(
+            tr("ui.review_and_close"), key=f"to_review.{audit.id}", help=tr("ui.close_round_help")
+        ):
+            go_to("rounds", audit.id)
         if may(Action.ARCHIVE, organisation_id):
             archive_label = tr("ui.unarchive" if archived else "ui.archive")
             ask_button(archive_label, f"archive.{audit.id}", container=archive_col)
@@ -236,12 +226,6 @@ def audit_row(audit: AuditRecord) -> None:
                     mime="application/zip",
                     key=f"dl.{audit.id}",
                 )
-
-
-def close_round(audit: AuditRecord) -> None:
-    nxt = store.close_round(audit.id, expected_version=audit.version, actor=actor())
-    flash("success", tr("ui.round_closed", n=audit.round_no))
-    open_audit(nxt.id)
 
 
 def rename_audit(audit: AuditRecord, key: str) -> None:

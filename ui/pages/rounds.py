@@ -1,4 +1,5 @@
-"""Rounds: compare two rounds of the same organisation — score, tier, indicators, items."""
+"""Rounds: the open round's review, sign-off and closing; then two rounds of the same
+organisation compared — score, tier, indicators, items."""
 
 from __future__ import annotations
 
@@ -13,7 +14,9 @@ from scoring.report import tier_title
 from ui.charts import FONT
 from ui.labels import points, status_label
 from ui.markup import plain
-from ui.state import lang, page_store, require_audit, tr
+from ui.review_panel import render_review_panel
+from ui.round_close import render_close_round
+from ui.state import lang, page_store, require_audit, show_flashes, tr
 
 store = page_store()
 audit = require_audit()
@@ -21,6 +24,12 @@ organisation = store.organisation(audit.organisation_id)
 rounds = store.audits(organisation.id, include_archived=True)
 st.title(tr("nav.rounds"))
 st.caption(plain(organisation.profile.name))
+show_flashes()
+
+render_review_panel(store, audit.id)
+if audit.state.value == "draft":
+    render_close_round(store, audit)
+st.divider()
 
 if len(rounds) < 2:
     st.info(tr("ui.one_round_only"))

@@ -1,0 +1,151 @@
+"""The administrators' users page: it lists every account with its roles, adds one (password
+typed twice, as long as the store asks), disables and enables, grants and revokes a role in an
+organisation, resets a password; each refusal (last administrator, a login taken, a role granted
+twice) shows the store's own text, keeps what was typed and changes nothing."""
+
+from pathlib import Path
+
+import pytest
+from app_helpers import APP, app, fresh_app, new_audit, texts
+from streamlit.testing.v1 import AppTest
+
+from store.accounts import MIN_PASSWORD, Accounts
+from texts import t
+from ui.auth import USER_KEY
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def setup(monkeypatch, tmp_path):
+    store = fresh_app(monkeypatch, tmp_path / "data")
+    audit = new_audit(store)
+    accounts = Accounts(store)
+    accounts.add_user("editor", "编辑王", password=PASSWORD, actor="setup")
+    accounts.grant("editor", audit.organisation_id, "editor", actor="setup")
+    return store, audit, accounts
+
+
+def users_page():
+    return app("users")
+
+
+def add(at, login, name="新同事", password=PASSWORD, again=None):
+    at.text_input(key="users.add.login").input(login)
+    at.text_input(key="users.add.name").input(name)
+    at.text_input(key="users.add.password").input(password)
+    at.text_input(key="users.add.again").input(password if again is None else again)
+    next(b for b in at.button if b.label == t("users.add_submit")).click().run()
+    assert not at.exception
+    return at
+
+
+def choose(at, login):
+    at.selectbox(key="users.chosen").select(login).run()
+    return at
+
+
+def test_every_account_is_listed_with_its_roles_and_state(setup):
+    at = users_page()
+    assert not at.exception
+    table = at.dataframe[0].value
+    row = table[table[t("users.col_login")] == "editor"].iloc[0]
+    assert row[t("users.col_name")] == "编辑王"
+    assert row[t("users.col_roles")] == "华东家电服务有限公司：编辑"
+    assert row[t("users.col_active")] == t("users.yes")
+    assert row[t("users.col_last_login")] == t("users.never")
+    tester = table[table[t("users.col_login")] == "tester"].iloc[0]
+    assert tester[t("users.col_roles")] == t("auth.role.administrator")
+
+
+def test_a_new_account_needs_the_password_twice_and_long_enough(setup):
+    _store, _audit, accounts = setup
+    at = add(users_page(), "zhao", again="another password")
+    assert t("auth.passwords_differ") in texts(at)
+    assert at.text_input(key="users.add.login").value == "zhao"  # what was typed stays
+    at = add(at, "zhao", password="short")
+    assert t("auth.error.password_short", min=MIN_PASSWORD) in texts(at)
+    assert [u.login for u in accounts.users()] == ["editor", "tester"]
+    at = add(at, "zhao", name="总经理赵")
+    assert t("users.added", login="zhao") in texts(at)
+    assert accounts.check_password("zhao", PASSWORD).user.display_name == "总经理赵"
+    assert at.text_input(key="users.add.login").value == ""  # cleared for the next one
+
+
+def test_a_login_already_taken_is_refused(setup):
+    _store, _audit, accounts = setup
+    at = add(users_page(), "EDITOR", name="另一个编辑")
+    assert t("auth.error.login_taken", login="editor") in texts(at)
+    assert accounts.user("editor").display_name == "编辑王"
+
+
+def test_disabling_and_enabling_an_account(setup):
+    _store, _audit, accounts = setup
+    at = choose(users_page(), "editor")
+    at.button(key="users.toggle_active").click().run()
+    assert t("users.disabled", login="editor") in texts(at)
+    assert not accounts.user("editor").active
+    at.button(key="users.toggle_active").click().run()
+    assert accounts.user("editor").active
+
+
+def test_the_last_administrator_cannot_be_disabled_or_demoted(setup):
+    _store, _audit, accounts = setup
+    at = choose(users_page(), "tester")
+    at.button(key="users.toggle_active").click().run()
+    assert t("auth.error.last_admin", login="tester") in texts(at)
+    at.button(key="users.toggle_admin").click().run()
+    assert t("auth.error.last_admin", login="tester") in texts(at)
+    tester = accounts.user("tester")
+    assert tester.active and tester.administrator
+
+
+def test_granting_a_role_twice_is_refused_and_revoking_takes_it_away(setup):
+    _store, audit, accounts = setup
+    at = choose(users_page(), "editor")
+    at.selectbox(key="users.grant.role").select("reviewer").run()
+    at.button(key="users.grant.submit").click().run()
+    assert t(
+        "auth.error.granted_twice",
+        login="editor",
+        organisation_id=audit.organisation_id,
+        role="editor",
+    ) in texts(at)
+    assert dict(accounts.user("editor").grants) == {audit.organisation_id: "editor"}
+    at.button(key="users.revoke.submit").click().run()
+    assert t("users.revoked", login="editor") in texts(at)
+    assert accounts.user("editor").grants == ()
+    at.selectbox(key="users.grant.role").select("reviewer").run()
+    at.button(key="users.grant.submit").click().run()
+    assert dict(accounts.user("editor").grants) == {audit.organisation_id: "reviewer"}
+
+
+def test_resetting_a_password(setup):
+    _store, _audit, accounts = setup
+    at = choose(users_page(), "editor")
+    at.text_input(key="users.password.new").input("a new long password")
+    at.text_input(key="users.password.again").input("a new long password")
+    next(b for b in at.button if b.label == t("users.reset_password")).click().run()
+    assert t("users.password_reset", login="editor") in texts(at)
+    assert accounts.check_password("editor", "a new long password").user is not None
+    assert accounts.check_password("editor", PASSWORD).user is None
+
+
+def test_only_an_administrator_has_the_page(setup):
+    _store, _audit, accounts = setup
+    at = users_page()
+    at.session_state[USER_KEY] = accounts.user("editor").id  # the same browser, an editor now
+    at.run()
+    assert t("users.title") not in texts(at) and not at.dataframe  # not in an editor's menu
+    assert t("nav.audits") in texts(at)  # the app's first page instead
+
+
+def test_the_page_itself_refuses_anyone_but_an_administrator(setup):
+    """Should the page be reached without the menu (an old address, a changed role)."""
+    _store, _audit, accounts = setup
+    at = AppTest.from_file(str(Path(APP).parent / "ui" / "pages" / "users.py"), default_timeout=30)
+    at.session_state[USER_KEY] = accounts.user("editor").id
+    at.run()
+    assert not at.exception
+    assert t("users.not_permitted") in texts(at)
+    assert not at.dataframe and not at.button

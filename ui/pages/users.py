@@ -1,0 +1,197 @@
+"""Users (administrators only): every account with its roles; add an account, disable or enable
+it, grant or revoke a role in an organisation, reset a password. Everything goes through the
+store's Accounts, as the command line does, so the same refusals hold (the last administrator,
+a login taken, a role granted twice) and each is shown with its own text. A refused form keeps
+what was typed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+import streamlit as st
+
+from store.account_records import UserRecord
+from store.accounts import MIN_PASSWORD, AccountError
+from store.permissions import ORGANISATION_ROLES, Action, permits
+from ui.auth import current_actor, user_accounts
+from ui.markup import plain
+from ui.state import flash, lang, page_store, show_flashes, tr
+
+actor = current_actor()
+st.title(tr("users.title"))
+if actor is None or not permits(actor, None, Action.MANAGE_USERS):
+    st.error(tr("users.not_permitted"))  # the menu hides this page; an address still lands here
+    st.stop()
+show_flashes()
+accounts = user_accounts()
+organisations = {o.id: o.profile.name for o in page_store().organisations(include_archived=True)}
+
+
+def act(change: Callable[[], object], done: str, clear: tuple[str, ...] = ()) -> None:
+    """Run one account change: on refusal say why and keep what was typed; else rerun."""
+    try:
+        change()
+    except AccountError as refused:
+        st.error(refused.text(lang()))
+        return
+    for key in clear:
+        st.session_state.pop(key, None)
+    flash("success", done)
+    st.rerun()
+
+
+def role_text(organisation_id: int, role: str) -> str:
+    name = organisations.get(organisation_id, f"#{organisation_id}")
+    return tr("users.role_in", organisation=plain(name), role=tr(f"auth.role.{role}"))
+
+
+def roles_of(user: UserRecord) -> str:
+    roles = [tr("auth.role.administrator")] if user.administrator else []
+    return "；".join(roles + [role_text(org, role.value) for org, role in user.grants]) or "—"
+
+
+users = accounts.users()
+st.dataframe(
+    pd.DataFrame(
+        {
+            tr("users.col_name"): [u.display_name for u in users],
+            tr("users.col_login"): [u.login for u in users],
+            tr("users.col_roles"): [roles_of(u) for u in users],
+            tr("users.col_active"): [tr("users.yes" if u.active else "users.no") for u in users],
+            tr("users.col_last_login"): [
+                f"{u.last_login_at:%Y-%m-%d %H:%M} UTC" if u.last_login_at else tr("users.never")
+                for u in users
+            ],
+        }
+    ),
+    hide_index=True,
+    width="stretch",
+)
+
+with (
+    st.expander(tr("users.add"), expanded=len(users) < 2),
+    st.form("users.add", clear_on_submit=False),
+):
+    login = st.text_input(tr("auth.login"), key="users.add.login")
+    name = st.text_input(tr("auth.display_name"), key="users.add.name")
+    email = st.text_input(tr("auth.email"), key="users.add.email")
+    password = st.text_input(
+        tr("auth.password"),
+        type="password",
+        key="users.add.password",
+        help=tr("users.password_hint", min=MIN_PASSWORD),
+    )
+    again = st.text_input(tr("auth.password_again"), type="password", key="users.add.again")
+    administrator = st.checkbox(tr("users.administrator"), key="users.add.admin")
+    if st.form_submit_button(tr("users.add_submit"), type="primary"):
+        if password != again:
+            st.error(tr("auth.passwords_differ"))
+        else:
+            act(
+                lambda: accounts.add_user(
+                    login,
+                    name,
+                    actor=actor.display_name,
+                    password=password,
+                    email=email or None,
+                    administrator=administrator,
+                ),
+                tr("users.added", login=plain(login.strip())),
+                clear=tuple(
+                    f"users.add.{k}" for k in ("login", "name", "email", "password", "again")
+                ),
+            )
+
+if not users:
+    st.stop()
+st.subheader(tr("users.manage"))
+by_login = {u.login: u for u in users}
+chosen = by_login[
+    st.selectbox(
+        tr("users.account"),
+        list(by_login),
+        key="users.chosen",
+        format_func=lambda login: f"{by_login[login].display_name} ({login})",
+    )
+]
+st.caption(roles_of(chosen))
+toggle, admin = st.columns(2)
+if toggle.button(
+    tr("users.disable" if chosen.active else "users.enable"), key="users.toggle_active"
+):
+    act(
+        lambda: accounts.set_active(chosen.login, not chosen.active, actor=actor.display_name),
+        tr("users.disabled" if chosen.active else "users.enabled", login=chosen.login),
+    )
+if admin.button(
+    tr("users.drop_admin" if chosen.administrator else "users.make_admin"), key="users.toggle_admin"
+):
+    act(
+        lambda: accounts.set_administrator(
+            chosen.login, not chosen.administrator, actor=actor.display_name
+        ),
+        tr("users.admin_changed", login=chosen.login),
+    )
+
+grant_col, revoke_col = st.columns(2)
+with grant_col.container(border=True):
+    st.markdown(f"**{tr('users.grant')}**")
+    if organisations:
+        organisation_id = st.selectbox(
+            tr("users.organisation"),
+            list(organisations),
+            key="users.grant.organisation",
+            format_func=lambda i: plain(organisations[i]),
+        )
+        role = st.selectbox(
+            tr("users.role"),
+            [r.value for r in ORGANISATION_ROLES],
+            key="users.grant.role",
+            format_func=lambda r: tr(f"auth.role.{r}"),
+        )
+        if st.button(tr("users.grant"), key="users.grant.submit"):
+            act(
+                lambda: accounts.grant(
+                    chosen.login, organisation_id, role, actor=actor.display_name
+                ),
+                tr("users.granted", login=chosen.login),
+            )
+    else:
+        st.caption(tr("users.no_organisations"))
+with revoke_col.container(border=True):
+    st.markdown(f"**{tr('users.revoke')}**")
+    if chosen.grants:
+        held = dict(chosen.grants)
+        revoked = st.selectbox(
+            tr("users.organisation"),
+            list(held),
+            key="users.revoke.organisation",
+            format_func=lambda i: role_text(i, held[i].value),
+        )
+        if st.button(tr("users.revoke"), key="users.revoke.submit"):
+            act(
+                lambda: accounts.revoke(chosen.login, revoked, actor=actor.display_name),
+                tr("users.revoked", login=chosen.login),
+            )
+    else:
+        st.caption(tr("users.no_grants"))
+
+with st.form("users.password", clear_on_submit=False):
+    st.markdown(f"**{tr('users.reset_password')}**")
+    new = st.text_input(
+        tr("users.new_password"),
+        type="password",
+        key="users.password.new",
+        help=tr("users.password_hint", min=MIN_PASSWORD),
+    )
+    repeat = st.text_input(tr("auth.password_again"), type="password", key="users.password.again")
+    if st.form_submit_button(tr("users.reset_password")):
+        if new != repeat:
+            st.error(tr("auth.passwords_differ"))
+        else:
+            act(
+                lambda: accounts.set_password(chosen.login, new, actor=actor.display_name),
+                tr("users.password_reset", login=chosen.login),
+                clear=("users.password.new", "users.password.again"),
+            )
