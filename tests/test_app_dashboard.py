@@ -238,3 +238,31 @@ def test_the_dashboard_reads_in_english(store):
     assert list(at.table[0].value.columns) == ["Fix", "Gain", "Owner", "Due", "State"]
     assert set(at.table[0].value["Owner"]) == {"no owner"}
     assert "Lost points, no rectification action (3)" in [e.label for e in at.expander]
+
+
+def test_a_special_deduction_to_rectify_shows_in_the_plan_with_its_owner(store):
+    audit = new_audit(store)
+    scored(store, audit)
+    eligible(store, audit)
+    for n in range(5):  # five special deductions fail the evaluation whatever the score
+        store.add_deduction(
+            audit.id,
+            reason=f"第 {n + 1} 起违规",
+            category="law",
+            actor="测试员",
+            item_id="3.2.3" if n == 0 else None,
+            rectification=Rectification("整改到位", "周强", LATER) if n == 0 else None,
+        )
+    at = app("dashboard", audit.id)
+    assert not at.exception
+    assert metric(at, "等级").value == "未达标"
+    assert any("须先整改 1 个特别扣分项" in w.value for w in at.warning)
+    assert at.table[0].value.to_dict("records") == [
+        {
+            "整改项": "特别扣分：第 1 起违规",
+            "加分": "+1.00",  # each special deduction takes 1 point
+            "责任人": "周强",
+            "完成期限": LATER.isoformat(),
+            "进度": "未开始",
+        }
+    ]

@@ -11,7 +11,6 @@ FIGURES_KEY = "dash_figures"  # the container holding the four figures
 PLAN_KEY = "dash_plan"  # the plan's table: on a phone, the fix, its owner and due date
 GAPS_KEY = "dash_gaps"  # the gaps table: on a phone, item, title, lost, owner and due
 LINKS_KEY = "dash_readiness"  # readiness lines are buttons that open items: print them
-CHARTS_KEY = "dash_charts"
 
 PHONE = f"""
 @media (max-width: 640px) {{
@@ -40,8 +39,6 @@ PRINT = f"""
   .stMainBlockContainer {{ padding: 0 !important; max-width: 100% !important; }}
   [data-testid="stMain"] {{ margin-left: 0 !important; }}
   [data-testid="stTable"] :is(th, td) {{ font-size: 9pt; padding: 2px 4px; }}
-  .st-key-{CHARTS_KEY} [data-testid="stHorizontalBlock"] {{ flex-wrap: nowrap; }}
-  .st-key-{CHARTS_KEY} [data-testid="stColumn"] {{ min-width: 0 !important; }}
   details, tr, [data-testid="stMetric"], .stPlotlyChart {{ break-inside: avoid; }}
 }}
 """

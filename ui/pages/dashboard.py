@@ -223,7 +223,7 @@ st.caption(
     )
 )
 st.caption(catalogue_line(catalogue, lang()))
-left, right = st.container(key=dashboard_style.CHARTS_KEY).columns([3, 2])
+left, right = st.columns([3, 2])  # on paper they stack: Plotly keeps its screen width
 with left:
     st.markdown(f"##### {tr('ui.radar_title')}")
     st.plotly_chart(radar(result, lang()), width="stretch")
