@@ -1,4 +1,6 @@
-"""Dashboard: readiness at a glance — score, tier, eligibility, indicators, gaps and the plan."""
+"""Dashboard: the executive's three questions on the first screen — which tier (or why none),
+what blocks the next tier, who fixes it by when — then the gaps, the readiness checks grouped
+by kind, and the charts."""
 
 from __future__ import annotations
 
@@ -8,45 +10,71 @@ from fractions import Fraction
 import pandas as pd
 import streamlit as st
 
-from scoring import EligibilityStatus, FixKind, display
+from scoring import EligibilityStatus, display
+from store.action_register import is_overdue
 from store.readiness import readiness
+from ui import dashboard_style
+from ui.brief_download import brief_button
 from ui.catalogue_rows import catalogue_line
 from ui.charts import first_level_bars, radar
+from ui.dashboard_rows import (
+    due_text,
+    grouped,
+    item_target,
+    owner_text,
+    plan_rows,
+    state_text,
+)
+from ui.item_link import open_item
 from ui.labels import needed, points, status_label, verdict_metric
 from ui.markup import plain
 from ui.state import lang, page_store, require_audit, scored, tr
+
+PLAN_ROWS = 8  # more would push the first screen's answer off it; the rest is counted
 
 store = page_store()
 audit = require_audit()
 catalogue = store.catalogue(audit.catalogue_hash)
 organisation = store.organisation(audit.organisation_id)
 result, plan = scored(audit.id)
+records = store.items(audit.id)
+deductions = store.deductions(audit.id)
+today = date.today()
+dashboard_style.apply()
 
-st.title(tr("nav.dashboard"))
+# -- first screen: which tier, what blocks the next one, who fixes it by when ------------------
+title_col, brief_col = st.columns([3, 1], vertical_alignment="bottom")
+title_col.title(plain(organisation.profile.name))
+with brief_col:
+    brief_button(store, audit.id, today, lang())
 st.caption(
-    f"{plain(organisation.profile.name)} · {plain(audit.title)} · "
-    f"{tr('ui.round_n', n=audit.round_no)}"
-    f" · {result.scheme.title.get(lang())}"
+    tr(
+        "dash.subtitle",
+        audit=plain(audit.title),
+        round=tr("ui.round_n", n=audit.round_no),
+        scheme=result.scheme.title.get(lang()),
+    )
 )
-st.caption(catalogue_line(catalogue, lang()))
 
-score_col, tier_col, next_col, eligible_col = st.columns(4)
-score_col.metric(tr("ui.score"), display.score(result.score))
-verdict_metric(tier_col, result, lang(), tr("ui.tier"))
-if result.next_tier:
-    next_col.metric(
-        tr("ui.to_next_tier"),
-        needed(result.points_to_next_tier),
-        result.next_tier.title.get(lang()),
-        delta_color="off",
-        delta_arrow="off",
-    )
-else:
-    next_col.metric(
-        tr("ui.to_next_tier"), "—", tr("ui.top_tier"), delta_color="off", delta_arrow="off"
-    )
-eligibility = result.eligibility
-eligible_col.metric(tr("ui.eligibility"), tr(f"ui.eligibility_{eligibility.status.value}"))
+with st.container(key=dashboard_style.FIGURES_KEY):
+    tier_col, score_col, next_col, eligible_col = st.columns(4)
+    verdict_metric(tier_col, result, lang(), tr("ui.tier"))
+    score_col.metric(tr("ui.score"), display.score(result.score))
+    if result.next_tier:
+        next_col.metric(
+            tr("ui.to_next_tier"),
+            needed(result.points_to_next_tier),
+            result.next_tier.title.get(lang()),
+            delta_color="off",
+            delta_arrow="off",
+        )
+    else:
+        next_col.metric(
+            tr("ui.to_next_tier"), "—", tr("ui.top_tier"), delta_color="off", delta_arrow="off"
+        )
+    eligibility = result.eligibility
+    eligible_col.metric(tr("ui.eligibility"), tr(f"ui.eligibility_{eligibility.status.value}"))
+
 if eligibility.status is EligibilityStatus.NOT_ELIGIBLE:
     titles = {p.id: p.title.get(lang()) for p in catalogue.spec.prerequisites}
     st.error(tr("ui.not_eligible_because", reasons="；".join(titles[p] for p in eligibility.unmet)))
@@ -56,27 +84,12 @@ for reason in display.fail_reasons(result, lang()):
     st.error(reason)
 if result.verdict.deductions_to_rectify:
     st.warning(tr("verdict.deductions_to_rectify", count=result.verdict.deductions_to_rectify))
-st.caption(
-    tr(
-        "ui.score_rule",
-        applicable=points(result.applicable_points),
-        earned=points(result.earned_points),
-        deductions=points(result.deduction_total),
-        bonus=points(result.bonus_total),
-    )
-)
 
-left, right = st.columns([3, 2])
-with left:
-    st.markdown(f"#### {tr('ui.radar_title')}")
-    st.plotly_chart(radar(result, lang()), width="stretch")
-with right:
-    st.markdown(f"#### {tr('ui.bars_title')}")
-    st.plotly_chart(first_level_bars(result, lang()), width="stretch")
-    st.markdown(f"#### {tr('ui.plan_title')}")
-    if plan.target is None:
-        st.success(tr("ui.top_tier"))
-    elif plan.fixes:
+if plan.target is None:
+    st.success(tr("ui.top_tier"))
+else:
+    st.markdown(f"#### {tr('dash.plan_heading', tier=plan.target.title.get(lang()))}")
+    if plan.fixes:
         st.markdown(
             tr(
                 "ui.plan_summary",
@@ -86,49 +99,84 @@ with right:
                 effort=points(plan.total_effort),
             )
         )
-        for fix in plan.fixes:
-            ref = fix.ref if fix.kind is FixKind.ITEM else tr("ui.special_deduction")
-            label = (
-                catalogue.item(fix.ref).title.get(lang()) if fix.kind is FixKind.ITEM else fix.label
+        fixes = plan_rows(plan, catalogue, records, deductions, today, lang())
+        with st.container(key=dashboard_style.PLAN_KEY):
+            st.table(
+                pd.DataFrame(
+                    {
+                        tr("dash.col_fix"): [
+                            f"{f.ref} {f.label}"
+                            if f.ref
+                            else tr("dash.fix_deduction", reason=f.label)
+                            for f in fixes
+                        ],
+                        tr("dash.col_gain"): [f"+{points(f.gain)}" for f in fixes],
+                        tr("actions.col_owner"): [owner_text(f.action, lang()) for f in fixes],
+                        tr("actions.col_due"): [
+                            due_text(f.action, f.overdue, lang()) for f in fixes
+                        ],
+                        tr("actions.col_state"): [state_text(f.action, lang()) for f in fixes],
+                    }
+                ).head(PLAN_ROWS),
+                hide_index=True,
             )
-            st.markdown(f"- **{ref}** {plain(label)} · +{points(fix.gain)}")
+        if len(fixes) > PLAN_ROWS:
+            st.caption(tr("dash.plan_more", n=len(fixes) - PLAN_ROWS))
     else:
         st.warning(tr("ui.plan_unreachable"))
 
-st.markdown(f"#### {tr('ui.readiness_title')}")
-library = {e.id: e for e in store.evidence_library(organisation.id)}
-warnings = readiness(
-    catalogue, audit, store.items(audit.id), store.deductions(audit.id), library, date.today()
-)
-if warnings:
-    for warning in warnings:
-        st.warning(plain(warning.text(lang())), icon=":material/warning:")
-else:
-    st.success(tr("ui.ready"))
+certificate = store.current_certificate(organisation.id)
+if certificate is not None:
+    named = {"tier": certificate.tier, "body": certificate.body, "number": certificate.number}
+    event = certificate.cycle.next_event(today)
+    if event is None:
+        st.warning(
+            tr("dash.certificate_expired", renewal=certificate.cycle.renewal.isoformat(), **named)
+        )
+    else:
+        st.caption(
+            tr(
+                "dash.certificate",
+                event=tr(f"cycle.{event.kind.value}", n=event.number),
+                due=event.due.isoformat(),
+                days=(event.due - today).days,
+                **named,
+            )
+        )
 
+
+# -- below the first screen: gaps, readiness, how the score is made up ------------------------
 st.markdown(f"#### {tr('ui.gaps_title')} ({len(result.gaps)})")
 if result.gaps:
-    st.dataframe(
-        pd.DataFrame(
-            {
-                tr("ui.col_item"): [g.item_id for g in result.gaps],
-                tr("ui.col_title"): [
-                    g.title_en if lang() == "en" else g.title_zh for g in result.gaps
-                ],
-                tr("ui.col_status"): [status_label(g.status, lang()) for g in result.gaps],
-                # text, not floats: the table shows exactly what every other surface shows
-                tr("ui.col_points"): [points(g.points) for g in result.gaps],
-                tr("ui.col_lost"): [needed(g.lost) for g in result.gaps],
-                tr("ui.col_gain"): [points(g.score_gain) for g in result.gaps],
-                tr("ui.col_confidence"): [
-                    display.confidence_label(catalogue.item(g.item_id).source.confidence, lang())
-                    for g in result.gaps
-                ],
-            }
-        ),
-        hide_index=True,
-        width="stretch",
-    )
+    gap_actions = [records[g.item_id].rectification for g in result.gaps]
+    with st.container(key=dashboard_style.GAPS_KEY):
+        st.table(
+            pd.DataFrame(
+                {
+                    tr("ui.col_item"): [g.item_id for g in result.gaps],
+                    tr("ui.col_title"): [
+                        g.title_en if lang() == "en" else g.title_zh for g in result.gaps
+                    ],
+                    # text, not floats: the table shows exactly what every other surface shows
+                    tr("ui.col_lost"): [needed(g.lost) for g in result.gaps],
+                    tr("actions.col_owner"): [owner_text(a, lang()) for a in gap_actions],
+                    tr("actions.col_due"): [
+                        due_text(a, is_overdue(a, today), lang()) for a in gap_actions
+                    ],
+                    tr("actions.col_state"): [state_text(a, lang()) for a in gap_actions],
+                    tr("ui.col_status"): [status_label(g.status, lang()) for g in result.gaps],
+                    tr("ui.col_gain"): [points(g.score_gain) for g in result.gaps],
+                    tr("ui.col_points"): [points(g.points) for g in result.gaps],
+                    tr("ui.col_confidence"): [
+                        display.confidence_label(
+                            catalogue.item(g.item_id).source.confidence, lang()
+                        )
+                        for g in result.gaps
+                    ],
+                }
+            ),
+            hide_index=True,
+        )
 if result.open_items:
     st.caption(
         tr(
@@ -139,3 +187,46 @@ if result.open_items:
         + " · "
         + " ".join(result.open_items)
     )
+
+st.markdown(f"#### {tr('ui.readiness_title')}")
+library = {e.id: e for e in store.evidence_library(organisation.id)}
+warnings = readiness(catalogue, audit, records, deductions, library, today)
+if warnings:
+    st.caption(tr("dash.readiness_summary", count=len(warnings)))
+    with st.container(key=dashboard_style.LINKS_KEY):
+        for check, found in grouped(warnings):
+            label = tr("dash.group", title=tr(f"dash.check.{check.value}"), count=len(found))
+            with st.expander(label):
+                for n, warning in enumerate(found):
+                    text = plain(warning.text(lang()))
+                    target = item_target(warning.ref, catalogue, deductions)
+                    if target is None:
+                        st.markdown(text)
+                    elif st.button(
+                        text,
+                        key=f"dash.open.{check.value}.{n}",
+                        type="tertiary",
+                        icon=":material/open_in_new:",
+                    ):
+                        open_item(audit.id, catalogue, target)
+else:
+    st.success(tr("ui.ready"))
+
+st.markdown(f"#### {tr('dash.details_title')}")
+st.caption(
+    tr(
+        "ui.score_rule",
+        applicable=points(result.applicable_points),
+        earned=points(result.earned_points),
+        deductions=points(result.deduction_total),
+        bonus=points(result.bonus_total),
+    )
+)
+st.caption(catalogue_line(catalogue, lang()))
+left, right = st.columns([3, 2])  # on paper they stack: Plotly keeps its screen width
+with left:
+    st.markdown(f"##### {tr('ui.radar_title')}")
+    st.plotly_chart(radar(result, lang()), width="stretch")
+with right:
+    st.markdown(f"##### {tr('ui.bars_title')}")
+    st.plotly_chart(first_level_bars(result, lang()), width="stretch")
