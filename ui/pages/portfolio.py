@@ -87,14 +87,20 @@ def table(rows: list[PortfolioRow]) -> pd.DataFrame:
     def number(text: str | None) -> float | None:
         return float(text) if text is not None else None
 
+    # dates as ISO text: they sort as dates, and a missing one stays blank (a styled table
+    # would write "None")
+    def dates(values: list[date | None]) -> list[str]:
+        return [d.isoformat() if d else "" for d in values]
+
+    # why a row is where it is first (overdue, dates), then the figures: what a phone shows
+    # beside the pinned name before scrolling sideways
     return pd.DataFrame(
         {
             tr("portfolio.col_organisation"): [r.organisation for r in rows],
+            tr("portfolio.col_overdue"): [r.actions_overdue for r in rows],
+            tr("portfolio.col_next_due"): dates([r.next_due for r in rows]),
             tr("portfolio.col_score"): [
                 number(display.score(r.score) if r.score is not None else None) for r in rows
-            ],
-            tr("portfolio.col_tier"): [
-                f"⚠ {r.tier}: {r.problem}" if r.broken else r.tier for r in rows
             ],
             tr("portfolio.col_to_next"): [
                 number(
@@ -103,11 +109,12 @@ def table(rows: list[PortfolioRow]) -> pd.DataFrame:
                 for r in rows
             ],
             tr("portfolio.col_next_tier"): [r.next_tier for r in rows],
-            tr("portfolio.col_overdue"): [r.actions_overdue for r in rows],
-            tr("portfolio.col_next_due"): [r.next_due for r in rows],
-            tr("portfolio.col_cycle_date"): [
-                r.next_event.due if r.next_event else None for r in rows
+            tr("portfolio.col_tier"): [
+                f"⚠ {r.tier}: {r.problem}" if r.broken else r.tier for r in rows
             ],
+            tr("portfolio.col_cycle_date"): dates(
+                [r.next_event.due if r.next_event else None for r in rows]
+            ),
             tr("portfolio.col_cycle_event"): [_cycle_event(r) for r in rows],
             tr("portfolio.col_round"): [
                 tr("ui.round_n", n=r.round_no) if r.round_no else "" for r in rows
@@ -116,7 +123,7 @@ def table(rows: list[PortfolioRow]) -> pd.DataFrame:
                 tr(f"state.{r.state.value}") if r.state else "" for r in rows
             ],
             tr("portfolio.col_last_activity"): [
-                r.last_activity.replace(tzinfo=None) if r.last_activity else None for r in rows
+                f"{r.last_activity:%Y-%m-%d %H:%M}" if r.last_activity else "" for r in rows
             ],
             tr("portfolio.col_credit_code"): [r.credit_code for r in rows],
         }
@@ -146,11 +153,6 @@ event = st.dataframe(
         tr("portfolio.col_score"): st.column_config.NumberColumn(format="%.2f"),
         tr("portfolio.col_to_next"): st.column_config.NumberColumn(
             format="%.2f", help=tr("portfolio.help_to_next")
-        ),
-        tr("portfolio.col_next_due"): st.column_config.DateColumn(format="YYYY-MM-DD"),
-        tr("portfolio.col_cycle_date"): st.column_config.DateColumn(format="YYYY-MM-DD"),
-        tr("portfolio.col_last_activity"): st.column_config.DatetimeColumn(
-            format="YYYY-MM-DD HH:mm"
         ),
     },
 )
