@@ -39,7 +39,10 @@ def test_the_portfolio_marks_a_broken_organisation_and_shows_the_others(store):
     assert table["组织"].tolist() == ["甲公司", "乙公司"]
     assert table["等级"].tolist()[1].startswith("⚠ 数据无法读取: ValueError: 'banana'")
     assert "1 个组织的数据无法读取" in texts(at)
-    assert at.selectbox[0].options == ["甲公司"]
+    at.session_state["portfolio.table"] = {"selection": {"rows": [1], "columns": []}}
+    at.run()
+    assert "「乙公司」的数据无法读取，不能打开" in texts(at)
+    assert at.title[0].value == "客户总览"  # stays on the portfolio
 
 
 def test_the_evidence_page_removes_unreferenced_files(store):

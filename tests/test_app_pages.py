@@ -162,9 +162,9 @@ def test_the_portfolio_lists_every_organisations_latest_audit(store):
     at = app("portfolio")
     assert not at.exception
     table = at.dataframe[0].value
-    assert table["组织"].tolist() == ["甲公司", "乙公司"]
-    assert table["逾期整改"].tolist() == [0, 1]
-    assert table["未评项"].tolist() == [0, 51]
+    assert table["组织"].tolist() == ["乙公司", "甲公司"]  # an overdue action comes first
+    assert table["逾期整改"].tolist() == [1, 0]
+    assert table["得分"].tolist() == [0.0, 100.0]
 
 
 def test_the_dossier_page_builds_both_files_for_download(store):

@@ -4,11 +4,30 @@ to another machine."""
 
 from __future__ import annotations
 
+import re
+
 from app_ui import AuditApp
-from browser_app import Server
+from browser_app import Server, settle
+from playwright.sync_api import expect
 
 PASSWORD = "顾问的密码 consultant"
 CLIENTS = ("华东家电服务有限公司", "江南电器销售有限公司", "北方家居连锁有限公司")
+
+
+def open_from_portfolio(app: AuditApp, query: str, name: str) -> None:
+    """Search the portfolio, click the one row found: its audit opens on the dashboard."""
+    app.go("客户总览")
+    app.page.get_by_label("搜索组织名称或统一社会信用代码").fill(query)
+    app.page.keyboard.press("Enter")
+    settle(app.page)
+    app.see(f"显示 1 / {len(CLIENTS)} 个组织")
+    box = app.page.get_by_test_id("stDataFrame").bounding_box()
+    assert box is not None
+    app.page.mouse.click(box["x"] + 16, box["y"] + 35 + 17)  # the first row's selector
+    settle(app.page)
+    expect(app.page).to_have_url(re.compile(r"/dashboard\?audit=\d+$"))
+    app.see(name)
+    app.no_error()
 
 
 def test_consultant_works_for_three_clients(chromium, server, tmp_path):
@@ -28,6 +47,11 @@ def test_consultant_works_for_three_clients(chromium, server, tmp_path):
         app.saved("1.1.1")
         app.go("审核列表")
     app.snap("three-clients", widths=(1440, 390))
+
+    # the portfolio: search for the second client and open it by its row; then the third again
+    open_from_portfolio(app, "江南", CLIENTS[1])
+    open_from_portfolio(app, "北方", CLIENTS[2])
+    app.go("审核列表")
 
     app.click("签核与结束本轮")  # reviewed and signed off before it can close
     app.see("只有签核后的轮次才能结束")

@@ -77,7 +77,10 @@ editable = may_score and (scope == "organisation" or audit.state is AuditState.D
 states = action_labels()
 owners = sorted({row.owner for row in rows}, key=lambda o: (not o, o.casefold()))
 indicators = [s.id for s in catalogue.second_levels]
-owner_col, state_col, indicator_col, due_col, sort_col = st.columns([2, 2, 2, 2, 2])
+# two rows of three: five in one row cut the date range and the sort order off at 1440 px
+# (a phone stacks them either way)
+owner_col, state_col, indicator_col = st.columns(3)
+due_col, sort_col, overdue_col = st.columns(3, vertical_alignment="bottom")
 chosen_owners = owner_col.multiselect(
     tr("actions.col_owner"),
     owners,
@@ -106,7 +109,7 @@ sort_by = sort_col.selectbox(
     key="actions.sort",
     format_func=lambda k: tr(f"actions.sort_{k.value}"),
 )
-overdue_only = st.checkbox(tr("actions.overdue_only"), key="actions.overdue_only")
+overdue_only = overdue_col.checkbox(tr("actions.overdue_only"), key="actions.overdue_only")
 
 due_from, due_to = (*tuple(window or ()), None, None)[:2]
 wanted = ActionFilter(
