@@ -14,7 +14,8 @@ from dossier.pdf import render_pdf
 from dossier.report import DossierReport
 from dossier.xlsx import write_xlsx
 from store import AuditStore
-from store.review import Reviews
+from store.access import GuardedStore
+from store.review import Reviews, ReviewStatus
 
 
 def dossier_data(store: AuditStore, audit_id: int, now: datetime | None = None) -> DossierData:
@@ -33,8 +34,16 @@ def dossier_data(store: AuditStore, audit_id: int, now: datetime | None = None) 
         bonuses=(bonus,) if bonus else (),
         evidence=tuple(store.evidence(i) for i in linked),
         generated_at=now or datetime.now(UTC),
-        review=Reviews(store).status(audit_id),
+        review=_review(store, audit_id),
     )
+
+
+def _review(store: AuditStore | GuardedStore, audit_id: int) -> ReviewStatus:
+    """The round's review and sign-off; through the guard when the app hands it the guarded
+    store (the command line hands the bare one)."""
+    if isinstance(store, GuardedStore):
+        return store.review_status(audit_id)
+    return Reviews(store).status(audit_id)
 
 
 @dataclass(frozen=True)

@@ -180,9 +180,20 @@ def audit_row(audit: AuditRecord) -> None:
             go_to("checklist", audit.id)
         archived = audit.state.value == "archived"
         organisation_id = audit.organisation_id
-        # a round is reviewed, signed off and closed on the rounds page
-        if audit.state.value == "draft" and round_col.button(
-            tr("ui.review_and_close"), key=f"to_review.{audit.id}", help=tr("ui.close_round_help")
+        # a round is reviewed, signed off and closed on the rounds page: the way there is for
+        # those who take part in that (submit, return, sign off or close)
+        takes_part = any(
+            may(a, organisation_id)
+            for a in (Action.SUBMIT_REVIEW, Action.SIGN_OFF, Action.CLOSE_ROUND)
+        )
+        if (
+            audit.state.value == "draft"
+            and takes_part
+            and round_col.button(
+                tr("ui.review_and_close"),
+                key=f"to_review.{audit.id}",
+                help=tr("ui.close_round_help"),
+            )
         ):
             go_to("rounds", audit.id)
         if may(Action.ARCHIVE, organisation_id):
