@@ -13,7 +13,7 @@ import streamlit as st
 from scoring import display
 from ui import live_figures
 from ui.change_log import entity_label, field_label, value_label
-from ui.item_editor import TOUCHED, ItemContext, item_card
+from ui.item_editor import TOUCHED, ItemContext, entry, item_card
 from ui.labels import needed, points, verdict_metric
 from ui.markup import plain
 from ui.specials import render_prerequisites, render_specials
@@ -70,7 +70,7 @@ def matches(item_id: str, wanted: str) -> bool:
     if wanted == "open":
         return item_result.is_open
     if wanted == "no_evidence":
-        return item_result.applicable and not records[item_id].evidence_ids
+        return item_result.applicable and not entry(audit.id, item_id).evidence_ids
     if wanted == "lost":
         return item_result.lost > 0 and not item_result.is_open
     return True
@@ -139,7 +139,6 @@ if items_tab.open:
                 for item in second.items:
                     item_card(item, context)
         else:
-            records = store.items(audit.id)
             touched = st.session_state.get(TOUCHED, set())
             shown = [i for i in catalogue.items if i.id in touched or matches(i.id, wanted)]
             st.caption(tr("ui.filter_count", n=len(shown)))
