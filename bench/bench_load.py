@@ -54,7 +54,7 @@ class Session:
             await page.wait_for_timeout(100)
             await page.wait_for_function(IDLE, timeout=LONG)
 
-    async def run(self, browser, url: str, until: float, think: float) -> None:  # type: ignore[no-untyped-def]
+    async def run(self, browser, url: str, duration: float, think: float) -> None:  # type: ignore[no-untyped-def]
         context = await browser.new_context(viewport={"width": 1440, "height": 900})
         page = await context.new_page()
         rng = random.Random(self.number)
@@ -72,11 +72,12 @@ class Session:
             self.first_load = time.perf_counter() - start
             from criteria.loader import default_catalogue
 
-            seconds = default_catalogue().second_levels
-            current = seconds[0]
+            indicators = default_catalogue().second_levels
+            current = indicators[0]
+            until = time.perf_counter() + duration
             while time.perf_counter() < until:
                 if rng.random() < 0.3:
-                    current = rng.choice([s for s in seconds if s.id != current.id])
+                    current = rng.choice([s for s in indicators if s.id != current.id])
                     await self.switch(page, current.id, current.items[-1].id)
                 else:
                     await self.score(page, rng.choice(current.items).id)
@@ -132,8 +133,7 @@ async def drive(url: str, seeded: Seeded, sessions: int, seconds: float, think: 
     people = [Session(n, seeded.audit_ids[n], seeded) for n in range(sessions)]
     async with async_playwright() as driver:
         browser = await driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        until = time.perf_counter() + seconds
-        await asyncio.gather(*(p.run(browser, url, until, think) for p in people))
+        await asyncio.gather(*(p.run(browser, url, seconds, think) for p in people))
         await browser.close()
     return people
 
