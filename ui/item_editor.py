@@ -265,21 +265,21 @@ def render_item(item: Item, record: ItemRecord, result: ItemResult, ctx: ItemCon
     disabled = not ctx.editable
     # the key names the card in the page (CSS class st-key-card_1_1_1), for tests and styling
     with st.container(border=True, key=f"card_{item_id.replace('.', '_')}"):
-        head, score = st.columns([5, 1])
+        # one flex row, not st.columns: fewer elements for the browser to redraw per save
+        head = score = st.container(horizontal=True, vertical_alignment="top")
         mode = tr("ui.mode_sampled") if item.scoring == "sampled" else tr("ui.mode_binary")
         head.markdown(
             f"**{item.id}　{plain(item.title.get(lang()))}**  \n"
             f":gray[{points(item.points)} {tr('ui.points_unit')} · {mode}"
-            f"{' · ' + tr('ui.excludable') if item.excludable else ''}]"
+            f"{' · ' + tr('ui.excludable') if item.excludable else ''}]",
+            width="stretch",
         )
         earned = (
             tr("ui.excluded_short")
             if not result.applicable
             else (f"{points(result.earned)} / {points(result.points)}")
         )
-        score.markdown(
-            f"<div style='text-align:right'><b>{earned}</b></div>", unsafe_allow_html=True
-        )
+        score.markdown(f"**{earned}**", width="content")
         values = _status_options(item)
         if st.session_state.get(key("status")) not in values:
             st.session_state[key("status")] = Status.NOT_ASSESSED.value

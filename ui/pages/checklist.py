@@ -41,7 +41,9 @@ def draw_figures() -> None:
     """Score, tier, points to the next tier and progress; redrawn after each saved change."""
     result, _ = scored(audit.id)
     assessed = sum(1 for r in result.items if not r.is_open)
-    score_col, tier_col, next_col, progress_col = st.columns(4)
+    # one flex row, not st.columns: fewer elements for the browser to redraw after each save
+    row = st.container(horizontal=True, gap="medium")
+    score_col, tier_col, next_col, progress_col = row, row, row, row
     score_col.metric(tr("ui.score"), display.score(result.score))
     verdict_metric(tier_col, result, lang(), tr("ui.tier"))
     next_col.metric(
