@@ -3,8 +3,8 @@
     python bench/bench_checklist_browser.py [--rounds 1]
 
 Starts `streamlit run` on 127.0.0.1 twice — the app on a fresh data folder with one audit of
-the full GB/T 27922 catalogue, and an empty Streamlit page with one radio (the baseline) — and
-drives both with headless Chromium:
+the full GB/T 27922 catalogue (bench/seeding.py; the bench signs in as its administrator), and
+an empty Streamlit page with one radio (the baseline) — and drives both with headless Chromium:
 
 - app: the checklist with the "open items" filter, i.e. the whole catalogue on one page; every
   item is scored "conforming" in turn, each click timed until that card shows it was saved
@@ -130,7 +130,7 @@ def main() -> None:
             with sync_playwright() as driver:
                 browser = launch(driver)
                 clicks, first_load, shown, stale = bench_app(browser, app.url, seeded)
-                print(f"items on one page: {shown}; first load: {first_load:.2f} s")
+                print(f"items on one page: {shown}; first load, signing in: {first_load:.2f} s")
                 print(f"app, status click → card saved:  {quantiles(clicks)}", flush=True)
                 if stale:
                     print(f"cards that did not show their save within 10 s: {', '.join(stale)}")
