@@ -17,17 +17,16 @@ top of these numbers; tests/test_e2e_browser.py shows the whole loop in Chromium
 from __future__ import annotations
 
 import argparse
-import io
-import os
 import statistics
 import sys
 import tempfile
 import time
-from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
+
+from seeding import seed  # noqa: E402
 
 EMPTY_APP = "import streamlit as st\nst.write('empty')\n"
 
@@ -42,39 +41,6 @@ def timed(run) -> float:  # type: ignore[no-untyped-def]
     return time.perf_counter() - start
 
 
-def seed(evidence: int) -> int:
-    from weasyprint import HTML
-
-    from store import open_store
-    from store.records import OrganisationProfile
-
-    store = open_store()
-    organisation = store.create_organisation(OrganisationProfile(name="基准测试公司"), "bench")
-    catalogue = store.catalogues()[0]
-    audit = store.create_audit(
-        organisation.id,
-        catalogue_hash=catalogue.content_hash,
-        title="benchmark",
-        audit_date=date.today(),
-        assessor="bench",
-        actor="bench",
-    )
-    base = HTML(string="<h1>证据</h1>").write_pdf()
-    items = [item.id for item in catalogue.items]
-    for n in range(evidence):
-        pdf = base + f"\n% evidence {n}\n".encode()  # a distinct, still valid PDF
-        record, _ = store.add_evidence(
-            organisation.id,
-            f"证据{n:03d}.pdf",
-            io.BytesIO(pdf),
-            title=f"证据 {n:03d}",
-            kind="record",
-            actor="bench",
-        )
-        store.link_evidence(audit.id, items[n % len(items)], record.id, actor="bench")
-    return audit.id
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--evidence", type=int, default=200)
@@ -82,9 +48,9 @@ def main() -> None:
     args = parser.parse_args()
 
     folder = Path(tempfile.mkdtemp(prefix="bench-app-"))
-    os.environ["GBT_AUDIT_DATA_DIR"] = str(folder / "data")
     started = time.perf_counter()
-    audit_id = seed(args.evidence)
+    seeded = seed(folder / "data", evidence=args.evidence)
+    audit_id = seeded.audit_id
     print(
         f"seeded 1 audit, 52 items, {args.evidence} evidence files "
         f"in {time.perf_counter() - started:.1f} s"
@@ -92,8 +58,6 @@ def main() -> None:
 
     from streamlit.testing.v1 import AppTest
 
-    from store import open_store
-    from store.accounts import Accounts
     from ui.auth import SEEN_KEY, USER_KEY
 
     empty = AppTest.from_string(EMPTY_APP, default_timeout=60)
@@ -102,10 +66,7 @@ def main() -> None:
 
     app = AppTest.from_file(str(ROOT / "audit_app.py"), default_timeout=60)
     app.session_state["audit_id"] = audit_id
-    bench_user = Accounts(open_store()).add_user(
-        "bench", "bench", actor="bench", password="bench password", administrator=True
-    )
-    app.session_state[USER_KEY] = bench_user.id  # signed in: the sign-in page is not measured
+    app.session_state[USER_KEY] = seeded.user_id  # signed in: the sign-in page is not measured
     app.session_state[SEEN_KEY] = time.time()
     app.run()
     loads = {}

@@ -161,3 +161,30 @@ def test_the_change_log_reads_in_english_too(store):
     log = on_tab(at, "Change log").dataframe[0].value
     row = log.iloc[0]
     assert (row["What"], row["Field"], row["New"]) == ("Item 1.3.2", "Status", "Not conforming")
+
+
+def test_the_no_evidence_filter_lists_unscored_items_and_knows_their_evidence(store):
+    import io
+
+    from weasyprint import HTML
+
+    audit = new_audit(store)
+    document, _ = store.add_evidence(
+        audit.organisation_id,
+        "制度.pdf",
+        io.BytesIO(HTML(string="<p>制度</p>").write_pdf()),
+        title="售后服务管理制度",
+        kind="record",
+        actor="测试员",
+    )
+    store.link_evidence(audit.id, "1.1.2", document.id, actor="测试员")  # linked, never scored
+    at = app("checklist", audit.id)
+    at.radio(key="checklist.filter").set_value("no_evidence").run()
+    assert not at.exception
+    assert "出现了意外错误" not in texts(at)
+    cards = {
+        str(r.key).removeprefix(f"item.{audit.id}.").removesuffix(".status")
+        for r in at.radio
+        if str(r.key).endswith(".status")
+    }
+    assert "1.1.1" in cards and "1.1.2" not in cards

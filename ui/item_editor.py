@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from criteria import Item
 from evidence import EvidenceRefused
@@ -215,12 +216,28 @@ def discard(audit_id: int, item_id: str) -> None:
     st.session_state.get("item_pending", {}).pop((audit_id, item_id), None)
 
 
+def entry(audit_id: int, item_id: str) -> ItemRecord:
+    """An item's saved entry. A full run reads every item's once (two queries, kept until the
+    next run or save, like the score) instead of once per card; a card rerunning on its own
+    reads its own afresh."""
+    run = get_script_run_ctx()
+    if run is not None and run.fragment_ids_this_run:
+        return page_store().item(audit_id, item_id)
+    memo = st.session_state.setdefault("_entries", {})
+    if audit_id not in memo:
+        store = page_store()
+        memo[audit_id] = (store.items(audit_id), store.evidence_links(audit_id))
+    records, links = memo[audit_id]
+    unsaved = ItemRecord(audit_id, item_id, evidence_ids=links.get(item_id, ()))
+    return records.get(item_id) or unsaved
+
+
 @st.fragment
 def item_card(item: Item, ctx: ItemContext) -> None:
     """One item as a fragment: a change in it reruns this card and the header figures, not
-    the page. The card reads its entry afresh, as it may rerun on its own."""
+    the page."""
     try:
-        record = page_store().item(ctx.audit_id, item.id)
+        record = entry(ctx.audit_id, item.id)
         result = scored(ctx.audit_id)[0].item(item.id)
         render_item(item, record, result, ctx)
         live_figures.card_done(item.id)
@@ -248,21 +265,21 @@ def render_item(item: Item, record: ItemRecord, result: ItemResult, ctx: ItemCon
     disabled = not ctx.editable
     # the key names the card in the page (CSS class st-key-card_1_1_1), for tests and styling
     with st.container(border=True, key=f"card_{item_id.replace('.', '_')}"):
-        head, score = st.columns([5, 1])
+        # one flex row, not st.columns: fewer elements for the browser to redraw per save
+        head = score = st.container(horizontal=True, vertical_alignment="top")
         mode = tr("ui.mode_sampled") if item.scoring == "sampled" else tr("ui.mode_binary")
         head.markdown(
             f"**{item.id}　{plain(item.title.get(lang()))}**  \n"
             f":gray[{points(item.points)} {tr('ui.points_unit')} · {mode}"
-            f"{' · ' + tr('ui.excludable') if item.excludable else ''}]"
+            f"{' · ' + tr('ui.excludable') if item.excludable else ''}]",
+            width="stretch",
         )
         earned = (
             tr("ui.excluded_short")
             if not result.applicable
             else (f"{points(result.earned)} / {points(result.points)}")
         )
-        score.markdown(
-            f"<div style='text-align:right'><b>{earned}</b></div>", unsafe_allow_html=True
-        )
+        score.markdown(f"**{earned}**", width="content")
         values = _status_options(item)
         if st.session_state.get(key("status")) not in values:
             st.session_state[key("status")] = Status.NOT_ASSESSED.value

@@ -100,6 +100,7 @@ def scored(audit_id: int) -> tuple[ScoreResult, Plan]:
 
 def forget_score() -> None:
     st.session_state.pop("_scored", None)
+    st.session_state.pop("_entries", None)  # ui.item_editor.entry: the run's item entries
 
 
 def require_audit() -> AuditRecord:

@@ -14,7 +14,7 @@ from scoring import display
 from store.permissions import Action
 from ui import live_figures
 from ui.change_log import entity_label, field_label, value_label
-from ui.item_editor import TOUCHED, ItemContext, item_card
+from ui.item_editor import TOUCHED, ItemContext, entry, item_card
 from ui.labels import needed, points, verdict_metric
 from ui.markup import plain
 from ui.specials import render_prerequisites, render_specials
@@ -55,7 +55,9 @@ def draw_figures() -> None:
     """Score, tier, points to the next tier and progress; redrawn after each saved change."""
     result, _ = scored(audit.id)
     assessed = sum(1 for r in result.items if not r.is_open)
-    score_col, tier_col, next_col, progress_col = st.columns(4)
+    # one flex row, not st.columns: fewer elements for the browser to redraw after each save
+    row = st.container(horizontal=True, gap="medium")
+    score_col, tier_col, next_col, progress_col = row, row, row, row
     score_col.metric(tr("ui.score"), display.score(result.score))
     verdict_metric(tier_col, result, lang(), tr("ui.tier"))
     next_col.metric(
@@ -84,7 +86,7 @@ def matches(item_id: str, wanted: str) -> bool:
     if wanted == "open":
         return item_result.is_open
     if wanted == "no_evidence":
-        return item_result.applicable and not records[item_id].evidence_ids
+        return item_result.applicable and not entry(audit.id, item_id).evidence_ids
     if wanted == "lost":
         return item_result.lost > 0 and not item_result.is_open
     return True
@@ -153,7 +155,6 @@ if items_tab.open:
                 for item in second.items:
                     item_card(item, context)
         else:
-            records = store.items(audit.id)
             touched = st.session_state.get(TOUCHED, set())
             shown = [i for i in catalogue.items if i.id in touched or matches(i.id, wanted)]
             st.caption(tr("ui.filter_count", n=len(shown)))

@@ -1,0 +1,196 @@
+"""Several people at once (run by hand; prints numbers, asserts nothing).
+
+    python bench/bench_load.py [--sessions 10] [--seconds 60] [--think 1.0]
+
+Starts `streamlit run` on 127.0.0.1 on a fresh data folder with one audit of the full
+GB/T 27922 catalogue per session (people work on their own audits, so no save is refused as a
+conflict), and drives N headless Chromium sessions at the same time for a fixed time. Each
+session signs in and opens the checklist (first load), then repeats what a person does:
+
+- switch indicator: choose another indicator, until its items are drawn and the app is idle;
+- score an item: choose a status on one card, until the card shows it saved and the app is
+  idle;
+
+with a pause (--think) between actions. It prints p50/p95/max per action, the first-load
+times, and what was lost: a click the screen did not keep, or a save the database does not hold
+at the end. Target (issue 13): 10 sessions hold p50 < 0.5 s with nothing lost.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "bench")]
+
+from browser_app import CHROMIUM, CHROMIUM_ARGS, IDLE, Server  # noqa: E402
+from seeding import Seeded, seed  # noqa: E402
+
+LONG = 60_000
+STATUSES = {"conforming": "符合", "not_conforming": "不符合"}
+
+
+class Session:
+    """One person in one browser context, on their own audit."""
+
+    def __init__(self, number: int, audit_id: int, seeded: Seeded) -> None:
+        self.number, self.audit_id, self.seeded = number, audit_id, seeded
+        self.times: dict[str, list[float]] = defaultdict(list)
+        self.first_load: float | None = None
+        self.chosen: dict[str, str] = {}  # item id → status last shown as saved
+        self.lost_clicks: list[str] = []
+        self.errors: list[str] = []
+
+    async def settle(self, page) -> None:  # type: ignore[no-untyped-def]
+        for _ in range(2):  # as tests/browser_app.settle: idle twice, a moment apart
+            await page.wait_for_timeout(100)
+            await page.wait_for_function(IDLE, timeout=LONG)
+
+    async def run(self, browser, url: str, duration: float, think: float) -> None:  # type: ignore[no-untyped-def]
+        context = await browser.new_context(viewport={"width": 1440, "height": 900})
+        page = await context.new_page()
+        rng = random.Random(self.number)
+        try:
+            start = time.perf_counter()
+            await page.goto(f"{url}checklist?audit={self.audit_id}")
+            form = page.get_by_test_id("stForm")
+            await form.get_by_label("登录名").fill(self.seeded.login)
+            await form.get_by_label("密码", exact=True).fill(self.seeded.password)
+            await form.get_by_role("button", name="登录", exact=True).click()
+            await (
+                page.locator(".st-key-card_1_1_1").get_by_role("radiogroup").wait_for(timeout=LONG)
+            )
+            await self.settle(page)
+            self.first_load = time.perf_counter() - start
+            from criteria.loader import default_catalogue
+
+            indicators = default_catalogue().second_levels
+            current = indicators[0]
+            until = time.perf_counter() + duration
+            while time.perf_counter() < until:
+                if rng.random() < 0.3:
+                    current = rng.choice([s for s in indicators if s.id != current.id])
+                    await self.switch(page, current.id, current.items[-1].id)
+                else:
+                    await self.score(page, rng.choice(current.items).id)
+                await page.wait_for_timeout(think * 1000 * rng.uniform(0.5, 1.5))
+        except Exception as exc:  # reported with the figures, not raised
+            self.errors.append(f"{type(exc).__name__}: {str(exc).splitlines()[0]}")
+        finally:
+            await context.close()
+
+    async def switch(self, page, indicator: str, last_item: str) -> None:  # type: ignore[no-untyped-def]
+        begin = time.perf_counter()
+        group = page.get_by_role("radiogroup", name="二级指标")
+        await group.get_by_text(indicator + " ").click()
+        card = page.locator(".st-key-card_" + last_item.replace(".", "_"))
+        await card.get_by_role("radiogroup").wait_for(timeout=LONG)
+        await self.settle(page)
+        self.times["switch indicator"].append(time.perf_counter() - begin)
+        checked = await group.locator("label:has(input:checked)").inner_text()
+        if checked.split()[0] != indicator:
+            self.lost_clicks.append(f"indicator {indicator}")
+
+    async def score(self, page, item_id: str) -> None:  # type: ignore[no-untyped-def]
+        card = page.locator(".st-key-card_" + item_id.replace(".", "_"))
+        status = "not_conforming" if self.chosen.get(item_id) == "conforming" else "conforming"
+        choices = card.get_by_role("radiogroup", name="评价结果")
+        await choices.scroll_into_view_if_needed()
+        begin = time.perf_counter()
+        await choices.get_by_text(STATUSES[status], exact=True).click()
+        await card.get_by_text("已自动保存").wait_for(timeout=LONG)
+        await self.settle(page)
+        self.times["score an item"].append(time.perf_counter() - begin)
+        checked = await choices.locator("label:has(input:checked)").inner_text()
+        if checked.strip() != STATUSES[status]:
+            self.lost_clicks.append(f"item {item_id}")
+        else:
+            self.chosen[item_id] = status
+
+
+def quantiles(samples: list[float]) -> str:
+    if not samples:
+        return "no samples"
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return (
+        f"p50 {statistics.median(ordered) * 1000:6.0f} ms · p95 {p95 * 1000:6.0f} ms · "
+        f"max {ordered[-1] * 1000:6.0f} ms  (n={len(ordered)})"
+    )
+
+
+async def drive(url: str, seeded: Seeded, sessions: int, seconds: float, think: float):  # type: ignore[no-untyped-def]
+    from playwright.async_api import async_playwright
+
+    people = [Session(n, seeded.audit_ids[n], seeded) for n in range(sessions)]
+    async with async_playwright() as driver:
+        browser = await driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        await asyncio.gather(*(p.run(browser, url, seconds, think) for p in people))
+        await browser.close()
+    return people
+
+
+def unsaved(people: list[Session]) -> list[str]:
+    """Saves a session saw that the database does not hold."""
+    from store import open_store
+
+    store = open_store()
+    missing = []
+    for person in people:
+        records = store.items(person.audit_id)
+        for item_id, status in person.chosen.items():
+            record = records.get(item_id)
+            if record is None or record.status.value != status:
+                missing.append(f"session {person.number} item {item_id}")
+    return missing
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sessions", type=int, default=10)
+    parser.add_argument("--seconds", type=float, default=60, help="after the first load")
+    parser.add_argument("--think", type=float, default=1.0, help="mean pause between actions")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as folder:
+        data_dir = Path(folder) / "data"
+        seeded = seed(data_dir, audits=args.sessions)
+        app = Server(data_dir)
+        app.start()
+        try:
+            started = time.perf_counter()
+            people = asyncio.run(drive(app.url, seeded, args.sessions, args.seconds, args.think))
+            wall = time.perf_counter() - started
+        finally:
+            app.stop()
+        missing = unsaved(people)
+
+    times: dict[str, list[float]] = defaultdict(list)
+    for person in people:
+        for action, samples in person.times.items():
+            times[action].extend(samples)
+    loads = [p.first_load for p in people if p.first_load is not None]
+    print(f"{args.sessions} sessions for {args.seconds:.0f} s (wall {wall:.0f} s)")
+    print(f"first load (sign-in to first card): {quantiles(loads)}")
+    for action in ("score an item", "switch indicator"):
+        print(f"{action:17}: {quantiles(times[action])}")
+    every = [s for samples in times.values() for s in samples]
+    print(f"{'all actions':17}: {quantiles(every)}   (target: p50 < 500 ms)")
+    lost = [f"session {p.number}: {c}" for p in people for c in p.lost_clicks]
+    print(f"clicks the screen did not keep: {len(lost)} {', '.join(lost)}")
+    print(f"saves shown but not in the database: {len(missing)} {', '.join(missing)}")
+    for person in people:
+        for error in person.errors:
+            print(f"session {person.number} stopped: {error}")
+
+
+if __name__ == "__main__":
+    main()
