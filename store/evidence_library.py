@@ -102,16 +102,17 @@ class EvidenceMixin(StoreBase):
             session.flush()
             return convert.evidence(row)
 
-    def evidence_library(self, organisation_id: int) -> list[EvidenceRecord]:
-        """The organisation's documents in their current revisions (see evidence_revisions)."""
+    def evidence_library(
+        self, organisation_id: int, *, include_replaced: bool = False
+    ) -> list[EvidenceRecord]:
+        """The organisation's documents in their current revisions (see evidence_revisions);
+        with ``include_replaced`` the earlier revisions too, which closed rounds may link."""
+        wanted = [EvidenceRow.organisation_id == organisation_id]
+        if not include_replaced:
+            wanted.append(EvidenceRow.replaced_at.is_(None))
         with self._read() as session:
             rows = session.scalars(
-                select(EvidenceRow)
-                .where(
-                    EvidenceRow.organisation_id == organisation_id,
-                    EvidenceRow.replaced_at.is_(None),
-                )
-                .order_by(EvidenceRow.uploaded_at, EvidenceRow.id)
+                select(EvidenceRow).where(*wanted).order_by(EvidenceRow.uploaded_at, EvidenceRow.id)
             )
             return [convert.evidence(row) for row in rows]
 

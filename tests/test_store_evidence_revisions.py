@@ -209,3 +209,41 @@ def test_a_request_needs_someone_and_something_and_can_be_closed_by_hand(store):
         request.id, actor="顾问", owner="李主管", due=date(2026, 12, 15), closed=True
     )
     assert (changed.owner, changed.due, changed.open) == ("李主管", date(2026, 12, 15), False)
+
+
+def test_a_request_is_an_action_of_the_colleague_in_the_register_and_reminders_until_answered(
+    store,
+):
+    from reminders.dates import audit_due_dates
+    from reminders.digest import digests
+    from reminders.ics import calendar_ics
+    from store.action_register import Source, action_rows
+    from store.records import ActionState
+
+    audit = test_audit(store)
+    today = date(2026, 11, 20)
+    request = store.request_evidence(
+        audit.id,
+        "2.1.1",
+        needed="2026 年 3 月回访记录",
+        owner="wang@example.cn",
+        due=date(2026, 11, 25),
+        actor="顾问",
+    )
+    (row,) = [r for r in action_rows(store, audit.id, today) if r.source is Source.REQUEST]
+    assert (row.item_id, row.action, row.owner, row.state) == (
+        "2.1.1",
+        "2026 年 3 月回访记录",
+        "wang@example.cn",
+        ActionState.OPEN,
+    )
+    (to_wang,) = [d for d in digests(store, today, days=14) if d.recipient == "wang@example.cn"]
+    assert [i.summary for i in to_wang.upcoming] == ["证据索取到期：2.1.1 2026 年 3 月回访记录"]
+    feed = calendar_ics("自评", audit_due_dates(store, audit.id, today)).decode()
+    assert f"request-{request.id}" in feed
+
+    record = upload(store, audit.organisation_id)
+    store.link_evidence(audit.id, "2.1.1", record.id, actor="wang@example.cn")
+    (row,) = [r for r in action_rows(store, audit.id, today) if r.source is Source.REQUEST]
+    assert row.state is ActionState.DONE
+    assert not [d for d in digests(store, today, days=14) if d.recipient == "wang@example.cn"]

@@ -96,7 +96,7 @@ with right:
         st.warning(tr("ui.plan_unreachable"))
 
 st.markdown(f"#### {tr('ui.readiness_title')}")
-library = {e.id: e for e in store.evidence_library(organisation.id)}
+library = {e.id: e for e in store.evidence_library(organisation.id, include_replaced=True)}
 warnings = readiness(
     catalogue, audit, store.items(audit.id), store.deductions(audit.id), library, date.today()
 )
