@@ -90,6 +90,7 @@ class AuditIn(_Record):
     prerequisites: dict[ShortText, bool | None]
     created_at: AwareDatetime
     frozen_at: AwareDatetime | None
+    planned_certification_on: date | None = None  # since migration 0005
 
 
 class _ActionIn(_Record):

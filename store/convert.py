@@ -55,6 +55,7 @@ def audit(row: AuditRow) -> AuditRecord:
         version=row.version,
         created_at=row.created_at,
         frozen_at=row.frozen_at,
+        planned_certification_on=row.planned_certification_on,
     )
 
 

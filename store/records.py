@@ -172,6 +172,7 @@ class AuditRecord:
     version: int = 1
     created_at: datetime | None = None
     frozen_at: datetime | None = None
+    planned_certification_on: date | None = None
 
 
 @dataclass(frozen=True)

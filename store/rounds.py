@@ -90,6 +90,7 @@ class RoundsMixin(AuditsMixin):
             state=AuditState.DRAFT.value,
             previous_audit_id=row.id,
             prerequisites=dict(row.prerequisites or {}),
+            planned_certification_on=row.planned_certification_on,
             created_at=utcnow(),
         )
         session.add(nxt)

@@ -109,6 +109,8 @@ class AuditRow(Base):
     prerequisites: Mapped[dict[str, bool | None]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     frozen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # when the certification body is expected: evidence must still be valid then
+    planned_certification_on: Mapped[date | None] = mapped_column(Date)
     version: Mapped[int] = mapped_column(Integer, default=1)
     __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
 

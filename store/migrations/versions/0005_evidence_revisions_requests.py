@@ -1,4 +1,5 @@
-"""Evidence revisions, the period a record covers, and requests for evidence.
+"""Evidence revisions, the period a record covers, requests for evidence, and a round's
+planned certification date.
 
 Revision ID: 0005
 Revises: 0004
@@ -16,6 +17,8 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("audits", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("planned_certification_on", sa.Date(), nullable=True))
     with op.batch_alter_table("evidence", schema=None) as batch_op:
         batch_op.add_column(sa.Column("covered_from", sa.Date(), nullable=True))
         batch_op.add_column(sa.Column("covered_to", sa.Date(), nullable=True))
@@ -79,3 +82,5 @@ def downgrade() -> None:
         batch_op.drop_column("revision")
         batch_op.drop_column("covered_to")
         batch_op.drop_column("covered_from")
+    with op.batch_alter_table("audits", schema=None) as batch_op:
+        batch_op.drop_column("planned_certification_on")
