@@ -63,6 +63,16 @@ def test_earlier_revisions_are_listed_with_who_replaced_them_and_stay_downloadab
     assert len(downloads(at)) == 2
 
 
+def test_the_new_revision_uploader_takes_the_apps_limit(monkeypatch, store):
+    monkeypatch.setenv("GBT_AUDIT_MAX_UPLOAD_MB", "20")
+    audit = new_audit(store)
+    add(store, audit)
+    at = app("evidence", audit.id)
+    uploaders = at.get("file_uploader")
+    assert len(uploaders) == 2  # the batch and the new revision
+    assert all(u.proto.max_upload_size_mb == 20 for u in uploaders)
+
+
 def test_removing_a_file_asks_first_and_then_removes_it(store):
     audit = new_audit(store)
     add(store, audit)

@@ -10,6 +10,7 @@ from store import StoreError
 from store.evidence_rules import EvidenceRule
 from store.records import EvidenceRecord
 from ui.confirm import ask_button, confirmation
+from ui.evidence_intake import upload_limit_mb
 from ui.markup import plain
 from ui.state import actor, flash, lang, tr
 
@@ -65,7 +66,9 @@ def show_revisions(store: object, document: EvidenceRecord) -> None:
 
 def replace_form(store: object, document: EvidenceRecord) -> None:
     with st.expander(tr("evidence.ui.replace")), st.form(f"replace.{document.id}"):
-        upload = st.file_uploader(tr("evidence.ui.new_revision_file"))
+        upload = st.file_uploader(
+            tr("evidence.ui.new_revision_file"), max_upload_size=upload_limit_mb(store)
+        )
         valid_until = st.date_input(tr("ui.valid_until"), value=None)
         from_col, to_col = st.columns(2)
         covered_from = from_col.date_input(tr("evidence.ui.covered_from"), value=None)
