@@ -5,8 +5,9 @@ from datetime import date
 
 from dossier_fixtures import dossier_data, write_evidence
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
-from dossier import write_xlsx
+from dossier import render_pdf, write_xlsx
 
 
 def test_the_evidence_sheet_gives_revision_and_covered_period(tmp_path):
@@ -23,3 +24,15 @@ def test_the_evidence_sheet_gives_revision_and_covered_period(tmp_path):
     assert rows[first.title][-3] == 3
     assert [d.date() for d in rows[first.title][-2:]] == [date(2026, 1, 1), date(2026, 3, 31)]
     assert rows[others[0].title][-3:] == (1, None, None)
+
+
+def test_the_pdf_evidence_index_gives_revision_and_covered_period(tmp_path):
+    source, records = write_evidence(tmp_path)
+    first, *others = records
+    revised = replace(
+        first, revision=3, covered_from=date(2026, 1, 1), covered_to=date(2026, 3, 31)
+    )
+    render_pdf(dossier_data((revised, *others)), source, tmp_path / "dossier.pdf")
+    text = "".join(page.extract_text() for page in PdfReader(tmp_path / "dossier.pdf").pages)
+    assert "第 3 版" in text
+    assert "2026-01-01 – 2026-03-31" in " ".join(text.split())  # the narrow column wraps it
