@@ -57,5 +57,7 @@ def row_label(row: ActionRow, lang: str = "zh") -> str:
     """The item id, or "特别扣分 #n" for a deduction (with its item when it names one)."""
     if row.source is Source.ITEM:
         return row.ref
+    if row.source is Source.REQUEST:
+        return t("actions.request_ref", lang, item=row.item_id or "")
     label = t("actions.deduction_ref", lang, n=row.ref)
     return f"{label} · {row.item_id}" if row.item_id else label

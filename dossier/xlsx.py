@@ -183,6 +183,10 @@ EVIDENCE_COLUMNS = (
     ("支持项目", 20),
     ("上传人", 10),
     ("上传时间（UTC）", 17),
+    # added later at the end, so the columns above keep their places for existing readers
+    ("版本", 6),
+    ("覆盖期间自", 11),
+    ("覆盖期间至", 11),
 )
 
 
@@ -205,6 +209,9 @@ def _evidence_sheet(sheet: Worksheet, view: DossierView) -> None:
                 ", ".join(entry.supports),
                 record.uploaded_by,
                 record.uploaded_at,
+                record.revision,
+                record.covered_from,
+                record.covered_to,
             ],
         )
     sheet.freeze_panes = "A2"

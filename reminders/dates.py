@@ -10,7 +10,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from scoring.cycle import CycleEventKind
-from store.action_register import ActionRow, action_rows, current_rounds
+from store.action_register import ActionRow, Source, action_rows, current_rounds
 from store.owners import Person, is_owner
 from store.records import ActionState
 from texts import t
@@ -50,16 +50,26 @@ def _uid(organisation_id: int, *parts: object) -> str:
 
 def action_due_date(row: ActionRow, organisation_id: int, lang: str) -> DueDate:
     # an item's action keeps its UID from round to round (the next round copies it)
-    ref = (
-        f"item-{row.item_id}" if row.item_id and row.ref == row.item_id else f"deduction-{row.ref}"
-    )
+    if row.source is Source.REQUEST:
+        ref = f"request-{row.ref}"
+    elif row.item_id and row.ref == row.item_id:
+        ref = f"item-{row.item_id}"
+    else:
+        ref = f"deduction-{row.ref}"
     what = row.item_id or t("actions.deduction_ref", lang, n=row.ref)
     owner = row.owner or t("actions.no_owner", lang)
     return DueDate(
         kind=DueKind.ACTION,
         uid=_uid(organisation_id, "action", ref),
         due=row.due or date.max,
-        summary=t("reminders.action_summary", lang, item=what, action=row.action),
+        summary=t(
+            "reminders.request_summary"
+            if row.source is Source.REQUEST
+            else "reminders.action_summary",
+            lang,
+            item=what,
+            action=row.action,
+        ),
         detail=t(
             "reminders.action_detail",
             lang,

@@ -44,7 +44,7 @@ def require(actor: Actor, organisation_id: int | None, action: Action) -> None:
 
 
 # Where a call's organisation comes from: the id it is about (its first argument) names an
-# organisation, an audit, an evidence document or a special deduction.
+# organisation, an audit, an evidence document, a request for evidence or a special deduction.
 Locate = Callable[[AuditStore, Any], int]
 
 
@@ -58,6 +58,10 @@ def _audit(store: AuditStore, key: Any) -> int:
 
 def _evidence(store: AuditStore, key: Any) -> int:
     return store.evidence(key).organisation_id
+
+
+def _request(store: AuditStore, key: Any) -> int:
+    return store.evidence_request(key).organisation_id
 
 
 def _deduction(store: AuditStore, key: Any) -> int:
@@ -87,6 +91,10 @@ RULES: dict[str, Rule] = {
     "evidence_links": _r(R, _audit),
     "evidence": _r(R, _evidence),
     "items_supported_by": _r(R, _evidence),
+    "evidence_content": _r(R, _evidence),
+    "evidence_revisions": _r(R, _evidence),
+    "evidence_requests": _r(R, _audit),
+    "evidence_request": _r(R, _request),
     # changing a round's entries
     "update_audit": _r(S, _audit, changes_audit=True),
     "save_item": _r(S, _audit, changes_audit=True),
@@ -98,6 +106,11 @@ RULES: dict[str, Rule] = {
     "unlink_evidence": _r(E, _audit, changes_audit=True),
     "add_evidence": _r(E, _organisation),
     "update_evidence": _r(E, _evidence),
+    "replace_evidence": _r(E, _evidence),
+    "remove_evidence": _r(E, _evidence),
+    # asking for evidence is part of scoring a round; answering it is managing evidence
+    "request_evidence": _r(S, _audit),
+    "update_evidence_request": _r(S, _request),
     # organisations and rounds
     "update_organisation": _r(A.EDIT_ORGANISATION, _organisation),
     "set_organisation_archived": _r(A.ARCHIVE, _organisation),

@@ -16,14 +16,17 @@ from typing import TYPE_CHECKING
 from store.errors import StoreError
 from store.owners import Person, is_owner
 from store.records import ActionState, AuditRecord, AuditState, Rectification
+from texts import t
 
 if TYPE_CHECKING:
+    from criteria import Catalogue
     from store.repository import AuditStore
 
 
 class Source(StrEnum):
     ITEM = "item"
     DEDUCTION = "deduction"
+    REQUEST = "request"  # a request for evidence an item lacks (store/evidence_requests.py)
 
 
 @dataclass(frozen=True)
@@ -110,6 +113,38 @@ def action_rows(store: AuditStore, audit_id: int, today: date, lang: str = "zh")
                 rectification=deduction.rectification,
                 version=deduction.version,
                 overdue=is_overdue(deduction.rectification, today),
+            )
+        )
+    rows += request_rows(store, audit_id, catalogue, today, lang)
+    return rows
+
+
+def request_rows(
+    store: AuditStore, audit_id: int, catalogue: Catalogue, today: date, lang: str
+) -> list[ActionRow]:
+    """Requests for evidence as actions: the colleague asked is the owner; a request closes
+    (done) when a file is linked to its item."""
+    rows = []
+    for request in store.evidence_requests(audit_id):
+        action = Rectification(
+            request.needed,
+            request.owner,
+            request.due,
+            ActionState.OPEN if request.open else ActionState.DONE,
+        )
+        known = catalogue.has_item(request.item_id)
+        rows.append(
+            ActionRow(
+                audit_id=audit_id,
+                source=Source.REQUEST,
+                ref=str(request.id),
+                item_id=request.item_id,
+                indicator_id=catalogue.parent_id(request.item_id) if known else None,
+                subject=catalogue.item(request.item_id).title.get(lang) if known else "",
+                finding=t("evidence.request_finding", lang, who=request.requested_by),
+                rectification=action,
+                version=request.version,
+                overdue=is_overdue(action, today),
             )
         )
     return rows
@@ -206,7 +241,7 @@ _SORTS: dict[SortKey, Callable[[ActionRow], tuple]] = {
     SortKey.DUE: lambda r: (r.due is None, r.due or date.max, _item_order(r)),
     SortKey.OWNER: lambda r: (not r.owner, r.owner.casefold(), r.due or date.max),
     SortKey.STATE: lambda r: (_STATE_ORDER[r.state], r.due or date.max),
-    SortKey.ITEM: lambda r: (r.audit_id, r.source is Source.DEDUCTION, _item_order(r), r.ref),
+    SortKey.ITEM: lambda r: (r.audit_id, r.source is not Source.ITEM, _item_order(r), r.ref),
 }
 
 
@@ -257,7 +292,16 @@ def apply_bulk(
     for row in rows:
         action = change.applied(row.rectification)
         try:
-            if row.source is Source.ITEM:
+            if row.source is Source.REQUEST:
+                store.update_evidence_request(
+                    int(row.ref),
+                    expected_version=row.version,
+                    actor=actor,
+                    owner=action.owner if action.owner != row.owner else None,
+                    due=action.due,
+                    closed=action.state is ActionState.DONE,
+                )
+            elif row.source is Source.ITEM:
                 store.save_item(
                     row.audit_id,
                     row.ref,

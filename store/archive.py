@@ -65,6 +65,7 @@ from store.tables import (
     ChangeRow,
     DeductionRow,
     EvidenceLinkRow,
+    EvidenceRequestRow,
     EvidenceRow,
     ItemRow,
     OrganisationRow,
@@ -139,6 +140,7 @@ def export_audit(store: AuditStore, audit_id: int, destination: Path) -> Path:
             "bonuses": rows(BonusRow, BonusRow.audit_id.in_(ids)),
             "evidence": rows(EvidenceRow, EvidenceRow.organisation_id == organisation_id),
             "links": rows(EvidenceLinkRow, EvidenceLinkRow.audit_id.in_(ids)),
+            "requests": rows(EvidenceRequestRow, EvidenceRequestRow.audit_id.in_(ids)),
             "snapshots": rows(SnapshotRow, SnapshotRow.audit_id.in_(ids)),
             "changes": rows(
                 ChangeRow,
@@ -461,11 +463,29 @@ def _insert(
                         )
                     )
             evidence_ids: dict[int, int] = {}
-            for record in data.evidence:
-                evidence_row = _parse_row(EvidenceRow, record, organisation_id=organisation.id)
+            # earlier revisions first, so a revision's predecessor has its new id already
+            for record in sorted(data.evidence, key=lambda e: (e.revision, e.id)):
+                evidence_row = _parse_row(
+                    EvidenceRow,
+                    record,
+                    organisation_id=organisation.id,
+                    previous_id=evidence_ids[record.previous_id] if record.previous_id else None,
+                )
                 session.add(evidence_row)
                 session.flush()
                 evidence_ids[record.id] = evidence_row.id
+            for request in data.requests:
+                session.add(
+                    _parse_row(
+                        EvidenceRequestRow,
+                        request,
+                        organisation_id=organisation.id,
+                        audit_id=audit_ids[request.audit_id],
+                        evidence_id=evidence_ids[request.evidence_id]
+                        if request.evidence_id
+                        else None,
+                    )
+                )
             for link in data.links:
                 session.add(
                     EvidenceLinkRow(

@@ -90,6 +90,7 @@ class AuditIn(_Record):
     prerequisites: dict[ShortText, bool | None]
     created_at: AwareDatetime
     frozen_at: AwareDatetime | None
+    planned_certification_on: date | None = None  # since migration 0005
 
 
 class _ActionIn(_Record):
@@ -142,6 +143,27 @@ class EvidenceIn(_Record):
     uploaded_by: Text
     uploaded_at: AwareDatetime
     valid_until: date | None
+    # since migration 0005; an older archive has none of them
+    covered_from: date | None = None
+    covered_to: date | None = None
+    revision: Annotated[int, Field(ge=1, le=INT32)] = 1
+    previous_id: Id | None = None
+    replaced_at: AwareDatetime | None = None
+    replaced_by: Text | None = None
+
+
+class RequestIn(_Record):
+    id: Id
+    audit_id: Id
+    item_id: Annotated[str, Field(max_length=20)]
+    needed: Text
+    owner: Text
+    due: date | None
+    requested_by: Text
+    requested_at: AwareDatetime
+    closed_at: AwareDatetime | None
+    closed_by: Text | None
+    evidence_id: Id | None
 
 
 class LinkIn(_Record):
@@ -179,6 +201,7 @@ class ArchiveData(BaseModel):
     links: list[LinkIn]
     snapshots: list[SnapshotIn]
     changes: list[ChangeIn]
+    requests: list[RequestIn] = []  # since migration 0005
 
 
 def parse_data(payload: bytes) -> ArchiveData:
@@ -374,6 +397,36 @@ def _check_evidence(data: ArchiveData, audits: dict[int, CheckedAudit]) -> None:
                 f"data.json: evidence {record.id}: 证据标题必填 — evidence needs a title"
             )
     evidence_ids = {e.id for e in data.evidence}
+    by_id = {e.id: e for e in data.evidence}
+    _unique("evidence revision", [e.previous_id for e in data.evidence if e.previous_id])
+    for record in data.evidence:
+        if record.previous_id is None:
+            continue
+        previous = by_id.get(record.previous_id)
+        # an earlier revision, replaced: a chain that cannot loop back on itself
+        if previous is None or previous.revision >= record.revision or previous.replaced_at is None:
+            raise ArchiveRefused(
+                f"data.json: evidence {record.id}: revision {record.revision} names "
+                f"{record.previous_id} as the revision it replaced, which is no earlier, "
+                "replaced revision in the archive"
+            )
+    _unique("evidence request", [r.id for r in data.requests])
+    for request in data.requests:
+        audit = _audit_of(audits, request.audit_id, f"evidence request {request.id}")
+        if not audit.catalogue.has_item(request.item_id):
+            raise ArchiveRefused(
+                f"data.json: {audit.where}: evidence request {request.id} for unknown item "
+                f"{request.item_id!r}"
+            )
+        if not request.owner.strip() or not request.needed.strip():
+            raise ArchiveRefused(
+                f"data.json: evidence request {request.id}: it names no one or nothing"
+            )
+        if request.evidence_id is not None and request.evidence_id not in evidence_ids:
+            raise ArchiveRefused(
+                f"data.json: evidence request {request.id} was answered by evidence "
+                f"{request.evidence_id}, which is not in the archive"
+            )
     _unique("evidence link", [(k.audit_id, k.item_id, k.evidence_id) for k in data.links])
     for link in data.links:
         audit = _audit_of(audits, link.audit_id, f"evidence link to item {link.item_id}")

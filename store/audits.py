@@ -56,7 +56,14 @@ ITEM_FIELDS = (
     "effort",
     "rectification",
 )
-AUDIT_FIELDS = ("title", "scheme_id", "audit_date", "assessor", "prerequisites")
+AUDIT_FIELDS = (
+    "title",
+    "scheme_id",
+    "audit_date",
+    "assessor",
+    "prerequisites",
+    "planned_certification_on",
+)
 
 
 class AuditsMixin(StoreBase):

@@ -13,6 +13,7 @@ from store.records import (
     ChangeEntry,
     DeductionRecord,
     EvidenceRecord,
+    EvidenceRequest,
     ItemRecord,
     Organisation,
     OrganisationProfile,
@@ -23,6 +24,7 @@ from store.tables import (
     BonusRow,
     ChangeRow,
     DeductionRow,
+    EvidenceRequestRow,
     EvidenceRow,
     ItemRow,
     OrganisationRow,
@@ -53,6 +55,7 @@ def audit(row: AuditRow) -> AuditRecord:
         version=row.version,
         created_at=row.created_at,
         frozen_at=row.frozen_at,
+        planned_certification_on=row.planned_certification_on,
     )
 
 
@@ -104,6 +107,30 @@ def evidence(row: EvidenceRow) -> EvidenceRecord:
         uploaded_by=row.uploaded_by,
         uploaded_at=row.uploaded_at,
         valid_until=row.valid_until,
+        covered_from=row.covered_from,
+        covered_to=row.covered_to,
+        revision=row.revision or 1,
+        previous_id=row.previous_id,
+        replaced_at=row.replaced_at,
+        replaced_by=row.replaced_by,
+    )
+
+
+def evidence_request(row: EvidenceRequestRow) -> EvidenceRequest:
+    return EvidenceRequest(
+        id=row.id,
+        organisation_id=row.organisation_id,
+        audit_id=row.audit_id,
+        item_id=row.item_id,
+        needed=row.needed,
+        owner=row.owner,
+        due=row.due,
+        requested_by=row.requested_by,
+        requested_at=row.requested_at,
+        closed_at=row.closed_at,
+        closed_by=row.closed_by,
+        evidence_id=row.evidence_id,
+        version=row.version,
     )
 
 

@@ -14,11 +14,13 @@ from evidence.blobs import GC_GRACE, GarbageReport
 from store import convert
 from store.base import StoreBase, utcnow
 from store.errors import InvalidEntry
+from store.evidence_rules import check_period
 from store.records import (
     EvidenceRecord,
 )
 from store.tables import (
     EvidenceLinkRow,
+    EvidenceRequestRow,
     EvidenceRow,
 )
 
@@ -36,11 +38,14 @@ class EvidenceMixin(StoreBase):
         kind: str,
         actor: str,
         valid_until: date | None = None,
+        covered_from: date | None = None,
+        covered_to: date | None = None,
     ) -> tuple[EvidenceRecord, bool]:
         """Store a file in the organisation's library. Returns the record and whether it is new:
         the same content uploaded again returns the existing record. Raises EvidenceRefused
         (with its reason) for files that may not be stored; nothing is kept then."""
         self.organisation(organisation_id)
+        check_period(covered_from, covered_to)
         ingested = ingest(self.blobs, original_name, stream, self.upload_policy)
         with self._write("evidence") as session:
             existing = session.scalars(
@@ -62,6 +67,8 @@ class EvidenceMixin(StoreBase):
                 uploaded_by=actor,
                 uploaded_at=utcnow(),
                 valid_until=valid_until,
+                covered_from=covered_from,
+                covered_to=covered_to,
             )
             session.add(row)
             session.flush()
@@ -75,13 +82,17 @@ class EvidenceMixin(StoreBase):
             return convert.evidence(row), True
 
     def update_evidence(self, evidence_id: int, *, actor: str, **changes: Any) -> EvidenceRecord:
-        allowed = {"title", "kind", "valid_until"}
+        allowed = {"title", "kind", "valid_until", "covered_from", "covered_to"}
         if set(changes) - allowed:
             raise InvalidEntry(f"evidence has no editable field(s) {set(changes) - allowed}")
         if "title" in changes and not str(changes["title"]).strip():
             raise InvalidEntry("证据标题必填 — evidence needs a title")
         with self._write("evidence") as session:
             row = self._evidence_row(session, evidence_id)
+            check_period(
+                changes.get("covered_from", row.covered_from),
+                changes.get("covered_to", row.covered_to),
+            )
             diff = [(k, getattr(row, k), v) for k, v in changes.items() if getattr(row, k) != v]
             for field, _, new in diff:
                 setattr(row, field, new)
@@ -91,12 +102,17 @@ class EvidenceMixin(StoreBase):
             session.flush()
             return convert.evidence(row)
 
-    def evidence_library(self, organisation_id: int) -> list[EvidenceRecord]:
+    def evidence_library(
+        self, organisation_id: int, *, include_replaced: bool = False
+    ) -> list[EvidenceRecord]:
+        """The organisation's documents in their current revisions (see evidence_revisions);
+        with ``include_replaced`` the earlier revisions too, which closed rounds may link."""
+        wanted = [EvidenceRow.organisation_id == organisation_id]
+        if not include_replaced:
+            wanted.append(EvidenceRow.replaced_at.is_(None))
         with self._read() as session:
             rows = session.scalars(
-                select(EvidenceRow)
-                .where(EvidenceRow.organisation_id == organisation_id)
-                .order_by(EvidenceRow.uploaded_at, EvidenceRow.id)
+                select(EvidenceRow).where(*wanted).order_by(EvidenceRow.uploaded_at, EvidenceRow.id)
             )
             return [convert.evidence(row) for row in rows]
 
@@ -142,6 +158,7 @@ class EvidenceMixin(StoreBase):
                     audit_id=audit_id, item_id=item_id, evidence_id=evidence_id, linked_at=utcnow()
                 )
             )
+            self._close_requests(session, audit_id, item_id, evidence_id, actor)
             self._log(
                 session,
                 actor,
@@ -194,6 +211,29 @@ class EvidenceMixin(StoreBase):
         for item_id, evidence_id in rows:
             links[item_id].add(evidence_id)
         return links
+
+    def _close_requests(
+        self, session: Session, audit_id: int, item_id: str, evidence_id: int, actor: str
+    ) -> None:
+        """A file linked to an item answers the item's open requests for evidence."""
+        for request in session.scalars(
+            select(EvidenceRequestRow).where(
+                EvidenceRequestRow.audit_id == audit_id,
+                EvidenceRequestRow.item_id == item_id,
+                EvidenceRequestRow.closed_at.is_(None),
+            )
+        ):
+            request.closed_at = utcnow()
+            request.closed_by = actor
+            request.evidence_id = evidence_id
+            self._log(
+                session,
+                actor,
+                f"evidence request {request.id}",
+                [("closed", None, f"evidence #{evidence_id}")],
+                organisation_id=request.organisation_id,
+                audit_id=audit_id,
+            )
 
     def _evidence_row(self, session: Session, evidence_id: int) -> EvidenceRow:
         return self._existing(session, EvidenceRow, evidence_id, "evidence")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 
 from criteria import Catalogue
@@ -28,6 +28,12 @@ class Check(StrEnum):
     FINDING_WITHOUT_RECTIFICATION = "finding_without_rectification"
     OVERDUE_ACTION = "overdue_action"
     PREREQUISITE_NOT_MET = "prerequisite_not_met"
+    STALE_EVIDENCE = "stale_evidence"
+    EXPIRES_BEFORE_CERTIFICATION = "expires_before_certification"
+
+
+# evidence shows the period under review: the year before the round's audit date
+REVIEW_PERIOD = timedelta(days=365)
 
 
 @dataclass(frozen=True)
@@ -51,8 +57,55 @@ def readiness(
     return [
         *_prerequisites(catalogue, audit),
         *_items(catalogue, items, evidence, today),
+        *_dated_evidence(catalogue, audit, items, evidence, today),
         *_deductions(deductions, today),
     ]
+
+
+def _dated_evidence(
+    catalogue: Catalogue,
+    audit: AuditRecord,
+    items: Mapping[str, ItemRecord],
+    evidence: Mapping[int, EvidenceRecord],
+    today: date,
+) -> Iterator[ReadinessWarning]:
+    """Records that cover only time before the period under review, and documents valid today
+    that run out before the certification body is expected."""
+    period_start = audit.audit_date - REVIEW_PERIOD
+    planned = audit.planned_certification_on
+    for item in catalogue.items:
+        record = items.get(item.id)
+        if record is None:
+            continue
+        for evidence_id in record.evidence_ids:
+            document = evidence.get(evidence_id)
+            if document is None:
+                continue
+            if document.covered_to is not None and document.covered_to < period_start:
+                yield ReadinessWarning(
+                    Check.STALE_EVIDENCE,
+                    item.id,
+                    {
+                        "title": document.title,
+                        "covered_to": document.covered_to,
+                        "since": period_start,
+                    },
+                )
+            if (
+                planned is not None
+                and not document.expired_on(today)
+                and document.valid_until is not None
+                and document.valid_until < planned
+            ):
+                yield ReadinessWarning(
+                    Check.EXPIRES_BEFORE_CERTIFICATION,
+                    item.id,
+                    {
+                        "title": document.title,
+                        "valid_until": document.valid_until,
+                        "planned": planned,
+                    },
+                )
 
 
 def _prerequisites(catalogue: Catalogue, audit: AuditRecord) -> Iterator[ReadinessWarning]:

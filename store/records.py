@@ -117,9 +117,42 @@ class EvidenceRecord:
     uploaded_by: str
     uploaded_at: datetime
     valid_until: date | None = None
+    covered_from: date | None = None  # the period the record covers
+    covered_to: date | None = None
+    revision: int = 1
+    previous_id: int | None = None  # the revision this one replaced
+    replaced_at: datetime | None = None  # set once a newer revision replaced this one
+    replaced_by: str | None = None
 
     def expired_on(self, day: date) -> bool:
         return self.valid_until is not None and self.valid_until < day
+
+    @property
+    def current(self) -> bool:
+        return self.replaced_at is None
+
+
+@dataclass(frozen=True)
+class EvidenceRequest:
+    """A request to a named colleague for evidence an item lacks."""
+
+    id: int
+    organisation_id: int
+    audit_id: int
+    item_id: str
+    needed: str
+    owner: str
+    due: date | None
+    requested_by: str
+    requested_at: datetime
+    closed_at: datetime | None = None
+    closed_by: str | None = None
+    evidence_id: int | None = None  # the file whose link closed it
+    version: int = 1
+
+    @property
+    def open(self) -> bool:
+        return self.closed_at is None
 
 
 @dataclass(frozen=True)
@@ -139,6 +172,7 @@ class AuditRecord:
     version: int = 1
     created_at: datetime | None = None
     frozen_at: datetime | None = None
+    planned_certification_on: date | None = None
 
 
 @dataclass(frozen=True)

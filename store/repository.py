@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from store.catalogue_move import CatalogueMoveMixin
 from store.certification import CertificationMixin
-from store.evidence_library import EvidenceMixin
+from store.evidence_requests import EvidenceRequestsMixin
 from store.organisations import OrganisationsMixin
 
 
-class AuditStore(OrganisationsMixin, CatalogueMoveMixin, EvidenceMixin, CertificationMixin):
+class AuditStore(OrganisationsMixin, CatalogueMoveMixin, EvidenceRequestsMixin, CertificationMixin):
     """Organisations, audits and their rounds, item assessments, evidence, certificates and the
     change log."""

@@ -22,6 +22,7 @@ from store.tables import (
     BonusRow,
     DeductionRow,
     EvidenceLinkRow,
+    EvidenceRequestRow,
     ItemRow,
     SnapshotRow,
 )
@@ -93,6 +94,7 @@ class RoundsMixin(AuditsMixin):
             state=AuditState.DRAFT.value,
             previous_audit_id=row.id,
             prerequisites=dict(row.prerequisites or {}),
+            planned_certification_on=row.planned_certification_on,
             created_at=utcnow(),
         )
         session.add(nxt)
@@ -150,6 +152,13 @@ class RoundsMixin(AuditsMixin):
                     linked_at=now,
                 )
             )
+        # a request still open is still owed: it moves on to the round that can still take it
+        for request in session.scalars(
+            select(EvidenceRequestRow).where(
+                EvidenceRequestRow.audit_id == source, EvidenceRequestRow.closed_at.is_(None)
+            )
+        ):
+            request.audit_id = target
 
     def round_result(self, audit_id: int) -> dict[str, Any]:
         """A round's results as JSON data: the frozen snapshot, or the live score of a draft."""

@@ -109,6 +109,8 @@ class AuditRow(Base):
     prerequisites: Mapped[dict[str, bool | None]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     frozen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # when the certification body is expected: evidence must still be valid then
+    planned_certification_on: Mapped[date | None] = mapped_column(Date)
     version: Mapped[int] = mapped_column(Integer, default=1)
     __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
 
@@ -174,6 +176,36 @@ class EvidenceRow(Base):
     uploaded_by: Mapped[str] = mapped_column(Text, default="")
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime)
     valid_until: Mapped[date | None] = mapped_column(Date)
+    # the period the record covers (an operating record of March: 2026-03-01 … 2026-03-31)
+    covered_from: Mapped[date | None] = mapped_column(Date)
+    covered_to: Mapped[date | None] = mapped_column(Date)
+    # revisions: a new revision is a new row pointing at the one it replaced; the replaced row
+    # stays (frozen rounds keep their links to it) and records who replaced it and when
+    revision: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    previous_id: Mapped[int | None] = mapped_column(ForeignKey("evidence.id"), index=True)
+    replaced_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    replaced_by: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
+
+
+class EvidenceRequestRow(Base):
+    """A request to a named colleague for evidence an item lacks; closed by a file linked to
+    that item after the request."""
+
+    __tablename__ = "evidence_requests"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    audit_id: Mapped[int] = mapped_column(ForeignKey("audits.id"), index=True)
+    item_id: Mapped[str] = mapped_column(String(20))
+    needed: Mapped[str] = mapped_column(Text)
+    owner: Mapped[str] = mapped_column(Text)  # account or free text (store/owners.py)
+    due: Mapped[date | None] = mapped_column(Date)
+    requested_by: Mapped[str] = mapped_column(Text, default="")
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_by: Mapped[str | None] = mapped_column(Text)
+    evidence_id: Mapped[int | None] = mapped_column(ForeignKey("evidence.id"))
     version: Mapped[int] = mapped_column(Integer, default=1)
     __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
 

@@ -9,7 +9,7 @@ from store_helpers import sign_off
 
 from scoring import Status
 from store.records import Rectification
-from ui.evidence_intake import ingest_files
+from ui.evidence_intake import FileMeta, ingest_files
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -38,18 +38,27 @@ def test_several_files_are_stored_and_a_refused_one_says_why(store):
         store,
         audit.organisation_id,
         [
-            named("制度.pdf", PDF),
-            named("照片.pdf", b"\x89PNG\r\n\x1a\n" + b"\0" * 40),
-            named("记录.txt", "回访记录 2026-10\n".encode()),
+            (named("制度.pdf", PDF), FileMeta("制度", "policy", date(2027, 1, 1))),
+            (named("照片.pdf", b"\x89PNG\r\n\x1a\n" + b"\0" * 40), FileMeta.from_name("照片.pdf")),
+            (
+                named("记录2026-10.txt", "回访记录 2026-10\n".encode()),
+                FileMeta.from_name("记录2026-10.txt"),
+            ),
         ],
-        kind="record",
-        valid_until=date(2027, 1, 1),
         actor="测试员",
         lang="zh",
     )
     assert [o.record is not None for o in outcomes] == [True, False, True]
     assert "文件内容不是" in outcomes[1].refusal
-    assert len(store.evidence_library(audit.organisation_id)) == 2
+    library = store.evidence_library(audit.organisation_id)
+    assert [(e.title, e.kind, e.valid_until) for e in library] == [
+        ("制度", "policy", date(2027, 1, 1)),
+        ("记录2026-10", "record", None),
+    ]
+    assert (library[1].covered_from, library[1].covered_to) == (
+        date(2026, 10, 1),
+        date(2026, 10, 31),
+    )
 
 
 def test_the_evidence_page_lists_previews_and_verifies(store):

@@ -109,9 +109,11 @@ def test_evidence_can_be_uploaded_and_described_only_by_roles_that_may_manage_it
         actor="setup",
     )
     at = as_(people, login, "evidence")
-    for label in (t("ui.upload"), t("ui.save")):
-        button = next(b for b in at.button if b.label == label)
-        assert button.disabled is not TABLE[login][EVIDENCE]
+    # files are chosen first, then described row by row and uploaded
+    uploader = at.get("file_uploader")[0]
+    assert uploader.proto.disabled is not TABLE[login][EVIDENCE]
+    describe = next(b for b in at.button if b.label == t("ui.save"))
+    assert describe.disabled is not TABLE[login][EVIDENCE]
     assert (t("ui.gc") in labels(at)) is TABLE[login][ADMIN]  # files of every organisation
 
 

@@ -56,3 +56,47 @@ def test_the_change_log_chain_migration_goes_down_and_up_again_keeping_the_guard
     assert current_revision(engine) == HEAD
     with pytest.raises(Exception, match="append-only"), engine.begin() as connection:
         connection.execute(text("DELETE FROM change_log"))
+
+
+def test_the_evidence_revisions_migration_goes_down_and_up_keeping_the_documents(database_url):
+    """0005 adds revisions, covered periods and requests; documents stored before it become
+    their own first revision, and going back to 0004 keeps them."""
+    from sqlalchemy import text
+
+    engine = make_engine(database_url)
+    migrate(engine)
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0004")
+    assert current_revision(engine) == "0004"
+    assert "evidence_requests" not in inspect(engine).get_table_names()
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO organisations (uid, name, credit_code, address, legal_representative,"
+                " contact_name, contact_phone, contact_email, products_in_scope, business_scope,"
+                " profile, honours, archived, created_at, version) VALUES ('u1', '甲公司', '', '',"
+                " '', '', '', '', '', '', '', '', false, CURRENT_TIMESTAMP, 1)"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO evidence (organisation_id, sha256, title, kind, original_name, size,"
+                " media_type, uploaded_by, uploaded_at, version) SELECT id, :sha, '制度', 'policy',"
+                " 'a.pdf', 10, 'application/pdf', 'qm', CURRENT_TIMESTAMP, 1 FROM organisations"
+            ),
+            {"sha": "a" * 64},
+        )
+    migrate(engine)
+    assert current_revision(engine) == HEAD
+    with engine.begin() as connection:
+        row = connection.execute(
+            text("SELECT revision, previous_id, covered_from FROM evidence")
+        ).one()
+    assert tuple(row) == (1, None, None)
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0004")
+    with engine.begin() as connection:
+        assert connection.execute(text("SELECT title FROM evidence")).scalar_one() == "制度"

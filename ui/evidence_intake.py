@@ -8,7 +8,9 @@ from datetime import date
 from typing import Protocol
 
 from evidence import EvidenceRefused
+from evidence.name_hints import hints_from_name
 from store import AuditStore, StoreError
+from store.evidence_rules import EvidenceRule
 from store.records import EvidenceRecord
 from texts import t
 from ui.state import lang as current_lang
@@ -42,6 +44,23 @@ class NamedFile(Protocol):
 
 
 @dataclass(frozen=True)
+class FileMeta:
+    """What a person said about one file of a batch before it was stored."""
+
+    title: str
+    kind: str
+    valid_until: date | None = None
+    covered_from: date | None = None
+    covered_to: date | None = None
+
+    @classmethod
+    def from_name(cls, name: str) -> FileMeta:
+        """The defaults a file's name suggests (see evidence.name_hints)."""
+        hints = hints_from_name(name)
+        return cls(hints.title, hints.kind, None, hints.covered_from, hints.covered_to)
+
+
+@dataclass(frozen=True)
 class UploadOutcome:
     name: str
     record: EvidenceRecord | None
@@ -52,36 +71,37 @@ class UploadOutcome:
 def ingest_files(
     store: AuditStore,
     organisation_id: int,
-    files: Sequence[NamedFile],
+    uploads: Sequence[tuple[NamedFile, FileMeta]],
     *,
-    kind: str,
-    valid_until: date | None,
     actor: str,
     lang: str,
     progress: Callable[[int, int, str], None] | None = None,
 ) -> list[UploadOutcome]:
-    """Store each file; one refused file does not stop the others."""
+    """Store each file with its own description; one refused file does not stop the others."""
     outcomes = []
-    for n, upload in enumerate(files):
+    for n, (upload, meta) in enumerate(uploads):
         if progress:
-            progress(n, len(files), upload.name)
-        title = upload.name.rsplit(".", 1)[0] if "." in upload.name else upload.name
+            progress(n, len(uploads), upload.name)
         try:
             record, new = store.add_evidence(
                 organisation_id,
                 upload.name,
                 upload,  # type: ignore[arg-type]
-                title=title,
-                kind=kind,
-                valid_until=valid_until,
+                title=meta.title,
+                kind=meta.kind,
+                valid_until=meta.valid_until,
+                covered_from=meta.covered_from,
+                covered_to=meta.covered_to,
                 actor=actor,
             )
         except EvidenceRefused as exc:
+            outcomes.append(UploadOutcome(upload.name, None, False, exc.message(lang)))
+        except EvidenceRule as exc:
             outcomes.append(UploadOutcome(upload.name, None, False, exc.message(lang)))
         except StoreError as exc:
             outcomes.append(UploadOutcome(upload.name, None, False, str(exc)))
         else:
             outcomes.append(UploadOutcome(upload.name, record, new, None))
     if progress:
-        progress(len(files), len(files), "")
+        progress(len(uploads), len(uploads), "")
     return outcomes

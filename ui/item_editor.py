@@ -17,11 +17,12 @@ from criteria import Item
 from evidence import EvidenceRefused
 from scoring import ItemResult, Status
 from store import ConflictError, StoreError
-from store.records import ActionState, EvidenceRecord, ItemRecord, Rectification
+from store.records import ActionState, EvidenceRecord, EvidenceRequest, ItemRecord, Rectification
 from ui import live_figures
 from ui.confirm import ask_button, confirmation
 from ui.errors import show_unexpected
 from ui.evidence_intake import EVIDENCE_KINDS, kind_label, kind_labels, upload_limit_mb
+from ui.item_evidence import camera_photo, item_requests, open_document
 from ui.labels import action_labels, points, status_labels
 from ui.markup import plain
 from ui.state import actor, flash, forget_score, lang, page_store, refusal, scored, tr
@@ -76,6 +77,7 @@ class ItemContext:
     editable: bool
     library: dict[int, EvidenceRecord]
     today: date
+    requests: tuple[EvidenceRequest, ...] = ()  # the round's requests for evidence
 
 
 def _key(audit_id: int, item_id: str, field: str) -> str:
@@ -457,10 +459,12 @@ def _evidence(item: Item, record: ItemRecord, ctx: ItemContext) -> None:
         expired = document.expired_on(ctx.today)
         valid = f" · {tr('ui.valid_until')} {document.valid_until}" if document.valid_until else ""
         mark = f" :red[{tr('ui.expired')}]" if expired else ""
+        revision = f" · {tr('evidence.ui.revision', n=document.revision)}" * (document.revision > 1)
         text.markdown(
             f":material/description: {plain(document.title)} · {kind_label(document.kind)} · "
-            f"`{document.sha256[:10]}`{valid}{mark}"
+            f"`{document.sha256[:10]}`{revision}{valid}{mark}"
         )
+        open_document(document, f"{ctx.audit_id}.{item.id}", container=text)
         if ctx.editable:
             question = f"unlink.{ctx.audit_id}.{item.id}.{document.id}"
             ask_button(tr("ui.unlink"), question, container=button)
@@ -473,9 +477,13 @@ def _evidence(item: Item, record: ItemRecord, ctx: ItemContext) -> None:
                     ctx.audit_id, item.id, d.id, actor=actor()
                 ),
             )
+    item_requests(
+        [r for r in ctx.requests if r.item_id == item.id], ctx.audit_id, item.id, ctx.editable
+    )
     if not ctx.editable:
         return
-    others = [d for d in ctx.library.values() if d.id not in record.evidence_ids]
+    camera_photo(ctx.organisation_id, ctx.audit_id, item.id)
+    others = [d for d in ctx.library.values() if d.current and d.id not in record.evidence_ids]
     pick_key = f"pick.{ctx.audit_id}.{item.id}"
     if others:
         chosen = st.multiselect(

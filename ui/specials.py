@@ -7,6 +7,7 @@ import streamlit as st
 from criteria import Catalogue
 from store import AuditStore, StoreError
 from store.records import ActionState, AuditRecord, DeductionRecord, Rectification
+from store.running_period import running_period
 from ui.confirm import ask_button, confirmation
 from ui.labels import action_labels
 from ui.markup import plain
@@ -146,6 +147,7 @@ def render_prerequisites(
     store: AuditStore, audit: AuditRecord, catalogue: Catalogue, editable: bool
 ) -> None:
     st.caption(tr("ui.prerequisites_help"))
+    show_running_period(store, audit, catalogue)
     choices = {True: tr("ui.met"), False: tr("ui.not_met"), None: tr("ui.unconfirmed")}
     with st.form(f"prerequisites.{audit.id}"):
         values = {}
@@ -161,10 +163,41 @@ def render_prerequisites(
                 help=prerequisite.guidance.get(lang()) if prerequisite.guidance else None,
                 key=f"prereq.{audit.id}.{prerequisite.id}",
             )
+        planned = st.date_input(
+            tr("running.planned_certification"),
+            value=audit.planned_certification_on,
+            help=tr("running.planned_help"),
+            disabled=not editable,
+            key=f"planned_certification.{audit.id}",
+        )
         if st.form_submit_button(tr("ui.save"), disabled=not editable):
             save_and_rerun(
                 lambda: store.update_audit(
-                    audit.id, expected_version=audit.version, actor=actor(), prerequisites=values
+                    audit.id,
+                    expected_version=audit.version,
+                    actor=actor(),
+                    prerequisites=values,
+                    planned_certification_on=planned,
                 ),
                 tr("ui.saved"),
             )
+
+
+def show_running_period(store: AuditStore, audit: AuditRecord, catalogue: Catalogue) -> None:
+    """What the operating records show, next to the prerequisite a person confirms."""
+    library = {
+        e.id: e for e in store.evidence_library(audit.organisation_id, include_replaced=True)
+    }
+    period = running_period(catalogue, store.evidence_links(audit.id), library)
+    if period is None:
+        st.info(tr("running.none"), icon=":material/event_busy:")
+        return
+    shown = tr(
+        "running.shown",
+        start=period.start.isoformat(),
+        end=period.end.isoformat(),
+        months=period.months,
+        records=period.records,
+    )
+    advice = tr("running.suggest_met" if period.suggests_running else "running.suggest_not_met")
+    st.info(f"{shown} {advice}", icon=":material/event_available:")

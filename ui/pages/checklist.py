@@ -76,8 +76,9 @@ context = ItemContext(
     audit_id=audit.id,
     organisation_id=organisation.id,
     editable=editable,
-    library={e.id: e for e in store.evidence_library(organisation.id)},
+    library={e.id: e for e in store.evidence_library(organisation.id, include_replaced=True)},
     today=date.today(),
+    requests=tuple(store.evidence_requests(audit.id)),
 )
 
 

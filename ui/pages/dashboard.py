@@ -189,7 +189,7 @@ if result.open_items:
     )
 
 st.markdown(f"#### {tr('ui.readiness_title')}")
-library = {e.id: e for e in store.evidence_library(organisation.id)}
+library = {e.id: e for e in store.evidence_library(organisation.id, include_replaced=True)}
 warnings = readiness(catalogue, audit, records, deductions, library, today)
 if warnings:
     st.caption(tr("dash.readiness_summary", count=len(warnings)))

@@ -11,18 +11,19 @@ import streamlit as st
 from evidence import format_bytes, preview_blob
 from evidence.blobs import GC_GRACE
 from store.permissions import Action
-from ui.evidence_intake import (
-    EVIDENCE_KINDS,
-    ingest_files,
-    kind_label,
-    kind_labels,
-    upload_limit_mb,
+from ui.evidence_batch import batch_upload
+from ui.evidence_document import (
+    covered_text,
+    download_button,
+    remove_button,
+    replace_form,
+    show_revisions,
 )
+from ui.evidence_intake import EVIDENCE_KINDS, kind_label, kind_labels
 from ui.markup import plain
 from ui.state import (
     actor,
     administrator,
-    attempt,
     lang,
     may,
     page_store,
@@ -45,55 +46,7 @@ if not may_change:
     read_only_notice(organisation.id)
 
 with st.expander(tr("ui.upload_files"), expanded=not store.evidence_library(organisation.id)):
-    with st.form("upload", clear_on_submit=True):
-        files = st.file_uploader(
-            tr("ui.choose_files"),
-            accept_multiple_files=True,
-            max_upload_size=upload_limit_mb(store),
-            disabled=not may_change,
-        )
-        kind_col, valid_col, item_col = st.columns(3)
-        kind = kind_col.selectbox(
-            tr("ui.kind"), EVIDENCE_KINDS, format_func=kind_labels().__getitem__
-        )
-        valid_until = valid_col.date_input(tr("ui.valid_until"), value=None)
-        items = item_col.multiselect(
-            tr("ui.supports_items"),
-            [i.id for i in catalogue.items],
-            placeholder=tr("ui.choose"),
-            format_func=lambda i: f"{i} {catalogue.item(i).title.get(lang())}",
-            disabled=audit.state.value != "draft",
-        )
-        submitted = st.form_submit_button(tr("ui.upload"), type="primary", disabled=not may_change)
-    st.caption(tr("ui.upload_rules", limit=format_bytes(store.upload_policy.max_bytes)))
-    if submitted and files:
-        bar = st.progress(0.0)
-
-        def progress(done: int, total: int, name: str) -> None:
-            bar.progress(done / total, text=tr("ui.uploading", name=name) if name else None)
-
-        outcomes = ingest_files(
-            store,
-            organisation.id,
-            files,
-            kind=kind,
-            valid_until=valid_until,
-            actor=actor(),
-            lang=lang(),
-            progress=progress,
-        )
-        for outcome in outcomes:
-            if outcome.record is None:
-                st.error(f"{plain(outcome.name)}: {outcome.refusal}")
-                continue
-            for item_id in items:
-                attempt(
-                    lambda o=outcome, i=item_id: store.link_evidence(
-                        audit.id, i, o.record.id, actor=actor()
-                    )
-                )
-            key = "ui.upload_stored" if outcome.new else "ui.upload_duplicate"
-            st.success(tr(key, name=plain(outcome.name), title=plain(outcome.record.title)))
+    batch_upload(store, audit, catalogue, organisation.id, disabled=not may_change)
 
 library = store.evidence_library(organisation.id)
 links = store.evidence_links(audit.id)
@@ -117,6 +70,8 @@ table = pd.DataFrame(
         tr("ui.col_size"): [format_bytes(e.size) for e in library],
         tr("ui.col_type"): [e.media_type for e in library],
         tr("ui.valid_until"): [e.valid_until.isoformat() if e.valid_until else "" for e in library],
+        tr("evidence.ui.covered"): [covered_text(e) for e in library],
+        tr("evidence.ui.col_revision"): [e.revision for e in library],
         tr("ui.col_expired"): [tr("ui.expired") if e.expired_on(today) else "" for e in library],
         tr("ui.col_items"): [", ".join(sorted(supports.get(e.id, []))) for e in library],
         "SHA-256": [e.sha256 for e in library],
@@ -141,18 +96,34 @@ with left:
             index=EVIDENCE_KINDS.index(document.kind) if document.kind in EVIDENCE_KINDS else 0,
         )
         valid_until = st.date_input(tr("ui.valid_until"), value=document.valid_until)
+        from_col, to_col = st.columns(2)
+        covered_from = from_col.date_input(
+            tr("evidence.ui.covered_from"), value=document.covered_from
+        )
+        covered_to = to_col.date_input(tr("evidence.ui.covered_to"), value=document.covered_to)
         if st.form_submit_button(tr("ui.save"), disabled=not may_change):
             save_and_rerun(
                 lambda: store.update_evidence(
-                    document.id, actor=actor(), title=title, kind=kind, valid_until=valid_until
+                    document.id,
+                    actor=actor(),
+                    title=title,
+                    kind=kind,
+                    valid_until=valid_until,
+                    covered_from=covered_from,
+                    covered_to=covered_to,
                 ),
                 tr("ui.saved"),
             )
     st.caption(
+        f"{tr('evidence.ui.revision', n=document.revision)} · "
         f"{plain(document.original_name)} · {format_bytes(document.size)} · "
         f"{plain(document.uploaded_by)} · {document.uploaded_at:%Y-%m-%d %H:%M}"
     )
     st.code(document.sha256, language=None)
+    download_button(store, document, key=f"download.{document.id}")
+    show_revisions(store, document)
+    replace_form(store, document)
+    remove_button(store, document)
 with right:
     shown = preview_blob(store.blobs, document.sha256, document.media_type)
     if shown.png is not None:

@@ -1,0 +1,86 @@
+"""A consultant asks for a document an item lacks; the editor, on a phone, uploads it into the
+item; the consultant opens the file (checked against its hash) and sees the request closed."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from app_ui import AuditApp
+
+from store import open_store
+from store.accounts import Accounts
+from store.records import OrganisationProfile
+
+PASSWORD = "证据索取旅程的密码 2026"
+
+
+def seeded_audit(data_dir, monkeypatch) -> int:
+    monkeypatch.setenv("GBT_AUDIT_DATA_DIR", str(data_dir))
+    monkeypatch.delenv("GBT_AUDIT_DATABASE_URL", raising=False)
+    store = open_store()
+    accounts = Accounts(store)
+    accounts.add_first_administrator("admin", "管理员", PASSWORD)
+    organisation = store.create_organisation(
+        OrganisationProfile(name="华东家电服务有限公司"), "管理员"
+    )
+    audit = store.create_audit(
+        organisation.id,
+        catalogue_hash=store.catalogues()[0].content_hash,
+        title="2026 年度自评",
+        audit_date=date(2026, 11, 1),
+        assessor="李顾问",
+        actor="管理员",
+    )
+    for login, name, role in (("ligw", "李顾问", "consultant"), ("wangjl", "王经理", "editor")):
+        accounts.add_user(login, name, actor="管理员", password=PASSWORD)
+        accounts.grant(login, organisation.id, role, actor="管理员")
+    return audit.id
+
+
+def test_a_requested_document_is_uploaded_from_a_phone_and_opened_by_the_consultant(
+    chromium, server, monkeypatch, evidence_pdf
+):
+    server.stop()
+    audit_id = seeded_audit(server.data_dir, monkeypatch)
+    server.start()
+
+    consultant_browser = chromium.new_context(viewport={"width": 1440, "height": 900})
+    consultant = AuditApp(consultant_browser.new_page(), server.url, "evidence-request")
+    consultant.open(f"checklist?audit={audit_id}")
+    consultant.sign_in("ligw", PASSWORD)
+    card = consultant.details("1.1.1")
+    card.get_by_text("向同事索取证据").click()
+    card.get_by_role("textbox", name="向谁索取").fill("王经理")
+    card.get_by_label("需要什么证据").fill("售后服务管理制度（现行版）")
+    consultant.click("发出索取", within=card)
+    consultant.see("待提供：售后服务管理制度（现行版）（向 王经理 索取")
+    consultant.no_error()
+
+    phone = chromium.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    editor = AuditApp(phone.new_page(), server.url, "evidence-request-phone")
+    editor.open(f"checklist?audit={audit_id}")
+    editor.sign_in("wangjl", PASSWORD)
+    card = editor.details("1.1.1")
+    editor.see("待提供：售后服务管理制度（现行版）")
+    editor.upload(card, evidence_pdf)
+    editor.see("已上传并关联「售后服务管理制度」")
+    editor.no_error()
+    shot_card = editor.details("1.1.1")
+    shot_card.scroll_into_view_if_needed()
+    editor.snap("uploaded-on-phone", widths=(390,))
+    phone.close()
+
+    consultant.reload()
+    consultant.sign_in("ligw", PASSWORD)  # a reload starts a new session
+    card = consultant.details("1.1.1")
+    consultant.see("已提供：售后服务管理制度（现行版）（王经理；王经理 关联文件后关闭）")
+    consultant.click("打开", within=card)
+    consultant.see("下载原件 售后服务管理制度.pdf")
+    with consultant.page.expect_download() as download:
+        consultant.page.get_by_role("button", name="下载原件 售后服务管理制度.pdf").click()
+    assert download.value.suggested_filename == "售后服务管理制度.pdf"
+    assert Path(download.value.path()).read_bytes() == evidence_pdf.read_bytes()
+    consultant.no_error()
+    consultant.snap("request-closed", widths=(1440, 390))
+    consultant_browser.close()

@@ -1,0 +1,116 @@
+"""Several files at once, each described on its own row before anything is stored: title,
+kind, validity and covered period, proposed from the file's name and editable."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from evidence import format_bytes
+from store.records import AuditRecord
+from ui.evidence_intake import EVIDENCE_KINDS, FileMeta, ingest_files, kind_labels, upload_limit_mb
+from ui.markup import plain
+from ui.state import actor, attempt, flash, lang, tr
+
+ROUND = "evidence.batch_round"  # a new key empties the uploader after a batch is stored
+
+
+def _cell_date(value: Any) -> Any:
+    return None if value is None or pd.isna(value) else pd.Timestamp(value).date()
+
+
+def batch_upload(
+    store: Any, audit: AuditRecord, catalogue: Any, organisation_id: int, disabled: bool = False
+) -> None:
+    """Choose files, describe each in a row, upload (``disabled`` for a read-only role)."""
+    round_no = st.session_state.setdefault(ROUND, 0)
+    files = st.file_uploader(
+        tr("ui.choose_files"),
+        accept_multiple_files=True,
+        max_upload_size=upload_limit_mb(store),
+        key=f"evidence.files.{round_no}",
+        disabled=disabled,
+    )
+    st.caption(tr("ui.upload_rules", limit=format_bytes(store.upload_policy.max_bytes)))
+    if not files:
+        return
+    labels = kind_labels()
+    by_label = {label: kind for kind, label in labels.items()}
+    proposed = [FileMeta.from_name(f.name) for f in files]
+    table = pd.DataFrame(
+        {
+            "file": [f.name for f in files],
+            "title": [m.title for m in proposed],
+            "kind": [labels.get(m.kind, labels["other"]) for m in proposed],
+            "valid_until": [m.valid_until for m in proposed],
+            "covered_from": [m.covered_from for m in proposed],
+            "covered_to": [m.covered_to for m in proposed],
+        }
+    )
+    st.caption(tr("evidence.ui.batch_help"))
+    edited = st.data_editor(
+        table,
+        hide_index=True,
+        num_rows="fixed",
+        width="stretch",
+        disabled=["file"],
+        # the rows are the files chosen: another choice starts a fresh table
+        key=f"evidence.batch.{round_no}.{hash(tuple(f.file_id for f in files))}",
+        column_config={
+            "file": st.column_config.TextColumn(tr("ui.col_file")),
+            "title": st.column_config.TextColumn(tr("ui.col_title"), required=True),
+            "kind": st.column_config.SelectboxColumn(
+                tr("ui.kind"), options=[labels[k] for k in EVIDENCE_KINDS], required=True
+            ),
+            "valid_until": st.column_config.DateColumn(tr("ui.valid_until")),
+            "covered_from": st.column_config.DateColumn(tr("evidence.ui.covered_from")),
+            "covered_to": st.column_config.DateColumn(tr("evidence.ui.covered_to")),
+        },
+    )
+    items = st.multiselect(
+        tr("ui.supports_items"),
+        [i.id for i in catalogue.items],
+        placeholder=tr("ui.choose"),
+        format_func=lambda i: f"{i} {catalogue.item(i).title.get(lang())}",
+        disabled=audit.state.value != "draft",
+        key=f"evidence.batch_items.{round_no}",
+    )
+    if not st.button(tr("ui.upload"), type="primary", key=f"evidence.batch_go.{round_no}"):
+        return
+    uploads = []
+    for upload, (_, row) in zip(files, edited.iterrows(), strict=True):
+        meta = FileMeta(
+            title=str(row["title"] or "").strip() or upload.name,
+            kind=by_label.get(row["kind"], "other"),
+            valid_until=_cell_date(row["valid_until"]),
+            covered_from=_cell_date(row["covered_from"]),
+            covered_to=_cell_date(row["covered_to"]),
+        )
+        uploads.append((upload, meta))
+    bar = st.progress(0.0)
+
+    def progress(done: int, total: int, name: str) -> None:
+        bar.progress(done / total, text=tr("ui.uploading", name=name) if name else None)
+
+    outcomes = ingest_files(
+        store, organisation_id, uploads, actor=actor(), lang=lang(), progress=progress
+    )
+    refused = False
+    for outcome in outcomes:
+        if outcome.record is None:
+            refused = True
+            st.error(f"{plain(outcome.name)}: {outcome.refusal}")
+            continue
+        for item_id in items:
+            attempt(
+                lambda o=outcome, i=item_id: store.link_evidence(
+                    audit.id, i, o.record.id, actor=actor()
+                )
+            )
+        key = "ui.upload_stored" if outcome.new else "ui.upload_duplicate"
+        flash("success", tr(key, name=plain(outcome.name), title=plain(outcome.record.title)))
+    if not refused:  # a refusal stays on screen with the files, to fix and try again
+        st.session_state[ROUND] = round_no + 1
+        st.rerun()

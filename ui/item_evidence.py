@@ -1,0 +1,123 @@
+"""The parts of an item's evidence area beyond linking: opening a linked file (verified),
+requests for what the item still lacks, and a photo taken on site."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+import streamlit as st
+
+from evidence import EvidenceRefused
+from store.evidence_rules import EvidenceRule
+from store.records import EvidenceRecord, EvidenceRequest
+from ui.evidence_document import download_button
+from ui.markup import plain
+from ui.state import actor, attempt, flash, lang, tr
+
+OPENED = "evidence.opened"  # (audit, item, evidence) whose verified download is on screen
+
+
+def open_document(document: EvidenceRecord, where: str, container: Any = st) -> None:
+    """Reading and re-hashing a file costs time: it is done when asked, then the download is
+    offered (or the reason it is not)."""
+    opened = st.session_state.setdefault(OPENED, set())
+    key = f"{where}.{document.id}"
+    if key not in opened:
+        if container.button(tr("evidence.ui.open"), key=f"open.{key}"):
+            opened.add(key)
+            st.rerun()
+        return
+    with container:
+        download_button(_store(), document, key=f"download.{key}")
+
+
+def item_requests(
+    requests: Sequence[EvidenceRequest], audit_id: int, item_id: str, editable: bool
+) -> None:
+    for request in requests:
+        due = request.due.isoformat() if request.due else "—"
+        if request.open:
+            st.warning(
+                tr(
+                    "evidence.ui.request_open",
+                    owner=plain(request.owner),
+                    needed=plain(request.needed),
+                    due=due,
+                    by=plain(request.requested_by),
+                ),
+                icon=":material/pending_actions:",
+            )
+        else:
+            st.caption(
+                tr(
+                    "evidence.ui.request_closed",
+                    owner=plain(request.owner),
+                    needed=plain(request.needed),
+                    by=plain(request.closed_by or ""),
+                )
+            )
+    if not editable:
+        return
+    with (
+        st.expander(tr("evidence.ui.request")),
+        st.form(f"request.{audit_id}.{item_id}", clear_on_submit=True),
+    ):
+        where = f"{audit_id}.{item_id}"
+        owner = st.text_input(
+            tr("evidence.ui.request_owner"),
+            help=tr("evidence.ui.owner_help"),
+            key=f"request_owner.{where}",
+        )
+        needed = st.text_input(tr("evidence.ui.request_needed"), key=f"request_needed.{where}")
+        due = st.date_input(tr("evidence.ui.request_due"), value=None, key=f"request_due.{where}")
+        if st.form_submit_button(tr("evidence.ui.request_button"), key=f"request_go.{where}"):
+            try:
+                _store().request_evidence(
+                    audit_id, item_id, needed=needed, owner=owner, due=due, actor=actor()
+                )
+            except EvidenceRule as exc:
+                st.error(exc.message(lang()))
+            else:
+                flash("success", tr("evidence.ui.requested", owner=plain(owner.strip())))
+                st.rerun()
+
+
+def camera_photo(organisation_id: int, audit_id: int, item_id: str) -> None:
+    """A photo taken on site goes through the same checks as any upload, then supports the
+    item. The camera starts only when asked (a phone asks for permission)."""
+    if not st.toggle(tr("evidence.ui.camera"), key=f"camera_on.{audit_id}.{item_id}"):
+        return
+    shot = st.camera_input(tr("evidence.ui.camera_take"), key=f"camera.{audit_id}.{item_id}")
+    done = st.session_state.setdefault("uploaded_files", set())
+    if shot is None or (f"camera.{audit_id}.{item_id}", shot.file_id) in done:
+        return
+    done.add((f"camera.{audit_id}.{item_id}", shot.file_id))
+    taken = datetime.now(UTC)
+    name = f"{item_id}-{taken:%Y%m%d-%H%M%S}.jpg"
+    store = _store()
+    try:
+        document, _ = store.add_evidence(
+            organisation_id,
+            name,
+            shot,
+            title=tr("evidence.ui.photo_title", item=item_id, at=f"{taken:%Y-%m-%d %H:%M}"),
+            kind="photo",
+            covered_from=taken.date(),
+            covered_to=taken.date(),
+            actor=actor(),
+        )
+    except EvidenceRefused as exc:
+        st.error(exc.message(lang()))
+        return
+    if attempt(lambda: store.link_evidence(audit_id, item_id, document.id, actor=actor())) is None:
+        return
+    flash("success", tr("ui.attached_new", title=plain(document.title)))
+    st.rerun()
+
+
+def _store() -> Any:
+    from ui.state import page_store
+
+    return page_store()
