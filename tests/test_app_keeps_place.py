@@ -78,6 +78,20 @@ def test_saving_in_the_special_items_tab_stays_on_that_tab(store):
     assert open_tab(at) == "特别扣分与加分"
 
 
+def test_a_deduction_added_from_a_busy_browser_still_stays_on_the_special_items_tab(store):
+    """The click can arrive with the tab set's previous value (the browser had not yet
+    caught up with the tab the user opened): the page must not jump back to the items."""
+    audit = new_audit(store)
+    at = app("checklist", audit.id)
+    at.session_state["checklist.tab"] = "特别扣分与加分"
+    at.run()
+    next(t for t in at.text_input if t.label == "事实与理由").input("三包期内拒绝更换")
+    at.session_state["checklist.tab"] = "评价项目"  # the stale value the click carries
+    next(b for b in at.button if b.label == "添加").click().run()
+    assert store.deductions(audit.id)
+    assert open_tab(at) == "特别扣分与加分"
+
+
 def test_loading_the_newer_entry_keeps_what_the_user_typed(store):
     audit = new_audit(store)
     at = app("checklist", audit.id)

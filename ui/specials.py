@@ -14,6 +14,7 @@ from ui.markup import plain
 from ui.state import actor, flash, lang, save_and_rerun, tr
 
 UNSET = "unset"
+TAB_KEY = "checklist.tab"  # the checklist's tab set, tracked by the server
 
 
 def render_specials(
@@ -86,6 +87,10 @@ def _add_deduction(store: AuditStore, audit_id: int, form: str) -> None:
     # assigned, not removed: the browser keeps a form's typed value unless told a new one
     st.session_state[f"{form}.reason"] = ""
     st.session_state[f"{form}.item"] = ""
+    # The button is only on this tab, so this is where the user is. A busy browser can send
+    # the click with the tab set's previous value, and the page would follow that value back
+    # to the first tab (seen once in CI); the callback says where the page is instead.
+    st.session_state[TAB_KEY] = tr("ui.tab_specials")
     flash("success", tr("ui.deduction_added"))
 
 

@@ -17,7 +17,7 @@ from ui.change_log import entity_label, field_label, value_label
 from ui.item_editor import TOUCHED, ItemContext, entry, item_card
 from ui.labels import needed, points, verdict_metric
 from ui.markup import plain
-from ui.specials import render_prerequisites, render_specials
+from ui.specials import TAB_KEY, render_prerequisites, render_specials
 from ui.state import (
     lang,
     may,
@@ -118,7 +118,7 @@ tab_names = {
 # a keyed tab set is tracked by the server: a save in a tab reruns the page on the same tab,
 # and only the open tab's content runs
 items_tab, specials_tab, prerequisites_tab, log_tab = st.tabs(
-    list(tab_names.values()), key="checklist.tab", on_change="rerun"
+    list(tab_names.values()), key=TAB_KEY, on_change="rerun"
 )
 if items_tab.open:
     with items_tab:
