@@ -46,7 +46,9 @@ def test_opening_an_audit_puts_it_in_the_address(store):
     at = app("audits")
     next(b for b in at.button if b.label == "打开").click().run()
     assert at.query_params["audit"] in (str(audit.id), [str(audit.id)])
-    assert "已评项目" in texts(at)  # on the checklist
+    # on its dashboard, as from the portfolio: the same landing page everywhere
+    assert at.title[0].value == "华东家电服务有限公司"
+    assert any(m.label == "等级" for m in at.metric)
 
 
 def test_the_address_wins_over_the_session_on_back_and_forward(store):

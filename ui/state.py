@@ -83,6 +83,11 @@ def open_audit(audit_id: int | None) -> None:
         st.query_params["audit"] = str(audit_id)
 
 
+# An audit opened from a list (the audit list, the portfolio) lands on its dashboard: the answer
+# first, the checklist one click away. One page everywhere, so a link means the same to everyone.
+LANDING = "dashboard"
+
+
 def go_to(page: str, audit_id: int) -> NoReturn:
     """Open ``audit_id`` on ``page`` (a file under ui/pages/), the audit kept in the address."""
     open_audit(audit_id)

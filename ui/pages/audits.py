@@ -20,6 +20,7 @@ from ui.confirm import ask_button, confirmation
 from ui.evidence_intake import upload_limit_mb
 from ui.markup import plain
 from ui.state import (
+    LANDING,
     actor,
     attempt,
     current_audit_id,
@@ -177,7 +178,7 @@ def audit_row(audit: AuditRecord) -> None:
         )
         open_col, round_col, archive_col = actions.columns(3)
         if open_col.button(tr("ui.open"), key=f"open.{audit.id}", type="primary"):
-            go_to("checklist", audit.id)
+            go_to(LANDING, audit.id)
         archived = audit.state.value == "archived"
         organisation_id = audit.organisation_id
         # a round is reviewed, signed off and closed on the rounds page: the way there is for

@@ -19,9 +19,8 @@ from ui.portfolio_rows import (
     filter_rows,
     portfolio_rows,
 )
-from ui.state import go_to, lang, may, page_store, tr
+from ui.state import LANDING, go_to, lang, may, page_store, tr
 
-LANDING = "dashboard"  # where an audit opens from the portfolio
 TABLE = "portfolio.table"
 OVERDUE_STYLE = "color: #c00000; font-weight: 600"
 
