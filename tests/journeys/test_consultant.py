@@ -69,7 +69,7 @@ def test_consultant_works_for_three_clients(chromium, server, tmp_path):
     app.score("1.1.2", "符合")
     app.saved("1.1.2")
 
-    app.go("轮次对比")
+    app.go("轮次与签核")
     app.see("有变化的项目 (2)")  # 1.1.1 and 1.1.2, in a table
     app.no_error()
     app.snap("rounds")
