@@ -169,8 +169,9 @@ class AuditApp:
     def details(self, item_id: str) -> Locator:
         """The card with its details open (the app opens them itself when points are lost)."""
         card = self.card(item_id)
-        expander = card.locator("details")
-        expect(expander).to_have_count(1, timeout=LONG)
+        expect(card.locator("details").first).to_be_visible(timeout=LONG)
+        # the card's own details come first; an evidence request's form is nested inside them
+        expander = card.locator("details").first
         if expander.get_attribute("open") is None:
             expander.locator("summary").click()
             settle(self.page)
