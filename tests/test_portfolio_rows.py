@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from fractions import Fraction
 
 import pytest
-from app_helpers import fresh_app, new_audit
+from app_helpers import fresh_app, new_audit, signed_off
 
 from scoring import Status
 from scoring.cycle import CycleEvent, CycleEventKind, add_years
@@ -215,6 +215,8 @@ def test_a_closed_round_shows_the_result_frozen_when_it_closed(store):
     catalogue = store.catalogue(audit.catalogue_hash)
     conform(store, audit.id, [item.id for item in catalogue.items])
     frozen_score, _ = store.score(audit.id)
+    signed_off(store, audit.id)
+    audit = store.audit(audit.id)
     round_two = store.close_round(audit.id, expected_version=audit.version, actor="测试员")
     store.set_audit_archived(round_two.id, True, expected_version=round_two.version, actor="测试员")
 
