@@ -6,7 +6,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from store_helpers import company, new_store, test_audit
+from store_helpers import company, new_store, sign_off, test_audit
 
 from store.archive import export_audit, import_archive
 
@@ -55,6 +55,7 @@ def test_revisions_periods_and_requests_travel_in_the_archive(source, target, tm
         covered_to=date(2026, 3, 31),
     )
     source.link_evidence(first_round.id, "1.1.1", v1.id, actor="qm")
+    sign_off(source, first_round.id)
     second_round = source.close_round(
         first_round.id, expected_version=source.audit(first_round.id).version, actor="qm"
     )

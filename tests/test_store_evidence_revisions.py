@@ -5,7 +5,7 @@ import io
 from datetime import date
 
 import pytest
-from store_helpers import company, new_store, test_audit
+from store_helpers import company, new_store, sign_off, test_audit
 
 from store.evidence_rules import EvidenceRule
 
@@ -27,6 +27,7 @@ def upload(store, organisation_id, content=POLICY_V1, name="售后服务管理�
 
 
 def close(store, audit):
+    sign_off(store, audit.id)  # only a signed-off round closes
     return store.close_round(audit.id, expected_version=store.audit(audit.id).version, actor="qm")
 
 
