@@ -120,7 +120,10 @@ class Reviews:
         self, audit_id, actor: Actor, kind: ReviewKind, comment: str, check
     ) -> ReviewStatus:  # type: ignore[no-untyped-def]
         with self.store._write("review") as session:
-            audit = self.store._audit_row(session, audit_id)
+            # the round locked alone (entry saves share the lock): the score a sign-off records
+            # and the last change it is measured against are read at one moment, so a save
+            # cannot land between them and leave a sign-off holding for a score it never saw
+            audit = self.store._locked_audit(session, audit_id, exclusive=True)
             if audit.state != AuditState.DRAFT.value:
                 raise ReviewError("auth.review.error.not_draft", round_no=audit.round_no)
             check(self._status(session, audit_id))
