@@ -64,13 +64,9 @@ def sign_in_as(at: AppTest, user_id: int) -> None:
 
 def signed_off(store: AuditStore, audit_id: int) -> None:
     """Submit the round for review and sign it off (as 测试员): only then can it be closed."""
-    from store.accounts import Accounts
-    from store.review import Reviews
+    from store_helpers import submit_and_sign_off
 
-    actor = Accounts(store).actor(tester())
-    assert actor is not None
-    Reviews(store).submit(audit_id, actor)
-    Reviews(store).sign_off(audit_id, actor)
+    submit_and_sign_off(store, audit_id, tester())
 
 
 def on_tab(at: AppTest, label: str) -> AppTest:

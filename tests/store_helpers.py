@@ -73,7 +73,6 @@ def sign_off(store: AuditStore, audit_id: int, reviewer: str = "签核人") -> N
     """Submit the round and sign it off as a reviewer account (created on first use): only a
     signed-off round can be closed."""
     from store.accounts import AccountError, Accounts
-    from store.review import Reviews
 
     accounts = Accounts(store)
     login = "sign-off-reviewer"
@@ -81,7 +80,16 @@ def sign_off(store: AuditStore, audit_id: int, reviewer: str = "签核人") -> N
         accounts.user(login)
     except AccountError:
         accounts.add_user(login, reviewer, password="reviewer password", actor="tests")
-    actor = accounts.actor(accounts.user(login).id)
+    submit_and_sign_off(store, audit_id, accounts.user(login).id)
+
+
+def submit_and_sign_off(store: AuditStore, audit_id: int, user_id: int) -> None:
+    """The round submitted for review and signed off by one account: only a signed-off round
+    can be closed or moved."""
+    from store.accounts import Accounts
+    from store.review import Reviews
+
+    actor = Accounts(store).actor(user_id)
     assert actor is not None
     reviews = Reviews(store)
     reviews.submit(audit_id, actor)

@@ -10,20 +10,7 @@ from browser_app import settle, shot
 from browser_app import sign_in as sign_in_form
 from playwright.sync_api import Locator, Page, expect
 
-from store import AuditStore
-from store.accounts import Accounts
-from store.review import Reviews
-
 LONG = 30_000
-
-
-def signed_off(store: AuditStore, audit_id: int, user_id: int) -> None:
-    """Submit a round for review and sign it off through the store (the review steps in the
-    browser are another journey's): only a signed-off round can be closed or moved."""
-    actor = Accounts(store).actor(user_id)
-    assert actor is not None
-    Reviews(store).submit(audit_id, actor)
-    Reviews(store).sign_off(audit_id, actor)
 
 
 class AuditApp:

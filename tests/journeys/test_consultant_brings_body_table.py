@@ -11,9 +11,9 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from app_ui import signed_off
 from browser_app import Server, settle, shot, sign_in
 from pypdf import PdfReader
+from store_helpers import submit_and_sign_off
 from workbook_builder import example_table
 
 from scoring import Status
@@ -49,7 +49,9 @@ def seed(data_dir: Path, monkeypatch) -> int:
         status = Status.NOT_CONFORMING if item.id in ("2.1.1", "3.2.5") else Status.CONFORMING
         store.save_item(audit.id, item.id, expected_version=0, actor="顾问", status=status)
     consultant = Accounts(store).add_first_administrator("consultant", "李顾问", PASSWORD)
-    signed_off(store, audit.id, consultant.id)  # moving freezes the round: only when signed off
+    submit_and_sign_off(
+        store, audit.id, consultant.id
+    )  # moving freezes the round: only when signed off
     return audit.id
 
 
