@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import live_figures
 from ui.auth import current_actor, require_login, seems_signed_in
 from ui.errors import guarded
 from ui.sidebar import render_sidebar
@@ -15,12 +14,6 @@ st.set_page_config(
 )
 
 forget_score()  # a full run reads the audit afresh (a colleague may have saved meanwhile)
-live_figures.start_run()
-# the empty slots item cards reserve for their figures (ui/live_figures.py) take no space
-st.html(
-    "<style>.st-key-live_host_main > .stElementContainer:has(> .stEmpty),"
-    ".st-key-live_host_side > .stElementContainer:has(> .stEmpty){display:none}</style>"
-)
 
 
 def page(path: str, title: str, icon: str, default: bool = False) -> st.Page:

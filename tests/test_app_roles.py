@@ -9,7 +9,7 @@ import io
 
 import pytest
 from account_helpers import Team, team
-from app_helpers import APP, fresh_app, sign_in_as, texts
+from app_helpers import fresh_app, page_test, sign_in_as, texts
 from evidence_samples import pdf
 from store_helpers import CATALOGUE_TEXT
 from streamlit.testing.v1 import AppTest
@@ -40,7 +40,7 @@ def people(monkeypatch, tmp_path) -> Team:
 
 
 def as_(people: Team, login: str, page: str, audit_id: int | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=30)
+    at = page_test()
     at.session_state["lang"] = "zh"
     sign_in_as(at, people.accounts.user(login).id)
     at.session_state["audit_id"] = people.audit_a.id if audit_id is None else audit_id

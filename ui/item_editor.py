@@ -20,7 +20,7 @@ from store import ConflictError, StoreError
 from store.records import ActionState, EvidenceRecord, EvidenceRequest, ItemRecord, Rectification
 from ui import live_figures
 from ui.confirm import ask_button, confirmation
-from ui.errors import show_unexpected
+from ui.errors import guarded
 from ui.evidence_intake import EVIDENCE_KINDS, kind_label, kind_labels, upload_limit_mb
 from ui.item_evidence import camera_photo, item_requests, open_document
 from ui.labels import action_labels, points, status_labels
@@ -179,11 +179,12 @@ def save(audit_id: int, item_id: str, *fields: str) -> None:
     versions[(audit_id, item_id)] = saved.version
     st.session_state.setdefault("item_loaded", {})[(audit_id, item_id)] = _saved_values(saved)
     forget_score()
-    live_figures.changed()
     if "status" in fields and saved.status in (Status.NOT_CONFORMING, Status.SAMPLED):
         # points lost: open the details, where the finding and the action are typed
         st.session_state[_key(audit_id, item_id, "open")] = True
     _message(audit_id, item_id, "saved", time.strftime("%H:%M:%S"))
+    # the card and the figures, not the page (the score, tier and progress may have moved)
+    live_figures.rerun_card(card_key(item_id), figures=True)
 
 
 def reload(audit_id: int, item_id: str) -> None:
@@ -234,17 +235,22 @@ def entry(audit_id: int, item_id: str) -> ItemRecord:
     return records.get(item_id) or unsaved
 
 
-@st.fragment
+def card_key(item_id: str) -> str:
+    """The fragment key of an item's card: its save reruns the card by this name."""
+    return f"item_card.{item_id}"
+
+
 def item_card(item: Item, ctx: ItemContext) -> None:
-    """One item as a fragment: a change in it reruns this card and the header figures, not
-    the page."""
-    try:
-        record = entry(ctx.audit_id, item.id)
-        result = scored(ctx.audit_id)[0].item(item.id)
-        render_item(item, record, result, ctx)
-        live_figures.card_done(item.id)
-    except Exception as exc:  # a fragment reruns outside the page's own guard
-        show_unexpected(exc)
+    """One item as a fragment of its own name: a change in it reruns this card and the
+    figures (ui.live_figures), not the page."""
+    st.fragment(_card, key=card_key(item.id))(item, ctx)
+
+
+@guarded  # a fragment reruns outside the page's own guard
+def _card(item: Item, ctx: ItemContext) -> None:
+    record = entry(ctx.audit_id, item.id)
+    result = scored(ctx.audit_id)[0].item(item.id)
+    render_item(item, record, result, ctx)
 
 
 def _status_options(item: Item) -> list[str]:
@@ -267,21 +273,20 @@ def render_item(item: Item, record: ItemRecord, result: ItemResult, ctx: ItemCon
     disabled = not ctx.editable
     # the key names the card in the page (CSS class st-key-card_1_1_1), for tests and styling
     with st.container(border=True, key=f"card_{item_id.replace('.', '_')}"):
-        # one flex row, not st.columns: fewer elements for the browser to redraw per save
-        head = score = st.container(horizontal=True, vertical_alignment="top")
+        # one element for the heading, the item's points and what it earns: the browser
+        # redraws every element of the page at each click (Streamlit marks them stale), so
+        # each card keeps to four
         mode = tr("ui.mode_sampled") if item.scoring == "sampled" else tr("ui.mode_binary")
-        head.markdown(
-            f"**{item.id}　{plain(item.title.get(lang()))}**  \n"
-            f":gray[{points(item.points)} {tr('ui.points_unit')} · {mode}"
-            f"{' · ' + tr('ui.excludable') if item.excludable else ''}]",
-            width="stretch",
-        )
         earned = (
             tr("ui.excluded_short")
             if not result.applicable
             else (f"{points(result.earned)} / {points(result.points)}")
         )
-        score.markdown(f"**{earned}**", width="content")
+        st.markdown(
+            f"**{item.id}　{plain(item.title.get(lang()))}**  \n"
+            f":gray[{points(item.points)} {tr('ui.points_unit')} · {mode}"
+            f"{' · ' + tr('ui.excludable') if item.excludable else ''} ·] **{earned}**"
+        )
         values = _status_options(item)
         if st.session_state.get(key("status")) not in values:
             st.session_state[key("status")] = Status.NOT_ASSESSED.value

@@ -36,11 +36,7 @@ def render_sidebar() -> None:
             f"**{plain(organisation.profile.name)}**  \n{plain(audit.title)} · "
             f"{tr('ui.round_n', n=audit.round_no)}"
         )
-        live_figures.host(
-            st.container(gap=None, key="live_host_side"),
-            "sidebar_figures",
-            lambda: _score(audit_id),
-        )
+        live_figures.host(lambda: _score(audit_id))
 
 
 def _score(audit_id: int) -> None:

@@ -125,6 +125,12 @@ class AuditApp:
         self.page.wait_for_timeout(300)
         settle(self.page)
 
+    def indicator_progress(self, indicator_id: str) -> str:
+        """The progress the indicator list shows under an indicator (✓ when all are scored)."""
+        group = self.page.get_by_role("radiogroup", name="二级指标")
+        option = group.locator("div:has(> label)").filter(has_text=indicator_id + " ")
+        return option.get_by_test_id("stRadioCaption").inner_text()
+
     def chosen_indicator(self) -> str:
         group = self.page.get_by_role("radiogroup", name="二级指标")
         return group.locator("label:has(input:checked)").inner_text().split()[0]

@@ -45,6 +45,8 @@ def test_quality_manager_scores_everything_and_exports_the_dossier(chromium, ser
                 app.score(item.id, "符合")
             app.saved(item.id)
             assert app.chosen_indicator() == second.id, f"the view left {second.id}"
+        # the list of indicators follows the saves (a card's save reruns it with the figures)
+        assert app.indicator_progress(second.id).startswith("✓"), second.id
     app.see("52 / 52")
     app.no_error()
     app.snap("all-scored")

@@ -1,7 +1,7 @@
 """Checklist: every item of the catalogue by indicator, scored and evidenced as you go.
 
 Each item card is a fragment (ui.item_editor.item_card): a change reruns that card and the
-header figures, not the page, so the whole catalogue can be on one page."""
+figures (ui.live_figures), not the page, so the whole catalogue can be on one page."""
 
 from __future__ import annotations
 
@@ -71,7 +71,7 @@ def draw_figures() -> None:
     st.progress(assessed / len(result.items))
 
 
-live_figures.host(st.container(gap=None, key="live_host_main"), "figures", draw_figures)
+live_figures.host(draw_figures)
 context = ItemContext(
     audit_id=audit.id,
     organisation_id=organisation.id,
@@ -94,8 +94,11 @@ def matches(item_id: str, wanted: str) -> bool:
 
 
 def moved_on() -> None:
-    """The user changed the filter: items changed under the old one may now leave the list."""
+    """The user changed the filter or the indicator: items changed under the old one may now
+    leave the list. The whole page follows (the indicator list is drawn with the live
+    figures, a fragment, whose own widgets would otherwise rerun only it)."""
     st.session_state.pop(TOUCHED, None)
+    st.rerun()
 
 
 def indicator_caption(indicator_id: str) -> str:
@@ -140,14 +143,22 @@ if items_tab.open:
             nav, body = st.columns([1, 3])
             labels = {s.id: f"{s.id} {s.title.get(lang())}" for s in catalogue.second_levels}
             seconds = list(labels)
-            chosen = nav.radio(
-                tr("ui.indicator"),
-                seconds,
-                key="checklist.indicator",
-                format_func=labels.__getitem__,  # bound now: options are formatted later too
-                captions=[indicator_caption(i) for i in seconds],
-                on_change=moved_on,
-            )
+
+            def draw_indicators() -> None:
+                """The indicators with their progress, redrawn with the figures after a save."""
+                st.radio(
+                    tr("ui.indicator"),
+                    seconds,
+                    key="checklist.indicator",
+                    format_func=labels.__getitem__,  # bound now: options are formatted later too
+                    captions=[indicator_caption(i) for i in seconds],
+                    on_change=moved_on,
+                )
+
+            with nav:
+                live_figures.host(draw_indicators)
+            chosen = st.session_state.get("checklist.indicator")
+            chosen = chosen if chosen in labels else seconds[0]
             with body:
                 second = catalogue.second_level(chosen)
                 first = catalogue.first_level(catalogue.parent_id(second.id))
