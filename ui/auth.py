@@ -18,6 +18,7 @@ from store.accounts import AccountError, Accounts
 from store.permissions import Actor
 from store.sign_in import sign_in
 from store.throttle import SignInThrottle
+from ui.run_memo import once_per_run
 from ui.state import get_store, tr
 
 DEFAULT_IDLE_MINUTES = 30
@@ -82,8 +83,11 @@ def seems_signed_in() -> bool:
 
 
 def current_actor() -> Actor | None:
+    """The signed-in account with its grants, read once per run (ui.run_memo)."""
     user_id = st.session_state.get(USER_KEY)
-    return Accounts(get_store()).actor(user_id) if user_id is not None else None
+    if user_id is None:
+        return None
+    return once_per_run(f"actor.{user_id}", lambda: Accounts(get_store()).actor(user_id))
 
 
 def signed_in_name() -> str | None:

@@ -1,0 +1,32 @@
+"""Values worked out once per script run (a full run of the page, or a rerun of fragments).
+
+Every page call of the store goes through the signed-in account's guard, and the guard needs
+the account with its grants: read from the database each time, that was two to four reads per
+click. Within one run the account cannot change under the page, so it is read once; the next
+run (the next click) reads it afresh, so a revoked grant holds from the next click on."""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+T = TypeVar("T")
+
+# Streamlit makes a new fragment coordinator at the start of every run (its docstring says
+# so): it names the run, and the run's values go with it
+_RUNS: weakref.WeakKeyDictionary[Any, dict[str, Any]] = weakref.WeakKeyDictionary()
+
+
+def once_per_run(name: str, compute: Callable[[], T]) -> T:
+    """``compute()``, or what it gave earlier in this run under ``name``."""
+    ctx = get_script_run_ctx(suppress_warning=True)
+    run = getattr(ctx, "parallel_coordinator", None)
+    if run is None:  # outside a run (a test calling page code directly): no memory
+        return compute()
+    values = _RUNS.setdefault(run, {})
+    if name not in values:
+        values[name] = compute()
+    return values[name]
