@@ -116,7 +116,8 @@ class AuditApp:
     def indicator(self, indicator_id: str, last_item: str | None = None) -> None:
         """Choose an indicator and wait until its page is drawn to the last item: a click
         that lands while the page is still being drawn can be lost (seen under load)."""
-        self.page.get_by_role("radiogroup", name="二级指标").get_by_text(indicator_id + " ").click()
+        group = self.page.get_by_role("radiogroup", name="二级指标")
+        group.get_by_text(re.compile(rf"^{re.escape(indicator_id)} ")).click()  # not a caption
         heading = self.page.get_by_role("heading", name=re.compile(rf"^{re.escape(indicator_id)} "))
         expect(heading).to_be_visible(timeout=LONG)
         if last_item is not None:
