@@ -7,7 +7,7 @@ thread: polling for "saved" while the app renders took more of it than the app's
 work (a CPU profile of six clicks: ~1 s in Playwright's accessibility code, 0.36 s in React
 and its styling). So the page times itself and the driver only asks a cheap question:
 
-- a listener notes when the pointer went down;
+- a listener notes when the pointer went down (the input event's own time stamp);
 - every change to the page (a node, an attribute, a text) notes the next animation frame after
   it, i.e. when that change reached the screen;
 - the driver waits, polling every 50 ms with two attribute reads, until the server has
@@ -25,7 +25,8 @@ INIT = """
 (() => {
   const t = {down: 0, last: 0, answered: 0};
   window.__screenTiming = t;
-  document.addEventListener('pointerdown', () => { t.down = performance.now(); }, true);
+  // the input's own time stamp: a click that waits behind a busy page is counted from the press
+  document.addEventListener('pointerdown', e => { t.down = e.timeStamp; }, true);
   new MutationObserver(() => {
     requestAnimationFrame(() => { t.last = performance.now(); });
   }).observe(document, {subtree: true, childList: true, attributes: true, characterData: true});
