@@ -82,8 +82,9 @@ class Session:
             until = time.perf_counter() + duration
             while time.perf_counter() < until:
                 if rng.random() < 0.3:
-                    current = rng.choice([s for s in indicators if s.id != current.id])
-                    await self.switch(page, current.id, current.items[-1].id)
+                    chosen = rng.choice([s for s in indicators if s.id != current.id])
+                    if await self.switch(page, chosen.id, chosen.items[-1].id):
+                        current = chosen  # a lost click leaves the page where it was
                 else:
                     await self.score(page, rng.choice(current.items).id)
                 await page.wait_for_timeout(think * 1000 * rng.uniform(0.5, 1.5))
@@ -92,7 +93,8 @@ class Session:
         finally:
             await context.close()
 
-    async def switch(self, page, indicator: str, last_item: str) -> None:  # type: ignore[no-untyped-def]
+    async def switch(self, page, indicator: str, last_item: str) -> bool:  # type: ignore[no-untyped-def]
+        """Choose ``indicator`` (never the one shown: that click would start no run)."""
         group = page.get_by_role("radiogroup", name="二级指标")
         label = group.get_by_text(re.compile(rf"^{re.escape(indicator)} "))  # not a caption
         target = await label.element_handle()
@@ -103,6 +105,8 @@ class Session:
         checked = await group.locator("label:has(input:checked)").inner_text()
         if checked.split()[0] != indicator:
             self.lost_clicks.append(f"indicator {indicator}")
+            return False
+        return True
 
     async def score(self, page, item_id: str) -> None:  # type: ignore[no-untyped-def]
         card = page.locator(".st-key-card_" + item_id.replace(".", "_"))

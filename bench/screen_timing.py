@@ -8,8 +8,8 @@ work (a CPU profile of six clicks: ~1 s in Playwright's accessibility code, 0.36
 and its styling). So the page times itself and the driver only asks a cheap question:
 
 - a listener notes when the pointer went down (the input event's own time stamp);
-- every change to the page (a node, an attribute, a text) notes the next animation frame after
-  it, i.e. when that change reached the screen;
+- every change to the page (a node, an attribute, a text) notes when the next frame after it
+  had been drawn, i.e. when that change reached the screen;
 - the driver waits, polling every 50 ms with two attribute reads, until the server has
   answered since the pointer went down, the app is idle and the page has been quiet for
   ``QUIET_MS``; the action's time is the last change's frame minus the pointer-down. What the
@@ -27,8 +27,10 @@ INIT = """
   window.__screenTiming = t;
   // the input's own time stamp: a click that waits behind a busy page is counted from the press
   document.addEventListener('pointerdown', e => { t.down = e.timeStamp; }, true);
+  // a frame's callbacks run before its style, layout and paint; a task queued from one runs
+  // after that frame was drawn
   new MutationObserver(() => {
-    requestAnimationFrame(() => { t.last = performance.now(); });
+    requestAnimationFrame(() => setTimeout(() => { t.last = performance.now(); }, 0));
   }).observe(document, {subtree: true, childList: true, attributes: true, characterData: true});
   // when the server last sent something (it answers every run it starts)
   const Native = window.WebSocket;

@@ -6,52 +6,12 @@ import time
 from datetime import date
 from pathlib import Path
 
-from streamlit.runtime.scriptrunner import ScriptRunnerEvent
 from streamlit.testing.v1 import AppTest
-from streamlit.testing.v1 import app_test as app_test_module
-from streamlit.testing.v1.local_script_runner import LocalScriptRunner
 
 from store import AuditStore, open_store
 from store.records import AuditRecord, OrganisationProfile
 
 APP = str(Path(__file__).parent.parent / "audit_app.py")
-
-
-class _RunnerThatTells(LocalScriptRunner):
-    """Streamlit's in-process runner, noting whether its last run ran fragments alone."""
-
-    fragments_only = False
-
-    def run(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        tree = super().run(*args, **kwargs)
-        started = [
-            data.get("fragment_ids_this_run")
-            for event, data in zip(self.events, self.event_data, strict=True)
-            if event is ScriptRunnerEvent.SCRIPT_STARTED
-        ]
-        _RunnerThatTells.fragments_only = bool(started and started[-1])
-        return tree
-
-
-app_test_module.LocalScriptRunner = _RunnerThatTells  # AppTest makes a runner per run
-
-
-class PageTest(AppTest):
-    """The app as a browser shows it. AppTest keeps only what the last run sent, but a save
-    reruns its card and the figures alone (ui.live_figures) while the browser goes on showing
-    the rest of the page; so after a run of fragments alone the page runs once more with
-    nothing changed, and a test reads the whole page. (Only the journeys in Chromium see the
-    rest of the page as a fragment run leaves it.)"""
-
-    def _run(self, widget_state=None, timeout=None):  # type: ignore[no-untyped-def]
-        super()._run(widget_state, timeout)
-        if _RunnerThatTells.fragments_only:
-            super()._run(None, timeout)
-        return self
-
-
-def page_test(script: str = APP) -> PageTest:
-    return PageTest(script, default_timeout=30)
 
 
 def fresh_app(monkeypatch, folder: Path) -> AuditStore:
@@ -65,7 +25,7 @@ def fresh_app(monkeypatch, folder: Path) -> AuditStore:
 
 
 def app(page: str | None = None, audit_id: int | None = None, lang: str = "zh") -> AppTest:
-    at = page_test()
+    at = AppTest.from_file(APP, default_timeout=30)
     at.session_state["lang"] = lang
     sign_in_as_tester(at)
     if audit_id is not None:

@@ -5,7 +5,7 @@ without saying which names exist; an idle session signs out; the change log name
 import time
 
 import pytest
-from app_helpers import fresh_app, new_audit, page_test, texts
+from app_helpers import APP, fresh_app, new_audit, texts
 from streamlit.testing.v1 import AppTest
 
 from store.accounts import Accounts
@@ -21,7 +21,7 @@ def store(monkeypatch, tmp_path):
 
 
 def start() -> AppTest:
-    at = page_test()
+    at = AppTest.from_file(APP, default_timeout=30)
     at.run()
     return at
 

@@ -6,6 +6,7 @@ from app_helpers import app, fresh_app, new_audit, texts
 
 from scoring import Status
 from store.records import OrganisationProfile
+from texts import t
 
 
 @pytest.fixture
@@ -139,3 +140,26 @@ def test_a_refused_organisation_form_keeps_every_field(store):
         "上海市浦东新区",
         320,
     )
+
+
+@pytest.mark.parametrize("move", ["page", "language"])
+def test_a_save_that_arrives_with_a_move_to_another_page_or_language_leaves_the_whole_page_to_it(
+    store, move
+):
+    """A busy browser can send a card's change and a page-wide change in one message: the save
+    must not narrow the rerun to its card (the rest of the page would stay as it was)."""
+    audit = new_audit(store)
+    at = app("checklist", audit.id)
+    at.radio(key=key(audit, "1.1.1", "status")).set_value("conforming")
+    if move == "page":
+        at.switch_page("ui/pages/dashboard.py")
+    else:
+        at.radio(key="lang").set_value("en")
+    at.run()
+    assert not at.exception
+    assert store.item(audit.id, "1.1.1").status is Status.CONFORMING
+    if move == "page":
+        assert t("ui.gaps_title", "zh") in texts(at)  # the dashboard, drawn whole
+        assert at.radio(key="lang").value == "zh"  # the sidebar too
+    else:
+        assert at.tabs[0].label == "Items"

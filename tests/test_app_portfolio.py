@@ -7,8 +7,9 @@ from datetime import date, timedelta
 from fractions import Fraction
 
 import pytest
-from app_helpers import app, fresh_app, new_audit, page_test, sign_in_as, signed_off, texts
+from app_helpers import APP, app, fresh_app, new_audit, sign_in_as, signed_off, texts
 from stdnum.cn import uscc
+from streamlit.testing.v1 import AppTest
 
 from scoring import Status
 from scoring.cycle import add_years
@@ -187,7 +188,7 @@ def test_a_consultant_sees_only_the_clients_granted_to_them(store, clients):
     user = accounts.add_user("li", "李顾问", actor="admin", password="顾问的密码 consultant")
     for name in ("乙 十天后监督审核", "丁 差分少"):
         accounts.grant("li", store.audit(clients[name]).organisation_id, "consultant", actor="a")
-    at = page_test()
+    at = AppTest.from_file(APP, default_timeout=30)
     at.session_state["lang"] = "zh"
     sign_in_as(at, user.id)
     at.run()

@@ -9,7 +9,7 @@ import io
 
 import pytest
 from account_helpers import Team, team
-from app_helpers import fresh_app, page_test, sign_in_as, texts
+from app_helpers import APP, fresh_app, sign_in_as, texts
 from evidence_samples import pdf
 from store_helpers import CATALOGUE_TEXT
 from streamlit.testing.v1 import AppTest
@@ -40,7 +40,7 @@ def people(monkeypatch, tmp_path) -> Team:
 
 
 def as_(people: Team, login: str, page: str, audit_id: int | None = None) -> AppTest:
-    at = page_test()
+    at = AppTest.from_file(APP, default_timeout=30)
     at.session_state["lang"] = "zh"
     sign_in_as(at, people.accounts.user(login).id)
     at.session_state["audit_id"] = people.audit_a.id if audit_id is None else audit_id
@@ -199,3 +199,15 @@ def test_pages_reach_the_store_only_through_the_guard():
     # the sign-in gate and the guard itself hold the bare store; nothing else may
     bare = {p.relative_to(ui).as_posix() for p in ui.rglob("*.py") if "get_store" in p.read_text()}
     assert bare == {"state.py", "auth.py"}
+
+
+def test_a_consultant_sees_the_organisation_they_created_at_once(people):
+    """Creating an organisation grants it to its creator inside the form's callback; the page
+    drawn in the same run must already know the new grant (the account is not remembered from
+    the callback)."""
+    at = as_(people, "consultant", "audits")
+    at.text_input(key="new_org.name").input("新客户有限公司")
+    next(b for b in at.button if b.label == "保存" and "new_org" in b.form_id).click().run()
+    assert not at.exception
+    assert "新客户有限公司" in at.selectbox(key="org_id").options
+    assert at.subheader[0].value == "新客户有限公司"

@@ -6,16 +6,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from app_helpers import (
-    app,
-    confirm,
-    fresh_app,
-    new_audit,
-    on_tab,
-    page_test,
-    sign_in_as_tester,
-    texts,
-)
+from app_helpers import APP, app, confirm, fresh_app, new_audit, on_tab, sign_in_as_tester, texts
 from store_helpers import sign_off
 from streamlit.testing.v1 import AppTest
 
@@ -32,7 +23,7 @@ def store(monkeypatch, tmp_path):
 def cold(page: str, query: str) -> AppTest:
     """A new browser session opening an address (a reload, or a link from a colleague), signed
     in (that the address survives the sign-in form itself: tests/journeys/test_executive.py)."""
-    at = page_test()
+    at = AppTest.from_file(APP, default_timeout=30)
     at.session_state["lang"] = "zh"
     sign_in_as_tester(at)
     at.query_params.update(dict(p.split("=") for p in query.split("&")))

@@ -134,7 +134,14 @@ def _message(audit_id: int, item_id: str, kind: str | None, text: str = "") -> N
 
 
 def save(audit_id: int, item_id: str, *fields: str) -> None:
-    """Widget callback: save the named fields of one item."""
+    """Widget callback: save the named fields of one item, then rerun its card and, when the
+    save went through, the figures (the score may have moved) — not the page."""
+    saved = _save(audit_id, item_id, *fields)
+    live_figures.rerun_card(card_key(item_id), figures=saved)
+
+
+def _save(audit_id: int, item_id: str, *fields: str) -> bool:
+    """Save the named fields; False when nothing was saved (the card says why)."""
     st.session_state.setdefault(TOUCHED, set()).add(item_id)
     value = lambda field: _value(audit_id, item_id, field)  # noqa: E731
     changes: dict[str, object] = {}
@@ -142,7 +149,7 @@ def save(audit_id: int, item_id: str, *fields: str) -> None:
         status = Status(value("status"))
         if status is Status.SAMPLED and (value("checked") is None or value("conforming") is None):
             _message(audit_id, item_id, "warning", tr("ui.enter_samples"))
-            return  # saved once the sample counts are given
+            return False  # saved once the sample counts are given
         changes["status"] = status
         if status is Status.SAMPLED:
             changes["samples_checked"] = int(value("checked"))  # type: ignore[arg-type]
@@ -172,10 +179,10 @@ def save(audit_id: int, item_id: str, *fields: str) -> None:
         )
     except ConflictError as exc:
         _message(audit_id, item_id, "conflict", str(exc))
-        return
+        return False
     except StoreError as exc:
         _message(audit_id, item_id, "error", refusal(exc))
-        return
+        return False
     versions[(audit_id, item_id)] = saved.version
     st.session_state.setdefault("item_loaded", {})[(audit_id, item_id)] = _saved_values(saved)
     forget_score()
@@ -183,8 +190,7 @@ def save(audit_id: int, item_id: str, *fields: str) -> None:
         # points lost: open the details, where the finding and the action are typed
         st.session_state[_key(audit_id, item_id, "open")] = True
     _message(audit_id, item_id, "saved", time.strftime("%H:%M:%S"))
-    # the card and the figures, not the page (the score, tier and progress may have moved)
-    live_figures.rerun_card(card_key(item_id), figures=True)
+    return True
 
 
 def reload(audit_id: int, item_id: str) -> None:

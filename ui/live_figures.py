@@ -1,15 +1,16 @@
 """Figures (score, tier, progress) that a saved change refreshes without rerunning the page.
 
-The figures are one keyed fragment, drawn wherever a page hosts them (the checklist's header,
-the sidebar). Every call site of a keyed fragment shares its key, so an item card's save
-callback asks Streamlit to rerun that card and all the figures together (``rerun_card``) and
-nothing else of the page: no hidden copies, no slots reserved in every card."""
+The figures are one keyed fragment, drawn wherever a page hosts them (the checklist's header
+and indicator list, the sidebar). Every call site of a keyed fragment shares its key, so an
+item card's save callback asks Streamlit to rerun that card and all the figures together
+(``rerun_card``) and nothing else of the page: no hidden copies, no slots in every card."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from ui.errors import guarded
 
@@ -27,7 +28,11 @@ def host(draw: Callable[[], None]) -> None:
 
 
 def rerun_card(card_key: str, figures: bool) -> None:
-    """End a card's save callback: rerun the card (and the figures, when the save moved
-    them) instead of the page. Streamlit takes this as the interaction's rerun; a second
-    callback of the same interaction that asks for more makes it a full run."""
+    """End a card's save callback: when the browser asked for a rerun of fragments (a card's
+    own change), rerun the card (and the figures, when the save moved them) by name. When the
+    same interaction asked for the whole page (another page, the language, a tab chosen while
+    the save was on its way), the callback leaves it at that: a keyed rerun would replace it."""
+    run = get_script_run_ctx(suppress_warning=True)
+    if run is None or not run.fragment_ids_this_run:
+        return
     st.rerun([card_key, FIGURES] if figures else [card_key])

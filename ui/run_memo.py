@@ -2,8 +2,10 @@
 
 Every page call of the store goes through the signed-in account's guard, and the guard needs
 the account with its grants: read from the database each time, that was two to four reads per
-click. Within one run the account cannot change under the page, so it is read once; the next
-run (the next click) reads it afresh, so a revoked grant holds from the next click on."""
+click. The page's own code cannot change the account while it draws, so the account is read
+once per run; the next run (the next click) reads it afresh, so a revoked grant holds from the
+next click on. Widget callbacks are not remembered: they run before the page in the same run
+and may change what they read (creating an organisation grants it to its creator)."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from streamlit.runtime.scriptrunner import get_script_run_ctx
+from streamlit.runtime.scriptrunner_utils.script_run_context import RunLocation, ThreadState
 
 T = TypeVar("T")
 
@@ -24,8 +27,8 @@ def once_per_run(name: str, compute: Callable[[], T]) -> T:
     """``compute()``, or what it gave earlier in this run under ``name``."""
     ctx = get_script_run_ctx(suppress_warning=True)
     run = getattr(ctx, "parallel_coordinator", None)
-    if run is None:  # outside a run (a test calling page code directly): no memory
-        return compute()
+    if run is None or ThreadState.get().run_location is RunLocation.CALLBACK:
+        return compute()  # outside a run (a test calling page code), or in a callback
     values = _RUNS.setdefault(run, {})
     if name not in values:
         values[name] = compute()
