@@ -6,12 +6,13 @@ On a fresh data folder with the full GB/T 27922 catalogue, one audit and N evide
 linked across its items, streamlit.testing runs, in the same process:
 
 - baseline: an empty Streamlit script's rerun (the framework's own cost per interaction);
-- item change: what the server runs after one item's status changes: the save, then that card
-  and the figures (keyed fragments), browsing by indicator and with the "open items" filter;
+- item change: the checklist page's rerun after one item's status changes (the save included),
+  browsing by indicator and with the "open items" filter;
 - page loads: each page's first run.
 
 It prints medians and the ratio of an item change to the empty rerun. Browser rendering comes on
-top of these numbers: bench/bench_checklist_browser.py times the whole loop in Chromium.
+top of these numbers, and in the browser a change reruns only its card and the figures (AppTest
+always runs the whole page): bench/bench_checklist_browser.py times that loop in Chromium.
 """
 
 from __future__ import annotations
@@ -85,7 +86,6 @@ def main() -> None:
             radio = app.radio(key=f"item.{audit_id}.{item}.status")
             samples.append(timed(lambda r=radio, s=status: r.set_value(s).run()))
             assert not app.exception, app.exception
-            app.run()  # untimed: the save reran the card alone; AppTest then holds only it
         results[mode] = samples
 
     empty_ms = median_ms(baseline)
