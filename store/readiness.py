@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from criteria import Catalogue
+from criteria.schema import Text
 from scoring import Status
 from store.records import (
     ActionState,
@@ -43,7 +44,9 @@ class ReadinessWarning:
     values: Mapping[str, object]
 
     def text(self, lang: str = "zh") -> str:
-        return t(f"readiness.{self.check.value}", lang, ref=self.ref, **self.values)
+        """The line in ``lang``; a catalogue title is given in that language too."""
+        values = {k: v.get(lang) if isinstance(v, Text) else v for k, v in self.values.items()}
+        return t(f"readiness.{self.check.value}", lang, ref=self.ref, **values)
 
 
 def readiness(
@@ -112,7 +115,7 @@ def _prerequisites(catalogue: Catalogue, audit: AuditRecord) -> Iterator[Readine
     for prerequisite in catalogue.spec.prerequisites:
         if audit.prerequisites.get(prerequisite.id) is not True:
             yield ReadinessWarning(
-                Check.PREREQUISITE_NOT_MET, prerequisite.id, {"title": prerequisite.title.zh}
+                Check.PREREQUISITE_NOT_MET, prerequisite.id, {"title": prerequisite.title}
             )
 
 
@@ -131,7 +134,7 @@ def _items(
         )
         if claims_conformity and not record.evidence_ids:
             yield ReadinessWarning(
-                Check.CONFORMING_WITHOUT_EVIDENCE, item.id, {"title": item.title.zh}
+                Check.CONFORMING_WITHOUT_EVIDENCE, item.id, {"title": item.title}
             )
         for evidence_id in record.evidence_ids:
             document = evidence.get(evidence_id)
@@ -143,7 +146,7 @@ def _items(
                 )
         if record.status is Status.NOT_APPLICABLE and not record.justification.strip():
             yield ReadinessWarning(
-                Check.EXCLUSION_WITHOUT_JUSTIFICATION, item.id, {"title": item.title.zh}
+                Check.EXCLUSION_WITHOUT_JUSTIFICATION, item.id, {"title": item.title}
             )
         lost_points = record.status is Status.NOT_CONFORMING or (
             record.status is Status.SAMPLED
@@ -151,7 +154,7 @@ def _items(
         )
         if lost_points and not record.rectification.is_set:
             yield ReadinessWarning(
-                Check.FINDING_WITHOUT_RECTIFICATION, item.id, {"title": item.title.zh}
+                Check.FINDING_WITHOUT_RECTIFICATION, item.id, {"title": item.title}
             )
         yield from _overdue(item.id, record.rectification, today)
 

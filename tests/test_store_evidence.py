@@ -128,6 +128,19 @@ def test_readiness_flags_what_an_evaluator_would(store):
     )
 
 
+def test_a_readiness_line_names_the_item_and_the_prerequisite_in_the_readers_language(store):
+    audit = test_audit(store)
+    store.save_item(audit.id, "1.1.1", expected_version=0, actor="qm", status=Status.CONFORMING)
+    catalogue = store.catalogue(audit.catalogue_hash)
+    today = date(2026, 11, 23)
+    warnings = readiness(catalogue, store.audit(audit.id), store.items(audit.id), [], {}, today)
+    lines = {w.ref: (w.text("zh"), w.text("en")) for w in warnings}
+    item, prerequisite = catalogue.item("1.1.1"), catalogue.spec.prerequisites[0]
+    for ref, title in (("1.1.1", item.title), (prerequisite.id, prerequisite.title)):
+        zh, en = lines[ref]
+        assert title.zh in zh and title.en in en and title.zh not in en
+
+
 def test_an_audit_with_evidence_survives_a_restart(database_url, tmp_path):
     store = new_store(database_url, tmp_path)
     audit = test_audit(store)
