@@ -157,3 +157,32 @@ def test_the_uploaders_show_the_apps_limit(monkeypatch, tmp_path):
     at = app("evidence", audit.id)
     uploaders = at.get("file_uploader")
     assert uploaders and all(u.proto.max_upload_size_mb == 20 for u in uploaders)
+
+
+@pytest.mark.parametrize(
+    ("setting", "value", "said"),
+    [
+        ("GBT_AUDIT_MAX_UPLOAD_MB", "nan", "GBT_AUDIT_MAX_UPLOAD_MB"),
+        ("GBT_AUDIT_DATABASE_URL", "not a url", "GBT_AUDIT_DATABASE_URL"),
+        # nothing listens on port 1: the connection is refused at once
+        ("GBT_AUDIT_DATABASE_URL", "postgresql+psycopg://qm:s3cret@127.0.0.1:1/a", "无法连接"),
+    ],
+)
+def test_a_setting_the_app_cannot_use_is_named_on_the_page(
+    monkeypatch, tmp_path, setting, value, said
+):
+    """Whoever opens the app learns which setting to fix (the administrator reads the same in
+    the server's log), instead of a bare "unexpected error"."""
+    from ui.state import get_store
+
+    monkeypatch.setenv("GBT_AUDIT_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("GBT_AUDIT_DATABASE_URL", raising=False)
+    monkeypatch.setenv(setting, value)
+    get_store.clear()
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.session_state["lang"] = "zh"
+    at.run()
+    shown = " ".join(e.value for e in at.error)
+    assert said in shown and "出现了意外错误" not in shown
+    assert "s3cret" not in shown
+    assert not at.exception

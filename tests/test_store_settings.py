@@ -134,3 +134,33 @@ def test_a_full_database_is_a_clear_refusal_and_keeps_the_saved_entry(tmp_path):
     assert (kept.version, kept.notes) == (1, "已保存")
     with audit_store.engine.connect() as connection:
         assert connection.execute(text("PRAGMA integrity_check")).scalar() == "ok"
+
+
+def test_postgresql_reporting_a_full_disk_is_a_clear_refusal_and_keeps_the_saved_entry(
+    database_url, tmp_path
+):
+    if not database_url.startswith("postgresql"):
+        pytest.skip("SQLite's own full database is the test above")
+    audit_store = new_store(database_url, tmp_path)
+    audit = test_audit(audit_store)
+    audit_store.save_item(audit.id, "1.1.1", expected_version=0, actor="qm", notes="已保存")
+    # the server itself answers as it does when it cannot extend a file (SQLSTATE 53100)
+    with audit_store.engine.begin() as connection:
+        connection.execute(
+            text(
+                "CREATE FUNCTION no_room() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                "RAISE EXCEPTION 'could not extend file' USING ERRCODE = 'disk_full'; END $$"
+            )
+        )
+        connection.execute(
+            text(
+                "CREATE TRIGGER no_room BEFORE UPDATE ON item_assessments "
+                "FOR EACH ROW EXECUTE FUNCTION no_room()"
+            )
+        )
+    with pytest.raises(StoreUnavailable) as refused:
+        audit_store.save_item(audit.id, "1.1.1", expected_version=1, actor="qm", notes="新内容")
+    assert refused.value.code == "store.disk_full"
+    assert "storage is full" in refused.value.message("en")
+    kept = audit_store.item(audit.id, "1.1.1")
+    assert (kept.version, kept.notes) == (1, "已保存")

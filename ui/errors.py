@@ -11,6 +11,8 @@ from typing import ParamSpec, TypeVar
 import streamlit as st
 
 from store.access import NotPermitted
+from store.config import SettingsError
+from store.errors import StoreUnavailable
 from ui.state import lang, tr
 
 log = logging.getLogger("gbt_audit.app")
@@ -28,7 +30,9 @@ def show_unexpected(exc: Exception) -> None:
 def guarded(body: Callable[P, R]) -> Callable[P, R | None]:
     """Run ``body``; an unexpected exception is shown as our message, not a traceback, and a
     call the person's role does not allow as "not permitted" (nothing was read or changed).
-    Streamlit's rerun/stop signals are BaseExceptions and pass through."""
+    A setting the installation cannot use, or a database it cannot reach, is named on the
+    page (and in the log) with what to check. Streamlit's rerun/stop signals are
+    BaseExceptions and pass through."""
 
     @functools.wraps(body)
     def run(*args: P.args, **kwargs: P.kwargs) -> R | None:
@@ -36,6 +40,10 @@ def guarded(body: Callable[P, R]) -> Callable[P, R | None]:
             return body(*args, **kwargs)
         except NotPermitted as refused:
             st.error(refused.text(lang()))
+            return None
+        except (SettingsError, StoreUnavailable) as unusable:
+            log.warning("%s", unusable.message("en"))
+            st.error(unusable.message(lang()))
             return None
         except Exception as exc:
             show_unexpected(exc)
