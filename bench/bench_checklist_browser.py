@@ -30,22 +30,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "bench")]
 
 from browser_app import Server, launch, sign_in  # noqa: E402
-from screen_timing import install, settled_ms  # noqa: E402
+from screen_timing import install, quantiles, settled_ms  # noqa: E402
 from seeding import Seeded, seed  # noqa: E402
 
 EMPTY_PAGE = """import streamlit as st
 choice = st.radio("choice", ["a", "b"], horizontal=True)
 st.write(f"chosen: {choice}")
 """
-
-
-def quantiles(samples: list[float]) -> str:
-    ordered = sorted(samples)
-    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-    return (
-        f"p50 {statistics.median(ordered) * 1000:6.0f} ms · p95 {p95 * 1000:6.0f} ms · "
-        f"max {ordered[-1] * 1000:6.0f} ms  (n={len(ordered)})"
-    )
 
 
 def open_checklist(browser, url: str, seeded: Seeded):  # type: ignore[no-untyped-def]

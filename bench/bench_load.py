@@ -24,7 +24,6 @@ import argparse
 import asyncio
 import random
 import re
-import statistics
 import sys
 import tempfile
 import time
@@ -35,7 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "bench")]
 
 from browser_app import CHROMIUM, CHROMIUM_ARGS, IDLE, Server  # noqa: E402
-from screen_timing import INIT, settled_ms_async  # noqa: E402
+from screen_timing import INIT, quantiles, settled_ms_async  # noqa: E402
 from seeding import Seeded, seed  # noqa: E402
 
 LONG = 60_000
@@ -123,17 +122,6 @@ class Session:
             self.lost_clicks.append(f"item {item_id}")
         else:
             self.chosen[item_id] = status
-
-
-def quantiles(samples: list[float]) -> str:
-    if not samples:
-        return "no samples"
-    ordered = sorted(samples)
-    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-    return (
-        f"p50 {statistics.median(ordered) * 1000:6.0f} ms · p95 {p95 * 1000:6.0f} ms · "
-        f"max {ordered[-1] * 1000:6.0f} ms  (n={len(ordered)})"
-    )
 
 
 async def drive(url: str, seeded: Seeded, sessions: int, seconds: float, think: float):  # type: ignore[no-untyped-def]

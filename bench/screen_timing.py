@@ -17,6 +17,7 @@ and its styling). So the page times itself and the driver only asks a cheap ques
 
 from __future__ import annotations
 
+import statistics
 from typing import Any
 
 QUIET_MS = 400  # no change for this long after the app is idle: the screen has settled
@@ -64,9 +65,21 @@ def install(page: Any) -> None:
 
 def settled_ms(page: Any) -> float:
     """Milliseconds from the last pointer-down to the last change on screen, read once the
-    app is idle and the page has been quiet for QUIET_MS."""
+    server has answered, the app is idle and the page has been quiet for QUIET_MS."""
     page.wait_for_function(SETTLED, arg=QUIET_MS, timeout=30_000, polling=50)
     return float(page.evaluate(ELAPSED))
+
+
+def quantiles(samples: list[float]) -> str:
+    """p50, p95 and max of times in seconds, as the benchmarks print them."""
+    if not samples:
+        return "no samples"
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return (
+        f"p50 {statistics.median(ordered) * 1000:6.0f} ms · p95 {p95 * 1000:6.0f} ms · "
+        f"max {ordered[-1] * 1000:6.0f} ms  (n={len(ordered)})"
+    )
 
 
 async def settled_ms_async(page: Any) -> float:

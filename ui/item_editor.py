@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import date
 
 import streamlit as st
-from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from criteria import Item
 from evidence import EvidenceRefused
@@ -25,6 +24,7 @@ from ui.evidence_intake import EVIDENCE_KINDS, kind_label, kind_labels, upload_l
 from ui.item_evidence import camera_photo, item_requests, open_document
 from ui.labels import action_labels, points, status_labels
 from ui.markup import plain
+from ui.run_memo import fragments_only
 from ui.state import actor, flash, forget_score, lang, page_store, refusal, scored, tr
 
 FIELDS = (
@@ -229,8 +229,7 @@ def entry(audit_id: int, item_id: str) -> ItemRecord:
     """An item's saved entry. A full run reads every item's once (two queries, kept until the
     next run or save, like the score) instead of once per card; a card rerunning on its own
     reads its own afresh."""
-    run = get_script_run_ctx()
-    if run is not None and run.fragment_ids_this_run:
+    if fragments_only():
         return page_store().item(audit_id, item_id)
     memo = st.session_state.setdefault("_entries", {})
     if audit_id not in memo:

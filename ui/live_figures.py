@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import streamlit as st
-from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from ui.errors import guarded
+from ui.run_memo import fragments_only
 
 FIGURES = "live_figures"  # the fragment key of every place that shows the figures
 
@@ -32,7 +32,6 @@ def rerun_card(card_key: str, figures: bool) -> None:
     own change), rerun the card (and the figures, when the save moved them) by name. When the
     same interaction asked for the whole page (another page, the language, a tab chosen while
     the save was on its way), the callback leaves it at that: a keyed rerun would replace it."""
-    run = get_script_run_ctx(suppress_warning=True)
-    if run is None or not run.fragment_ids_this_run:
+    if not fragments_only():
         return
     st.rerun([card_key, FIGURES] if figures else [card_key])

@@ -1,4 +1,5 @@
-"""Values worked out once per script run (a full run of the page, or a rerun of fragments).
+"""What a script run is (a full run of the page, or a rerun of fragments), and values worked out
+once per run.
 
 Every page call of the store goes through the signed-in account's guard, and the guard needs
 the account with its grants: read from the database each time, that was two to four reads per
@@ -33,3 +34,9 @@ def once_per_run(name: str, compute: Callable[[], T]) -> T:
     if name not in values:
         values[name] = compute()
     return values[name]
+
+
+def fragments_only() -> bool:
+    """Whether this run reruns fragments alone (a card's own change), not the whole page."""
+    ctx = get_script_run_ctx(suppress_warning=True)
+    return ctx is not None and bool(ctx.fragment_ids_this_run)

@@ -163,9 +163,9 @@ class AuditApp:
     def details(self, item_id: str) -> Locator:
         """The card with its details open (the app opens them itself when points are lost)."""
         card = self.card(item_id)
-        expect(card.locator("details").first).to_be_visible(timeout=LONG)
         # the card's own details come first; an evidence request's form is nested inside them
         expander = card.locator("details").first
+        expect(expander).to_be_visible(timeout=LONG)
         if expander.get_attribute("open") is None:
             expander.locator("summary").click()
             settle(self.page)

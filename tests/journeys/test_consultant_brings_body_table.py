@@ -49,9 +49,8 @@ def seed(data_dir: Path, monkeypatch) -> int:
         status = Status.NOT_CONFORMING if item.id in ("2.1.1", "3.2.5") else Status.CONFORMING
         store.save_item(audit.id, item.id, expected_version=0, actor="顾问", status=status)
     consultant = Accounts(store).add_first_administrator("consultant", "李顾问", PASSWORD)
-    submit_and_sign_off(
-        store, audit.id, consultant.id
-    )  # moving freezes the round: only when signed off
+    # moving freezes the round: only when signed off
+    submit_and_sign_off(store, audit.id, consultant.id)
     return audit.id
 
 
