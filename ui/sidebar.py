@@ -20,6 +20,7 @@ def render_sidebar() -> None:
             format_func=lambda code: "中文" if code == "zh" else "English",
             horizontal=True,
             key="lang",
+            on_change=_relabel_choices,
         )
         audit_id = current_audit_id()
         if audit_id is None:
@@ -37,6 +38,20 @@ def render_sidebar() -> None:
             f"{tr('ui.round_n', n=audit.round_no)}"
         )
         live_figures.host(lambda: _score(audit_id))
+
+
+def _relabel_choices() -> None:
+    """The language changed: every choice on the page shows its labels in the new language.
+    A radio or select box keeps, in the browser, the label of its choice, and sends that label
+    back; Streamlit maps it to the option by the labels of the latest run, so after a switch
+    the old label would match nothing and arrive as the choice itself (a status '未评').
+    Setting the values again makes the next run send each choice with its new label. Only
+    text values: those are the choices (and typed text, sent back unchanged); a button's or an
+    uploader's value cannot be set."""
+    for key in list(st.session_state.keys()):
+        value = st.session_state[key]
+        if isinstance(value, str) and key != "lang":
+            st.session_state[key] = value
 
 
 def _score(audit_id: int) -> None:

@@ -126,6 +126,16 @@ class AuditApp:
         self.page.wait_for_timeout(300)
         settle(self.page)
 
+    def language(self, name: str) -> None:
+        """Switch the interface language in the sidebar ("中文" or "English")."""
+        self.page.get_by_test_id("stSidebar").get_by_text(name, exact=True).click()
+        settle(self.page)
+
+    def chosen(self, group_name: str) -> str:
+        """The label of the chosen option of a radio group, by the group's name."""
+        group = self.page.get_by_role("radiogroup", name=group_name)
+        return group.locator("label:has(input:checked)").inner_text().strip()
+
     def indicator_progress(self, indicator_id: str) -> str:
         """The progress the indicator list shows under an indicator (✓ when all are scored)."""
         group = self.page.get_by_role("radiogroup", name="二级指标")

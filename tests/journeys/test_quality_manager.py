@@ -71,6 +71,22 @@ def test_quality_manager_scores_everything_and_exports_the_dossier(chromium, ser
     app.see("52 / 52")
     expect(app.page).to_have_url(f"{server.url}checklist?audit=1")
 
+    # in English every choice keeps its place and a status change saves; then back in Chinese
+    # (the browser used to send a choice back under its old language's label: an error box)
+    app.language("English")
+    assert app.chosen("Filter") == "By indicator"
+    card = app.card("1.1.2")
+    card.get_by_role("radiogroup").get_by_text("Not conforming", exact=True).click()
+    expect(card.get_by_text("Saved automatically")).to_be_visible(timeout=30_000)
+    assert app.chosen("Filter") == "By indicator"
+    expect(app.page.get_by_test_id("stException")).to_have_count(0)
+    app.snap("english", widths=(1440, 390))
+    app.language("中文")
+    assert app.chosen("筛选") == "按指标浏览"
+    app.score("1.1.2", "符合")
+    app.see("52 / 52")
+    app.no_error()
+
     app.go("申请资料")
     app.click("生成申请资料")
     app.see("已生成")
