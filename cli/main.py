@@ -1,12 +1,15 @@
 """``gbt-audit``: validate catalogues and score audits without the app.
 
-Exit status: 0 success, 1 the input was refused (the messages say why and where), 2 usage.
+Exit status: 0 success, 1 the input was refused (the messages say why and where), 2 usage,
+141 the reader closed the output pipe early (``gbt-audit score … | head``: quiet, as a shell tool
+killed by SIGPIPE).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections import Counter
 from collections.abc import Sequence
@@ -32,6 +35,7 @@ from store.config import SettingsError
 
 REFUSED = 1
 USAGE = 2  # as argparse exits for a bad option
+CLOSED_PIPE = 141  # 128 + SIGPIPE, the status a shell reports for a tool that met a closed pipe
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -72,10 +76,27 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return int(args.run(args))
+        code = int(args.run(args))
+        sys.stdout.flush()  # a closed pipe shows here, not at exit where it cannot be caught
+        return code
+    except BrokenPipeError:
+        _silence_stdout()
+        return CLOSED_PIPE
     except (SettingsError, StoreError) as exc:  # a database gone away, a full disk: no traceback
         print(exc, file=sys.stderr)
         return 1
+
+
+def _silence_stdout() -> None:
+    """The reader has gone (``| head``): point stdout at /dev/null so the interpreter's own flush at
+    exit finds nothing to write and prints no second traceback (as the Python docs advise)."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # captured by a test: nothing to redirect
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fd)
+    os.close(devnull)
 
 
 def _load(path: Path) -> Catalogue | None:
