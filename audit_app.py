@@ -7,7 +7,7 @@ import streamlit as st
 from ui.auth import current_actor, require_login, seems_signed_in
 from ui.errors import guarded
 from ui.sidebar import render_sidebar
-from ui.state import forget_score, tr
+from ui.state import forget_score, name_the_zone, tr
 
 st.set_page_config(
     page_title="星级售后自评 · GB/T 27922", page_icon=":material/workspace_premium:", layout="wide"
@@ -53,3 +53,4 @@ if not menu_shown:
     st.rerun()  # signed in by single sign-on during this run: draw the menu
 guarded(render_sidebar)()
 guarded(navigation.run)()
+name_the_zone()

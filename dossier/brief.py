@@ -167,7 +167,7 @@ def build_brief(store: AuditStore, audit_id: int, today: date, lang: str = "zh")
             else ""
         ),
         next_cycle_event=(
-            f"{t(f'cycle.{event.kind.value}', lang, n=event.number)} {event.due.isoformat()}"
+            f"{t(f'cycle.{event.kind.value}', lang, n=event.number)} {display.day(event.due)}"
             if event
             else ""
         ),

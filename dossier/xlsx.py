@@ -9,7 +9,7 @@ is always stored as text, so "=HYPERLINK(...)" in a finding stays words and neve
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -27,6 +27,8 @@ from dossier.data import DossierData
 from dossier.document import ACTION_STATES
 from dossier.text import printable
 from dossier.view import DossierView, IndicatorGroup, build_view
+from scoring import display
+from store.config import display_zone
 
 ITEM_COLUMNS = (  # header, width
     ("一级指标编号", 8),
@@ -182,7 +184,7 @@ EVIDENCE_COLUMNS = (
     ("已过期", 8),
     ("支持项目", 20),
     ("上传人", 10),
-    ("上传时间（UTC）", 17),
+    ("上传时间", 17),  # in the organisation's zone, named on the cover sheet
     # added later at the end, so the columns above keep their places for existing readers
     ("版本", 6),
     ("覆盖期间自", 11),
@@ -233,7 +235,8 @@ def _facts_sheet(sheet: Worksheet, view: DossierView) -> None:
         ("最终得分", _score(data.result.score)),
         ("等级", view.tier_title.zh),
         ("申请资格", view.eligibility_text),
-        ("生成时间（UTC）", data.generated_at),
+        ("生成时间", data.generated_at),
+        ("时区", display.zone_note(display_zone())),
     ]
     for label, value in facts:
         label_cell, value_cell = _append(sheet, [label, value])
@@ -267,8 +270,8 @@ def _append(sheet: Worksheet, values: Sequence[Any]) -> list[Cell]:
         elif isinstance(value, float):  # a score or points, already truncated (_points/_score)
             cell.number_format = NUMBER_FORMAT
         elif isinstance(value, datetime):
-            if value.tzinfo is not None:  # Excel keeps no time zone: the header says UTC
-                cell.value = value.astimezone(UTC).replace(tzinfo=None)
+            # Excel keeps no time zone: the organisation's, named once on the cover sheet
+            cell.value = display.local(value, display_zone()).replace(tzinfo=None)
             cell.number_format = "yyyy-mm-dd hh:mm"
         elif isinstance(value, date):
             cell.number_format = DATE_FORMAT

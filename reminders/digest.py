@@ -9,6 +9,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from reminders.dates import DueDate, DueKind, audit_due_dates, organisation_dates
+from scoring import display
 from store.action_register import current_rounds
 from store.owners import Person, resolve_owner
 from texts import LANGS, t
@@ -104,7 +105,7 @@ def _body(digest: Digest, lang: str) -> str:
     ):
         if items:
             lines += ["", heading]
-            lines += [f"- {i.due.isoformat()}  {i.summary}" + _owner(i, lang) for i in items]
+            lines += [f"- {display.day(i.due)}  {i.summary}" + _owner(i, lang) for i in items]
     lines += ["", t("reminders.footer", lang)]
     return "\n".join(lines)
 

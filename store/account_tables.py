@@ -55,6 +55,7 @@ class ReviewEventRow(Base):
     user_name: Mapped[str] = mapped_column(Text)
     comment: Mapped[str] = mapped_column(Text, default="")
     score: Mapped[str | None] = mapped_column(String(100))  # exact, as a fraction "p/q"
+    # written by releases before the exact score alone was stored; no longer written nor read
     score_display: Mapped[str | None] = mapped_column(String(20))
     catalogue_hash: Mapped[str | None] = mapped_column(String(64))
     last_change_id: Mapped[int | None] = mapped_column(Integer)

@@ -223,7 +223,7 @@ class AuditsMixin(StoreBase):
         unknown = set(changes) - set(ITEM_FIELDS)
         if unknown:
             raise InvalidEntry(f"item assessment has no field(s) {', '.join(sorted(unknown))}")
-        what = f"评价项 {item_id} item"
+        what = f"item {item_id}"
         with self._write(what) as session:
             audit_row = self._draft_audit(session, audit_id)
             catalogue = self.catalogue(audit_row.catalogue_hash)

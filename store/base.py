@@ -87,16 +87,10 @@ class StoreBase:
                 session.connection(execution_options={WRITE_TRANSACTION: True})
                 yield session
         except StaleDataError:
-            raise ConflictError(
-                f"{what} was changed by someone else while you were saving; your change was not "
-                f"saved. Reload and try again. {what}已被他人修改，您的修改未保存，请刷新后重试。"
-            ) from None
+            raise ConflictError(what, reason="conflict.while_saving") from None
         except IntegrityError as exc:
             if "unique" in str(exc.orig).lower() or "duplicate" in str(exc.orig).lower():
-                raise ConflictError(
-                    f"{what} was created by someone else at the same time; your change was not "
-                    f"saved. Reload and try again. {what}已被他人同时创建，请刷新后重试。"
-                ) from None
+                raise ConflictError(what, reason="conflict.created_meanwhile") from None
             raise
 
     @staticmethod
@@ -125,13 +119,7 @@ class StoreBase:
         what: str, current: int, expected: int, by: str = "", at: Any = None
     ) -> None:
         if current != expected:
-            who = f" by {by}" if by else ""
-            when = f" at {at:%Y-%m-%d %H:%M:%S} UTC" if at else ""
-            raise ConflictError(
-                f"{what} was changed{who}{when} after you opened it (version {expected} → "
-                f"{current}); your change was not saved. Reload to see the newer entry. "
-                f"{what}已被他人修改，您的修改未保存，请刷新查看最新内容。"
-            )
+            raise ConflictError(what, expected=expected, current=current, by=by, at=at)
 
     # -- catalogues ------------------------------------------------------------------------
 

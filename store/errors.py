@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from texts import t
+import re
+from datetime import datetime
+
+from texts import keys, t
 
 
 class StoreError(Exception):
@@ -22,7 +25,47 @@ class InvalidEntry(StoreError):
 
 
 class ConflictError(StoreError):
-    """Someone else saved the same record since it was read: the change was not saved."""
+    """Someone else saved the same record since it was read: the change was not saved.
+    ``what`` names the record in the reader's language (texts/ key ``conflict.what.*``), ``at``
+    (when the other save was made, UTC) is shown in the organisation's time zone."""
+
+    def __init__(
+        self,
+        what: str,
+        *,
+        reason: str = "conflict.changed",
+        expected: int = 0,
+        current: int = 0,
+        by: str = "",
+        at: datetime | None = None,
+    ) -> None:
+        self.what, self.code = what, reason
+        self.expected, self.current, self.by, self.at = expected, current, by, at
+        super().__init__(self.text("en"))
+
+    def text(self, lang: str) -> str:
+        from scoring import display
+        from store.config import display_zone
+
+        who = t("conflict.by", lang, by=self.by) if self.by else ""
+        when = t("conflict.at", lang, at=display.moment(self.at, display_zone())) if self.at else ""
+        values = {"expected": self.expected, "current": self.current, "who": who, "when": when}
+        return t(self.code, lang, what=record_label(self.what, lang), **values)
+
+
+def record_label(what: str, lang: str) -> str:
+    """A record as the store names it ("audit", "item 1.2.3", "evidence request 7") in the
+    reader's language; a name without a label is shown as it is."""
+    match = _RECORD.match(what)
+    kind, ident = (match[1], match[2]) if match else (what, "")
+    key = f"conflict.what.{kind.replace(' ', '_').replace('-', '_')}"
+    if key not in keys():
+        return what
+    label = t(key, lang)
+    return f"{label} {ident}" if ident else label
+
+
+_RECORD = re.compile(r"^(item|evidence request) #?(\S+)$")
 
 
 class ReadOnly(StoreError):

@@ -36,7 +36,6 @@ def _event(row: ReviewEventRow) -> ReviewEvent:
         user_name=row.user_name,
         comment=row.comment,
         score=Fraction(row.score) if row.score is not None else None,
-        score_display=row.score_display,
         catalogue_hash=row.catalogue_hash,
     )
 
@@ -140,14 +139,14 @@ class Reviews:
         user_name: str,
         comment: str,
     ) -> None:
-        score = score_display = catalogue_hash = None
+        score = catalogue_hash = None
         if kind is ReviewKind.SIGNED_OFF:
             entries = self.store._entries(session, audit)
             result = score_audit(self.store.catalogue(audit.catalogue_hash), entries)
-            score, score_display = result.score, display.score(result.score)
+            score = result.score
             catalogue_hash = audit.catalogue_hash
         new = {
-            ReviewKind.SIGNED_OFF: f"{kind.value} {score_display}",
+            ReviewKind.SIGNED_OFF: f"{kind.value} {display.score_or_empty(score)}",
             ReviewKind.WITHDRAWN: "withdrawn: changed after sign-off",
         }.get(kind, kind.value)
         self.store._log(
@@ -168,7 +167,7 @@ class Reviews:
                 user_name=user_name,
                 comment=comment.strip(),
                 score=str(score) if score is not None else None,
-                score_display=score_display,
+                score_display=None,  # the exact score is stored; shown through scoring.display
                 catalogue_hash=catalogue_hash,
                 last_change_id=self._last_change_id(session, audit.id),
             )

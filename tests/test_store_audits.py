@@ -1,5 +1,6 @@
 """Audits and item assessments: saved safely, versioned against lost updates, scored exactly."""
 
+import re
 from datetime import date
 from fractions import Fraction
 
@@ -7,7 +8,7 @@ import pytest
 from sqlalchemy import text
 from store_helpers import company, new_store, test_audit
 
-from scoring import Status
+from scoring import Status, display
 from store import ConflictError, InvalidEntry, NotFound
 from store.records import ActionState, Rectification
 
@@ -71,9 +72,15 @@ def test_two_tabs_saving_the_same_item_do_not_overwrite_each_other(store, audit)
             actor="乙",
             status=Status.NOT_CONFORMING,
         )
-    assert "changed by 甲" in str(refused.value)
-    assert "your change was not saved" in str(refused.value)
+    assert refused.value.code == "conflict.changed" and refused.value.by == "甲"
     assert store.item(audit.id, "1.1.1").status is Status.CONFORMING
+    # each language alone, the record by its label, the time in the organisation's zone
+    saved_at = display.moment(store.item(audit.id, "1.1.1").updated_at, display.zone())
+    chinese, english = refused.value.text("zh"), refused.value.text("en")
+    assert chinese.startswith("评价项 1.1.1已由他人（甲）于 " + saved_at)
+    assert not re.search(r"[A-Za-z]", chinese)
+    assert english.startswith("The item 1.1.1 was changed by 甲 at " + saved_at)
+    assert not re.search(r"[\u4e00-\u9fff]", english.replace("甲", ""))
 
 
 @pytest.mark.parametrize(

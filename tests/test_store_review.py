@@ -171,3 +171,28 @@ def test_the_database_refuses_to_rewrite_a_sign_off(t, statement):
     with pytest.raises(DBAPIError, match="append-only"), store.engine.begin() as connection:
         connection.execute(text(statement))
     assert as_(t, "admin").review_status(people.audit_a.id).state is ReviewState.SIGNED_OFF
+
+
+def test_a_sign_off_stores_the_exact_score_not_a_formatted_one(t):
+    """The sign-off kept "35.00" beside the exact score: a display rule frozen into the data. It
+    keeps the exact value alone; a row an older release wrote (with its text) still reads."""
+    store, people = t
+    audit = people.audit_a.id
+    score_item(t, "editor", "1.1.1")
+    as_(t, "editor").submit_for_review(audit)
+    as_(t, "reviewer").sign_off(audit)
+    with store.engine.begin() as connection:
+        stored = connection.execute(
+            text("SELECT score, score_display FROM review_events WHERE kind = 'signed_off'")
+        ).one()
+        assert (stored.score, stored.score_display) == ("10", None)
+        connection.execute(  # as release 0003 wrote a sign-off: the text beside the fraction
+            text(
+                "INSERT INTO review_events (audit_id, kind, at, user_id, user_name, comment, "
+                "score, score_display, catalogue_hash, last_change_id) SELECT audit_id, kind, "
+                "at, user_id, user_name, 'old', '69999/1000', '69.99', catalogue_hash, "
+                "last_change_id FROM review_events WHERE kind = 'signed_off'"
+            )
+        )
+    old = as_(t, "admin").review_status(audit).events[-1]
+    assert (old.comment, old.score) == ("old", Fraction(69999, 1000))

@@ -10,7 +10,7 @@ from datetime import date
 from fractions import Fraction
 
 from criteria import Catalogue
-from scoring import FixKind, Plan
+from scoring import FixKind, Plan, display
 from store.action_register import is_overdue
 from store.readiness import Check, ReadinessWarning
 from store.records import DeductionRecord, ItemRecord, Rectification
@@ -132,7 +132,7 @@ def owner_text(action: Rectification, lang: str = "zh") -> str:
 def due_text(action: Rectification, overdue: bool, lang: str = "zh") -> str:
     if action.due is None:
         return t("dash.no_due", lang)
-    due = action.due.isoformat()
+    due = display.day(action.due)
     return t("dash.overdue", lang, due=due) if overdue else due
 
 

@@ -6,15 +6,14 @@ made in another tab is never overwritten silently — the store refuses and we s
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 
 import streamlit as st
 
 from criteria import Item
 from evidence import EvidenceRefused
-from scoring import ItemResult, Status
+from scoring import ItemResult, Status, display
 from store import ConflictError, StoreError
 from store.records import ActionState, EvidenceRecord, EvidenceRequest, ItemRecord, Rectification
 from ui import live_figures
@@ -25,7 +24,18 @@ from ui.item_evidence import camera_photo, item_requests, open_document
 from ui.labels import action_labels, points, status_labels
 from ui.markup import plain
 from ui.run_memo import fragments_only
-from ui.state import actor, flash, forget_score, lang, page_store, refusal, scored, tr
+from ui.state import (
+    actor,
+    flash,
+    forget_score,
+    lang,
+    page_store,
+    refusal,
+    scored,
+    tr,
+    when,
+    zone,
+)
 
 FIELDS = (
     "status",
@@ -189,7 +199,7 @@ def _save(audit_id: int, item_id: str, *fields: str) -> bool:
     if "status" in fields and saved.status in (Status.NOT_CONFORMING, Status.SAMPLED):
         # points lost: open the details, where the finding and the action are typed
         st.session_state[_key(audit_id, item_id, "open")] = True
-    _message(audit_id, item_id, "saved", time.strftime("%H:%M:%S"))
+    _message(audit_id, item_id, "saved", display.clock(datetime.now(UTC), zone()))
     return True
 
 
@@ -550,7 +560,7 @@ def _status_line(audit_id: int, item_id: str, record: ItemRecord) -> None:
                 tr(
                     "ui.saved_by",
                     who=plain(record.updated_by),
-                    at=f"{record.updated_at:%Y-%m-%d %H:%M}" if record.updated_at else "",
+                    at=when(record.updated_at) if record.updated_at else "",
                 )
             )
         return

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from criteria import Catalogue
+from scoring import display
 from store import AuditStore, StoreError
 from store.records import ActionState, AuditRecord, DeductionRecord, Rectification
 from store.running_period import running_period
@@ -199,8 +200,8 @@ def show_running_period(store: AuditStore, audit: AuditRecord, catalogue: Catalo
         return
     shown = tr(
         "running.shown",
-        start=period.start.isoformat(),
-        end=period.end.isoformat(),
+        start=display.day(period.start),
+        end=display.day(period.end),
         months=period.months,
         records=period.records,
     )

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date, datetime
 from typing import Any, NoReturn
+from zoneinfo import ZoneInfo
 
 import streamlit as st
 
-from scoring import Plan, ScoreResult
+from scoring import Plan, ScoreResult, display
 from store import AuditStore, StoreError, open_store
 from store.access import GuardedStore, NotPermitted
+from store.config import display_zone
 from store.permissions import Action, permits
 from store.records import AuditRecord
 from texts import t
@@ -53,6 +56,29 @@ def lang() -> str:
 
 def tr(key: str, **values: object) -> str:
     return t(key, lang(), **values)
+
+
+def zone() -> ZoneInfo:
+    """The organisation's time zone, in which the app shows every time."""
+    return display_zone()
+
+
+def today() -> date:
+    """Today where the organisation is."""
+    return display.today(zone())
+
+
+def when(value: datetime | None, *, seconds: bool = False) -> str:
+    """A stored moment as the page shows it, in the organisation's zone; the page names the
+    zone once, at its foot (name_the_zone)."""
+    st.session_state["_times_shown"] = True
+    return display.moment(value, zone(), seconds=seconds)
+
+
+def name_the_zone() -> None:
+    """At the foot of a page that showed a time: which zone its times are in, once."""
+    if st.session_state.pop("_times_shown", False):
+        st.caption(display.zone_note(zone(), lang()))
 
 
 def actor() -> str:
@@ -105,6 +131,7 @@ def scored(audit_id: int) -> tuple[ScoreResult, Plan]:
 
 def forget_score() -> None:
     st.session_state.pop("_scored", None)
+    st.session_state.pop("_times_shown", None)  # a full run names the zone if it shows a time
     st.session_state.pop("_entries", None)  # ui.item_editor.entry: the run's item entries
 
 

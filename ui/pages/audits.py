@@ -5,7 +5,6 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Callable
 from dataclasses import fields
-from datetime import date
 from pathlib import Path
 
 import streamlit as st
@@ -32,6 +31,7 @@ from ui.state import (
     show_flashes,
     tr,
 )
+from ui.state import today as today_here
 
 NUMBER_FIELDS = {"headcount", "service_headcount", "service_outlets", "sales_outlets"}
 LONG_FIELDS = {"business_scope", "profile", "honours", "products_in_scope"}
@@ -265,7 +265,7 @@ def new_audit(organisation: Organisation) -> None:
         catalogue = by_hash[chosen_hash]
         with st.form("new_audit"):  # not cleared: a refused entry stays as typed
             title = st.text_input(
-                tr("ui.audit_title"), value=tr("ui.default_audit_title", year=date.today().year)
+                tr("ui.audit_title"), value=tr("ui.default_audit_title", year=today_here().year)
             )
             scheme = st.selectbox(
                 tr("ui.scheme"),
@@ -274,7 +274,7 @@ def new_audit(organisation: Organisation) -> None:
                     s.id: s.title.get(lang()) for s in catalogue.spec.tier_schemes
                 }.__getitem__,
             )
-            audit_date = st.date_input(tr("ui.audit_date"), value=date.today())
+            audit_date = st.date_input(tr("ui.audit_date"), value=today_here())
             assessor = st.text_input(tr("ui.assessor"), value=st.session_state.get("actor", ""))
             if st.form_submit_button(tr("ui.create_audit"), type="primary"):
                 created = attempt(

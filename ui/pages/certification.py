@@ -3,8 +3,6 @@ a surveillance round started from the certified round."""
 
 from __future__ import annotations
 
-from datetime import date
-
 import pandas as pd
 import streamlit as st
 
@@ -23,11 +21,12 @@ from ui.state import (
     show_flashes,
     tr,
 )
+from ui.state import today as today_here
 
 store = page_store()
 audit = require_audit()
 organisation = store.organisation(audit.organisation_id)
-today = date.today()
+today = today_here()
 
 st.title(tr("certification.title"))
 st.caption(f"{organisation.profile.name} · {tr('certification.caption')}")

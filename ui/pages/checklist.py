@@ -5,8 +5,6 @@ figures (ui.live_figures), not the page, so the whole catalogue can be on one pa
 
 from __future__ import annotations
 
-from datetime import date
-
 import pandas as pd
 import streamlit as st
 
@@ -27,7 +25,9 @@ from ui.state import (
     scored,
     show_flashes,
     tr,
+    when,
 )
+from ui.state import today as today_here
 
 FILTERS = ("all", "open", "no_evidence", "lost")
 LOG_LIMIT = 500
@@ -77,7 +77,7 @@ context = ItemContext(
     organisation_id=organisation.id,
     editable=editable,
     library={e.id: e for e in store.evidence_library(organisation.id, include_replaced=True)},
-    today=date.today(),
+    today=today_here(),
     requests=tuple(store.evidence_requests(audit.id)),
 )
 
@@ -189,7 +189,7 @@ if log_tab.open:
             st.dataframe(
                 pd.DataFrame(
                     {
-                        tr("ui.col_when"): [f"{c.at:%Y-%m-%d %H:%M:%S}" for c in changes],
+                        tr("ui.col_when"): [when(c.at, seconds=True) for c in changes],
                         tr("ui.col_who"): [c.actor for c in changes],
                         tr("ui.col_what"): [entity_label(c.entity, lang()) for c in changes],
                         tr("ui.col_field"): [field_label(c.field, lang()) for c in changes],

@@ -4,7 +4,6 @@ by kind, and the charts."""
 
 from __future__ import annotations
 
-from datetime import date
 from fractions import Fraction
 
 import pandas as pd
@@ -29,6 +28,7 @@ from ui.item_link import open_item
 from ui.labels import needed, points, status_label, verdict_metric
 from ui.markup import plain
 from ui.state import lang, page_store, require_audit, scored, tr
+from ui.state import today as today_here
 
 PLAN_ROWS = 8  # more would push the first screen's answer off it; the rest is counted
 
@@ -39,7 +39,7 @@ organisation = store.organisation(audit.organisation_id)
 result, plan = scored(audit.id)
 records = store.items(audit.id)
 deductions = store.deductions(audit.id)
-today = date.today()
+today = today_here()
 dashboard_style.apply()
 
 # -- first screen: which tier, what blocks the next one, who fixes it by when ------------------

@@ -16,7 +16,7 @@ from store.accounts import MIN_PASSWORD, AccountError
 from store.permissions import ORGANISATION_ROLES, Action, permits
 from ui.auth import current_actor, user_accounts
 from ui.markup import plain
-from ui.state import flash, lang, page_store, show_flashes, tr
+from ui.state import flash, lang, page_store, show_flashes, tr, when
 
 actor = current_actor()
 st.title(tr("users.title"))
@@ -60,8 +60,7 @@ st.dataframe(
             tr("users.col_roles"): [roles_of(u) for u in users],
             tr("users.col_active"): [tr("users.yes" if u.active else "users.no") for u in users],
             tr("users.col_last_login"): [
-                f"{u.last_login_at:%Y-%m-%d %H:%M} UTC" if u.last_login_at else tr("users.never")
-                for u in users
+                when(u.last_login_at) if u.last_login_at else tr("users.never") for u in users
             ],
         }
     ),
