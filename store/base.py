@@ -18,19 +18,21 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from criteria import Catalogue, CatalogueError, parse_catalogue
-from evidence import BlobStore, UploadPolicy
-from scoring import (
-    Status,
-)
-from store import changelog, convert
-from store.database import WRITE_TRANSACTION, reported
-from store.errors import ConflictError, InvalidEntry, NotFound, ReadOnly
-from store.records import (
+from domain.errors import ConflictError, InvalidEntry, NotFound, ReadOnly
+from domain.records import (
     ActionState,
     AuditState,
     ChangeEntry,
     Rectification,
 )
+from evidence import BlobStore, UploadPolicy
+from scoring import (
+    Status,
+    display,
+)
+from store import changelog, convert
+from store.config import display_zone
+from store.database import WRITE_TRANSACTION, reported
 from store.tables import (
     AuditRow,
     Base,
@@ -119,7 +121,8 @@ class StoreBase:
         what: str, current: int, expected: int, by: str = "", at: Any = None
     ) -> None:
         if current != expected:
-            raise ConflictError(what, expected=expected, current=current, by=by, at=at)
+            shown = display.moment(at, display_zone()) if at else ""
+            raise ConflictError(what, expected=expected, current=current, by=by, at=shown)
 
     # -- catalogues ------------------------------------------------------------------------
 

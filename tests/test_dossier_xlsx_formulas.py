@@ -14,11 +14,11 @@ from dossier_fixtures import dossier_data
 from openpyxl import load_workbook
 
 from criteria import DEFAULT_CATALOGUE, load_catalogue
+from domain.records import BonusRecord, DeductionRecord, ItemRecord
 from dossier import write_xlsx
 from dossier.view import build_view
 from scoring import read_audit_file
 from scoring.display import percent, points, score, shortfall
-from store.records import BonusRecord, DeductionRecord, ItemRecord
 
 EXAMPLES = sorted((Path(__file__).parent.parent / "examples").glob("*.yaml"))
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")

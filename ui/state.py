@@ -9,12 +9,12 @@ from zoneinfo import ZoneInfo
 
 import streamlit as st
 
+from domain.permissions import Action, permits
+from domain.records import AuditRecord
 from scoring import Plan, ScoreResult, display
 from store import AuditStore, StoreError, open_store
 from store.access import GuardedStore, NotPermitted
 from store.config import display_zone
-from store.permissions import Action, permits
-from store.records import AuditRecord
 from texts import t
 
 

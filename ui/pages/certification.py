@@ -6,8 +6,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from domain.permissions import Action
 from scoring.cycle import CycleEvent
-from store.permissions import Action
 from ui.state import (
     actor,
     attempt,

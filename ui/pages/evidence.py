@@ -6,10 +6,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from domain.permissions import Action
 from evidence import preview_blob
 from evidence.blobs import GC_GRACE
 from scoring import display
-from store.permissions import Action
 from ui.evidence_batch import batch_upload
 from ui.evidence_document import (
     covered_text,

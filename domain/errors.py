@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
 
 from texts import keys, t
 
@@ -26,8 +25,8 @@ class InvalidEntry(StoreError):
 
 class ConflictError(StoreError):
     """Someone else saved the same record since it was read: the change was not saved.
-    ``what`` names the record in the reader's language (texts/ key ``conflict.what.*``), ``at``
-    (when the other save was made, UTC) is shown in the organisation's time zone."""
+    ``what`` names the record in the reader's language (texts/ key ``conflict.what.*``); ``at``
+    is when the other save was made, as the store shows it (in the organisation's zone)."""
 
     def __init__(
         self,
@@ -37,18 +36,15 @@ class ConflictError(StoreError):
         expected: int = 0,
         current: int = 0,
         by: str = "",
-        at: datetime | None = None,
+        at: str = "",
     ) -> None:
         self.what, self.code = what, reason
         self.expected, self.current, self.by, self.at = expected, current, by, at
         super().__init__(self.text("en"))
 
     def text(self, lang: str) -> str:
-        from scoring import display
-        from store.config import display_zone
-
         who = t("conflict.by", lang, by=self.by) if self.by else ""
-        when = t("conflict.at", lang, at=display.moment(self.at, display_zone())) if self.at else ""
+        when = t("conflict.at", lang, at=self.at) if self.at else ""
         values = {"expected": self.expected, "current": self.current, "who": who, "when": when}
         return t(self.code, lang, what=record_label(self.what, lang), **values)
 
