@@ -93,6 +93,10 @@ def test_the_plan_to_the_next_tier_names_each_fixs_owner_and_due_date(store):
             "进度": "未开始",
         },
     ]
+    # the overdue date in red, as in the register and the brief; the other not
+    styles = at.table[0].proto.arrow_data.styler.styles
+    assert "color: #c00000" in styles
+    assert styles.count("color: #c00000") == 1
 
 
 def test_a_failed_evaluation_shows_why_in_place_of_a_tier(store):

@@ -8,6 +8,7 @@ from fractions import Fraction
 
 import pandas as pd
 import streamlit as st
+from pandas.io.formats.style import Styler
 
 from domain.action_register import is_overdue
 from domain.readiness import readiness
@@ -41,6 +42,18 @@ records = store.items(audit.id)
 deductions = store.deductions(audit.id)
 today = today_here()
 dashboard_style.apply()
+
+OVERDUE_STYLE = "color: #c00000; font-weight: 600"  # as the register and the portfolio
+
+
+def red_when_overdue(frame: pd.DataFrame, column: str, overdue: list[bool]) -> Styler:
+    """The due dates of overdue actions in red, as in the action register and the brief."""
+
+    def styles(values: pd.Series) -> list[str]:
+        return [OVERDUE_STYLE if late else "" for late in overdue[: len(values)]]
+
+    return frame.style.apply(styles, subset=[column])
+
 
 # -- first screen: which tier, what blocks the next one, who fixes it by when ------------------
 title_col, brief_col = st.columns([3, 1], vertical_alignment="bottom")
@@ -99,29 +112,34 @@ else:
                 effort=points(plan.total_effort),
             )
         )
-        fixes = plan_rows(plan, catalogue, records, deductions, today, lang())
+        every_fix = plan_rows(plan, catalogue, records, deductions, today, lang())
+        fixes = every_fix[:PLAN_ROWS]
         with st.container(key=dashboard_style.PLAN_KEY):
             st.table(
-                pd.DataFrame(
-                    {
-                        tr("dash.col_fix"): [
-                            f"{f.ref} {f.label}"
-                            if f.ref
-                            else tr("dash.fix_deduction", reason=f.label)
-                            for f in fixes
-                        ],
-                        tr("dash.col_gain"): [f"+{points(f.gain)}" for f in fixes],
-                        tr("actions.col_owner"): [owner_text(f.action, lang()) for f in fixes],
-                        tr("actions.col_due"): [
-                            due_text(f.action, f.overdue, lang()) for f in fixes
-                        ],
-                        tr("actions.col_state"): [state_text(f.action, lang()) for f in fixes],
-                    }
-                ).head(PLAN_ROWS),
+                red_when_overdue(
+                    pd.DataFrame(
+                        {
+                            tr("dash.col_fix"): [
+                                f"{f.ref} {f.label}"
+                                if f.ref
+                                else tr("dash.fix_deduction", reason=f.label)
+                                for f in fixes
+                            ],
+                            tr("dash.col_gain"): [f"+{points(f.gain)}" for f in fixes],
+                            tr("actions.col_owner"): [owner_text(f.action, lang()) for f in fixes],
+                            tr("actions.col_due"): [
+                                due_text(f.action, f.overdue, lang()) for f in fixes
+                            ],
+                            tr("actions.col_state"): [state_text(f.action, lang()) for f in fixes],
+                        }
+                    ),
+                    tr("actions.col_due"),
+                    [f.overdue for f in fixes],
+                ),
                 hide_index=True,
             )
-        if len(fixes) > PLAN_ROWS:
-            st.caption(tr("dash.plan_more", n=len(fixes) - PLAN_ROWS))
+        if len(every_fix) > PLAN_ROWS:
+            st.caption(tr("dash.plan_more", n=len(every_fix) - PLAN_ROWS))
     else:
         st.warning(tr("ui.plan_unreachable"))
 
@@ -151,29 +169,33 @@ if result.gaps:
     gap_actions = [records[g.item_id].rectification for g in result.gaps]
     with st.container(key=dashboard_style.GAPS_KEY):
         st.table(
-            pd.DataFrame(
-                {
-                    tr("ui.col_item"): [g.item_id for g in result.gaps],
-                    tr("ui.col_title"): [
-                        g.title_en if lang() == "en" else g.title_zh for g in result.gaps
-                    ],
-                    # text, not floats: the table shows exactly what every other surface shows
-                    tr("ui.col_lost"): [needed(g.lost) for g in result.gaps],
-                    tr("actions.col_owner"): [owner_text(a, lang()) for a in gap_actions],
-                    tr("actions.col_due"): [
-                        due_text(a, is_overdue(a, today), lang()) for a in gap_actions
-                    ],
-                    tr("actions.col_state"): [state_text(a, lang()) for a in gap_actions],
-                    tr("ui.col_status"): [status_label(g.status, lang()) for g in result.gaps],
-                    tr("ui.col_gain"): [points(g.score_gain) for g in result.gaps],
-                    tr("ui.col_points"): [points(g.points) for g in result.gaps],
-                    tr("ui.col_confidence"): [
-                        display.confidence_label(
-                            catalogue.item(g.item_id).source.confidence, lang()
-                        )
-                        for g in result.gaps
-                    ],
-                }
+            red_when_overdue(
+                pd.DataFrame(
+                    {
+                        tr("ui.col_item"): [g.item_id for g in result.gaps],
+                        tr("ui.col_title"): [
+                            g.title_en if lang() == "en" else g.title_zh for g in result.gaps
+                        ],
+                        # text, not floats: the table shows exactly what every other surface shows
+                        tr("ui.col_lost"): [needed(g.lost) for g in result.gaps],
+                        tr("actions.col_owner"): [owner_text(a, lang()) for a in gap_actions],
+                        tr("actions.col_due"): [
+                            due_text(a, is_overdue(a, today), lang()) for a in gap_actions
+                        ],
+                        tr("actions.col_state"): [state_text(a, lang()) for a in gap_actions],
+                        tr("ui.col_status"): [status_label(g.status, lang()) for g in result.gaps],
+                        tr("ui.col_gain"): [points(g.score_gain) for g in result.gaps],
+                        tr("ui.col_points"): [points(g.points) for g in result.gaps],
+                        tr("ui.col_confidence"): [
+                            display.confidence_label(
+                                catalogue.item(g.item_id).source.confidence, lang()
+                            )
+                            for g in result.gaps
+                        ],
+                    }
+                ),
+                tr("actions.col_due"),
+                [is_overdue(a, today) for a in gap_actions],
             ),
             hide_index=True,
         )
