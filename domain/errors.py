@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from typing import Protocol
 
 from texts import keys, t
 
@@ -18,9 +20,24 @@ class NotFound(StoreError):
 class InvalidEntry(StoreError):
     """The entry breaks a rule (unknown item, impossible sample counts, bad credit code...)."""
 
-    def __init__(self, messages: list[str] | str) -> None:
+    def __init__(self, messages: list[str] | str, problems: Sequence[Worded] = ()) -> None:
         self.messages = [messages] if isinstance(messages, str) else list(messages)
+        self.problems = tuple(problems)  # the same, each able to say itself in a language
         super().__init__("; ".join(self.messages))
+
+    def text(self, lang: str) -> str:
+        """In the reader's language where the problems can say so, else as the store words it."""
+        if self.problems and len(self.problems) == len(self.messages):
+            return (
+                "；".join(p.text(lang) for p in self.problems)
+                if lang == "zh"
+                else "; ".join(p.text(lang) for p in self.problems)
+            )
+        return str(self)
+
+
+class Worded(Protocol):
+    def text(self, lang: str = "zh") -> str: ...
 
 
 class ConflictError(StoreError):

@@ -14,6 +14,7 @@ from dossier import numbers
 from dossier.text import printable, shortened
 from scoring import display
 from store.config import display_zone
+from texts import keys, t
 
 TEMPLATES = Path(__file__).with_name("templates").resolve()
 
@@ -32,6 +33,12 @@ def iso_date(value: date | None) -> str:
 def timestamp(value: datetime | None) -> str:
     """A moment in the organisation's zone, as the app shows it; the cover names the zone."""
     return display.moment(value, display_zone())
+
+
+def kind_label(kind: str) -> str:
+    """An evidence kind by its Chinese label (a kind without one as recorded)."""
+    key = f"kind.{kind}"
+    return t(key, "zh") if key in keys() else kind
 
 
 def zone_note(lang: str = "zh") -> str:
@@ -82,4 +89,5 @@ def environment() -> Environment:
     )
     env.globals["splittable"] = splittable
     env.globals["zone_note"] = zone_note
+    env.filters["kind"] = kind_label
     return env

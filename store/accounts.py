@@ -18,7 +18,7 @@ from store.account_tables import GrantRow, UserRow
 from store.base import utcnow
 from store.repository import AuditStore
 from store.tables import OrganisationRow
-from texts import t
+from texts import keys, t
 
 MIN_PASSWORD = 10
 _HASHER = PasswordHasher()  # argon2id with the library's current recommended parameters
@@ -34,7 +34,11 @@ class AccountError(StoreError):
         super().__init__(f"{t(code, 'zh', **values)} — {t(code, 'en', **values)}")
 
     def text(self, lang: str) -> str:
-        return t(self.code, lang, **self.values)
+        values = dict(self.values)
+        role_key = f"auth.role.{values.get('role')}"
+        if role_key in keys():  # a role by its label ("已有角色 editor" read as code)
+            values["role"] = t(role_key, lang)
+        return t(self.code, lang, **values)
 
 
 def normalise_login(login: str) -> str:

@@ -289,12 +289,13 @@ class AuditsMixin(StoreBase):
         )
         probe = AuditInput(assessments={record.item_id: _assessment(record)})
         problems = [
-            str(p)
+            p
             for p in validate_audit(catalogue, probe)
             if p.severity is Severity.ERROR and p.path[:2] == ("items", record.item_id)
         ]
         if problems:
-            raise InvalidEntry(problems)
+            worded = problems if all(p.code for p in problems) else []
+            raise InvalidEntry([str(p) for p in problems], worded)
         return record
 
     # -- special deductions and bonus ------------------------------------------------------

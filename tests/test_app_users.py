@@ -109,7 +109,7 @@ def test_granting_a_role_twice_is_refused_and_revoking_takes_it_away(setup):
         "auth.error.granted_twice",
         login="editor",
         organisation_id=audit.organisation_id,
-        role="editor",
+        role=t("auth.role.editor"),  # the role by its label, not its code
     ) in texts(at)
     assert dict(accounts.user("editor").grants) == {audit.organisation_id: "editor"}
     at.button(key="users.revoke.submit").click().run()

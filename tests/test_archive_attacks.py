@@ -238,7 +238,7 @@ ATTACKS = [
     Attack(
         "a negative headcount",
         records(set_in("organisation.service_headcount", -3)),
-        r"organisation: 售后服务人员数 service staff: 不能为负数 cannot be negative \(-3\)",
+        r"organisation: 售后服务人员数：不能为负数（当前 -3）",
     ),
     Attack(
         "an invalid audit state",
@@ -262,7 +262,7 @@ ATTACKS = [
     Attack(
         "an invalid credit code",
         records(set_in("organisation.credit_code", VALID_CODE[:-1] + "X")),
-        r"organisation: 统一社会信用代码 unified social credit code: '91110000600037341X' 无效",
+        r"organisation: 统一社会信用代码：“91110000600037341X”无效",
     ),
     Attack(
         "a lower-case credit code already here",

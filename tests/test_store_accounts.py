@@ -79,6 +79,9 @@ def test_a_role_is_granted_once_per_organisation_and_revoked_by_name(store):
         t.accounts.grant("editor", t.a.id, "viewer", actor="admin")
     assert codes(twice) == "auth.error.granted_twice"
     assert "editor" in str(twice.value) and f"#{t.a.id}" in str(twice.value)
+    # the role held by its label in each language ("已有角色 editor" showed the code)
+    assert "已有角色 编辑；" in twice.value.text("zh")
+    assert "already holds the role Editor in" in twice.value.text("en")
     assert t.accounts.user("editor").grants == ((t.a.id, Role.EDITOR),)
     t.accounts.revoke("editor", t.a.id, actor="admin")
     assert t.accounts.user("editor").grants == ()

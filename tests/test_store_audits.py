@@ -298,3 +298,23 @@ def test_the_store_refuses_more_special_deductions_than_the_plausible_bound(stor
     result, plan = store.score(audit.id)  # the bound itself still scores and plans
     assert result.verdict.deductions == MAX_SPECIAL_DEDUCTIONS
     assert plan.deductions_required == MAX_SPECIAL_DEDUCTIONS - 4
+
+
+def test_a_sample_count_refusal_reads_in_the_readers_language(store, audit):
+    """ "conforming samples (11) exceed samples checked (10)" was shown in English only."""
+    with pytest.raises(InvalidEntry) as refused:
+        store.save_item(
+            audit.id,
+            "1.1.2",
+            expected_version=0,
+            actor="qm",
+            status=Status.SAMPLED,
+            samples_checked=10,
+            samples_conforming=11,
+        )
+    assert [p.code for p in refused.value.problems] == ["audit.conforming_exceeds_checked"]
+    assert refused.value.text("zh") == "评价项 1.1.2：符合样本数（11）超过抽查样本数（10）"
+    assert (
+        refused.value.text("en")
+        == "item 1.1.2: conforming samples (11) exceed samples checked (10)"
+    )

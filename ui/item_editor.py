@@ -188,7 +188,7 @@ def _save(audit_id: int, item_id: str, *fields: str) -> bool:
             **changes,
         )
     except ConflictError as exc:
-        _message(audit_id, item_id, "conflict", str(exc))
+        _message(audit_id, item_id, "conflict", refusal(exc))
         return False
     except StoreError as exc:
         _message(audit_id, item_id, "error", refusal(exc))
@@ -395,7 +395,9 @@ def _guidance(item: Item) -> None:
             "ui.item_confidence",
             level=tr(f"confidence.{level}"),
             explain=tr(f"confidence.explain.{level}"),
-            note=item.source.note or "",
+            # the bundled catalogue's source notes are written in English (changing them would
+            # change its content hash): the Chinese page gives the level and its explanation
+            note=(item.source.note or "") if lang() == "en" else "",
         )
     )
 

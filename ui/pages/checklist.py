@@ -193,8 +193,12 @@ if log_tab.open:
                         tr("ui.col_who"): [c.actor for c in changes],
                         tr("ui.col_what"): [entity_label(c.entity, lang()) for c in changes],
                         tr("ui.col_field"): [field_label(c.field, lang()) for c in changes],
-                        tr("ui.col_old"): [value_label(c.field, c.old, lang()) for c in changes],
-                        tr("ui.col_new"): [value_label(c.field, c.new, lang()) for c in changes],
+                        tr("ui.col_old"): [
+                            value_label(c.field, c.old, lang(), catalogue) for c in changes
+                        ],
+                        tr("ui.col_new"): [
+                            value_label(c.field, c.new, lang(), catalogue) for c in changes
+                        ],
                     }
                 ),
                 hide_index=True,

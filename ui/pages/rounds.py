@@ -94,7 +94,7 @@ figure.update_layout(
     font={"family": FONT},
     height=480,
     margin={"l": 10, "r": 10, "t": 30, "b": 30},
-    xaxis={"ticksuffix": " pp", "zeroline": True},
+    xaxis={"ticksuffix": tr("ui.points_suffix"), "zeroline": True},
 )
 st.markdown(f"#### {tr('ui.indicator_deltas')}")
 st.plotly_chart(figure, width="stretch")
