@@ -120,6 +120,8 @@ RULES: dict[str, Rule] = {
     "certificates": _r(R, _organisation),
     "current_certificate": _r(R, _organisation),
     "add_certificate": _r(A.EDIT_ORGANISATION, _organisation),
+    "record_surveillance": _r(A.EDIT_ORGANISATION, _organisation),
+    "certificate_status": _r(R, _organisation),
     "start_surveillance_round": _r(A.CREATE_ROUND, _organisation),
 }
 # the store's public methods the facade implements itself (filtered lists, checked closing...)
