@@ -186,9 +186,10 @@ class CycleStatus:
         return self.state is CertificateState.AT_RISK
 
     @property
-    def next_open(self) -> EventStatus | None:
-        """The first event not yet held (overdue, due or upcoming)."""
-        return next((e for e in self.events if e.state is not EventState.HELD), None)
+    def next_ahead(self) -> EventStatus | None:
+        """The first event not held whose date is ``on`` or later (due or upcoming)."""
+        ahead = (EventState.DUE, EventState.UPCOMING)
+        return next((e for e in self.events if e.state in ahead), None)
 
 
 def _state_of(due: date, on: date, window_days: int) -> EventState:

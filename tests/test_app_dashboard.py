@@ -10,6 +10,7 @@ from app_helpers import app, fresh_app, new_audit, texts
 
 from scoring import Status
 from store.records import ActionState, Rectification
+from texts import t
 
 TODAY = date.today()
 LATER = TODAY + timedelta(days=30)
@@ -210,10 +211,14 @@ def test_the_next_surveillance_or_renewal_shows_when_a_certificate_exists(store)
     )
     at = app("dashboard", audit.id)
     second = issued.replace(year=issued.year + 2)
-    assert (
-        f"认证证书：三星级（中国商业联合会，CSC-2025-0007）· 第 2 次监督审核：{second.isoformat()}"
-        in texts(at)
-    )
+    named = "认证证书：三星级（中国商业联合会，CSC\\-2025\\-0007）"  # as typed, not Markdown
+    assert f"{named}· 第 2 次监督审核：{second.isoformat()}" in texts(at)
+    # the first, due a year after issue, was never recorded: the certificate is at risk
+    first = issued.replace(year=issued.year + 1).isoformat()
+    risk = t("cycle.at_risk", "zh", event=t("cycle.surveillance", "zh", n=1), due=first)
+    assert risk in [e.value for e in at.error]
+    store.record_surveillance(audit.organisation_id, on=TODAY, actor="测试员")
+    assert risk not in texts(app("dashboard", audit.id))
 
 
 def test_without_a_certificate_no_cycle_line_shows(store):

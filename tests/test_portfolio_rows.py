@@ -12,7 +12,7 @@ import pytest
 from app_helpers import fresh_app, new_audit, signed_off
 
 from scoring import Status
-from scoring.cycle import CycleEvent, CycleEventKind, add_years
+from scoring.cycle import CertificateState, CycleEvent, CycleEventKind, add_years
 from store import AuditStore
 from store.access import GuardedStore
 from store.accounts import Accounts
@@ -78,6 +78,16 @@ def test_overdue_actions_come_first_the_longest_overdue_first():
         row("差分最少", points_to_next=Fraction(1, 100)),
         overdue("逾期十天", 10),
     ) == ["逾期十天", "逾期两天", "明天监督审核", "差分最少"]
+
+
+def test_a_certificate_at_risk_comes_first_with_the_overdue_actions():
+    """An overdue surveillance (the certificate at risk of suspension) needs attention now."""
+    at_risk = row("监督审核逾期", certificate=CertificateState.AT_RISK)
+    assert at_risk.at_risk
+    assert ordered(surveillance_in("明天监督审核", 1), at_risk, overdue("逾期两天", 2))[:2] == [
+        "逾期两天",
+        "监督审核逾期",
+    ]
 
 
 def test_then_the_nearest_date_whether_an_action_due_or_a_surveillance_or_renewal():
@@ -206,7 +216,13 @@ def test_a_row_has_points_to_next_tier_next_due_next_surveillance_and_last_activ
     assert (only.next_tier, only.tier_group) == ("达标级", "无等级")
     assert (only.actions_open, only.actions_overdue) == (2, 1)
     assert only.next_due == today - timedelta(days=1)
-    assert only.next_event == CycleEvent(CycleEventKind.SURVEILLANCE, add_years(issued, 1), 1)
+    event = only.next_event
+    assert (event.kind, event.due, event.number) == (
+        CycleEventKind.SURVEILLANCE,
+        add_years(issued, 1),
+        1,
+    )
+    assert only.certificate is CertificateState.VALID and not only.at_risk
     assert only.last_activity == store.changes(organisation_id=audit.organisation_id)[0].at
 
 

@@ -11,6 +11,7 @@ from dossier.brief import MAX_PLAN_ROWS, build_brief, render_brief
 from scoring import Status
 from store import open_store
 from store.records import ActionState, Rectification
+from texts import t
 
 TODAY = date(2026, 11, 20)
 LONG = "现场抽查发现服务记录不完整，回访记录缺失，投诉处理时限超出承诺，" * 8
@@ -111,3 +112,26 @@ def test_five_special_deductions_are_a_reason_the_brief_gives(store, tmp_path):
         store.add_deduction(audit.id, reason=f"问题 {n}", category="law", actor="qm")
     brief = build_brief(store, audit.id, TODAY)
     assert "特别扣分项 5 个" in brief.fail_reason
+
+
+def test_an_overdue_surveillance_puts_the_certificate_at_risk_on_the_brief(store, tmp_path):
+    """Issued 2025-09-01: its first surveillance was due by 2026-09-01 and none is recorded."""
+    audit = new_audit(store)
+    assess(store, audit, [])
+    store.add_certificate(
+        audit.organisation_id,
+        body="中国质量认证中心",
+        number="CQC-1",
+        tier="四星级",
+        issued_on=date(2025, 9, 1),
+        actor="qm",
+    )
+    brief = build_brief(store, audit.id, TODAY)
+    risk = t("cycle.at_risk", "zh", event=t("cycle.surveillance", "zh", n=1), due="2026-09-01")
+    assert brief.certificate_risk == risk
+    assert brief.next_cycle_event == f"{t('cycle.surveillance', 'zh', n=2)} 2027-09-01"
+    out = tmp_path / "brief.pdf"
+    assert render_brief(brief, out) == 1
+    assert "暂停风险" in pdf_text(out)
+    store.record_surveillance(audit.organisation_id, on=date(2026, 10, 8), actor="qm")
+    assert build_brief(store, audit.id, TODAY).certificate_risk == ""

@@ -21,7 +21,7 @@ from typing import Any
 
 from criteria.yaml_source import bounded
 from scoring import display
-from scoring.cycle import CycleEvent
+from scoring.cycle import CertificateState, CycleEvent, EventStatus
 from scoring.engine import ScoreResult, score_audit
 from scoring.report import tier_title
 from store import AuditStore
@@ -50,9 +50,15 @@ class PortfolioRow:
     actions_open: int
     actions_overdue: int
     next_due: date | None  # the earliest due date of an action not done
-    next_event: CycleEvent | None  # the next surveillance or the renewal
+    next_event: CycleEvent | EventStatus | None  # the next surveillance or renewal not held
     last_activity: datetime | None
     problem: str | None = None  # why this row's figures could not be computed
+    certificate: CertificateState | None = None  # the certificate's state today, if one
+
+    @property
+    def at_risk(self) -> bool:
+        """A surveillance is overdue: the certificate is at risk of suspension."""
+        return self.certificate is CertificateState.AT_RISK
 
     @property
     def broken(self) -> bool:
@@ -73,7 +79,8 @@ class PortfolioRow:
 def attention_order(row: PortfolioRow) -> tuple[Any, ...]:
     """The portfolio's default order: what needs attention first.
 
-    1. Rows with an overdue action come first, the longest overdue first (its earliest due date).
+    1. Rows with an overdue action or an overdue surveillance (the certificate at risk) come
+       first, then by the earliest date.
     2. Then the nearest date ahead: an open action's due date or the next surveillance or
        renewal, whichever comes first; rows without any such date after those with one.
     3. Then the fewest points to the next tier (exact values, not the shown ones); a row at the
@@ -84,7 +91,7 @@ def attention_order(row: PortfolioRow) -> tuple[Any, ...]:
     nearest = row.next_date
     return (
         row.broken,
-        not row.overdue,
+        not (row.overdue or row.at_risk),
         nearest is None,
         nearest or date.max,
         row.points_to_next is None,
@@ -232,6 +239,7 @@ def _row(
     pending = [a for a in actions if a.is_set and a.state is not ActionState.DONE]
     dues = [a.due for a in pending if a.due]
     certificate = store.current_certificate(organisation.id)
+    cycle = certificate.status(today) if certificate else None
     return PortfolioRow(
         audit_id=latest.id,
         organisation_id=organisation.id,
@@ -250,8 +258,9 @@ def _row(
         actions_open=len(pending),
         actions_overdue=sum(1 for d in dues if d < today),
         next_due=min(dues) if dues else None,
-        next_event=certificate.cycle.next_event(today) if certificate else None,
+        next_event=cycle.next_ahead if cycle else None,
         last_activity=last_activity,
+        certificate=cycle.state if cycle else None,
     )
 
 

@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from scoring import EligibilityStatus, display
+from scoring.cycle import CertificateState
 from store.action_register import is_overdue
 from store.readiness import readiness
 from ui import dashboard_style
@@ -127,13 +128,29 @@ else:
 
 certificate = store.current_certificate(organisation.id)
 if certificate is not None:
-    named = {"tier": certificate.tier, "body": certificate.body, "number": certificate.number}
-    event = certificate.cycle.next_event(today)
-    if event is None:
-        st.warning(
-            tr("dash.certificate_expired", renewal=certificate.cycle.renewal.isoformat(), **named)
+    cycle_now = certificate.status(today)
+    named = {
+        "tier": plain(cycle_now.tier),
+        "body": plain(certificate.body),
+        "number": plain(certificate.number),
+    }
+    event = cycle_now.next_ahead
+    for late in cycle_now.overdue if cycle_now.at_risk else ():
+        st.error(
+            tr(
+                "cycle.at_risk",
+                event=tr(f"cycle.{late.kind.value}", n=late.number),
+                due=late.due.isoformat(),
+            ),
+            icon=":material/warning:",
         )
-    else:
+    if cycle_now.state is CertificateState.EXPIRED:
+        st.warning(
+            tr("dash.certificate_expired", renewal=cycle_now.valid_until.isoformat(), **named)
+        )
+    elif cycle_now.state is CertificateState.SUSPENDED:
+        st.warning(tr("cycle.state.suspended"))
+    elif event is not None:
         st.caption(
             tr(
                 "dash.certificate",

@@ -74,11 +74,16 @@ if not shown:
 
 def _cycle_event(row: PortfolioRow) -> str:
     event = row.next_event
+    flag = f"⚠ {tr('cycle.state.' + row.certificate.value)}" if row.at_risk else ""
+    if row.certificate is not None and row.certificate.value in ("suspended", "expired"):
+        flag = tr(f"cycle.state.{row.certificate.value}")
     if event is None:
-        return ""
+        return flag
     if event.kind is CycleEventKind.SURVEILLANCE:
-        return tr("cycle.surveillance", n=event.number)
-    return tr("cycle.renewal")
+        label = tr("cycle.surveillance", n=event.number)
+    else:
+        label = tr("cycle.renewal")
+    return f"{flag} · {label}" if flag else label
 
 
 def table(rows: list[PortfolioRow]) -> pd.DataFrame:
@@ -136,6 +141,10 @@ def red_when_overdue(frame: pd.DataFrame) -> pd.DataFrame:
     for index, row in enumerate(shown):
         if row.overdue:
             styles.iloc[index, styles.columns.get_loc(due)] = OVERDUE_STYLE
+        if row.at_risk:
+            styles.iloc[index, styles.columns.get_loc(tr("portfolio.col_cycle_event"))] = (
+                OVERDUE_STYLE
+            )
     return styles
 
 
