@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from cli.store_commands import REFUSED, _store
+from domain.certificate_rules import CertificateRule
 from scoring.cycle import (
     DUE_WINDOW_DAYS,
     CycleEventKind,
@@ -20,7 +21,7 @@ from scoring.cycle import (
     status_to_dict,
 )
 from store import certificate_cases as cases
-from store.certification import CertificateRecord, CertificateRule
+from store.certification import CertificateRecord
 from texts import t
 
 

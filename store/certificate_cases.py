@@ -8,13 +8,14 @@ from dataclasses import dataclass
 from datetime import date
 
 from criteria import Tier
+from domain.certificate_rules import CertificateRule
 from scoring.cycle import (
     DUE_WINDOW_DAYS,
     MAX_DUE_WINDOW_DAYS,
     CycleStatus,
     HeldSurveillance,
 )
-from store.certification import CertificateRecord, CertificateRule
+from store.certification import CertificateRecord
 from store.repository import AuditStore
 
 MAX_FIELD = 200  # a body's name, a certificate number, a tier: one line each

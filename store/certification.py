@@ -12,6 +12,9 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
+from domain.certificate_rules import CertificateRule
+from domain.errors import InvalidEntry
+from domain.records import AuditRecord, AuditState
 from scoring.cycle import (
     DUE_WINDOW_DAYS,
     CertificationCycle,
@@ -23,26 +26,8 @@ from scoring.cycle import (
 )
 from store import convert
 from store.base import StoreBase, utcnow
-from store.errors import InvalidEntry
-from store.records import AuditRecord, AuditState
 from store.tables import CertificateRow, SurveillanceRow
 from texts import t
-
-
-class CertificateRule(InvalidEntry):
-    """A refused certificate record (a surveillance outside the validity, held twice on one
-    day...); nothing was saved. ``code`` is the texts/ key, filled from ``values``."""
-
-    def __init__(self, code: str, **values: object) -> None:
-        self.code = code
-        self.values = values
-        super().__init__(" / ".join(self.message(lang) for lang in ("zh", "en")))
-
-    def message(self, lang: str = "zh") -> str:
-        return t(self.code, lang, **self.values)
-
-    def text(self, lang: str = "zh") -> str:  # as the app shows a refusal (ui.state.refusal)
-        return self.message(lang)
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 
 from cli.main import main
+from domain.records import OrganisationProfile
 from store import open_store
-from store.records import OrganisationProfile
 from texts import t
 
 

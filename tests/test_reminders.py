@@ -10,14 +10,14 @@ from smtp_server import free_port, smtp_server
 from store_helpers import sign_off
 
 from cli.main import main
+from domain.owners import Person
+from domain.records import ActionState, OrganisationProfile, Rectification
 from reminders.dates import audit_due_dates, owner_due_dates
 from reminders.digest import body, digests
 from reminders.ics import calendar_ics
 from scoring import Status
 from scoring.cycle import add_years
 from store import open_store
-from store.owners import Person
-from store.records import ActionState, OrganisationProfile, Rectification
 from texts import t
 
 TODAY = date.today()

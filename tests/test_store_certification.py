@@ -6,11 +6,11 @@ from datetime import date
 import pytest
 from store_helpers import company, new_store, sign_off, test_audit
 
+from domain.certificate_rules import CertificateRule
+from domain.records import AuditState, Rectification
 from scoring import Status
 from scoring.cycle import SurveillanceResult
 from store import InvalidEntry
-from store.certification import CertificateRule
-from store.records import AuditState, Rectification
 from store.review import ReviewError
 
 

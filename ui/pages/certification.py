@@ -8,9 +8,9 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from domain.permissions import Action
 from scoring.cycle import CertificateState, CycleEventKind, EventState, EventStatus
 from store import certificate_cases as cases
-from store.permissions import Action
 from ui.markup import plain
 from ui.state import (
     actor,

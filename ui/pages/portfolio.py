@@ -8,10 +8,10 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from domain.permissions import Action
+from domain.records import AuditState
 from scoring import display
-from scoring.cycle import CycleEventKind
-from store.permissions import Action
-from store.records import AuditState
+from scoring.cycle import CertificateState, CycleEventKind
 from ui.portfolio_rows import (
     Memo,
     PortfolioFilter,
@@ -74,9 +74,11 @@ if not shown:
 
 def _cycle_event(row: PortfolioRow) -> str:
     event = row.next_event
-    flag = f"⚠ {tr('cycle.state.' + row.certificate.value)}" if row.at_risk else ""
-    if row.certificate is not None and row.certificate.value in ("suspended", "expired"):
-        flag = tr(f"cycle.state.{row.certificate.value}")
+    state = row.certificate
+    flag = ""
+    if state is not None and state is not CertificateState.VALID:
+        flag = tr(f"cycle.state.{state.value}")
+        flag = f"⚠ {flag}" if row.at_risk else flag
     if event is None:
         return flag
     if event.kind is CycleEventKind.SURVEILLANCE:
