@@ -60,6 +60,9 @@ class Brief:
     certificate: str
     next_cycle_event: str
     certificate_risk: str = ""  # an overdue surveillance: the certificate at risk of suspension
+    next_value: str = ""  # the next step for the small box (scoring.display.next_step_tile)
+    next_caption: str = ""
+    next_step: str = ""  # the next step in one sentence, as every surface words it
 
 
 def fail_reason(result: ScoreResult, prerequisite_titles: dict[str, str], lang: str) -> str:
@@ -183,6 +186,9 @@ def build_brief(store: AuditStore, audit_id: int, today: date, lang: str = "zh")
             else ""
         ),
         certificate_risk=t("brief.separator", lang).join(risks),
+        next_value=display.next_step_tile(result, lang)[0],
+        next_caption=display.next_step_tile(result, lang)[1],
+        next_step=display.next_step_text(result, lang),
     )
 
 

@@ -114,6 +114,48 @@ def test_five_special_deductions_are_a_reason_the_brief_gives(store, tmp_path):
     assert "特别扣分项 5 个" in brief.fail_reason
 
 
+def test_with_five_deductions_the_brief_names_the_tier_rectifying_one_reaches(store, tmp_path):
+    """Every item conforming, five deductions: 95.00 and no tier. Rectifying one gives 96.00,
+    五星级 — the brief says so, not "0.00 to 达标级"."""
+    audit = new_audit(store)
+    assess(store, audit, [])
+    store.update_audit(
+        audit.id,
+        expected_version=store.audit(audit.id).version,
+        actor="qm",
+        prerequisites={
+            p.id: True for p in store.catalogue(audit.catalogue_hash).spec.prerequisites
+        },
+    )
+    for n in range(5):
+        store.add_deduction(audit.id, reason=f"问题 {n}", category="law", actor="qm")
+    brief = build_brief(store, audit.id, TODAY)
+    assert (brief.next_value, brief.next_caption) == (
+        t("next.tile_rectify", "zh", count=1),
+        t("next.tile_reaches", "zh", tier="五星级"),
+    )
+    render_brief(brief, tmp_path / "b.pdf")
+    text = "".join(pdf_text(tmp_path / "b.pdf").split())  # lines wrap inside the box
+    assert "整改后可达五星级" in text and "0.00" not in text.split("距下一等级")[1][:20]
+
+
+def test_a_top_score_without_a_tier_never_reads_top_tier_reached_on_the_brief(store, tmp_path):
+    audit = new_audit(store)
+    assess(store, audit, [])
+    prerequisites = store.catalogue(audit.catalogue_hash).spec.prerequisites
+    store.update_audit(
+        audit.id,
+        expected_version=store.audit(audit.id).version,
+        actor="qm",
+        prerequisites={p.id: p.id != "no_major_incident" for p in prerequisites},
+    )
+    brief = build_brief(store, audit.id, TODAY)
+    render_brief(brief, tmp_path / "b.pdf")
+    text = "".join(pdf_text(tmp_path / "b.pdf").split())
+    assert t("brief.top_tier", "zh") not in text
+    assert t("next.tile_no_tier", "zh") in text
+
+
 def test_an_overdue_surveillance_puts_the_certificate_at_risk_on_the_brief(store, tmp_path):
     """Issued 2025-09-01: its first surveillance was due by 2026-09-01 and none is recorded."""
     audit = new_audit(store)

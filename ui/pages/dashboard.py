@@ -61,18 +61,10 @@ with st.container(key=dashboard_style.FIGURES_KEY):
     tier_col, score_col, next_col, eligible_col = st.columns(4)
     verdict_metric(tier_col, result, lang(), tr("ui.tier"))
     score_col.metric(tr("ui.score"), display.score(result.score))
-    if result.next_tier:
-        next_col.metric(
-            tr("ui.to_next_tier"),
-            needed(result.points_to_next_tier),
-            result.next_tier.title.get(lang()),
-            delta_color="off",
-            delta_arrow="off",
-        )
-    else:
-        next_col.metric(
-            tr("ui.to_next_tier"), "—", tr("ui.top_tier"), delta_color="off", delta_arrow="off"
-        )
+    step_value, step_caption = display.next_step_tile(result, lang())
+    next_col.metric(
+        tr("ui.to_next_tier"), step_value, step_caption, delta_color="off", delta_arrow="off"
+    )
     eligibility = result.eligibility
     eligible_col.metric(tr("ui.eligibility"), tr(f"ui.eligibility_{eligibility.status.value}"))
 
@@ -84,9 +76,11 @@ elif eligibility.status is EligibilityStatus.UNCONFIRMED:
 for reason in display.fail_reasons(result, lang()):
     st.error(reason)
 if result.verdict.deductions_to_rectify:
-    st.warning(tr("verdict.deductions_to_rectify", count=result.verdict.deductions_to_rectify))
+    st.warning(display.next_step_text(result, lang(), quote=plain))
 
-if plan.target is None:
+if plan.target is None and result.verdict.tier is None:  # top score, prerequisite unmet
+    st.warning(display.next_step_text(result, lang()))
+elif plan.target is None:
     st.success(tr("ui.top_tier"))
 else:
     st.markdown(f"#### {tr('dash.plan_heading', tier=plan.target.title.get(lang()))}")
