@@ -17,6 +17,7 @@ from scoring.cycle import CertificateState, CycleEvent, CycleEventKind, add_year
 from store import AuditStore
 from store.access import GuardedStore
 from store.accounts import Accounts
+from texts import t
 from ui.portfolio_rows import (
     PortfolioFilter,
     PortfolioRow,
@@ -282,3 +283,26 @@ def test_a_consultant_sees_only_the_clients_granted_to_them(store):
     rows = portfolio_rows(GuardedStore(store, actor), TODAY, "zh", {})
 
     assert [(r.organisation, r.broken) for r in rows] == [("乙公司", False)]
+
+
+def test_five_deductions_show_the_deduction_to_rectify_not_zero_points_live_and_frozen(store):
+    """Every item conforming, five special deductions: 95.00 and no tier. The row says
+    "rectify 1 · then 五星级" and has no points to the next tier (never 0.00 to 达标级)."""
+    audit = new_audit(store, "甲公司")
+    catalogue = store.catalogue(audit.catalogue_hash)
+    conform(store, audit.id, [item.id for item in catalogue.items])
+    for n in range(5):
+        store.add_deduction(audit.id, reason=f"问题 {n}", category="law", actor="测试员")
+    expected = (
+        f"{t('next.tile_rectify', 'zh', count=1)} · {t('next.tile_reaches', 'zh', tier='五星级')}"
+    )
+    [live] = portfolio_rows(store, date.today(), "zh")
+    assert (live.points_to_next, live.next_tier) == (None, expected)
+
+    signed_off(store, audit.id)
+    audit = store.audit(audit.id)
+    round_two = store.close_round(audit.id, expected_version=audit.version, actor="测试员")
+    store.set_audit_archived(round_two.id, True, expected_version=round_two.version, actor="测试员")
+    [frozen] = portfolio_rows(store, date.today(), "zh")
+    assert frozen.state is AuditState.FROZEN
+    assert (frozen.points_to_next, frozen.next_tier) == (None, expected)

@@ -24,6 +24,7 @@ from domain.records import ActionState, AuditRecord, AuditState, Organisation
 from scoring import display
 from scoring.cycle import CertificateState, CycleEvent, EventStatus
 from scoring.engine import ScoreResult, score_audit
+from scoring.next_step import NextStepKind, next_step
 from scoring.report import tier_title
 from store import AuditStore
 from texts import t
@@ -182,16 +183,43 @@ def _live(result: ScoreResult, lang: str) -> _Figures:
         if awarded and verdict.tier
         else t("verdict.no_tier", lang),
         eligibility=t(f"eligibility.{result.eligibility.status.value}", lang),
-        points_to_next=result.points_to_next_tier,
-        next_tier=result.next_tier.title.get(lang) if result.next_tier else "",
+        **_next(result, lang),
         open_items=len(result.open_items),
     )
+
+
+def _next(result: ScoreResult, lang: str) -> dict[str, Any]:
+    """Points to the next tier and its name; when deductions must be rectified first, or no
+    tier can be had before a prerequisite is met, the step in words and no points (a 0.00
+    "to 达标级" would read as nothing left to do)."""
+    kind = next_step(result).kind
+    if kind is NextStepKind.RECTIFY_DEDUCTIONS:
+        value, caption = display.next_step_tile(result, lang)
+        return {"points_to_next": None, "next_tier": f"{value} · {caption}"}
+    if kind is NextStepKind.MEET_PREREQUISITES:
+        return {"points_to_next": None, "next_tier": display.next_step_tile(result, lang)[1]}
+    return {
+        "points_to_next": result.points_to_next_tier,
+        "next_tier": result.next_tier.title.get(lang) if result.next_tier else "",
+    }
 
 
 def _snapshot(result: dict[str, Any], lang: str) -> _Figures:
     key = "en" if lang == "en" else "zh"
     to_next = result.get("points_to_next_tier_exact")
     next_tier = result.get("next_tier")
+    step = result.get("next_step") or {}  # snapshots from before it have none
+    if step.get("kind") == NextStepKind.RECTIFY_DEDUCTIONS:
+        value = t("next.tile_rectify", lang, count=len(step["deductions"]))
+        reached = step.get("tier")
+        if reached:
+            caption = t("next.tile_reaches", lang, tier=reached[key])
+        else:  # failing on deductions, the snapshot's next tier is the first one
+            first = next_tier[key] if next_tier else ""
+            caption = t("next.tile_short", lang, tier=first, need=step["points_display"])
+        to_next, next_tier = None, {key: f"{value} · {caption}"}
+    elif step.get("kind") == NextStepKind.MEET_PREREQUISITES:
+        to_next, next_tier = None, {key: t("next.tile_no_tier", lang)}
     return _Figures(
         score=Fraction(result["score_exact"]),
         tier=tier_title(result, lang),
