@@ -87,12 +87,13 @@ def record_surveillance(
     if tier_id is not None:
         _bounded(tier=tier_id)
         tier = resolve_tier(store, organisation_id, tier_id)
+    before = store.current_certificate(organisation_id)
     held = store.record_surveillance(
         organisation_id, on=on, actor=actor, tier=tier, suspended=suspended
     )
-    status = store.certificate_status(organisation_id, on=on)
-    assert status is not None  # it was just recorded on the current certificate
-    number = next(e.number for e in status.events if e.held == held)
+    assert before is not None  # recorded on it just now
+    # the certificate year it belongs to (an extra one in a covered year: the year it falls in)
+    number = before.cycle.surveillance_number(on, [h.held_on for h in before.held])
     return SurveillanceRecorded(number, held)
 
 

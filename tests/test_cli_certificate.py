@@ -143,3 +143,17 @@ def test_a_bad_date_or_an_unknown_organisation_is_refused(capsys, organisation):
     assert "2029-02-30" in capsys.readouterr().err
     code, _, err = run(capsys, "certificate", "status", 999)
     assert code == 1 and "999" in err
+
+
+def test_an_extra_surveillance_in_a_covered_year_is_recorded_as_that_years(capsys, organisation):
+    run(capsys, "certificate", "add", organisation.id, "--body", "机构", "--number", "N-1",
+        "--tier", "three_star", "--issued", "2026-12-31")  # fmt: skip
+    for day in ("2027-06-01", "2027-09-01"):  # the second is early for year 2: it is year 1's
+        code, out, err = run(capsys, "certificate", "record", organisation.id, "--on", day)
+        assert code == 0, err
+    assert t("cycle.surveillance", "zh", n=1) in out
+    code, out, err = run(capsys, "certificate", "record", organisation.id, "--on", "2027-10-01")
+    assert code == 0, err
+    assert t("cycle.surveillance", "zh", n=1) in out  # year 1 covered twice: still year 1
+    data = status(capsys, organisation.id, "2028-01-05")
+    assert [e["state"] for e in data["events"]] == ["held", "upcoming", "upcoming"]
