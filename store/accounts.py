@@ -17,6 +17,7 @@ from store.base import utcnow
 from store.errors import StoreError
 from store.permissions import ORGANISATION_ROLES, Actor, Role
 from store.repository import AuditStore
+from store.sessions import end_sessions_of
 from store.tables import OrganisationRow
 from texts import t
 
@@ -197,6 +198,7 @@ class Accounts:
             row = self._user_row(session, login)
             row.password_hash = hashed
             self.store._log(session, actor, f"user {row.login}", [("password", None, "changed")])
+            end_sessions_of(session, row.id)  # whoever knew the old password is signed out
 
     def set_active(self, login: str, active: bool, *, actor: str) -> UserRecord:
         with self.store._write("user") as session:
@@ -208,6 +210,8 @@ class Accounts:
                     session, actor, f"user {row.login}", [("active", row.active, active)]
                 )
                 row.active = active
+            if not active:
+                end_sessions_of(session, row.id)
             return _record(row, self._grants(session, row.id))
 
     def set_administrator(self, login: str, administrator: bool, *, actor: str) -> UserRecord:
@@ -225,6 +229,8 @@ class Accounts:
                 [("administrator", row.administrator, administrator)],
             )
             row.administrator = administrator
+            if not administrator:
+                end_sessions_of(session, row.id)  # a power taken away ends its sessions
             return _record(row, self._grants(session, row.id))
 
     def grant(self, login: str, organisation_id: int, role: str, *, actor: str) -> UserRecord:
@@ -277,6 +283,7 @@ class Accounts:
                 organisation_id=organisation_id,
             )
             session.delete(held)
+            end_sessions_of(session, row.id)  # a role taken away ends the account's sessions
             session.flush()
             return _record(row, self._grants(session, row.id))
 

@@ -6,12 +6,11 @@ twice) shows the store's own text, keeps what was typed and changes nothing."""
 from pathlib import Path
 
 import pytest
-from app_helpers import APP, app, fresh_app, new_audit, texts
+from app_helpers import APP, app, fresh_app, new_audit, sign_in_as, texts
 from streamlit.testing.v1 import AppTest
 
 from store.accounts import MIN_PASSWORD, Accounts
 from texts import t
-from ui.auth import USER_KEY
 
 PASSWORD = "correct horse battery"
 
@@ -134,7 +133,7 @@ def test_resetting_a_password(setup):
 def test_only_an_administrator_has_the_page(setup):
     _store, _audit, accounts = setup
     at = users_page()
-    at.session_state[USER_KEY] = accounts.user("editor").id  # the same browser, an editor now
+    sign_in_as(at, accounts.user("editor").id)  # the same browser, an editor now
     at.run()
     assert t("users.title") not in texts(at) and not at.dataframe  # not in an editor's menu
     assert t("nav.audits") in texts(at)  # the app's first page instead
@@ -144,7 +143,7 @@ def test_the_page_itself_refuses_anyone_but_an_administrator(setup):
     """Should the page be reached without the menu (an old address, a changed role)."""
     _store, _audit, accounts = setup
     at = AppTest.from_file(str(Path(APP).parent / "ui" / "pages" / "users.py"), default_timeout=30)
-    at.session_state[USER_KEY] = accounts.user("editor").id
+    sign_in_as(at, accounts.user("editor").id)
     at.run()
     assert not at.exception
     assert t("users.not_permitted") in texts(at)
