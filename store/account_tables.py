@@ -85,3 +85,17 @@ class SessionRow(Base):
     via: Mapped[str] = mapped_column(String(20))  # 'password' or 'sso'
     user_agent: Mapped[str] = mapped_column(String(300), default="")
     address: Mapped[str] = mapped_column(String(100), default="")
+
+
+class SignInCounterRow(Base):
+    """Wrong-password counts per key, counted atomically: an attempt takes its count (and its
+    wait) under the row's lock before the password is checked, so guesses sent at once are
+    counted one after another. ``key`` is 'login:<name>', 'address:<ip>' or
+    'device:<token hash>:<name>' (a browser that signed in to that account before)."""
+
+    __tablename__ = "sign_in_counters"
+    key: Mapped[str] = mapped_column(String(400), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    window_start: Mapped[datetime] = mapped_column(UTCDateTime)
+    blocked_until: Mapped[datetime] = mapped_column(UTCDateTime)
+    trusted_until: Mapped[datetime | None] = mapped_column(UTCDateTime)

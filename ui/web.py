@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import logging
+import secrets
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
 from typing import Any
@@ -43,6 +44,8 @@ from texts import t
 from ui.auth import COOKIE, SIGN_IN_PATH, SIGN_OUT_PATH
 
 SSO_PATH = "/account/sso"
+DEVICE_COOKIE = "gbt_device"  # this browser's own random name: known to the throttle once used
+DEVICE_DAYS = 365
 NEXT_COOKIE = "gbt_next"  # where to go after single sign-on (the provider returns to /)
 MAX_FORM_BYTES = 16 * 1024
 LANGS = ("zh", "en")
@@ -328,6 +331,7 @@ async def sign_in_submit(request: Request) -> Response:
         return refuse("auth.origin_refused", 403)
     password = values.get("password", "")[:1000]
     address = _address(request, settings)
+    device = (request.cookies.get(DEVICE_COOKIE) or "")[:100] or None
     try:
         if first:
             if password != values.get("password_again", "")[:1000]:
@@ -343,12 +347,14 @@ async def sign_in_submit(request: Request) -> Response:
             await run_in_threadpool(accounts.signed_in, user.id)
         else:
             user = await run_in_threadpool(
-                sign_in,
-                accounts,
-                SignInThrottle(store),
-                values.get("login", "")[:200],
-                password,
-                address,
+                lambda: sign_in(
+                    accounts,
+                    SignInThrottle(store),
+                    values.get("login", "")[:200],
+                    password,
+                    address,
+                    device=device,
+                )
             )
     except AccountError as refused:
         status = 429 if refused.code == "auth.throttled" else 401
@@ -370,6 +376,16 @@ async def sign_in_submit(request: Request) -> Response:
     )
     response = RedirectResponse(next_path, status_code=303)
     _set_session_cookie(response, token, settings)
+    if device is None:
+        response.set_cookie(
+            DEVICE_COOKIE,
+            secrets.token_urlsafe(32),
+            max_age=DEVICE_DAYS * 24 * 3600,
+            path="/account/",
+            secure=settings.secure_cookie,
+            httponly=True,
+            samesite="strict",
+        )
     return response
 
 

@@ -117,3 +117,32 @@ def test_a_link_f5_and_a_new_tab_stay_signed_in_until_the_server_ends_the_sessio
     on_sign_in_page(app)
     app.snap("signed-out")
     context.close()
+
+
+def test_another_browsers_guesses_do_not_keep_the_owner_out(chromium, server, monkeypatch):
+    server.stop()
+    seed(server.data_dir, monkeypatch)
+    server.start()
+    owner_browser = chromium.new_context()
+    owner = AuditApp(owner_browser.new_page(), server.url, "lockout-owner")
+    owner.open()
+    owner.sign_in("wangmin", PASSWORD)
+    owner.page.get_by_test_id("gbtSignOut").click()
+    owner.page.wait_for_url("**/account/sign-in**")
+
+    guesser_browser = chromium.new_context()  # same address (127.0.0.1), another browser
+    guesser = guesser_browser.new_page()
+    guesser.goto(f"{server.url}account/sign-in")
+    for n in range(8):
+        form = guesser.locator("form")
+        form.get_by_label("登录名").fill("wangmin")
+        form.get_by_label("密码", exact=True).fill(f"guess number {n}")
+        form.get_by_role("button", name="登录", exact=True).click()
+        guesser.wait_for_load_state()
+    expect(guesser.get_by_text("尝试次数过多")).to_be_visible()
+
+    owner.sign_in("wangmin", PASSWORD)  # at once: the owner's browser is counted on its own
+    owner.see("当前用户：王敏")
+    owner.no_error()
+    owner_browser.close()
+    guesser_browser.close()

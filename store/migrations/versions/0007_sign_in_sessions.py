@@ -1,4 +1,5 @@
-"""Server-side sign-in sessions (the cookie holds a token, the table its hash).
+"""Server-side sign-in sessions (the cookie holds a token, the table its hash); sign-in
+counters taken atomically per login name, client address and known browser.
 
 Revision ID: 0007
 Revises: 0005
@@ -36,8 +37,19 @@ def upgrade() -> None:
     with op.batch_alter_table("sign_in_sessions", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_sign_in_sessions_user_id"), ["user_id"])
 
+    op.create_table(
+        "sign_in_counters",
+        sa.Column("key", sa.String(length=400), nullable=False),
+        sa.Column("failures", sa.Integer(), nullable=False),
+        sa.Column("window_start", sa.DateTime(), nullable=False),
+        sa.Column("blocked_until", sa.DateTime(), nullable=False),
+        sa.Column("trusted_until", sa.DateTime(), nullable=True),
+        sa.PrimaryKeyConstraint("key", name=op.f("pk_sign_in_counters")),
+    )
+
 
 def downgrade() -> None:
+    op.drop_table("sign_in_counters")
     with op.batch_alter_table("sign_in_sessions", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_sign_in_sessions_user_id"))
     op.drop_table("sign_in_sessions")
