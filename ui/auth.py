@@ -16,10 +16,10 @@ from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
 
+from domain.permissions import Actor
 from store.access import GuardedStore
 from store.accounts import Accounts
 from store.config import SettingsError
-from store.permissions import Actor
 from store.sessions import SessionEnd, SignInSessions
 from store.web_settings import WebSettings, load_web_settings
 from ui.run_memo import once_per_run

@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 
 from store import open_store
 from store.accounts import Accounts
-from store.records import OrganisationProfile
+from domain.records import OrganisationProfile
 
 PASSWORD = "correct horse battery"
 TITLE = "2026 年度自评"
