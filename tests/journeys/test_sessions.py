@@ -15,9 +15,9 @@ from app_ui import AuditApp
 from browser_app import ROOT, settle
 from playwright.sync_api import expect
 
+from domain.records import OrganisationProfile
 from store import open_store
 from store.accounts import Accounts
-from domain.records import OrganisationProfile
 
 PASSWORD = "correct horse battery"
 TITLE = "2026 年度自评"
