@@ -148,3 +148,22 @@ def test_the_page_itself_refuses_anyone_but_an_administrator(setup):
     assert not at.exception
     assert t("users.not_permitted") in texts(at)
     assert not at.dataframe and not at.button
+
+
+def test_an_administrator_sees_who_is_signed_in_and_ends_a_session(setup):
+    from store.sessions import SignInSessions
+
+    store, _audit, accounts = setup
+    token = SignInSessions(store).start(
+        accounts.user("editor").id, user_agent="Chromium on the QM's laptop", address="10.1.2.3"
+    )
+    at = users_page()
+    shown = at.dataframe[-1].value
+    assert "Chromium on the QM's laptop" in shown.to_string()
+    assert "10.1.2.3" in shown.to_string()
+    editor_session = next(s for s in SignInSessions(store).active() if s.login == "editor")
+    at.selectbox(key="users.session.chosen").select(editor_session.id).run()
+    at.button(key="users.session.end").click().run()
+    assert not at.exception
+    assert SignInSessions(store).check(token).session is None
+    assert t("users.session_ended", login="editor") in texts(at)
