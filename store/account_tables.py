@@ -5,7 +5,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from store.tables import Base, UTCDateTime
@@ -99,3 +108,14 @@ class SignInCounterRow(Base):
     window_start: Mapped[datetime] = mapped_column(UTCDateTime)
     blocked_until: Mapped[datetime] = mapped_column(UTCDateTime)
     trusted_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class FirstAdministratorRow(Base):
+    """The one-time set-up, as a row that can exist once (its key can only be 1): two first
+    administrators created at the same moment cannot both be saved, on any engine."""
+
+    __tablename__ = "first_administrator"
+    __table_args__ = (CheckConstraint("id = 1", name="only_one"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -1,5 +1,6 @@
 """Server-side sign-in sessions (the cookie holds a token, the table its hash); sign-in
-counters taken atomically per login name, client address and known browser.
+counters taken atomically per login name, client address and known browser; the first
+administrator as a row that can exist once.
 
 Revision ID: 0007
 Revises: 0005
@@ -47,8 +48,26 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("key", name=op.f("pk_sign_in_counters")),
     )
 
+    op.create_table(
+        "first_administrator",
+        sa.Column("id", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.CheckConstraint("id = 1", name=op.f("ck_first_administrator_only_one")),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_first_administrator_user_id_users")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_first_administrator")),
+    )
+    # an installation that has accounts already had its first administrator
+    op.execute(
+        "INSERT INTO first_administrator (id, user_id, created_at) "
+        "SELECT 1, MIN(id), MIN(created_at) FROM users HAVING COUNT(*) > 0"
+    )
+
 
 def downgrade() -> None:
+    op.drop_table("first_administrator")
     op.drop_table("sign_in_counters")
     with op.batch_alter_table("sign_in_sessions", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_sign_in_sessions_user_id"))
