@@ -312,8 +312,11 @@ class GuardedStore:
         return self.reviews.return_for_changes(audit_id, self.actor, comment)
 
     def sign_off(self, audit_id: int, comment: str = "") -> Any:
+        from store.web_settings import load_web_settings
+
         require(self.actor, self._store.audit(audit_id).organisation_id, Action.SIGN_OFF)
-        return self.reviews.sign_off(audit_id, self.actor, comment)
+        single = load_web_settings().single_person_sign_off
+        return self.reviews.sign_off(audit_id, self.actor, comment, single_person=single)
 
 
 def _first_argument(
