@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from criteria import DEFAULT_CATALOGUE, Catalogue, CatalogueError, load_catalogue
-from criteria.diff import CatalogueDiff, diff_catalogues
+from criteria.diff import CatalogueDiff, ItemChange, diff_catalogues
 from criteria.workbook import ImportOptions, import_workbook
 from criteria.workbook_bounds import LIMITS
 from criteria.workbook_columns import ColumnSpecError, parse_column_spec
@@ -207,12 +207,7 @@ def run_diff(args: argparse.Namespace) -> int:
 
 def diff_lines(diff: CatalogueDiff, lang: str) -> list[str]:
     lines = []
-    for key, changes in (
-        ("added", diff.added),
-        ("removed", diff.removed),
-        ("renamed", diff.renamed),
-        ("repointed", diff.repointed),
-    ):
+    for key, changes in diff.kinds():
         lines.append(t(f"catalogues.diff.{key}", lang, count=len(changes)))
         for change in changes:
             lines.append(
@@ -224,6 +219,7 @@ def diff_lines(diff: CatalogueDiff, lang: str) -> list[str]:
                     after=change.after.title.get(lang) if change.after else "",
                     old=_points(change.before.points) if change.before else "",
                     new=_points(change.after.points) if change.after else "",
+                    **_modes(change, lang),
                 )
             )
     changed = [total for total in diff.totals if total.changed]
@@ -240,6 +236,20 @@ def diff_lines(diff: CatalogueDiff, lang: str) -> list[str]:
             )
         )
     return lines
+
+
+def _modes(change: ItemChange, lang: str) -> dict[str, str]:
+    """How the item is scored and whether it may be excluded, before and after."""
+    values = {}
+    for side, item in (("before", change.before), ("after", change.after)):
+        if item is None:
+            values[f"{side}_scoring"] = values[f"{side}_excludable"] = ""
+            continue
+        values[f"{side}_scoring"] = t(f"workbook.scoring_{item.scoring}", lang)
+        values[f"{side}_excludable"] = t(
+            "catalogues.excludable" if item.excludable else "catalogues.not_excludable", lang
+        )
+    return values
 
 
 def _points(value: Decimal) -> str:

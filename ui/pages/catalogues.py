@@ -179,13 +179,8 @@ after_hash = right.selectbox(
     key=f"catalogues.after.{len(hashes)}",  # a new catalogue is what one wants to compare
 )
 diff = diff_catalogues(by_hash[before_hash], by_hash[after_hash])
-counts = st.columns(4)
-for column, kind, changes in zip(
-    counts,
-    ("added", "removed", "renamed", "repointed"),
-    (diff.added, diff.removed, diff.renamed, diff.repointed),
-    strict=True,
-):
+kinds = diff.kinds()
+for column, (kind, changes) in zip(st.columns(len(kinds)), kinds, strict=True):
     column.metric(tr(f"catalogues.change_{kind}"), len(changes))
 if diff.same_items:
     st.info(tr("catalogues.no_item_changes"))
