@@ -16,7 +16,7 @@ from typing import IO
 
 from criteria.yaml_source import bounded
 from criteria.zip_bounds import ZipExcess, zip_excess
-from store.errors import StoreError
+from domain.errors import StoreError
 
 FORMAT = "gbt-audit-archive"
 CHUNK = 1 << 20
