@@ -119,12 +119,14 @@ class ColumnMap:
         return self.confidence.get(role, 1.0 if role in self.columns else 0.0)
 
 
-def _rank(header: object) -> tuple[str, int] | None:
+def _rank(
+    header: object, synonyms: Mapping[str, Sequence[str]] = SYNONYMS
+) -> tuple[str, int] | None:
     """The role a header names and how preferred that name is (0 best)."""
     key = normalise(header)
     if not key:
         return None
-    for role, names in SYNONYMS.items():
+    for role, names in synonyms.items():
         if key in names:
             return role, names.index(key)
     return None
@@ -135,7 +137,11 @@ def role_of(header: object) -> str | None:
     return found[0] if found else None
 
 
-def guess_columns(header: Sequence[object], data: Sequence[Sequence[object]] = ()) -> ColumnMap:
+def guess_columns(
+    header: Sequence[object],
+    data: Sequence[Sequence[object]] = (),
+    synonyms: Mapping[str, Sequence[str]] = SYNONYMS,
+) -> ColumnMap:
     """Roles from the header row — the preferred name wins when two columns name one role, the
     first column when the names rank alike — checked against the rows below (``data``): a
     column whose cells do not look like its role loses confidence, a required role no header
@@ -144,7 +150,7 @@ def guess_columns(header: Sequence[object], data: Sequence[Sequence[object]] = (
     found: dict[str, tuple[int, int]] = {}  # role -> (rank, column)
     others: dict[str, list[int]] = {}
     for index, value in enumerate(header, start=1):
-        ranked = _rank(value)
+        ranked = _rank(value, synonyms)
         if ranked is None:
             continue
         role, rank = ranked
@@ -238,13 +244,19 @@ def _fit(role: str, values: Sequence[object]) -> float:
     return 1.0
 
 
-def find_header_row(rows: Sequence[Sequence[object]], given: Collection[str] = ()) -> int | None:
+def find_header_row(
+    rows: Sequence[Sequence[object]],
+    given: Collection[str] = (),
+    synonyms: Mapping[str, Sequence[str]] = SYNONYMS,
+    required: Collection[str] = REQUIRED,
+) -> int | None:
     """The 1-based row among the first ones that names the most roles: at least the required
     ones the user did not map (``given``) and at least one."""
     best: tuple[int, int] | None = None
     for number, row in enumerate(rows[:HEADER_SCAN_ROWS], start=1):
-        mapping = guess_columns(row)
-        if not mapping.columns or set(mapping.missing()) - set(given):
+        mapping = guess_columns(row, (), synonyms)
+        missing = {role for role in required if role not in mapping.columns}
+        if not mapping.columns or missing - set(given):
             continue
         if best is None or len(mapping.columns) > best[1]:
             best = (number, len(mapping.columns))
