@@ -225,7 +225,7 @@ class GuardedStore:
         return self._store.catalogues()
 
     def register_catalogue(self, text: str, source: str = "<text>") -> Any:
-        require(self.actor, None, Action.MANAGE_USERS)
+        require(self.actor, None, Action.IMPORT_CATALOGUE)
         return self._store.register_catalogue(text, source)
 
     def verify_evidence(self, organisation_id: int | None = None) -> list[Any]:
