@@ -37,7 +37,13 @@ from criteria import workbook_cells as cells
 from criteria.catalogue import Catalogue
 from criteria.loader import CatalogueError, default_catalogue, parse_catalogue
 from criteria.workbook_bounds import check_workbook
-from criteria.workbook_columns import ColumnMap, find_header_row, guess_columns, merged
+from criteria.workbook_columns import (
+    ColumnMap,
+    find_header_row,
+    guess_columns,
+    layout_key,
+    merged,
+)
 from criteria.workbook_problems import WorkbookError, WorkbookProblem
 from texts import t
 
@@ -92,6 +98,7 @@ class SheetPreview:
     header_row: int | None
     rows: tuple[tuple[Any, ...], ...]
     columns: ColumnMap
+    layout: str = ""  # workbook_columns.layout_key of the sheet and its header row
 
 
 @dataclass(frozen=True)
@@ -119,7 +126,20 @@ def preview(data: bytes, name: str, sheet: str | None = None) -> SheetPreview:
         header_row=header,
         rows=tuple(tuple(r) for r in rows[:PREVIEW_ROWS]),
         columns=columns,
+        layout=_layout(sheet_obj.title, rows, header),
     )
+
+
+def _layout(sheet: str, rows: list[tuple[Any, ...]], header: int | None) -> str:
+    """The layout's key: the header row, or where no header was recognised the first row with
+    anything in it (a header in words the guess does not know)."""
+    if header is None:
+        header = next((n for n, r in enumerate(rows[:30], 1) if any(map(_filled, r))), None)
+    return layout_key(sheet, rows[header - 1]) if header else ""
+
+
+def _filled(value: object) -> bool:
+    return not cells.is_empty(value)
 
 
 def import_workbook(

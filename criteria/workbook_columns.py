@@ -7,6 +7,7 @@ the mapping is guessed from the header row and the user may correct any of it
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -261,6 +262,12 @@ def find_header_row(
         if best is None or len(mapping.columns) > best[1]:
             best = (number, len(mapping.columns))
     return best[0] if best else None
+
+
+def layout_key(sheet: str, header: Sequence[object]) -> str:
+    """The same for every upload of one table layout: its sheet name and header cells."""
+    cells = "\x1f".join(normalise(value) for value in header)
+    return hashlib.sha256(f"{sheet}\x1e{cells}".encode()).hexdigest()
 
 
 class ColumnSpecError(ValueError):

@@ -166,3 +166,21 @@ def test_a_hostile_workbook_is_refused_on_the_page_without_a_traceback(store):
         assert not at.exception
         assert "未导入" in texts(at) or at.code
     assert len(store.catalogues()) == 1
+
+
+def test_the_mapping_chosen_for_a_layout_is_offered_at_the_next_upload_of_it(store):
+    rows = [("1", "体系", 60), ("1.1", "组织", 60), ("1.1.1", "A", 60), ("2", "商品", 40)]
+    rows += [("2.1", "信息", 40), ("2.1.1", "B", 40)]
+    data = table(rows, header=("Nr", "Text", "Pkt"))
+    at = app("catalogues")
+    at.file_uploader[0].upload("odd.xlsx", data, XLSX).run()
+    for role, letter in (("编号", "A"), ("评价内容", "B"), ("分值", "C")):
+        next(s for s in at.selectbox if s.label.startswith(role)).set_value(letter).run()
+    next(t for t in at.text_input if t.label.startswith("目录标识")).input("odd-body").run()
+    button(at, "导入").click().run()
+    assert not at.exception
+    again = app("catalogues")
+    again.file_uploader[0].upload("odd-2027.xlsx", data, XLSX).run()
+    assert "曾导入过" in texts(again)
+    chosen = {s.label.rstrip(" *"): s.value for s in again.selectbox}
+    assert (chosen["编号"], chosen["评价内容"], chosen["分值"]) == ("A", "B", "C")

@@ -112,6 +112,12 @@ def workbook_upload(data: bytes, name: str) -> None:
     st.caption(tr("catalogues.preview", rows=len(shown.rows), header=shown.header_row or NONE))
     st.dataframe(pd.DataFrame(table, columns=letters), hide_index=False)
     guessed = shown.columns.letters()
+    remembered = store.remembered_columns(shown.layout) if shown.layout and may_import else None
+    if remembered:  # this layout was imported before: its mapping, not the guess
+        guessed = {
+            role: get_column_letter(index) for role, index in remembered.items() if role in ROLES
+        }
+        st.info(tr("catalogues.layout_remembered"))
     st.markdown(f"**{tr('catalogues.mapping')}**")
     mapping: dict[str, int] = {}
     options = [NONE, *letters]
@@ -129,7 +135,7 @@ def workbook_upload(data: bytes, name: str) -> None:
     unsure = [
         f"{tr(f'catalogues.role_{role}')} = {letter} ({shown.columns.sure(role):.0%})"
         for role, letter in guessed.items()
-        if shown.columns.sure(role) < SURE
+        if shown.columns.sure(role) < SURE and not remembered
     ]
     if unsure:
         st.warning(tr("catalogues.unsure_columns", columns="; ".join(unsure)))
@@ -162,6 +168,8 @@ def workbook_upload(data: bytes, name: str) -> None:
         confirm_modes(trial.scoring_read, overrides)
     disabled = not may_import or trial is None
     if st.button(tr("catalogues.import_button"), type="primary", disabled=disabled) and trial:
+        if shown.layout:
+            attempt(lambda: store.remember_columns(shown.layout, mapping, actor()))
         register(trial.text, name)
 
 
