@@ -34,6 +34,7 @@ from dossier.document import ACTION_STATES
 from dossier.text import printable
 from dossier.view import DossierView, build_view
 from scoring import Status, display
+from scoring.next_step import NextStepKind, next_step
 from store.config import display_zone
 from texts import keys, t
 
@@ -230,7 +231,9 @@ def _totals(sheet: Worksheet, view: DossierView, items: list[int]) -> None:
         ("等级", view.tier_title.zh, None),
         ("申请资格", view.eligibility_text, None),
     ]
-    if result.next_tier is not None and result.points_to_next_tier is not None:
+    step = next_step(result)
+    if step.kind is NextStepKind.NEXT_TIER and result.points_to_next_tier is not None:
+        assert result.next_tier is not None
         minimum = float(result.next_tier.min_score)
         lines.append(
             (
@@ -241,6 +244,7 @@ def _totals(sheet: Worksheet, view: DossierView, items: list[int]) -> None:
         )
     if view.deductions_to_rectify:
         lines.append(("须先整改的特别扣分项（个）", view.deductions_to_rectify, "0"))
+    lines.append(("下一步", view.next_step.zh, None))
     for label, value, kind in lines:
         row: list[Any] = [None] * len(ITEM_COLUMNS)
         row[LABEL - 1] = label

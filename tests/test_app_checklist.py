@@ -228,3 +228,28 @@ def test_the_change_log_names_categories_prerequisites_reviews_and_fields_by_the
     shown = value_label("prerequisites", prerequisites, "zh", catalogue)
     assert "=" not in shown and "True" not in shown and "：是" in shown
     assert field_label("planned_certification_on", "zh") == "计划认证日期"
+
+
+def test_a_save_that_changes_the_tier_says_so_from_and_to(store):
+    """All conforming but 1.1.1 (2), 1.2.2 (3) and 1.3.3 (1): 94.00, 四星级. Marking 1.1.1
+    conforming makes 96.00: the checklist says the tier went from 四星级 to 五星级, once."""
+    audit = new_audit(store)
+    for item in store.catalogue(audit.catalogue_hash).items:
+        failing = item.id in ("1.1.1", "1.2.2", "1.3.3")
+        status = Status.NOT_CONFORMING if failing else Status.CONFORMING
+        store.save_item(audit.id, item.id, expected_version=0, actor="qm", status=status)
+    at = app("checklist", audit.id)
+    assert not at.exception
+    at.radio(key=key(audit, "1.1.1", "status")).set_value("conforming").run()
+    assert not at.exception
+    changed = t("verdict.tier_changed", "zh", before="四星级", after="五星级")
+    assert changed in [e.value for e in at.info]
+    at.run()  # said once: the next run no longer shows it
+    assert changed not in [e.value for e in at.info]
+
+
+def test_a_save_that_keeps_the_tier_says_nothing_of_tiers(store):
+    audit = new_audit(store)
+    at = app("checklist", audit.id)
+    at.radio(key=key(audit, "1.1.1", "status")).set_value("conforming").run()
+    assert not any("→" in e.value for e in at.info)

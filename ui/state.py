@@ -129,6 +129,25 @@ def scored(audit_id: int) -> tuple[ScoreResult, Plan]:
     return memo[audit_id]
 
 
+TIER_CHANGES = "tier_changes"  # audit id -> "from → to", shown once by the figures
+
+
+def noting_tier_change(audit_id: int, action: Callable[[], Any]) -> Any:
+    """Run a save of the audit's entries; when it changed the tier, keep "from → to" for the
+    figures to say once (``take_tier_change``). A refused save changes nothing."""
+    before = scored(audit_id)[0]
+    outcome = action()
+    forget_score()
+    message = display.tier_change(before, scored(audit_id)[0], lang())
+    if message:
+        st.session_state.setdefault(TIER_CHANGES, {})[audit_id] = message
+    return outcome
+
+
+def take_tier_change(audit_id: int) -> str | None:
+    return st.session_state.get(TIER_CHANGES, {}).pop(audit_id, None)
+
+
 def forget_score() -> None:
     st.session_state.pop("_scored", None)
     st.session_state.pop("_times_shown", None)  # a full run names the zone if it shows a time
