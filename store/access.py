@@ -134,6 +134,8 @@ OWN = frozenset(
         "catalogue",
         "catalogues",
         "register_catalogue",
+        "remembered_columns",
+        "remember_columns",
         "verify_evidence",
         "verify_change_log",
         "collect_garbage",
@@ -227,8 +229,16 @@ class GuardedStore:
         return self._store.catalogues()
 
     def register_catalogue(self, text: str, source: str = "<text>") -> Any:
-        require(self.actor, None, Action.MANAGE_USERS)
+        require(self.actor, None, Action.IMPORT_CATALOGUE)
         return self._store.register_catalogue(text, source)
+
+    def remembered_columns(self, layout_key: str) -> dict[str, int] | None:
+        require(self.actor, None, Action.IMPORT_CATALOGUE)
+        return self._store.remembered_columns(layout_key)
+
+    def remember_columns(self, layout_key: str, columns: dict[str, int], actor: str) -> None:
+        require(self.actor, None, Action.IMPORT_CATALOGUE)
+        self._store.remember_columns(layout_key, columns, actor)
 
     def verify_evidence(self, organisation_id: int | None = None) -> list[Any]:
         if organisation_id is None:
@@ -312,8 +322,11 @@ class GuardedStore:
         return self.reviews.return_for_changes(audit_id, self.actor, comment)
 
     def sign_off(self, audit_id: int, comment: str = "") -> Any:
+        from store.web_settings import load_web_settings
+
         require(self.actor, self._store.audit(audit_id).organisation_id, Action.SIGN_OFF)
-        return self.reviews.sign_off(audit_id, self.actor, comment)
+        single = load_web_settings().single_person_sign_off
+        return self.reviews.sign_off(audit_id, self.actor, comment, single_person=single)
 
 
 def _first_argument(

@@ -66,6 +66,17 @@ class CatalogueRow(Base):
     loaded_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+class WorkbookLayoutRow(Base):
+    """The column mapping last used for a table layout (its sheet name and header cells), so
+    the next upload of the same layout starts from it."""
+
+    __tablename__ = "workbook_layouts"
+    layout_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    columns: Mapped[str] = mapped_column(Text)  # JSON: role -> 1-based column
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_by: Mapped[str] = mapped_column(Text)
+
+
 class OrganisationRow(Base):
     __tablename__ = "organisations"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
