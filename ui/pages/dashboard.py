@@ -14,6 +14,7 @@ from domain.action_register import is_overdue
 from domain.readiness import readiness
 from scoring import EligibilityStatus, display
 from scoring.cycle import CertificateState
+from scoring.next_step import next_step
 from ui import dashboard_style
 from ui.brief_download import brief_button
 from ui.catalogue_rows import catalogue_line
@@ -96,7 +97,10 @@ if plan.target is None and result.verdict.tier is None:  # top score, prerequisi
 elif plan.target is None:
     st.success(tr("ui.top_tier"))
 else:
-    st.markdown(f"#### {tr('dash.plan_heading', tier=plan.target.title.get(lang()))}")
+    # with deductions to rectify, the plan leads to the tier rectifying them reaches
+    reached = next_step(result).tier if result.verdict.deductions_to_rectify else None
+    heading_tier = (reached or plan.target).title.get(lang())
+    st.markdown(f"#### {tr('dash.plan_heading', tier=heading_tier)}")
     if plan.fixes:
         st.markdown(
             tr(
