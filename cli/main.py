@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from cli.catalogue_commands import add_catalogue_commands
+from cli.certificate_commands import add_certificate_commands
 from cli.reminder_commands import add_reminder_commands
 from cli.selfeval_commands import add_selfeval_commands
 from cli.store_commands import add_commands
@@ -68,6 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_selfeval_commands(commands)
     add_reminder_commands(commands)
     add_user_commands(commands)
+    add_certificate_commands(commands)
     return parser
 
 

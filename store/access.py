@@ -120,6 +120,8 @@ RULES: dict[str, Rule] = {
     "certificates": _r(R, _organisation),
     "current_certificate": _r(R, _organisation),
     "add_certificate": _r(A.EDIT_ORGANISATION, _organisation),
+    "record_surveillance": _r(A.EDIT_ORGANISATION, _organisation),
+    "certificate_status": _r(R, _organisation),
     "start_surveillance_round": _r(A.CREATE_ROUND, _organisation),
 }
 # the store's public methods the facade implements itself (filtered lists, checked closing...)
@@ -320,8 +322,11 @@ class GuardedStore:
         return self.reviews.return_for_changes(audit_id, self.actor, comment)
 
     def sign_off(self, audit_id: int, comment: str = "") -> Any:
+        from store.web_settings import load_web_settings
+
         require(self.actor, self._store.audit(audit_id).organisation_id, Action.SIGN_OFF)
-        return self.reviews.sign_off(audit_id, self.actor, comment)
+        single = load_web_settings().single_person_sign_off
+        return self.reviews.sign_off(audit_id, self.actor, comment, single_person=single)
 
 
 def _first_argument(

@@ -276,3 +276,17 @@ class CertificateRow(Base):
     recorded_by: Mapped[str] = mapped_column(Text, default="")
     version: Mapped[int] = mapped_column(Integer, default=1)
     __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
+
+
+class SurveillanceRow(Base):
+    """A surveillance evaluation held on a certificate: its day and what it decided."""
+
+    __tablename__ = "certificate_surveillances"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    certificate_id: Mapped[int] = mapped_column(ForeignKey("certificates.id"), index=True)
+    held_on: Mapped[date] = mapped_column(Date)
+    result: Mapped[str] = mapped_column(Text)  # kept | changed | suspended
+    tier: Mapped[str | None] = mapped_column(Text)  # the tier after it, when changed
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    recorded_by: Mapped[str] = mapped_column(Text, default="")
+    __table_args__ = (UniqueConstraint("certificate_id", "held_on"),)
