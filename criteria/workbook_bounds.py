@@ -39,7 +39,7 @@ class WorkbookLimits:
     columns: int = 100
     cells: int = 200_000  # per workbook
     shared_strings: int = 100_000
-    formulas: int = 20_000
+    formulas: int = 1_000  # subtotals and totals: a few dozen
 
 
 LIMITS = WorkbookLimits()

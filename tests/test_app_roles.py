@@ -81,6 +81,8 @@ def test_the_audit_list_offers_only_granted_organisations_and_the_actions_the_ro
     assert (t("ui.edit_organisation") in expanders(at)) is row[STARTS]
     assert (t("ui.new_organisation") in expanders(at)) is row[CREATES]
     assert (t("ui.import_archive") in expanders(at)) is row[CREATES]
+    # a filled 自评表 becomes a round: for those who may start one or create an organisation
+    assert (t("selfeval.panel") in expanders(at)) is (row[STARTS] or row[CREATES])
 
 
 @pytest.mark.parametrize("login", ROLES)

@@ -449,7 +449,7 @@ EXPECTED_HOSTILE = {
     "zip bomb": "bounds_zip_member_size",
     "a million rows": "bounds_rows",
     "a million shared strings": "bounds_shared_strings",
-    "formulas": "formula_without_value",
+    "formulas": "bounds_formulas",
     "1e308": "points_too_large",
     "entities": "bounds_xml_forbidden",
     "a cell at row 1048576": "bounds_rows",

@@ -15,7 +15,7 @@ import yaml
 from dossier_fixtures import dossier_data, item_records
 from hostile_workbooks import HOSTILE
 from openpyxl import load_workbook
-from store_helpers import VALID_CODE, company, new_store, test_audit
+from store_helpers import CATALOGUE_TEXT, VALID_CODE, company, new_store, test_audit
 from workbook_builder import table
 
 from cli.main import main
@@ -294,3 +294,33 @@ def test_a_new_organisation_comes_from_the_sheet_and_a_taken_credit_code_is_refu
         store, fresh, catalogue, source=path.name, organisation_id=None, actor="qm"
     )
     assert imported.created_organisation and imported.organisation.profile.name == "新公司"
+
+
+def test_the_command_imports_into_the_store_as_a_new_round(tmp_path, monkeypatch, capsys):
+    from store import open_store
+
+    monkeypatch.setenv("GBT_AUDIT_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("GBT_AUDIT_DATABASE_URL", raising=False)
+    store = open_store()
+    store.register_catalogue(CATALOGUE_TEXT, "test-catalogue.yaml")
+    audit = test_audit(store, company(store, code=VALID_CODE))
+    catalogue = store.catalogue(audit.catalogue_hash)
+    item = catalogue.items[0]
+    action = Rectification("补全记录", "孙丽", date(2026, 9, 1), ActionState.OPEN)
+    store.save_item(
+        audit.id, item.id, expected_version=0, actor="qm",
+        status=Status.NOT_CONFORMING, finding="缺记录", rectification=action,
+    )  # fmt: skip
+    path = exported(store_dossier_data(store, audit.id), tmp_path)
+    argv = ["selfeval", "import", str(path), "--org", str(audit.organisation_id), "--lang", "en"]
+    assert main(argv) == 0
+    assert "round 2" in capsys.readouterr().out
+    newest = store.audits(audit.organisation_id)[-1]
+    assert newest.round_no == 2
+    assert store.item(newest.id, item.id).rectification == action
+    assert store.round_result(newest.id)["score"] == store.round_result(audit.id)["score"]
+    # without --org: the company of 基本信息 exists with that credit code — refused, nothing made
+    audits = len(store.audits(audit.organisation_id))
+    assert main(["selfeval", "import", str(path)]) == 1
+    assert "91110000600037341L" in capsys.readouterr().err
+    assert len(store.audits(audit.organisation_id)) == audits
