@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from criteria import Catalogue
 from scoring import plan_next_tier, result_to_dict, score_audit
 from scoring.compare import RoundComparison, compare_rounds
+from scoring.history import RULES_VERSION
 from store import convert
 from store.audits import AuditsMixin
 from store.base import utcnow
@@ -108,6 +109,7 @@ class RoundsMixin(AuditsMixin):
         entries = self._entries(session, row)
         result = score_audit(catalogue, entries)
         snapshot = result_to_dict(result, plan_next_tier(result, entries))
+        snapshot["rules_version"] = RULES_VERSION  # the rules its verdict was given under
         now = utcnow()
         row.state = AuditState.FROZEN.value
         row.frozen_at = now
