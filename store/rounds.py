@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session
 from criteria import Catalogue
 from scoring import plan_next_tier, result_to_dict, score_audit
 from scoring.compare import RoundComparison, compare_rounds
-from scoring.history import RULES_VERSION
 from store import convert
 from store.audits import AuditsMixin
 from store.base import utcnow
@@ -28,12 +27,9 @@ from store.tables import (
     SnapshotRow,
 )
 
-# a new round copies every entry column except the row's identity and bookkeeping
-ITEM_COPY = tuple(
-    c.key
-    for c in ItemRow.__table__.columns
-    if c.key not in {"audit_id", "updated_at", "updated_by", "version"}
-)
+# a new round copies every entry column except the row's identity and version; who assessed an
+# item and when travel with it (the closer is recorded as the one who closed, in the change log)
+ITEM_COPY = tuple(c.key for c in ItemRow.__table__.columns if c.key not in {"audit_id", "version"})
 DEDUCTION_COPY = tuple(
     c.key for c in DeductionRow.__table__.columns if c.key not in {"id", "audit_id", "version"}
 )
@@ -109,7 +105,6 @@ class RoundsMixin(AuditsMixin):
         entries = self._entries(session, row)
         result = score_audit(catalogue, entries)
         snapshot = result_to_dict(result, plan_next_tier(result, entries))
-        snapshot["rules_version"] = RULES_VERSION  # the rules its verdict was given under
         now = utcnow()
         row.state = AuditState.FROZEN.value
         row.frozen_at = now
@@ -127,14 +122,7 @@ class RoundsMixin(AuditsMixin):
     def _copy_entries(session: Session, source: int, target: int, actor: str) -> None:
         now = utcnow()
         for item in session.scalars(select(ItemRow).where(ItemRow.audit_id == source)):
-            session.add(
-                ItemRow(
-                    audit_id=target,
-                    updated_at=now,
-                    updated_by=actor,
-                    **{k: getattr(item, k) for k in ITEM_COPY},
-                )
-            )
+            session.add(ItemRow(audit_id=target, **{k: getattr(item, k) for k in ITEM_COPY}))
         for deduction in session.scalars(
             select(DeductionRow).where(DeductionRow.audit_id == source).order_by(DeductionRow.id)
         ):
