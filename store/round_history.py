@@ -8,9 +8,9 @@ from datetime import UTC, datetime
 from datetime import date as Date
 from typing import Any, Protocol
 
+from domain.records import AuditRecord
 from scoring import Plan, ScoreResult, result_to_dict
 from scoring.history import VerdictThenAndNow, then_and_now
-from store.records import AuditRecord
 
 
 class _Reads(Protocol):
