@@ -179,3 +179,42 @@ def test_a_tampered_file_is_refused(target, tmp_path, name, version):
     assert refused.value.code == "store.archive.member_altered"
     assert refused.value.values["member"] == repr(evidence)
     assert target.organisations() == []
+
+
+def test_the_dossier_of_such_a_round_prints_both_verdicts_dated(tmp_path):
+    from pypdf import PdfReader
+
+    from dossier.assemble import export_dossier
+
+    store = new_store(f"sqlite:///{tmp_path / 'client.db'}", tmp_path / "client")
+    result = import_archive(store, FIXTURES / RELEASES[0][0], actor="client")
+    first = min(result.audit_ids.values())
+    exported = export_dossier(store, first, tmp_path / "dossier")
+    text = "".join(p.extract_text() for p in PdfReader(exported.pdf).pages[:1])
+    flat = "".join(text.split())
+    assert "冻结时结论" in flat and "按现行规则" in flat
+    assert "四星级" in flat and "评分规则第1版" in flat
+    frozen_on = store.audit(first).frozen_at
+    assert f"{frozen_on.year}年{frozen_on.month}月{frozen_on.day}日" in flat
+    latest = export_dossier(store, max(result.audit_ids.values()), tmp_path / "open")
+    assert "冻结时结论" not in "".join(PdfReader(latest.pdf).pages[0].extract_text().split())
+
+
+def test_the_app_shows_both_verdicts_on_the_list_and_the_dashboard(monkeypatch, tmp_path):
+    from app_helpers import app, fresh_app, texts
+
+    store = fresh_app(monkeypatch, tmp_path / "app")
+    result = import_archive(store, FIXTURES / RELEASES[0][0], actor="client")
+    first = min(result.audit_ids.values())
+    frozen_on = f"{store.audit(first).frozen_at:%Y-%m-%d}"
+    at = app("audits")
+    at.session_state["org_id"] = result.organisation_id
+    at.run()
+    assert not at.exception
+    shown = texts(at)
+    assert f"冻结时（{frozen_on}，评分规则第 1 版）的结论为 四星级" in shown
+    dashboard = app("dashboard", audit_id=first)
+    assert not dashboard.exception
+    assert f"冻结时（{frozen_on}，评分规则第 1 版）的结论为 四星级" in texts(dashboard)
+    latest = app("dashboard", audit_id=max(result.audit_ids.values()))
+    assert "冻结时（" not in texts(latest)

@@ -19,6 +19,7 @@ from store.archive import ArchiveRefused
 from ui.confirm import ask_button, confirmation
 from ui.evidence_intake import upload_limit_mb
 from ui.markup import plain
+from ui.round_verdicts import verdicts_note
 from ui.state import (
     LANDING,
     actor,
@@ -176,6 +177,9 @@ def audit_row(audit: AuditRecord) -> None:
             delta_color="off",
             delta_arrow="off",
         )
+        note = verdicts_note(store, audit.id) if audit.frozen_at is not None else None
+        if note:
+            info.caption(note)
         open_col, round_col, archive_col = actions.columns(3)
         if open_col.button(tr("ui.open"), key=f"open.{audit.id}", type="primary"):
             go_to(LANDING, audit.id)
