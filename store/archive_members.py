@@ -50,6 +50,10 @@ class ArchiveRefused(StoreError):
             return str(self)
         return bounded(t(self.code, lang, **self.values), MAX_MESSAGE_CHARS)
 
+    def text(self, lang: str) -> str:
+        """The refusal in the reader's language (ui.state.refusal asks for this)."""
+        return self.message(lang)
+
 
 def open_zip(source: Path) -> zipfile.ZipFile:
     try:

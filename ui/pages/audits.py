@@ -30,6 +30,7 @@ from ui.state import (
     lang,
     may,
     page_store,
+    refusal,
     show_flashes,
     tr,
 )
@@ -133,7 +134,7 @@ def import_upload() -> None:
         try:
             outcome = store.import_archive(path)
         except (ArchiveRefused, StoreError) as exc:
-            flash("error", tr("ui.import_refused", reason=plain(exc)))
+            flash("error", tr("ui.import_refused", reason=plain(refusal(exc))))
             return
     st.session_state["org_id"] = outcome.organisation_id
     flash("success", tr("ui.imported", audits=len(outcome.audit_ids), files=outcome.evidence_files))
