@@ -48,7 +48,7 @@ install_python_env
 
 if [ "$mode" = app ]; then
   echo "==> starting the app on http://127.0.0.1:${PORT:-8501}"
-  exec .venv/bin/streamlit run audit_app.py --server.address "${HOST:-127.0.0.1}" \
+  exec .venv/bin/streamlit run audit_server.py --server.address "${HOST:-127.0.0.1}" \
     --server.port "${PORT:-8501}" --server.headless true --browser.gatherUsageStats false
 fi
 

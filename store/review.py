@@ -69,12 +69,35 @@ class Reviews:
 
         return self._record(audit_id, actor, ReviewKind.RETURNED, comment, check)
 
-    def sign_off(self, audit_id: int, actor: Actor, comment: str = "") -> ReviewStatus:
+    def sign_off(
+        self, audit_id: int, actor: Actor, comment: str = "", *, single_person: bool = False
+    ) -> ReviewStatus:
+        """Four eyes: whoever submitted the round, or made its last change, cannot sign it
+        off, unless ``single_person`` (GBT_AUDIT_SINGLE_PERSON_SIGN_OFF, a company of one);
+        such a sign-off is then shown as one on the dossier."""
+
         def check(status: ReviewStatus) -> None:
             if status.state is not ReviewState.SUBMITTED:
                 raise ReviewError("auth.review.error.not_submitted")
+            if single_person:
+                return
+            submitted = status.events[-1]
+            if submitted.user_id == actor.user_id:
+                raise ReviewError("auth.review.error.own_submission", name=actor.display_name)
+            if self._last_changer(audit_id) == actor.display_name:
+                raise ReviewError("auth.review.error.own_change", name=actor.display_name)
 
         return self._record(audit_id, actor, ReviewKind.SIGNED_OFF, comment, check)
+
+    def _last_changer(self, audit_id: int) -> str | None:
+        """Who made the round's last change (review steps themselves are not changes)."""
+        with self.store._read() as session:
+            return session.scalar(
+                select(ChangeRow.actor)
+                .where(ChangeRow.audit_id == audit_id, ChangeRow.entity != "review")
+                .order_by(ChangeRow.id.desc())
+                .limit(1)
+            )
 
     def withdraw_if_changed(self, audit_id: int, actor_name: str) -> bool:
         """Record that a signed-off round changed since (event and change-log line); True if

@@ -300,3 +300,14 @@ def test_a_round_changed_after_its_preview_is_not_moved(store, audit):
     assert refused.value.code == "catalogues.move_changed"
     assert store.audit(audit.id).state is AuditState.DRAFT
     assert len(store.audits(audit.organisation_id)) == 1
+
+
+def test_a_layouts_column_mapping_is_remembered_and_replaced(database_url, tmp_path):
+    from store_helpers import new_store
+
+    store = new_store(database_url, tmp_path)
+    assert store.remembered_columns("a" * 64) is None
+    store.remember_columns("a" * 64, {"number": 1, "title": 2, "points": 3}, actor="qm")
+    assert store.remembered_columns("a" * 64) == {"number": 1, "title": 2, "points": 3}
+    store.remember_columns("a" * 64, {"number": 2, "title": 3, "points": 4}, actor="qm")
+    assert store.remembered_columns("a" * 64) == {"number": 2, "title": 3, "points": 4}

@@ -171,3 +171,33 @@ def test_the_database_refuses_to_rewrite_a_sign_off(t, statement):
     with pytest.raises(DBAPIError, match="append-only"), store.engine.begin() as connection:
         connection.execute(text(statement))
     assert as_(t, "admin").review_status(people.audit_a.id).state is ReviewState.SIGNED_OFF
+
+
+def test_whoever_submitted_or_made_the_last_change_cannot_sign_off(t, monkeypatch):
+    """Four eyes: a consultant who submits cannot sign off a second later, nor can an
+    administrator, nor whoever made the last change; a company of one may, by setting, and
+    the sign-off then says it was the submitter's own."""
+    _store, people = t
+    audit = people.audit_a.id
+    score_item(t, "consultant", "1.1.1")
+    as_(t, "consultant").submit_for_review(audit)
+    with pytest.raises(ReviewError) as own:
+        as_(t, "consultant").sign_off(audit)
+    assert own.value.code == "auth.review.error.own_submission"
+    assert store_state(t, audit) is ReviewState.SUBMITTED  # nothing recorded
+    as_(t, "consultant").return_for_changes(audit, "补充 1.1.1 的记录")
+    score_item(t, "admin", "2.1.1")
+    as_(t, "editor").submit_for_review(audit)
+    with pytest.raises(ReviewError) as changed:
+        as_(t, "admin").sign_off(audit)
+    assert changed.value.code == "auth.review.error.own_change"
+    monkeypatch.setenv("GBT_AUDIT_SINGLE_PERSON_SIGN_OFF", "1")
+    signed = as_(t, "admin").sign_off(audit)
+    assert signed.state is ReviewState.SIGNED_OFF
+
+
+def store_state(t, audit_id):
+    store, _ = t
+    from store.review import Reviews
+
+    return Reviews(store).status(audit_id).state

@@ -20,6 +20,7 @@ from ui.confirm import ask_button, confirmation
 from ui.evidence_intake import upload_limit_mb
 from ui.markup import plain
 from ui.round_verdicts import verdicts_note
+from ui.selfeval_panel import selfeval_panel
 from ui.state import (
     LANDING,
     actor,
@@ -368,3 +369,4 @@ else:
     st.info(tr("ui.welcome") if may(Action.CREATE_ORGANISATION, None) else tr("auth.no_grants"))
 new_organisation()
 import_panel()
+selfeval_panel(store.organisations())
