@@ -9,7 +9,7 @@ import sys
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from criteria import DEFAULT_CATALOGUE, Catalogue, CatalogueError, load_catalogue
 from criteria.diff import CatalogueDiff, ItemChange, diff_catalogues
@@ -18,8 +18,11 @@ from criteria.workbook_bounds import LIMITS
 from criteria.workbook_columns import ColumnSpecError, parse_column_spec
 from criteria.workbook_export import export_blank
 from criteria.workbook_problems import WorkbookError, WorkbookProblem
-from scoring import display
+from scoring import Status, display
 from texts import t
+
+if TYPE_CHECKING:
+    from store.catalogue_move import MovePreview
 
 REFUSED = 1
 USAGE = 2
@@ -77,6 +80,11 @@ def add_catalogue_commands(commands: Any) -> None:
         help="items whose number changed (OLD=NEW), or OLD= to leave one behind",
     )
     move.add_argument("--actor", default=None, help="name for the change log (default: user)")
+    move.add_argument(
+        "--preview",
+        action="store_true",
+        help="print what the move would do to every item, and change nothing",
+    )
     move.add_argument("--lang", choices=["zh", "en"], default="zh")
     move.set_defaults(run=run_move)
 
@@ -272,12 +280,18 @@ def run_move(args: argparse.Namespace) -> int:
     try:
         target = store.register_catalogue(args.to.read_text(encoding="utf-8"), str(args.to))
         audit = store.audit(args.audit_id)
+        preview = store.preview_catalogue_move(args.audit_id, target.content_hash, mapping)
+        for line in _move_lines(preview, args.lang):
+            print(line)
+        if args.preview:
+            return 0
         moved = store.move_to_catalogue(
             args.audit_id,
             target.content_hash,
             mapping=mapping,
             expected_version=audit.version,
             actor=args.actor or getpass.getuser(),
+            expected_preview=preview,
         )
     except CatalogueError as exc:
         print(f"catalogue refused:\n{exc}", file=sys.stderr)
@@ -297,3 +311,40 @@ def run_move(args: argparse.Namespace) -> int:
         )
     )
     return 0
+
+
+def _move_lines(preview: MovePreview, lang: str) -> list[str]:
+    """The move's exact preview: one line per item, then the counts."""
+    from store.catalogue_move import Fate
+
+    def status(value: Status | None) -> str:
+        return "—" if value is None else t(f"status.{value.value}", lang)
+
+    lines = []
+    for m in preview.items:
+        lines.append(
+            t(
+                "catalogues.cli.move_line",
+                lang,
+                fate=t(f"catalogues.fate.{m.fate.value}", lang),
+                source=m.source_id or "—",
+                target=m.target_id or "—",
+                before=status(m.status_before),
+                after=status(m.status_after),
+            )
+            + (f" [{m.samples[1]}/{m.samples[0]}]" if m.samples else "")
+            + (f" — {t(f'catalogues.reset.{m.reason.value}', lang)}" if m.reason else "")
+        )
+    lines.append(
+        t(
+            "catalogues.move_summary",
+            lang,
+            kept=preview.count(Fate.KEPT),
+            mapped=preview.count(Fate.MAPPED),
+            reset=preview.count(Fate.RESET),
+            left=preview.count(Fate.LEFT_BEHIND),
+            open=preview.count(Fate.START_OPEN),
+            unassessed=len(preview.starting_unassessed),
+        )
+    )
+    return lines

@@ -12,6 +12,7 @@ from typing import Any
 from criteria import Tier
 from scoring import display
 from scoring.engine import Rollup, ScoreResult
+from scoring.history import RULES_VERSION
 from scoring.next_step import NextStep, next_step
 from scoring.planner import Plan
 
@@ -83,6 +84,7 @@ def result_to_dict(result: ScoreResult, plan: Plan | None = None) -> dict[str, A
     data: dict[str, Any] = {
         "catalogue": {"id": result.catalogue_id, "hash": result.catalogue_hash},
         "scheme": result.scheme.id,
+        "rules_version": RULES_VERSION,  # the scoring rules the verdict was given under
         **numbers(score=result.score),
         "score_display": display.score(result.score),
         "tier": _tier(result.tier),

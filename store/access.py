@@ -88,6 +88,7 @@ RULES: dict[str, Rule] = {
     "audit_input": _r(R, _audit),
     "score": _r(R, _audit),
     "round_result": _r(R, _audit),
+    "preview_catalogue_move": _r(R, _audit),
     "evidence_links": _r(R, _audit),
     "evidence": _r(R, _evidence),
     "items_supported_by": _r(R, _evidence),

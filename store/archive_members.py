@@ -17,6 +17,7 @@ from typing import IO
 from criteria.yaml_source import bounded
 from criteria.zip_bounds import ZipExcess, zip_excess
 from domain.errors import StoreError
+from texts import t
 
 FORMAT = "gbt-audit-archive"
 CHUNK = 1 << 20
@@ -34,10 +35,25 @@ MAX_MESSAGE_CHARS = 2000
 
 
 class ArchiveRefused(StoreError):
-    """The archive cannot be imported; nothing was changed."""
+    """The archive cannot be imported; nothing was changed. A refusal with a ``code`` has its
+    text in texts/store.yaml, filled from ``values`` (``message(lang)``); the older ones carry
+    their message as given."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str = "", *, code: str | None = None, **values: object) -> None:
+        self.code = code
+        self.values = values
+        if code is not None:
+            message = self.message("zh") + " — " + self.message("en")
         super().__init__(bounded(message, MAX_MESSAGE_CHARS))
+
+    def message(self, lang: str = "zh") -> str:
+        if self.code is None:
+            return str(self)
+        return bounded(t(self.code, lang, **self.values), MAX_MESSAGE_CHARS)
+
+    def text(self, lang: str) -> str:
+        """The refusal in the reader's language (ui.state.refusal asks for this)."""
+        return self.message(lang)
 
 
 def open_zip(source: Path) -> zipfile.ZipFile:
@@ -170,9 +186,6 @@ def verify_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, sha256: str, 
             digest.update(chunk)
             seen += len(chunk)
     if seen != size or digest.hexdigest() != sha256:
-        raise ArchiveRefused(
-            f"member {info.filename!r} does not match its recorded SHA-256/size "
-            f"(the archive was altered or damaged) — 文件校验失败"
-        )
+        raise ArchiveRefused(code="store.archive.member_altered", member=repr(info.filename))
     if info.filename.startswith("evidence/") and sha256 != info.filename[9:]:
         raise ArchiveRefused(f"evidence file {info.filename!r} does not hash to its name")

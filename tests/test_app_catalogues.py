@@ -106,7 +106,12 @@ def test_moving_the_open_signed_off_audit_carries_entries_and_opens_a_new_round(
     at = app("catalogues", audit_id=audit.id)
     mapping = next(s for s in at.selectbox if s.label.startswith("3.2.5"))
     mapping.set_value("3.2.6").run()
+    preview = store.preview_catalogue_move(audit.id, body.content_hash, {"3.2.5": "3.2.6"})
+    assert f"新一轮共 {len(preview.starting_unassessed)} 项从未评开始" in texts(at)
     button(at, "冻结本轮并在新目录上开启下一轮").click().run()
+    assert store.audit(audit.id).state is AuditState.DRAFT  # nothing yet: it asks first
+    assert "此操作不能撤销" in texts(at)
+    button(at, "冻结并转目录").click().run()
     assert not at.exception
     assert "已在目录" in texts(at) and "100" in texts(at)
     assert store.audit(audit.id).state is AuditState.FROZEN

@@ -252,12 +252,13 @@ ATTACKS = [
                 score_display="99.9", score_exact="999/10", score=99.9
             )
         ),
-        r"round 1\): the frozen round's stored score 99\.9 does not follow from its own entries",
+        r"round 1\)'s frozen result does not follow from its own entries \(score\): it records "
+        r"score 999/10",
     ),
     Attack(
-        "a frozen round's tampered gap list",
-        records(lambda r: frozen_snapshot(r).update(open_items=[], gaps=[])),
-        r"round 1\): the frozen round's stored score \S+ does not follow .*differs in open_items",
+        "a frozen round's tampered verdict",
+        records(lambda r: frozen_snapshot(r).update(tier={"id": "gold", "zh": "金", "en": "Gold"})),
+        r"round 1\)'s frozen result does not follow from its own entries \(tier\)",
     ),
     Attack(
         "an invalid credit code",

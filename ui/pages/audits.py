@@ -18,6 +18,7 @@ from store.archive import ArchiveRefused
 from ui.confirm import ask_button, confirmation
 from ui.evidence_intake import upload_limit_mb
 from ui.markup import plain
+from ui.round_verdicts import verdicts_note
 from ui.selfeval_panel import selfeval_panel
 from ui.state import (
     LANDING,
@@ -29,6 +30,7 @@ from ui.state import (
     lang,
     may,
     page_store,
+    refusal,
     show_flashes,
     tr,
 )
@@ -133,7 +135,7 @@ def import_upload() -> None:
         try:
             outcome = store.import_archive(path)
         except (ArchiveRefused, StoreError) as exc:
-            flash("error", tr("ui.import_refused", reason=plain(exc)))
+            flash("error", tr("ui.import_refused", reason=plain(refusal(exc))))
             return
     st.session_state["org_id"] = outcome.organisation_id
     flash("success", tr("ui.imported", audits=len(outcome.audit_ids), files=outcome.evidence_files))
@@ -177,6 +179,9 @@ def audit_row(audit: AuditRecord) -> None:
             delta_color="off",
             delta_arrow="off",
         )
+        note = verdicts_note(store, audit.id) if audit.frozen_at is not None else None
+        if note:
+            info.caption(note)
         open_col, round_col, archive_col = actions.columns(3)
         if open_col.button(tr("ui.open"), key=f"open.{audit.id}", type="primary"):
             go_to(LANDING, audit.id)

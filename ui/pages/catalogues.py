@@ -19,7 +19,9 @@ from domain.permissions import Action
 from domain.records import AuditState
 from scoring import display
 from store.catalogue_move import MappingError, plan_move
+from ui.catalogue_move_view import move_confirmation, move_rows, move_summary
 from ui.catalogue_rows import diff_rows, list_rows, totals_rows, tree_rows
+from ui.confirm import ask_button, confirmation
 from ui.evidence_intake import upload_limit_mb
 from ui.state import (
     actor,
@@ -278,14 +280,6 @@ target = by_hash[target_hash]
 plan = plan_move(source, target)
 entered = set(store.items(audit.id)) | set(store.evidence_links(audit.id))
 to_map = [i for i in plan.left_behind if i in entered]
-st.caption(
-    tr(
-        "catalogues.move_plan",
-        same=len(plan.carried),
-        left=len(plan.left_behind),
-        open=len(plan.start_open),
-    )
-)
 mapping: dict[str, str | None] = {}
 if to_map:
     st.markdown(f"**{tr('catalogues.move_mapping')}**")
@@ -303,31 +297,47 @@ if to_map:
         )
         if picked != NONE:
             mapping[item_id] = picked
-if st.button(
+try:  # the exact preview: the move itself follows the same function
+    move = store.preview_catalogue_move(audit.id, target_hash, mapping)
+except MappingError as exc:
+    st.error(str(exc))
+    st.stop()
+st.caption(move_summary(move))
+st.dataframe(
+    pd.DataFrame(move_rows(move, source, target, lang())),
+    hide_index=True,
+    use_container_width=True,
+)
+move_key = f"move-catalogue.{audit.id}.{target.short_hash}"
+ask_button(
     tr("catalogues.move_button"),
+    move_key,
     type="primary",
     disabled=not may(Action.CLOSE_ROUND, audit.organisation_id),
-):
-    try:
-        plan_move(source, target, mapping)
-    except MappingError as exc:
-        st.error(str(exc))
-        st.stop()
-    new = attempt(
-        lambda: store.move_to_catalogue(
-            audit.id, target_hash, mapping=mapping, expected_version=audit.version, actor=actor()
-        )
+)
+
+
+def do_move() -> None:
+    new = store.move_to_catalogue(
+        audit.id,
+        target_hash,
+        mapping=mapping,
+        expected_version=audit.version,
+        actor=actor(),
+        expected_preview=move,
     )
-    if new is not None:
-        result, _ = store.score(new.id)
-        open_audit(new.id)
-        flash(
-            "success",
-            tr(
-                "catalogues.moved",
-                round=new.round_no,
-                id=target.id,
-                score=display.score(result.score),
-            ),
-        )
-        st.rerun()
+    result, _ = store.score(new.id)
+    open_audit(new.id)
+    flash(
+        "success",
+        tr("catalogues.moved", round=new.round_no, id=target.id, score=display.score(result.score)),
+    )
+
+
+confirmation(
+    move_key,
+    tr("catalogues.move_confirm_title"),
+    move_confirmation(move, audit.round_no, target.id),
+    tr("catalogues.move_confirm"),
+    do_move,
+)

@@ -30,6 +30,7 @@ from ui.dashboard_rows import (
 from ui.item_link import open_item
 from ui.labels import needed, points, status_label, verdict_metric
 from ui.markup import plain
+from ui.round_verdicts import verdicts_note
 from ui.state import lang, page_store, require_audit, scored, tr
 from ui.state import today as today_here
 
@@ -81,6 +82,10 @@ with st.container(key=dashboard_style.FIGURES_KEY):
     )
     eligibility = result.eligibility
     eligible_col.metric(tr("ui.eligibility"), tr(f"ui.eligibility_{eligibility.status.value}"))
+
+then_and_now = verdicts_note(store, audit.id) if audit.frozen_at is not None else None
+if then_and_now:
+    st.warning(then_and_now)
 
 if eligibility.status is EligibilityStatus.NOT_ELIGIBLE:
     titles = {p.id: p.title.get(lang()) for p in catalogue.spec.prerequisites}
