@@ -153,7 +153,8 @@ def refused_to_score(people: Team, login: str) -> str:
         "auth.error.not_permitted",
         name=people.actor(login).display_name,
         organisation_id=people.a.id,
-        action=t("auth.action.score", "en"),
+        action=t("auth.action.score"),
+        roles="管理员、顾问、编辑",  # who may: the refusal says so
     )
 
 
