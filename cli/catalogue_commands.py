@@ -12,11 +12,12 @@ from pathlib import Path
 from typing import Any
 
 from criteria import DEFAULT_CATALOGUE, Catalogue, CatalogueError, load_catalogue
-from criteria.diff import CatalogueDiff, diff_catalogues
+from criteria.diff import CatalogueDiff, ItemChange, diff_catalogues
 from criteria.workbook import ImportOptions, import_workbook
+from criteria.workbook_bounds import LIMITS
 from criteria.workbook_columns import ColumnSpecError, parse_column_spec
 from criteria.workbook_export import export_blank
-from criteria.workbook_problems import WorkbookError
+from criteria.workbook_problems import WorkbookError, WorkbookProblem
 from scoring import display
 from texts import t
 
@@ -84,7 +85,7 @@ def _catalogue(path: Path) -> Catalogue | None:
     """A catalogue file (YAML) or a scoring table (.xlsx)."""
     try:
         if path.suffix.lower() == ".xlsx":
-            return import_workbook(path.read_bytes(), path.name).catalogue
+            return import_workbook(read_bounded(path), path.name).catalogue
         return load_catalogue(path)
     except CatalogueError as exc:
         print(f"catalogue refused: {len(exc.problems)} problem(s)\n{exc}", file=sys.stderr)
@@ -112,12 +113,11 @@ def run_import(args: argparse.Namespace) -> int:
         version=args.catalogue_version,
     )
     try:
-        data = args.table.read_bytes()
+        data = read_bounded(args.table)
+        imported = import_workbook(data, args.table.name, options, base)
     except OSError as exc:
         print(f"{args.table}: {exc.strerror}", file=sys.stderr)
         return REFUSED
-    try:
-        imported = import_workbook(data, args.table.name, options, base)
     except WorkbookError as exc:
         print(t("catalogues.cli.refused", args.lang, count=len(exc.problems)), file=sys.stderr)
         print("\n".join(exc.lines(args.lang)), file=sys.stderr)
@@ -146,7 +146,41 @@ def run_import(args: argparse.Namespace) -> int:
     if imported.skipped_rows:
         rows = ", ".join(map(str, imported.skipped_rows))
         print(t("catalogues.cli.skipped", args.lang, rows=rows))
+    unsure = [
+        f"{role}={imported.columns.letters()[role]} ({imported.columns.sure(role):.0%})"
+        for role in imported.columns.columns
+        if imported.columns.sure(role) < SURE
+    ]
+    if unsure:
+        print(t("catalogues.cli.unsure_columns", args.lang, columns=", ".join(unsure)))
+    if imported.scoring_read:
+        print(t("catalogues.cli.scoring_read", args.lang, count=len(imported.scoring_read)))
+        for read in imported.scoring_read:
+            mode = t(f"workbook.scoring_{read.used}", args.lang)
+            print(
+                t(
+                    "catalogues.cli.scoring_line",
+                    args.lang,
+                    id=read.item_id,
+                    text=read.text,
+                    mode=mode,
+                )
+            )
     return 0
+
+
+SURE = 0.9  # a guessed column below this is named after the import, to be checked
+
+
+def read_bounded(path: Path) -> bytes:
+    """The file's bytes, refused (WorkbookError) before reading when larger than the bound."""
+    size = path.stat().st_size
+    if size > LIMITS.file_bytes:
+        problem = WorkbookProblem(
+            "bounds_too_large", values={"size": size, "limit": LIMITS.file_bytes}
+        )
+        raise WorkbookError(path.name, [problem])
+    return path.read_bytes()
 
 
 def run_export_blank(args: argparse.Namespace) -> int:
@@ -173,12 +207,7 @@ def run_diff(args: argparse.Namespace) -> int:
 
 def diff_lines(diff: CatalogueDiff, lang: str) -> list[str]:
     lines = []
-    for key, changes in (
-        ("added", diff.added),
-        ("removed", diff.removed),
-        ("renamed", diff.renamed),
-        ("repointed", diff.repointed),
-    ):
+    for key, changes in diff.kinds():
         lines.append(t(f"catalogues.diff.{key}", lang, count=len(changes)))
         for change in changes:
             lines.append(
@@ -190,6 +219,7 @@ def diff_lines(diff: CatalogueDiff, lang: str) -> list[str]:
                     after=change.after.title.get(lang) if change.after else "",
                     old=_points(change.before.points) if change.before else "",
                     new=_points(change.after.points) if change.after else "",
+                    **_modes(change, lang),
                 )
             )
     changed = [total for total in diff.totals if total.changed]
@@ -206,6 +236,20 @@ def diff_lines(diff: CatalogueDiff, lang: str) -> list[str]:
             )
         )
     return lines
+
+
+def _modes(change: ItemChange, lang: str) -> dict[str, str]:
+    """How the item is scored and whether it may be excluded, before and after."""
+    values = {}
+    for side, item in (("before", change.before), ("after", change.after)):
+        if item is None:
+            values[f"{side}_scoring"] = values[f"{side}_excludable"] = ""
+            continue
+        values[f"{side}_scoring"] = t(f"workbook.scoring_{item.scoring}", lang)
+        values[f"{side}_excludable"] = t(
+            "catalogues.excludable" if item.excludable else "catalogues.not_excludable", lang
+        )
+    return values
 
 
 def _points(value: Decimal) -> str:

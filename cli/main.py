@@ -13,7 +13,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from cli.catalogue_commands import add_catalogue_commands
+from cli.certificate_commands import add_certificate_commands
 from cli.reminder_commands import add_reminder_commands
+from cli.selfeval_commands import add_selfeval_commands
 from cli.store_commands import add_commands
 from cli.user_commands import add_user_commands
 from criteria import DEFAULT_CATALOGUE, Catalogue, CatalogueError, load_catalogue
@@ -64,8 +66,10 @@ def build_parser() -> argparse.ArgumentParser:
     score.set_defaults(run=run_score)
     add_commands(commands)
     add_catalogue_commands(commands)
+    add_selfeval_commands(commands)
     add_reminder_commands(commands)
     add_user_commands(commands)
+    add_certificate_commands(commands)
     return parser
 
 

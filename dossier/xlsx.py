@@ -27,6 +27,7 @@ from dossier.data import DossierData
 from dossier.document import ACTION_STATES
 from dossier.text import printable
 from dossier.view import DossierView, IndicatorGroup, build_view
+from scoring.next_step import NextStepKind, next_step
 
 ITEM_COLUMNS = (  # header, width
     ("一级指标编号", 8),
@@ -143,7 +144,9 @@ def _totals(sheet: Worksheet, view: DossierView) -> None:
         ("等级", view.tier_title.zh, None),
         ("申请资格", view.eligibility_text, None),
     ]
-    if result.next_tier is not None and result.points_to_next_tier is not None:
+    step = next_step(result)
+    if step.kind is NextStepKind.NEXT_TIER and result.points_to_next_tier is not None:
+        assert result.next_tier is not None
         lines.append(
             (
                 f"距{result.next_tier.title.zh}还差（分，进位）",
@@ -153,6 +156,7 @@ def _totals(sheet: Worksheet, view: DossierView) -> None:
         )
     if view.deductions_to_rectify:
         lines.append(("须先整改的特别扣分项（个）", view.deductions_to_rectify, "0"))
+    lines.append(("下一步", view.next_step.zh, None))
     for label, value, number_format in lines:
         row = [None] * len(ITEM_COLUMNS)
         row[LABEL - 1] = label

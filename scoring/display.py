@@ -18,7 +18,7 @@ their own way, which is why we neither round to 0.5 nor round to nearest.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
@@ -156,3 +156,78 @@ def fail_reasons(result: ScoreResult, lang: str = "zh") -> list[str]:
 def confidence_label(level: str, lang: str = "zh") -> str:
     """An item's confidence (sourced / low / provisional) in words."""
     return t(f"confidence.{level}", lang)
+
+
+def next_step_text(result: ScoreResult, lang: str = "zh", quote: Callable[[str], str] = str) -> str:
+    """The next step in one sentence (scoring/next_step.py): the points to the next tier, the
+    deductions to rectify and the tier that reaches, the top tier, or the prerequisites to meet.
+    ``quote`` shows a user's text (a deduction's reason) as text where Markdown would read it."""
+    from scoring.next_step import NextStepKind, next_step
+
+    step = next_step(result)
+    first = result.scheme.tiers[0]
+    if step.kind is NextStepKind.RECTIFY_DEDUCTIONS:
+        assert step.score_after is not None
+        values = {
+            "count": len(step.deductions),
+            "reasons": t("next.separator", lang).join(quote(r) for r in step.deductions),
+            "score": score(step.score_after),
+        }
+        if step.tier is not None:
+            return t("next.rectify_reaches", lang, tier=step.tier.title.get(lang), **values)
+        return t(
+            "next.rectify_short",
+            lang,
+            tier=first.title.get(lang),
+            min=score(Fraction(first.min_score)),
+            need=shortfall(step.points or 0),
+            **values,
+        )
+    if step.kind is NextStepKind.NEXT_TIER:
+        assert step.tier is not None
+        return t(
+            "report.next_tier",
+            lang,
+            tier=step.tier.title.get(lang),
+            min=score(Fraction(step.tier.min_score)),
+            need=shortfall(step.points or 0),
+        )
+    if step.kind is NextStepKind.MEET_PREREQUISITES:
+        titles = {p.id: p.title.get(lang) for p in result.catalogue.spec.prerequisites}
+        unmet = t("next.separator", lang).join(titles.get(p, p) for p in step.unmet)
+        return t("next.meet_prerequisites", lang, unmet=unmet)
+    return t("report.top_tier", lang)
+
+
+def next_step_tile(result: ScoreResult, lang: str = "zh") -> tuple[str, str]:
+    """The next step for a small tile: a short value and the line beneath it."""
+    from scoring.next_step import NextStepKind, next_step
+
+    step = next_step(result)
+    if step.kind is NextStepKind.RECTIFY_DEDUCTIONS:
+        value = t("next.tile_rectify", lang, count=len(step.deductions))
+        if step.tier is not None:
+            return value, t("next.tile_reaches", lang, tier=step.tier.title.get(lang))
+        first = result.scheme.tiers[0]
+        need = shortfall(step.points or 0)
+        return value, t("next.tile_short", lang, tier=first.title.get(lang), need=need)
+    if step.kind is NextStepKind.NEXT_TIER:
+        assert step.tier is not None
+        return shortfall(step.points or 0), step.tier.title.get(lang)
+    if step.kind is NextStepKind.MEET_PREREQUISITES:
+        return "—", t("next.tile_no_tier", lang)
+    return "—", t("ui.top_tier", lang)
+
+
+def tier_change(before: ScoreResult, after: ScoreResult, lang: str = "zh") -> str | None:
+    """When a change of entries changed the verdict's tier: from → to, as the verdict tile
+    heads them (a tier, the fail title, or "no tier"); None when the tier stayed."""
+    old, new = before.verdict.tier, after.verdict.tier
+    if (old.id if old else None) == (new.id if new else None):
+        return None
+    return t(
+        "verdict.tier_changed",
+        lang,
+        before=verdict_headline(before, lang)[0],
+        after=verdict_headline(after, lang)[0],
+    )

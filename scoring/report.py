@@ -12,6 +12,7 @@ from typing import Any
 from criteria import Tier
 from scoring import display
 from scoring.engine import Rollup, ScoreResult
+from scoring.next_step import NextStep, next_step
 from scoring.planner import Plan
 
 
@@ -52,6 +53,19 @@ def _rollup(rollup: Rollup) -> dict[str, Any]:
     if rollup.children:
         data["children"] = [_rollup(child) for child in rollup.children]
     return data
+
+
+def _next_step(step: NextStep) -> dict[str, Any]:
+    """What to do next (scoring/next_step.py); its sentence is display.next_step_text."""
+    return {
+        "kind": step.kind.value,
+        "tier": _tier(step.tier),
+        **numbers(points=step.points),
+        "points_display": None if step.points is None else display.shortfall(step.points),
+        "deductions": list(step.deductions),
+        **numbers(score_after=step.score_after),
+        "unmet_prerequisites": list(step.unmet),
+    }
 
 
 def tier_title(result: dict[str, Any], lang: str) -> str:
@@ -109,6 +123,7 @@ def result_to_dict(result: ScoreResult, plan: Plan | None = None) -> dict[str, A
         "points_to_next_tier_display": None
         if result.points_to_next_tier is None
         else display.shortfall(result.points_to_next_tier),
+        "next_step": _next_step(next_step(result)),
         "open_items": list(result.open_items),
         **numbers(open_points=result.open_points),
         "excluded_items": list(result.excluded_items),

@@ -143,6 +143,8 @@ RULES: dict[str, Rule] = {
     "certificates": _r(R, _organisation),
     "current_certificate": _r(R, _organisation),
     "add_certificate": _r(A.EDIT_ORGANISATION, _organisation),
+    "record_surveillance": _r(A.EDIT_ORGANISATION, _organisation),
+    "certificate_status": _r(R, _organisation),
     "start_surveillance_round": _r(A.CREATE_ROUND, _organisation),
 }
 # the store's public methods the facade implements itself (filtered lists, checked closing...)
@@ -155,6 +157,8 @@ OWN = frozenset(
         "catalogue",
         "catalogues",
         "register_catalogue",
+        "remembered_columns",
+        "remember_columns",
         "verify_evidence",
         "verify_change_log",
         "collect_garbage",
@@ -248,8 +252,16 @@ class GuardedStore:
         return self._store.catalogues()
 
     def register_catalogue(self, text: str, source: str = "<text>") -> Any:
-        require(self.actor, None, Action.MANAGE_USERS)
+        require(self.actor, None, Action.IMPORT_CATALOGUE)
         return self._store.register_catalogue(text, source)
+
+    def remembered_columns(self, layout_key: str) -> dict[str, int] | None:
+        require(self.actor, None, Action.IMPORT_CATALOGUE)
+        return self._store.remembered_columns(layout_key)
+
+    def remember_columns(self, layout_key: str, columns: dict[str, int], actor: str) -> None:
+        require(self.actor, None, Action.IMPORT_CATALOGUE)
+        self._store.remember_columns(layout_key, columns, actor)
 
     def verify_evidence(self, organisation_id: int | None = None) -> list[Any]:
         if organisation_id is None:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import IO
 
 from criteria.yaml_source import bounded
+from criteria.zip_bounds import ZipExcess, zip_excess
 from domain.errors import StoreError
 
 FORMAT = "gbt-audit-archive"
@@ -74,7 +75,6 @@ def check_members(archive: zipfile.ZipFile, max_evidence_bytes: int) -> dict[str
     if len(infos) > MAX_MEMBERS:
         raise ArchiveRefused(f"archive has {len(infos)} members; at most {MAX_MEMBERS} expected")
     members: dict[str, zipfile.ZipInfo] = {}
-    total = compressed = 0
     for info in infos:
         name = info.filename
         if name.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", name):
@@ -88,29 +88,33 @@ def check_members(archive: zipfile.ZipFile, max_evidence_bytes: int) -> dict[str
             raise ArchiveRefused(f"member {name!r} is not part of the archive format")
         if name in members:
             raise ArchiveRefused(f"member {name!r} appears twice")
-        limit = _limit(name, max_evidence_bytes)
-        if info.file_size > limit:
-            raise ArchiveRefused(
-                f"member {name!r} is {info.file_size} bytes; the limit is {limit} bytes"
-            )
-        if info.file_size > MAX_RATIO * max(info.compress_size, 1):
-            raise ArchiveRefused(
-                f"member {name!r} expands {info.file_size // max(info.compress_size, 1)}× "
-                f"(a zip bomb?); refused"
-            )
-        total += info.file_size
-        compressed += info.compress_size
         members[name] = info
-    if total > MAX_TOTAL_BYTES:
-        raise ArchiveRefused(
-            f"archive expands to {total} bytes; at most {MAX_TOTAL_BYTES} bytes are imported"
-        )
-    if total > MAX_RATIO * max(compressed, 1):
-        raise ArchiveRefused(f"archive expands {total // max(compressed, 1)}× (a zip bomb?)")
+    excess = zip_excess(
+        infos,
+        lambda name: _limit(name, max_evidence_bytes),
+        max_members=MAX_MEMBERS,
+        max_total=MAX_TOTAL_BYTES,
+        max_ratio=MAX_RATIO,
+    )
+    if excess is not None:
+        raise ArchiveRefused(_excess_message(excess))
     for required in ("manifest.json", "data.json"):
         if required not in members:
             raise ArchiveRefused(f"archive has no {required}; it is not a {FORMAT}")
     return members
+
+
+def _excess_message(excess: ZipExcess) -> str:
+    name, value, limit = excess.member, excess.value, excess.limit
+    if excess.kind == "member_size":
+        return f"member {name!r} is {value} bytes; the limit is {limit} bytes"
+    if excess.kind == "member_ratio":
+        return f"member {name!r} expands {value}× (a zip bomb?); refused"
+    if excess.kind == "total_size":
+        return f"archive expands to {value} bytes; at most {limit} bytes are imported"
+    if excess.kind == "total_ratio":
+        return f"archive expands {value}× (a zip bomb?)"
+    return f"archive has {value} members; at most {limit} expected"
 
 
 def _limit(name: str, max_evidence_bytes: int) -> int:

@@ -7,6 +7,7 @@ on and is refused with ConflictError if someone saved in between (two tabs, two 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
@@ -37,6 +38,7 @@ from store.tables import (
     CatalogueRow,
     ChangeRow,
     OrganisationRow,
+    WorkbookLayoutRow,
 )
 
 Row = TypeVar("Row", bound=Base)
@@ -151,6 +153,30 @@ class StoreBase:
                 )
         self._catalogues[catalogue.content_hash] = catalogue
         return catalogue
+
+    def remembered_columns(self, layout_key: str) -> dict[str, int] | None:
+        """The column mapping last imported with this table layout, if any."""
+        with self._read() as session:
+            row = session.get(WorkbookLayoutRow, layout_key)
+            if row is None:
+                return None
+            try:
+                data = json.loads(row.columns)
+            except ValueError:
+                return None
+        if not isinstance(data, dict):
+            return None
+        return {str(k): v for k, v in data.items() if isinstance(v, int) and 0 < v <= 16384}
+
+    def remember_columns(self, layout_key: str, columns: dict[str, int], actor: str) -> None:
+        with self._write("workbook layout") as session:
+            row = session.get(WorkbookLayoutRow, layout_key)
+            if row is None:
+                row = WorkbookLayoutRow(layout_key=layout_key)
+                session.add(row)
+            row.columns = json.dumps(dict(sorted(columns.items())))
+            row.updated_at = utcnow()
+            row.updated_by = actor
 
     def catalogue(self, content_hash: str) -> Catalogue:
         if content_hash not in self._catalogues:

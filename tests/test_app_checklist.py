@@ -5,6 +5,7 @@ from app_helpers import app, fresh_app, new_audit, on_tab, texts
 from store_helpers import sign_off
 
 from scoring import Status
+from texts import t
 
 
 @pytest.fixture
@@ -188,3 +189,28 @@ def test_the_no_evidence_filter_lists_unscored_items_and_knows_their_evidence(st
         if str(r.key).endswith(".status")
     }
     assert "1.1.1" in cards and "1.1.2" not in cards
+
+
+def test_a_save_that_changes_the_tier_says_so_from_and_to(store):
+    """All conforming but 1.1.1 (2), 1.2.2 (3) and 1.3.3 (1): 94.00, 四星级. Marking 1.1.1
+    conforming makes 96.00: the checklist says the tier went from 四星级 to 五星级, once."""
+    audit = new_audit(store)
+    for item in store.catalogue(audit.catalogue_hash).items:
+        failing = item.id in ("1.1.1", "1.2.2", "1.3.3")
+        status = Status.NOT_CONFORMING if failing else Status.CONFORMING
+        store.save_item(audit.id, item.id, expected_version=0, actor="qm", status=status)
+    at = app("checklist", audit.id)
+    assert not at.exception
+    at.radio(key=key(audit, "1.1.1", "status")).set_value("conforming").run()
+    assert not at.exception
+    changed = t("verdict.tier_changed", "zh", before="四星级", after="五星级")
+    assert changed in [e.value for e in at.info]
+    at.run()  # said once: the next run no longer shows it
+    assert changed not in [e.value for e in at.info]
+
+
+def test_a_save_that_keeps_the_tier_says_nothing_of_tiers(store):
+    audit = new_audit(store)
+    at = app("checklist", audit.id)
+    at.radio(key=key(audit, "1.1.1", "status")).set_value("conforming").run()
+    assert not any("→" in e.value for e in at.info)

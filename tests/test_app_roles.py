@@ -216,3 +216,15 @@ def test_a_consultant_sees_the_organisation_they_created_at_once(people):
     assert not at.exception
     assert "新客户有限公司" in at.selectbox(key="org_id").options
     assert at.subheader[0].value == "新客户有限公司"
+
+
+@pytest.mark.parametrize("login", ROLES)
+def test_only_consultants_and_administrators_may_upload_a_catalogue_and_the_others_are_told_why(
+    people, login
+):
+    at = as_(people, login, "catalogues")
+    uploader = at.get("file_uploader")[0]
+    may_import = login in ("admin", "consultant")
+    assert uploader.proto.disabled is not may_import
+    told = "导入评价目录须为管理员或组织顾问" in " ".join(c.value for c in at.caption)
+    assert told is not may_import

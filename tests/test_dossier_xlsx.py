@@ -10,6 +10,7 @@ from pypdf import PdfReader
 
 from dossier import render_pdf, write_xlsx
 from dossier.numbers import points_text
+from scoring import display
 from scoring.display import score as display_score
 
 
@@ -155,3 +156,7 @@ def test_five_special_deductions_show_as_a_failed_evaluation_with_its_reason(tmp
     assert data.result.tier is None
     assert "特别扣分项 5 个（达到 5 个即评价不合格，不论得分）" in shown["等级"]
     assert shown["须先整改的特别扣分项（个）"] == 1
+    # the next step names the deduction to rectify and the tier it reaches, not "0 to 达标级"
+    assert shown["下一步"] == display.next_step_text(data.result, "zh")
+    assert shown["下一步"].startswith("下一步：整改 1 个特别扣分项")
+    assert not any(str(label).startswith("距达标级") for label in shown)

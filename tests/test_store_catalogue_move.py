@@ -187,3 +187,14 @@ def test_an_archive_of_a_moved_audit_carries_both_catalogues(store, audit, tmp_p
     assert other.catalogue(copied.catalogue_hash).id == "body-table"
     assert other.item(copied.id, "2.1.3").status is Status.CONFORMING
     assert other.round_result(outcome.audit_ids[audit.id]) == store.round_result(audit.id)
+
+
+def test_a_layouts_column_mapping_is_remembered_and_replaced(database_url, tmp_path):
+    from store_helpers import new_store
+
+    store = new_store(database_url, tmp_path)
+    assert store.remembered_columns("a" * 64) is None
+    store.remember_columns("a" * 64, {"number": 1, "title": 2, "points": 3}, actor="qm")
+    assert store.remembered_columns("a" * 64) == {"number": 1, "title": 2, "points": 3}
+    store.remember_columns("a" * 64, {"number": 2, "title": 3, "points": 4}, actor="qm")
+    assert store.remembered_columns("a" * 64) == {"number": 2, "title": 3, "points": 4}

@@ -25,7 +25,16 @@ from ui.item_evidence import camera_photo, item_requests, open_document
 from ui.labels import action_labels, points, status_labels
 from ui.markup import plain
 from ui.run_memo import fragments_only
-from ui.state import actor, flash, forget_score, lang, page_store, refusal, scored, tr
+from ui.state import (
+    actor,
+    flash,
+    lang,
+    noting_tier_change,
+    page_store,
+    refusal,
+    scored,
+    tr,
+)
 
 FIELDS = (
     "status",
@@ -170,12 +179,15 @@ def _save(audit_id: int, item_id: str, *fields: str) -> bool:
         )
     versions = st.session_state.setdefault("item_versions", {})
     try:
-        saved = page_store().save_item(
+        saved = noting_tier_change(
             audit_id,
-            item_id,
-            expected_version=versions.get((audit_id, item_id), 0),
-            actor=actor(),
-            **changes,
+            lambda: page_store().save_item(
+                audit_id,
+                item_id,
+                expected_version=versions.get((audit_id, item_id), 0),
+                actor=actor(),
+                **changes,
+            ),
         )
     except ConflictError as exc:
         _message(audit_id, item_id, "conflict", str(exc))
@@ -185,7 +197,6 @@ def _save(audit_id: int, item_id: str, *fields: str) -> bool:
         return False
     versions[(audit_id, item_id)] = saved.version
     st.session_state.setdefault("item_loaded", {})[(audit_id, item_id)] = _saved_values(saved)
-    forget_score()
     if "status" in fields and saved.status in (Status.NOT_CONFORMING, Status.SAMPLED):
         # points lost: open the details, where the finding and the action are typed
         st.session_state[_key(audit_id, item_id, "open")] = True

@@ -9,7 +9,7 @@ import streamlit as st
 
 from domain.permissions import Action, permits
 from domain.records import AuditRecord
-from scoring import Plan, ScoreResult
+from scoring import Plan, ScoreResult, display
 from store import AuditStore, StoreError, open_store
 from store.access import GuardedStore, NotPermitted
 from texts import t
@@ -101,6 +101,25 @@ def scored(audit_id: int) -> tuple[ScoreResult, Plan]:
     if audit_id not in memo:
         memo[audit_id] = page_store().score(audit_id)
     return memo[audit_id]
+
+
+TIER_CHANGES = "tier_changes"  # audit id -> "from → to", shown once by the figures
+
+
+def noting_tier_change(audit_id: int, action: Callable[[], Any]) -> Any:
+    """Run a save of the audit's entries; when it changed the tier, keep "from → to" for the
+    figures to say once (``take_tier_change``). A refused save changes nothing."""
+    before = scored(audit_id)[0]
+    outcome = action()
+    forget_score()
+    message = display.tier_change(before, scored(audit_id)[0], lang())
+    if message:
+        st.session_state.setdefault(TIER_CHANGES, {})[audit_id] = message
+    return outcome
+
+
+def take_tier_change(audit_id: int) -> str | None:
+    return st.session_state.get(TIER_CHANGES, {}).pop(audit_id, None)
 
 
 def forget_score() -> None:

@@ -19,6 +19,7 @@ from store.archive import ArchiveRefused
 from ui.confirm import ask_button, confirmation
 from ui.evidence_intake import upload_limit_mb
 from ui.markup import plain
+from ui.selfeval_panel import selfeval_panel
 from ui.state import (
     LANDING,
     actor,
@@ -363,3 +364,4 @@ else:
     st.info(tr("ui.welcome") if may(Action.CREATE_ORGANISATION, None) else tr("auth.no_grants"))
 new_organisation()
 import_panel()
+selfeval_panel(store.organisations())

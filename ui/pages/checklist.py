@@ -15,7 +15,7 @@ from scoring import display
 from ui import live_figures
 from ui.change_log import entity_label, field_label, value_label
 from ui.item_editor import TOUCHED, ItemContext, entry, item_card
-from ui.labels import needed, points, verdict_metric
+from ui.labels import points, verdict_metric
 from ui.markup import plain
 from ui.specials import TAB_KEY, render_prerequisites, render_specials
 from ui.state import (
@@ -26,6 +26,7 @@ from ui.state import (
     require_audit,
     scored,
     show_flashes,
+    take_tier_change,
     tr,
 )
 
@@ -60,15 +61,16 @@ def draw_figures() -> None:
     score_col, tier_col, next_col, progress_col = row, row, row, row
     score_col.metric(tr("ui.score"), display.score(result.score))
     verdict_metric(tier_col, result, lang(), tr("ui.tier"))
+    # the next step as every surface words it: points, deductions to rectify, or none
+    step_value, step_caption = display.next_step_tile(result, lang())
     next_col.metric(
-        tr("ui.to_next_tier"),
-        needed(result.points_to_next_tier) if result.next_tier else "—",
-        result.next_tier.title.get(lang()) if result.next_tier else tr("ui.top_tier"),
-        delta_color="off",
-        delta_arrow="off",
+        tr("ui.to_next_tier"), step_value, step_caption, delta_color="off", delta_arrow="off"
     )
     progress_col.metric(tr("ui.assessed"), f"{assessed} / {len(result.items)}")
     st.progress(assessed / len(result.items))
+    changed = take_tier_change(audit.id)
+    if changed:  # a save just changed the tier: say so where the figures are
+        st.info(changed, icon=":material/swap_vert:")
 
 
 live_figures.host(draw_figures)

@@ -13,6 +13,7 @@ import streamlit as st
 from domain.action_register import is_overdue
 from domain.readiness import readiness
 from scoring import EligibilityStatus, display
+from scoring.cycle import CertificateState
 from ui import dashboard_style
 from ui.brief_download import brief_button
 from ui.catalogue_rows import catalogue_line
@@ -60,18 +61,10 @@ with st.container(key=dashboard_style.FIGURES_KEY):
     tier_col, score_col, next_col, eligible_col = st.columns(4)
     verdict_metric(tier_col, result, lang(), tr("ui.tier"))
     score_col.metric(tr("ui.score"), display.score(result.score))
-    if result.next_tier:
-        next_col.metric(
-            tr("ui.to_next_tier"),
-            needed(result.points_to_next_tier),
-            result.next_tier.title.get(lang()),
-            delta_color="off",
-            delta_arrow="off",
-        )
-    else:
-        next_col.metric(
-            tr("ui.to_next_tier"), "—", tr("ui.top_tier"), delta_color="off", delta_arrow="off"
-        )
+    step_value, step_caption = display.next_step_tile(result, lang())
+    next_col.metric(
+        tr("ui.to_next_tier"), step_value, step_caption, delta_color="off", delta_arrow="off"
+    )
     eligibility = result.eligibility
     eligible_col.metric(tr("ui.eligibility"), tr(f"ui.eligibility_{eligibility.status.value}"))
 
@@ -83,9 +76,11 @@ elif eligibility.status is EligibilityStatus.UNCONFIRMED:
 for reason in display.fail_reasons(result, lang()):
     st.error(reason)
 if result.verdict.deductions_to_rectify:
-    st.warning(tr("verdict.deductions_to_rectify", count=result.verdict.deductions_to_rectify))
+    st.warning(display.next_step_text(result, lang(), quote=plain))
 
-if plan.target is None:
+if plan.target is None and result.verdict.tier is None:  # top score, prerequisite unmet
+    st.warning(display.next_step_text(result, lang()))
+elif plan.target is None:
     st.success(tr("ui.top_tier"))
 else:
     st.markdown(f"#### {tr('dash.plan_heading', tier=plan.target.title.get(lang()))}")
@@ -127,13 +122,29 @@ else:
 
 certificate = store.current_certificate(organisation.id)
 if certificate is not None:
-    named = {"tier": certificate.tier, "body": certificate.body, "number": certificate.number}
-    event = certificate.cycle.next_event(today)
-    if event is None:
-        st.warning(
-            tr("dash.certificate_expired", renewal=certificate.cycle.renewal.isoformat(), **named)
+    cycle_now = certificate.status(today)
+    named = {
+        "tier": plain(cycle_now.tier),
+        "body": plain(certificate.body),
+        "number": plain(certificate.number),
+    }
+    event = cycle_now.next_ahead
+    for late in cycle_now.overdue if cycle_now.at_risk else ():
+        st.error(
+            tr(
+                "cycle.at_risk",
+                event=tr(f"cycle.{late.kind.value}", n=late.number),
+                due=late.due.isoformat(),
+            ),
+            icon=":material/warning:",
         )
-    else:
+    if cycle_now.state is CertificateState.EXPIRED:
+        st.warning(
+            tr("dash.certificate_expired", renewal=cycle_now.valid_until.isoformat(), **named)
+        )
+    elif cycle_now.state is CertificateState.SUSPENDED:
+        st.warning(tr("cycle.state.suspended"))
+    elif event is not None:
         st.caption(
             tr(
                 "dash.certificate",

@@ -11,7 +11,7 @@ import streamlit as st
 from domain.permissions import Action
 from domain.records import AuditState
 from scoring import display
-from scoring.cycle import CycleEventKind
+from scoring.cycle import CertificateState, CycleEventKind
 from ui.portfolio_rows import (
     Memo,
     PortfolioFilter,
@@ -74,11 +74,18 @@ if not shown:
 
 def _cycle_event(row: PortfolioRow) -> str:
     event = row.next_event
+    state = row.certificate
+    flag = ""
+    if state is not None and state is not CertificateState.VALID:
+        flag = tr(f"cycle.state.{state.value}")
+        flag = f"⚠ {flag}" if row.at_risk else flag
     if event is None:
-        return ""
+        return flag
     if event.kind is CycleEventKind.SURVEILLANCE:
-        return tr("cycle.surveillance", n=event.number)
-    return tr("cycle.renewal")
+        label = tr("cycle.surveillance", n=event.number)
+    else:
+        label = tr("cycle.renewal")
+    return f"{flag} · {label}" if flag else label
 
 
 def table(rows: list[PortfolioRow]) -> pd.DataFrame:
@@ -136,6 +143,10 @@ def red_when_overdue(frame: pd.DataFrame) -> pd.DataFrame:
     for index, row in enumerate(shown):
         if row.overdue:
             styles.iloc[index, styles.columns.get_loc(due)] = OVERDUE_STYLE
+        if row.at_risk:
+            styles.iloc[index, styles.columns.get_loc(tr("portfolio.col_cycle_event"))] = (
+                OVERDUE_STYLE
+            )
     return styles
 
 
