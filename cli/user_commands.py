@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import os
 import sys
 from typing import Any
 
 from domain.permissions import ORGANISATION_ROLES, Role
 from scoring import display
 from store import StoreError, open_store
-from store.accounts import Accounts
+from store.accounts import AccountError, Accounts
 from store.config import SettingsError, display_zone
 
 REFUSED = 1
@@ -19,9 +20,29 @@ ALL = "all"  # ORG_ID meaning the whole installation: the administrator role
 ALL_ROLE = "admin"  # user add --role admin
 
 
+CLI_ACCOUNT = "GBT_AUDIT_CLI_ACCOUNT"  # the administrator account the command line acts as
+
+
+class _Actions:
+    """Every action takes --as: the administrator account the change log records."""
+
+    def __init__(self, actions: Any) -> None:
+        self.actions = actions
+
+    def add_parser(self, name: str, **kwargs: Any) -> argparse.ArgumentParser:
+        parser: argparse.ArgumentParser = self.actions.add_parser(name, **kwargs)
+        parser.add_argument(
+            "--as",
+            dest="as_account",
+            metavar="ADMIN",
+            help=f"the administrator account the change log records (default: ${CLI_ACCOUNT})",
+        )
+        return parser
+
+
 def add_user_commands(commands: Any) -> None:
     user = commands.add_parser("user", help="accounts: add, list, passwords, roles")
-    actions = user.add_subparsers(dest="action", required=True, metavar="ACTION")
+    actions = _Actions(user.add_subparsers(dest="action", required=True, metavar="ACTION"))
     roles = [ALL_ROLE, *(r.value for r in ORGANISATION_ROLES)]
 
     add = actions.add_parser("add", help="a new account (sign-in name NAME)")
@@ -58,16 +79,51 @@ def add_user_commands(commands: Any) -> None:
     revoke.set_defaults(run=run_revoke)
 
 
-def _accounts() -> Accounts | None:
+def _accounts(args: argparse.Namespace | None = None) -> Accounts | None:
+    """The accounts, and who acts on them (None: refused, the reason printed)."""
     try:
-        return Accounts(open_store())
+        accounts = Accounts(open_store())
     except (SettingsError, StoreError) as exc:
         print(f"cannot open the store: {exc}", file=sys.stderr)
         return None
+    if args is not None:
+        try:
+            _ACTING["actor"] = acting_account(accounts, getattr(args, "as_account", None))
+        except NoActingAccount as refused:
+            print(f"{refused}; nothing was changed", file=sys.stderr)
+            return None
+    return accounts
+
+
+class NoActingAccount(Exception):
+    pass
+
+
+_ACTING: dict[str, str] = {}
+
+
+def acting_account(accounts: Accounts, chosen: str | None) -> str:
+    """What the change log records for the command line: the administrator account named by
+    --as or GBT_AUDIT_CLI_ACCOUNT, as 'display name (login, #id)'. Before any administrator
+    exists (setting up), the set-up itself. Never the shell's user name."""
+    name = (chosen or os.environ.get(CLI_ACCOUNT) or "").strip()
+    if not name:
+        if any(u.administrator and u.active for u in accounts.users()):
+            raise NoActingAccount(
+                f"say which administrator account you act as: --as NAME or {CLI_ACCOUNT}=NAME"
+            )
+        return "gbt-audit set-up (no administrator yet)"
+    try:
+        user = accounts.user(name)
+    except AccountError:
+        raise NoActingAccount(f"--as {name}: no such account") from None
+    if not (user.administrator and user.active):
+        raise NoActingAccount(f"--as {name}: not an active administrator")
+    return f"{user.display_name} ({user.login}, #{user.id})"
 
 
 def _who() -> str:
-    return f"{getpass.getuser()} (gbt-audit)"
+    return _ACTING["actor"]
 
 
 def _password(from_stdin: bool) -> str | None:
@@ -103,7 +159,7 @@ def _run(action: Any) -> int:
 
 
 def run_add(args: argparse.Namespace) -> int:
-    accounts = _accounts()
+    accounts = _accounts(args)
     if accounts is None:
         return REFUSED
     if args.role and args.role != ALL_ROLE and args.org is None:
@@ -153,7 +209,7 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_passwd(args: argparse.Namespace) -> int:
-    accounts = _accounts()
+    accounts = _accounts(args)
     if accounts is None:
         return REFUSED
     password = _password(args.password_stdin)
@@ -164,14 +220,14 @@ def run_passwd(args: argparse.Namespace) -> int:
 
 
 def run_set_active(args: argparse.Namespace) -> int:
-    accounts = _accounts()
+    accounts = _accounts(args)
     if accounts is None:
         return REFUSED
     return _run(lambda: accounts.set_active(args.login, args.active, actor=_who()))
 
 
 def run_grant(args: argparse.Namespace) -> int:
-    accounts = _accounts()
+    accounts = _accounts(args)
     if accounts is None:
         return REFUSED
     organisation = _organisation(args.organisation)
@@ -187,7 +243,7 @@ def run_grant(args: argparse.Namespace) -> int:
 
 
 def run_revoke(args: argparse.Namespace) -> int:
-    accounts = _accounts()
+    accounts = _accounts(args)
     if accounts is None:
         return REFUSED
     organisation = _organisation(args.organisation)

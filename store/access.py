@@ -14,7 +14,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from domain.permissions import GLOBAL_ACTIONS, Action, Actor, Role, permits
+from domain.permissions import (
+    GLOBAL_ACTIONS,
+    ORGANISATION_ROLES,
+    ROLE_ACTIONS,
+    Action,
+    Actor,
+    Role,
+    permits,
+)
 from store.accounts import AccountError
 from store.repository import AuditStore
 from store.review import Reviews
@@ -23,7 +31,24 @@ from texts import t
 
 
 class NotPermitted(AccountError):
-    """The signed-in person's role does not allow this here; nothing was read or changed."""
+    """The signed-in person's role does not allow this here; nothing was read or changed. Its
+    text names the action and the roles that may do it, in the reader's language."""
+
+    def __init__(self, code: str, *, action: Action, **values: object) -> None:
+        self.action = action
+        super().__init__(code, **values, **self._named(action, "en"))
+
+    @staticmethod
+    def _named(action: Action, lang: str) -> dict[str, str]:
+        roles = [r for r in (Role.ADMINISTRATOR, *ORGANISATION_ROLES) if action in ROLE_ACTIONS[r]]
+        joiner = "、" if lang == "zh" else ", "
+        return {
+            "action": t(f"auth.action.{action.value}", lang),
+            "roles": joiner.join(t(f"auth.role.{r.value}", lang) for r in roles),
+        }
+
+    def text(self, lang: str) -> str:
+        return t(self.code, lang, **{**self.values, **self._named(self.action, lang)})
 
 
 def require(actor: Actor, organisation_id: int | None, action: Action) -> None:
@@ -31,15 +56,13 @@ def require(actor: Actor, organisation_id: int | None, action: Action) -> None:
         return
     if organisation_id is None or action in GLOBAL_ACTIONS:
         raise NotPermitted(
-            "auth.error.not_permitted_global",
-            name=actor.display_name,
-            action=t(f"auth.action.{action.value}", "en"),
+            "auth.error.not_permitted_global", action=action, name=actor.display_name
         )
     raise NotPermitted(
         "auth.error.not_permitted",
+        action=action,
         name=actor.display_name,
         organisation_id=organisation_id,
-        action=t(f"auth.action.{action.value}", "en"),
     )
 
 

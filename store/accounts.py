@@ -189,6 +189,9 @@ class Accounts:
         shown = display_name.strip()
         if not shown:
             raise AccountError("auth.error.display_name_empty")
+        if len(shown) > 100 or any(not c.isprintable() for c in shown):
+            # a line break or a control character would let a name imitate another line
+            raise AccountError("auth.error.display_name_invalid", name=shown[:100])
         address = normalise_email(email)
         hashed = hash_password(password, name) if password is not None else ""
         with self.store._write("user") as session:

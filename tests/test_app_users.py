@@ -167,3 +167,16 @@ def test_an_administrator_sees_who_is_signed_in_and_ends_a_session(setup):
     assert not at.exception
     assert SignInSessions(store).check(token).session is None
     assert t("users.session_ended", login="editor") in texts(at)
+
+
+def test_granting_starts_from_the_least_powerful_role_and_says_what_it_granted(setup):
+    store, audit, accounts = setup
+    accounts.add_user("zhao", "总经理赵", password=PASSWORD, actor="setup")
+    at = choose(users_page(), "zhao")
+    assert at.selectbox(key="users.grant.role").value == "viewer"  # never 顾问 by default
+    at.button(key="users.grant.submit").click().run()
+    assert dict(accounts.user("zhao").grants) == {audit.organisation_id: "viewer"}
+    organisation = store.organisation(audit.organisation_id).profile.name
+    assert t(
+        "users.granted_role", login="zhao", role=t("auth.role.viewer"), organisation=organisation
+    ) in texts(at)

@@ -84,6 +84,7 @@ def test_refusals_name_what_is_wrong_and_change_nothing(store, capsys, monkeypat
         "--password-stdin",
         stdin=PASSWORD,
     )
+    monkeypatch.setenv("GBT_AUDIT_CLI_ACCOUNT", "boss")
     run(capsys, monkeypatch, "user", "add", "wang", "--password-stdin", stdin=PASSWORD)
     before = Accounts(store).users()
     code, _, err = run(capsys, monkeypatch, *args, stdin=PASSWORD)
@@ -103,9 +104,20 @@ def test_a_disabled_account_is_restored_and_a_password_changed(store, capsys, mo
         "--password-stdin",
         stdin=PASSWORD,
     )
-    run(capsys, monkeypatch, "user", "add", "wang", "--password-stdin", stdin=PASSWORD)
-    assert run(capsys, monkeypatch, "user", "disable", "wang")[0] == 0
+    run(
+        capsys,
+        monkeypatch,
+        "user",
+        "add",
+        "wang",
+        "--as",
+        "boss",
+        "--password-stdin",
+        stdin=PASSWORD,
+    )
+    assert run(capsys, monkeypatch, "user", "disable", "wang", "--as", "boss")[0] == 0
     assert not Accounts(store).user("wang").active
+    monkeypatch.setenv("GBT_AUDIT_CLI_ACCOUNT", "boss")  # the setting instead of --as
     assert run(capsys, monkeypatch, "user", "enable", "wang")[0] == 0
     assert (
         run(
@@ -128,3 +140,59 @@ def test_an_account_without_password_or_email_is_refused(store, capsys, monkeypa
     assert Accounts(store).count() == 0
     code, _, _ = run(capsys, monkeypatch, "user", "add", "li", "--email", "li@example.cn")
     assert code == 0 and not Accounts(store).user("li").has_password
+
+
+def test_the_change_log_names_the_administrator_account_the_command_line_acts_as(
+    store, capsys, monkeypatch
+):
+    """Never the shell's $USER, which the caller sets: the administrator account named by --as
+    (or GBT_AUDIT_CLI_ACCOUNT), with its login and id beside its display name."""
+    monkeypatch.setenv("USER", "root")
+    monkeypatch.delenv("GBT_AUDIT_CLI_ACCOUNT", raising=False)
+    run(
+        capsys,
+        monkeypatch,
+        "user",
+        "add",
+        "boss",
+        "--display-name",
+        "老板",
+        "--role",
+        "admin",
+        "--password-stdin",
+        stdin=PASSWORD,
+    )
+    code, _, err = run(
+        capsys, monkeypatch, "user", "add", "wang", "--password-stdin", stdin=PASSWORD
+    )
+    assert code == 1 and "--as" in err and "GBT_AUDIT_CLI_ACCOUNT" in err
+    code, _, err = run(
+        capsys,
+        monkeypatch,
+        "user",
+        "add",
+        "wang",
+        "--as",
+        "wang",
+        "--password-stdin",
+        stdin=PASSWORD,
+    )
+    assert code == 1 and "no such account" in err
+    code, _, _ = run(
+        capsys,
+        monkeypatch,
+        "user",
+        "add",
+        "wang",
+        "--as",
+        "BOSS",
+        "--password-stdin",
+        stdin=PASSWORD,
+    )
+    assert code == 0
+    boss = Accounts(store).user("boss")
+    latest = store.changes(limit=1)[0]
+    assert latest.actor == f"老板 (boss, #{boss.id})"
+    assert all("root" not in c.actor for c in store.changes(limit=10))
+    code, _, err = run(capsys, monkeypatch, "user", "disable", "boss", "--as", "wang")
+    assert code == 1 and "not an active administrator" in err

@@ -190,3 +190,11 @@ def test_passwords_that_guess_themselves_are_refused(database_url, tmp_path, pas
     with pytest.raises(AccountError) as again:
         accounts.set_password("wang.zhang", password, actor="setup")
     assert again.value.code == code
+
+
+@pytest.mark.parametrize("name", ["王经理\nroot (gbt-audit)", "编辑\u202e王", "x" * 101, "a\tb"])
+def test_a_display_name_that_could_imitate_another_line_is_refused(store, name):
+    with pytest.raises(AccountError) as refused:
+        Accounts(store).add_user("li", name, password=PASSWORD, actor="setup")
+    assert refused.value.code == "auth.error.display_name_invalid"
+    assert Accounts(store).count() == 0

@@ -331,7 +331,10 @@ async def sign_in_submit(request: Request) -> Response:
         return refuse("auth.origin_refused", 403)
     password = values.get("password", "")[:1000]
     address = _address(request, settings)
-    device = (request.cookies.get(DEVICE_COOKIE) or "")[:100] or None
+    # this browser's own name for the throttle: made now on its first sign-in, so a right
+    # password makes it known to the account from then on
+    known_device = (request.cookies.get(DEVICE_COOKIE) or "")[:100] or None
+    device = known_device or secrets.token_urlsafe(32)
     try:
         if first:
             if password != values.get("password_again", "")[:1000]:
@@ -376,10 +379,10 @@ async def sign_in_submit(request: Request) -> Response:
     )
     response = RedirectResponse(next_path, status_code=303)
     _set_session_cookie(response, token, settings)
-    if device is None:
+    if known_device is None:
         response.set_cookie(
             DEVICE_COOKIE,
-            secrets.token_urlsafe(32),
+            device,
             max_age=DEVICE_DAYS * 24 * 3600,
             path="/account/",
             secure=settings.secure_cookie,

@@ -88,7 +88,17 @@ def test_a_link_f5_and_a_new_tab_stay_signed_in_until_the_server_ends_the_sessio
 
     # a new password from the command line ends the open session at its next load
     subprocess.run(
-        [sys.executable, "-m", "cli", "user", "passwd", "wangmin", "--password-stdin"],
+        [
+            sys.executable,
+            "-m",
+            "cli",
+            "user",
+            "passwd",
+            "wangmin",
+            "--as",
+            "admin",
+            "--password-stdin",
+        ],
         input="a new password 42\n",
         text=True,
         check=True,

@@ -144,9 +144,11 @@ with grant_col.container(border=True):
             key="users.grant.organisation",
             format_func=lambda i: plain(organisations[i]),
         )
+        # the least powerful role first: a slip of the mouse grants too little, not too much
+        choices = [r.value for r in reversed(ORGANISATION_ROLES)]
         role = st.selectbox(
             tr("users.role"),
-            [r.value for r in ORGANISATION_ROLES],
+            choices,
             key="users.grant.role",
             format_func=lambda r: tr(f"auth.role.{r}"),
         )
@@ -155,7 +157,12 @@ with grant_col.container(border=True):
                 lambda: accounts.grant(
                     chosen.login, organisation_id, role, actor=actor.display_name
                 ),
-                tr("users.granted", login=chosen.login),
+                tr(
+                    "users.granted_role",
+                    login=plain(chosen.login),
+                    role=tr(f"auth.role.{role}"),
+                    organisation=plain(organisations[organisation_id]),
+                ),
             )
     else:
         st.caption(tr("users.no_organisations"))
