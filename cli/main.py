@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from cli.catalogue_commands import add_catalogue_commands
+from cli.evidence_commands import add_evidence_commands
 from cli.reminder_commands import add_reminder_commands
 from cli.store_commands import add_commands
 from cli.user_commands import add_user_commands
@@ -66,6 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_catalogue_commands(commands)
     add_reminder_commands(commands)
     add_user_commands(commands)
+    add_evidence_commands(commands)
     return parser
 
 

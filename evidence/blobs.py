@@ -153,6 +153,11 @@ class BlobStore(Protocol):
         """A place to write blobs that reach the store only by ``publish``."""
         ...
 
+    @property
+    def spool(self) -> Path:
+        """This machine's folder for files on their way (see SpoolFolder)."""
+        ...
+
     def work_folder(self, prefix: str) -> Path:
         """A new folder on this machine for transient files (an uploaded archive, an export);
         ``collect_garbage`` removes it once stale, e.g. after the process was killed."""
@@ -187,6 +192,10 @@ class SpoolFolder:
     process left there is removed once it is older than the grace period."""
 
     _tmp: Path
+
+    @property
+    def spool(self) -> Path:
+        return self._tmp
 
     def _init_spool(self, folder: Path, stale_after: timedelta) -> None:
         self._tmp = Path(folder)
