@@ -8,8 +8,8 @@ from io import BytesIO
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from domain.action_register import ActionRow, Source
 from dossier.xlsx import _append, _header
-from store.action_register import ActionRow, Source
 from texts import t
 
 COLUMNS = (  # text code, width

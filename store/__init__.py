@@ -5,11 +5,7 @@ from __future__ import annotations
 from sqlalchemy.exc import ArgumentError
 
 from criteria import DEFAULT_CATALOGUE
-from evidence import BlobStore, LocalBlobStore, UploadPolicy
-from evidence.blobs import BlobStoreUnavailable
-from store.config import Settings, SettingsError, load_settings
-from store.database import make_engine, migrate, reported
-from store.errors import (
+from domain.errors import (
     ConflictError,
     InvalidEntry,
     NotFound,
@@ -17,6 +13,10 @@ from store.errors import (
     StoreError,
     StoreUnavailable,
 )
+from evidence import BlobStore, LocalBlobStore, UploadPolicy
+from evidence.blobs import BlobStoreUnavailable
+from store.config import Settings, SettingsError, load_settings
+from store.database import make_engine, migrate, reported
 from store.repository import AuditStore
 
 

@@ -10,12 +10,12 @@ from datetime import date
 from enum import StrEnum
 from pathlib import Path
 
+from domain.errors import InvalidEntry, ReadOnly, StoreError
+from domain.evidence_rules import EvidenceRule
+from domain.records import AuditState, EvidenceRecord
 from evidence import EvidenceRefused
 from evidence.blobs import BlobStoreUnavailable
 from evidence.name_hints import hints_from_name
-from store.errors import InvalidEntry, ReadOnly, StoreError
-from store.evidence_rules import EvidenceRule
-from store.records import AuditState, EvidenceRecord
 from store.repository import AuditStore
 from texts import t
 

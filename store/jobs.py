@@ -20,8 +20,8 @@ from typing import Any
 
 from sqlalchemy import delete, select, update
 
+from domain.errors import NotFound
 from store.base import utcnow
-from store.errors import NotFound
 from store.repository import AuditStore
 from store.tables import JobRow, WorkerRow
 

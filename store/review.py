@@ -11,13 +11,13 @@ from fractions import Fraction
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from domain.account_records import ReviewEvent, ReviewKind, ReviewState, ReviewStatus
+from domain.permissions import Actor
+from domain.records import AuditState
 from scoring import display, score_audit
-from store.account_records import ReviewEvent, ReviewKind, ReviewState, ReviewStatus
 from store.account_tables import ReviewEventRow
 from store.accounts import AccountError
 from store.base import utcnow
-from store.permissions import Actor
-from store.records import AuditState
 from store.repository import AuditStore
 from store.tables import AuditRow, ChangeRow
 

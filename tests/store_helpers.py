@@ -8,9 +8,9 @@ from pathlib import Path
 import yaml
 from catalogue_builder import ItemDef, catalogue_dict
 
+from domain.records import AuditRecord, Organisation, OrganisationProfile
 from evidence.s3_settings import S3Settings
 from store import AuditStore, Settings, open_store
-from store.records import AuditRecord, Organisation, OrganisationProfile
 
 ITEMS = [
     ItemDef("1.1.1", 10),

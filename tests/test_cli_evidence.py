@@ -30,7 +30,7 @@ def env(tmp_path, monkeypatch, database_url, evidence_backend):
 
 @pytest.fixture
 def audit(env):
-    from store.records import OrganisationProfile
+    from domain.records import OrganisationProfile
 
     store = open_store()
     organisation = store.create_organisation(OrganisationProfile(name="华东家电"), actor="qm")

@@ -10,9 +10,9 @@ from dossier_fixtures import FolderEvidence, dossier_data, item_records
 from PIL import Image
 from pypdf import PdfReader
 
+from domain.records import EvidenceRecord
 from dossier import Inclusion, render_pdf
 from dossier.images import MAX_PIXELS, PRINT_LONG_SIDE
-from store.records import EvidenceRecord
 
 
 def evidence_image(folder, path, media_type="image/png"):

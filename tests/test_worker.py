@@ -16,10 +16,10 @@ import pytest
 from evidence_samples import pdf
 from s3_server import environment
 
+from domain.records import OrganisationProfile
 from store import open_store
 from store.base import utcnow
 from store.jobs import JOB_STALE, Jobs, JobState
-from store.records import OrganisationProfile
 from store.tables import JobRow
 from worker.loop import run_worker
 

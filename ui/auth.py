@@ -13,9 +13,9 @@ from typing import Any
 
 import streamlit as st
 
+from domain.permissions import Actor
 from store.access import GuardedStore
 from store.accounts import AccountError, Accounts
-from store.permissions import Actor
 from store.sign_in import sign_in
 from store.throttle import SignInThrottle
 from ui.run_memo import once_per_run

@@ -10,9 +10,9 @@ from typing import ParamSpec, TypeVar
 
 import streamlit as st
 
+from domain.errors import StoreUnavailable
 from store.access import NotPermitted
 from store.config import SettingsError
-from store.errors import StoreUnavailable
 from ui.state import lang, tr
 
 log = logging.getLogger("gbt_audit.app")

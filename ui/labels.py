@@ -5,8 +5,8 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
+from domain.records import ActionState
 from scoring import ScoreResult, Status, display
-from store.records import ActionState
 from texts import t
 
 

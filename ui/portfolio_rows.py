@@ -20,12 +20,12 @@ from fractions import Fraction
 from typing import Any
 
 from criteria.yaml_source import bounded
+from domain.records import ActionState, AuditRecord, AuditState, Organisation
 from scoring import display
 from scoring.cycle import CycleEvent
 from scoring.engine import ScoreResult, score_audit
 from scoring.report import tier_title
 from store import AuditStore
-from store.records import ActionState, AuditRecord, AuditState, Organisation
 from texts import t
 
 log = logging.getLogger(__name__)

@@ -7,11 +7,11 @@ from typing import Any, NoReturn
 
 import streamlit as st
 
+from domain.permissions import Action, permits
+from domain.records import AuditRecord
 from scoring import Plan, ScoreResult
 from store import AuditStore, StoreError, open_store
 from store.access import GuardedStore, NotPermitted
-from store.permissions import Action, permits
-from store.records import AuditRecord
 from texts import t
 
 

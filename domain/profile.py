@@ -8,7 +8,7 @@ from dataclasses import fields
 from stdnum.cn import uscc
 from stdnum.exceptions import ValidationError as NumberError
 
-from store.records import OrganisationProfile
+from domain.records import OrganisationProfile
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PHONE = re.compile(r"^[0-9+()\- ]{5,30}$")
