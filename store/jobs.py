@@ -143,13 +143,17 @@ class Jobs:
         with self.store._write("worker") as session:
             session.execute(delete(WorkerRow).where(WorkerRow.id == worker))
 
-    def claim(self, worker: str) -> Job | None:
-        """The oldest queued job, now running for ``worker``; None when there is none."""
+    def claim(self, worker: str, *, job_id: int | None = None) -> Job | None:
+        """The oldest queued job (or this one), now running for ``worker``; None when there is
+        none."""
         now = utcnow()
+        wanted = [JobRow.state == JobState.QUEUED.value]
+        if job_id is not None:
+            wanted.append(JobRow.id == job_id)
         with self.store._write("job") as session:
             row = session.scalars(
                 select(JobRow)
-                .where(JobRow.state == JobState.QUEUED.value)
+                .where(*wanted)
                 .order_by(JobRow.id)
                 .limit(1)
                 .with_for_update(skip_locked=True)
