@@ -44,9 +44,15 @@ def free_port() -> int:
 class Server:
     """`streamlit run <script>` on a data folder; start() waits until it answers."""
 
-    def __init__(self, data_dir: Path, script: Path = ROOT / "audit_app.py") -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        script: Path = ROOT / "audit_app.py",
+        env: dict[str, str] | None = None,
+    ) -> None:
         self.data_dir = data_dir
         self.script = script
+        self.extra_env = env or {}  # e.g. a shared database and bucket for several servers
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
         self.process: subprocess.Popen[bytes] | None = None
@@ -54,6 +60,8 @@ class Server:
     def start(self) -> None:
         env = {**os.environ, "GBT_AUDIT_DATA_DIR": str(self.data_dir)}
         env.pop("GBT_AUDIT_DATABASE_URL", None)
+        env.pop("GBT_AUDIT_EVIDENCE_URL", None)
+        env.update(self.extra_env)
         self.process = subprocess.Popen(
             [
                 sys.executable,
