@@ -17,10 +17,12 @@ from pathlib import Path
 
 from cli.catalogue_commands import add_catalogue_commands
 from cli.certificate_commands import add_certificate_commands
+from cli.evidence_commands import add_evidence_commands
 from cli.reminder_commands import add_reminder_commands
 from cli.selfeval_commands import add_selfeval_commands
 from cli.store_commands import add_commands
 from cli.user_commands import add_user_commands
+from cli.worker_commands import add_worker_commands
 from criteria import DEFAULT_CATALOGUE, Catalogue, CatalogueError, load_catalogue
 from criteria.schema import CONFIDENCES
 from scoring import (
@@ -74,6 +76,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_reminder_commands(commands)
     add_user_commands(commands)
     add_certificate_commands(commands)
+    add_evidence_commands(commands)
+    add_worker_commands(commands)
     return parser
 
 

@@ -220,6 +220,9 @@ def run_gc(args: argparse.Namespace) -> int:
     store = _store()
     if store is None:
         return REFUSED
+    from store.jobs import Jobs
+
+    Jobs(store).expire()  # finished jobs a day old: their result files go with this run
     report = store.collect_garbage(timedelta(minutes=args.grace_minutes))
     print(
         f"removed {len(report.removed)} unreferenced evidence files "

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -13,6 +15,7 @@ from dossier.filenames import file_name, file_stem
 from dossier.pdf import render_pdf
 from dossier.report import DossierReport
 from dossier.xlsx import write_xlsx
+from evidence.blobs import CHUNK_BYTES, BlobChanged, BlobMissing, BlobStore
 from scoring.history import VerdictThenAndNow
 from store import AuditStore
 from store.access import GuardedStore
@@ -87,8 +90,43 @@ def export_dossier(
     pdf_name, xlsx_name = export_names(store, audit_id)
     xlsx = folder / xlsx_name
     write_xlsx(data, xlsx)
-    report = render_pdf(data, store.blobs, folder / pdf_name, progress)
+    work = store.blobs.work_folder("export-")
+    try:
+        report = render_pdf(data, LocalCopies(store.blobs, work), folder / pdf_name, progress)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
     return ExportedDossier(report.path, xlsx, report)
+
+
+class LocalCopies:
+    """The evidence as files on this machine, which the PDF tools need: the blobs themselves
+    in a folder store; for a bucket, copies fetched one by one into ``folder`` (an export's
+    work folder, removed when the export ends). A copy whose bytes changed in the bucket is
+    kept: the dossier re-hashes every file and reports it."""
+
+    def __init__(self, blobs: BlobStore, folder: Path) -> None:
+        self._blobs = blobs
+        self._folder = folder
+
+    def local_path(self, sha256: str) -> Path | None:
+        path = self._blobs.local_path(sha256)
+        if path is not None:
+            return path
+        copy = self._folder / sha256
+        if not copy.is_file():
+            part = copy.with_suffix(".part")
+            try:
+                # a changed copy is kept: inspect_one reports it as not matching
+                with (
+                    self._blobs.open(sha256) as source,
+                    part.open("wb") as target,
+                    suppress(BlobChanged),
+                ):
+                    shutil.copyfileobj(source, target, CHUNK_BYTES)
+            except BlobMissing:
+                return None
+            part.replace(copy)
+        return copy
 
 
 @dataclass(frozen=True)

@@ -17,18 +17,19 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import io
 import os
 import re
 import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import timedelta
 from enum import StrEnum
 from pathlib import Path
-from typing import BinaryIO, Protocol
+from typing import Any, BinaryIO, Protocol
 
 CHUNK_BYTES = 1 << 20  # read, hash and write 1 MiB at a time: memory stays flat for any size
 GC_GRACE = timedelta(hours=1)  # longer than any upload or import takes from put to commit
@@ -48,6 +49,19 @@ class BadBlobHash(ValueError):
 
 class BlobMissing(LookupError):
     """No blob is stored under this hash."""
+
+
+class BlobStoreUnavailable(OSError):
+    """The bucket did not answer, or refused us (credentials, permissions, no such bucket)."""
+
+
+class BlobChanged(OSError):
+    """The stored bytes no longer hash to their name: read to the end, and refused there."""
+
+    def __init__(self, sha256: str, actual: str) -> None:
+        super().__init__(f"blob {sha256} now hashes to {actual}")
+        self.sha256 = sha256
+        self.actual = actual
 
 
 class BlobTooLarge(Exception):
@@ -90,12 +104,32 @@ def check_sha256(value: object) -> str:
     return value
 
 
+Check = Callable[[BinaryIO], None]
+"""Looks at a complete file before it is stored (an image decoding to its end); raises to
+refuse it, and then nothing is stored."""
+
+
 class BlobStore(Protocol):
-    """The file side of the evidence library; ``LocalBlobStore`` now, an S3-style store later."""
+    """The file side of the evidence library: ``LocalBlobStore`` (a folder, the default) or
+    ``evidence.s3.S3BlobStore`` (a bucket), chosen by GBT_AUDIT_EVIDENCE_URL."""
 
-    def put(self, stream: Readable, *, max_bytes: int) -> StoredBlob: ...
+    def put(
+        self, stream: Readable, *, max_bytes: int, check: Check | None = None
+    ) -> StoredBlob: ...
 
-    def open(self, sha256: str) -> BinaryIO: ...
+    def open(self, sha256: str) -> VerifiedReader:
+        """The bytes in order, re-hashed as they are read: the read that reaches the end raises
+        ``BlobChanged`` when they no longer match their name."""
+        ...
+
+    def local_copy(self, sha256: str) -> AbstractContextManager[Path]:
+        """A verified file on this machine for tools that need one (PDF, images): the blob
+        itself in a folder, a temporary copy (removed on exit) for a bucket."""
+        ...
+
+    def describe(self) -> str:
+        """Where the blobs are, for messages: a folder, or s3://bucket/prefix."""
+        ...
 
     def exists(self, sha256: str) -> bool: ...
 
@@ -119,9 +153,30 @@ class BlobStore(Protocol):
         """A place to write blobs that reach the store only by ``publish``."""
         ...
 
+    @property
+    def spool(self) -> Path:
+        """This machine's folder for files on their way (see SpoolFolder)."""
+        ...
+
+    def work_folder(self, prefix: str) -> Path:
+        """A new folder on this machine for transient files (an uploaded archive, an export);
+        ``collect_garbage`` removes it once stale, e.g. after the process was killed."""
+        ...
+
     def collect_garbage(
-        self, referenced: Callable[[], set[str]], *, grace: timedelta = GC_GRACE
+        self,
+        referenced: Callable[[], set[str]],
+        *,
+        grace: timedelta = GC_GRACE,
+        now: float | None = None,
     ) -> GarbageReport: ...
+
+    # used by StagingArea
+    def _place(self, tmp: Path, sha256: str, size: int) -> StoredBlob: ...
+
+    def _stamp(self, sha256: str) -> object: ...
+
+    def _retract(self, sha256: str, stamp: object) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -131,7 +186,79 @@ class GarbageReport:
     kept_recent: int  # unreferenced, but younger than the grace period: perhaps being attached
 
 
-class LocalBlobStore:
+class SpoolFolder:
+    """The folder on this machine where blobs are written before they are placed, and where
+    transient work (a staged import, an uploaded archive, an export) lives. Whatever a killed
+    process left there is removed once it is older than the grace period."""
+
+    _tmp: Path
+
+    @property
+    def spool(self) -> Path:
+        return self._tmp
+
+    def _init_spool(self, folder: Path, stale_after: timedelta) -> None:
+        self._tmp = Path(folder)
+        self._tmp.mkdir(parents=True, exist_ok=True)
+        self.remove_stale_temp_files(stale_after)
+
+    @contextmanager
+    def _locked(self, *, exclusive: bool) -> Iterator[None]:
+        """The garbage-collection lock, across threads and processes of this machine: flock on
+        the temp folder itself, so the lock adds no file to the store."""
+        fd = os.open(self._tmp, os.O_RDONLY)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
+            yield
+        finally:
+            os.close(fd)  # closing releases the lock
+
+    def remove_stale_temp_files(self, older_than: timedelta, *, now: float | None = None) -> int:
+        """Delete temp files and work folders left by crashed writes, imports and exports. Only
+        stale ones: another process sharing the store may be writing a fresh one right now.
+        A folder counts as fresh while anything inside it is."""
+        cutoff = (time.time() if now is None else now) - older_than.total_seconds()
+        removed = 0
+        for path in self._tmp.iterdir():
+            try:
+                if path.is_file():
+                    if path.stat().st_mtime > cutoff:
+                        continue
+                    path.unlink()
+                    removed += 1
+                elif path.is_dir() and path.name.startswith(_WORK_PREFIXES):
+                    if _newest_mtime(path) > cutoff:
+                        continue
+                    shutil.rmtree(path)  # an import or export that crashed midway
+                    removed += 1
+            except FileNotFoundError:  # removed by someone else meanwhile
+                pass
+        return removed
+
+    def staging(self) -> StagingArea:
+        return StagingArea(self, Path(tempfile.mkdtemp(dir=self._tmp, prefix=_STAGE_PREFIX)))  # type: ignore[arg-type]
+
+    def work_folder(self, prefix: str) -> Path:
+        if not prefix.startswith(_WORK_PREFIXES):
+            raise ValueError(f"work folder prefix must be one of {_WORK_PREFIXES}")
+        return Path(tempfile.mkdtemp(dir=self._tmp, prefix=prefix))
+
+    def _spool(
+        self, stream: Readable, max_bytes: int, check: Check | None
+    ) -> tuple[Path, str, int]:
+        """The stream in a complete temp file, hashed, counted and checked."""
+        tmp, sha256, size = _write_temp(stream, self._tmp, "put-", max_bytes)
+        try:
+            if check is not None:
+                with tmp.open("rb") as written:
+                    check(written)  # type: ignore[arg-type]
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+        return tmp, sha256, size
+
+
+class LocalBlobStore(SpoolFolder):
     """Blobs as read-only files ``root/ab/cd/<sha256>``; writes go through ``root/tmp``.
 
     A blob appears under its final name only by an atomic rename of a complete, fsynced file,
@@ -140,42 +267,14 @@ class LocalBlobStore:
 
     def __init__(self, root: Path, *, stale_after: timedelta = timedelta(hours=1)) -> None:
         self.root = Path(root)
-        self._tmp = self.root / "tmp"  # same filesystem as the blobs, so os.replace is atomic
-        self._tmp.mkdir(parents=True, exist_ok=True)
-        self.remove_stale_temp_files(stale_after)
+        # same filesystem as the blobs, so os.replace is atomic
+        self._init_spool(self.root / "tmp", stale_after)
 
-    @contextmanager
-    def _locked(self, *, exclusive: bool) -> Iterator[None]:
-        """The garbage-collection lock, across threads and processes: flock on the temp folder
-        itself, so the lock adds no file to the store."""
-        fd = os.open(self._tmp, os.O_RDONLY)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
-            yield
-        finally:
-            os.close(fd)  # closing releases the lock
+    def describe(self) -> str:
+        return str(self.root)
 
-    def remove_stale_temp_files(self, older_than: timedelta) -> int:
-        """Delete temp files left by crashed writes. Only stale ones: another process sharing
-        the store may be writing a fresh one right now."""
-        cutoff = time.time() - older_than.total_seconds()
-        removed = 0
-        for path in self._tmp.iterdir():
-            try:
-                if path.stat().st_mtime > cutoff:
-                    continue
-                if path.is_file():
-                    path.unlink()
-                    removed += 1
-                elif path.is_dir() and path.name.startswith(_STAGE_PREFIX):
-                    shutil.rmtree(path)  # an import that crashed before publishing
-                    removed += 1
-            except FileNotFoundError:  # removed by someone else meanwhile
-                pass
-        return removed
-
-    def put(self, stream: Readable, *, max_bytes: int) -> StoredBlob:
-        tmp, sha256, size = _write_temp(stream, self._tmp, "put-", max_bytes)
+    def put(self, stream: Readable, *, max_bytes: int, check: Check | None = None) -> StoredBlob:
+        tmp, sha256, size = self._spool(stream, max_bytes, check)
         try:
             return self._place(tmp, sha256, size)
         except BaseException:
@@ -197,11 +296,12 @@ class LocalBlobStore:
         _fsync_dir(final.parent)  # make the rename itself survive a power cut
         return StoredBlob(sha256, size, created=True)
 
-    def staging(self) -> StagingArea:
-        return StagingArea(self, Path(tempfile.mkdtemp(dir=self._tmp, prefix=_STAGE_PREFIX)))
-
     def collect_garbage(
-        self, referenced: Callable[[], set[str]], *, grace: timedelta = GC_GRACE
+        self,
+        referenced: Callable[[], set[str]],
+        *,
+        grace: timedelta = GC_GRACE,
+        now: float | None = None,
     ) -> GarbageReport:
         """Delete blobs that nothing references and that are older than ``grace``.
 
@@ -213,7 +313,7 @@ class LocalBlobStore:
         keep = referenced()
         removed: list[str] = []
         freed = recent = 0
-        cutoff = time.time() - grace.total_seconds()
+        cutoff = (time.time() if now is None else now) - grace.total_seconds()
         for sha256 in candidates:
             if sha256 in keep:
                 continue
@@ -230,16 +330,19 @@ class LocalBlobStore:
                 self._remove_empty_parents(path)
             removed.append(sha256)
             freed += info.st_size
-        self.remove_stale_temp_files(grace)
+        self.remove_stale_temp_files(grace, now=now)
         return GarbageReport(tuple(removed), freed, recent)
 
-    def _retract(self, sha256: str, mtime_ns: int) -> None:
+    def _stamp(self, sha256: str) -> object:
+        return self._path(sha256).stat().st_mtime_ns
+
+    def _retract(self, sha256: str, stamp: object) -> None:
         """Undo a ``publish`` whose database commit failed: delete the blob unless someone
         touched it since (a concurrent upload of the same bytes that now relies on it)."""
         path = self._path(sha256)
         with self._locked(exclusive=True):
             try:
-                if path.stat().st_mtime_ns != mtime_ns:
+                if path.stat().st_mtime_ns != stamp:
                     return
                 path.unlink()
             except FileNotFoundError:
@@ -255,11 +358,20 @@ class LocalBlobStore:
             except OSError:  # not empty (or already gone): nothing more to remove
                 return
 
-    def open(self, sha256: str) -> BinaryIO:
+    def open(self, sha256: str) -> VerifiedReader:
         try:
-            return self._path(sha256).open("rb")
+            return VerifiedReader(self._path(sha256).open("rb"), sha256)
         except FileNotFoundError:
             raise BlobMissing(sha256) from None
+
+    @contextmanager
+    def local_copy(self, sha256: str) -> Iterator[Path]:
+        check = self.verify(sha256)
+        if check.state is BlobState.MISSING:
+            raise BlobMissing(sha256)
+        if not check.ok:
+            raise BlobChanged(sha256, check.actual_sha256 or "")
+        yield self._path(sha256)
 
     def exists(self, sha256: str) -> bool:
         return self._path(sha256).is_file()
@@ -287,18 +399,11 @@ class LocalBlobStore:
                         yield name
 
     def verify(self, sha256: str) -> BlobCheck:
-        digest = hashlib.sha256()
-        size = 0
         try:
             with self._path(sha256).open("rb") as stored:
-                while chunk := stored.read(CHUNK_BYTES):
-                    digest.update(chunk)
-                    size += len(chunk)
+                return hash_stream(sha256, stored)
         except FileNotFoundError:
             return BlobCheck(sha256, BlobState.MISSING)
-        actual = digest.hexdigest()
-        state = BlobState.OK if actual == sha256 else BlobState.CHANGED
-        return BlobCheck(sha256, state, actual, size)
 
     def verify_many(self, hashes: Iterable[str]) -> list[BlobCheck]:
         return [self.verify(sha256) for sha256 in hashes]
@@ -314,22 +419,89 @@ class LocalBlobStore:
             _fsync_dir(directory.parent)
 
 
+def hash_stream(sha256: str, stream: Readable) -> BlobCheck:
+    """Read ``stream`` to its end in chunks and say whether it hashes to ``sha256``."""
+    digest = hashlib.sha256()
+    size = 0
+    while chunk := stream.read(CHUNK_BYTES):
+        digest.update(chunk)
+        size += len(chunk)
+    actual = digest.hexdigest()
+    state = BlobState.OK if actual == sha256 else BlobState.CHANGED
+    return BlobCheck(sha256, state, actual, size)
+
+
+class VerifiedReader(io.RawIOBase):
+    """A blob's bytes in order, hashed as they pass: the read that reaches the end raises
+    ``BlobChanged`` if they do not hash to the blob's name, so a reader that reads to the end
+    (an archive, a download) never takes changed bytes for the evidence."""
+
+    def __init__(self, raw: Readable, sha256: str) -> None:
+        super().__init__()
+        self._raw = raw
+        self.sha256 = sha256
+        self._digest = hashlib.sha256()
+        self._done = False
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int | None = -1, /) -> bytes:
+        whole = size is None or size < 0
+        data = self._raw.read() if whole else self._raw.read(size)
+        if data:
+            self._digest.update(data)
+        if (whole or (not data and size != 0)) and not self._done:
+            self._done = True
+            actual = self._digest.hexdigest()
+            if actual != self.sha256:
+                raise BlobChanged(self.sha256, actual)
+        return data
+
+    def readinto(self, buffer: Any) -> int:
+        data = self.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        close = getattr(self._raw, "close", None)
+        if callable(close):
+            close()
+        super().close()
+
+
 _STAGE_PREFIX = "stage-"
+_WORK_PREFIXES = (_STAGE_PREFIX, "import-", "export-", "job-")
+
+
+def _newest_mtime(folder: Path) -> float:
+    newest = folder.stat().st_mtime
+    for path in folder.rglob("*"):
+        with suppress(FileNotFoundError):
+            newest = max(newest, path.stat().st_mtime)
+    return newest
 
 
 @dataclass
 class StagingArea:
-    """Blobs written aside (in the store's temp folder, on the same filesystem) that join the
-    store only when ``publish`` is called, i.e. when the import that brought them commits.
-    Used as a context manager: whatever was not published is removed on exit."""
+    """Blobs written aside (in the store's temp folder) that join the store only when
+    ``publish`` is called, i.e. when the import that brought them commits. Used as a context
+    manager: whatever was not published is removed on exit."""
 
-    store: LocalBlobStore
+    store: BlobStore
     directory: Path
     staged: dict[str, Path] = field(default_factory=dict)
-    published: dict[str, int] = field(default_factory=dict)  # created blobs → their mtime_ns
+    published: dict[str, object] = field(default_factory=dict)  # created blobs → their stamp
 
-    def put(self, stream: Readable, *, max_bytes: int) -> StoredBlob:
+    def put(self, stream: Readable, *, max_bytes: int, check: Check | None = None) -> StoredBlob:
         tmp, sha256, size = _write_temp(stream, self.directory, "", max_bytes)
+        try:
+            if check is not None:
+                with tmp.open("rb") as written:
+                    check(written)  # type: ignore[arg-type]
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
         if sha256 in self.staged:
             tmp.unlink()
         else:
@@ -343,13 +515,13 @@ class StagingArea:
         for sha256, tmp in sorted(self.staged.items()):
             stored = self.store._place(tmp, sha256, tmp.stat().st_size)
             if stored.created:
-                self.published[sha256] = self.store._path(sha256).stat().st_mtime_ns
+                self.published[sha256] = self.store._stamp(sha256)
         self.staged.clear()
 
     def retract(self) -> None:
         """The commit failed after ``publish``: take back the blobs it created."""
-        for sha256, mtime_ns in self.published.items():
-            self.store._retract(sha256, mtime_ns)
+        for sha256, stamp in self.published.items():
+            self.store._retract(sha256, stamp)
         self.published.clear()
 
     def __enter__(self) -> StagingArea:

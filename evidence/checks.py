@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from evidence.blobs import BlobStore, BlobTooLarge, Readable, StoredBlob
+from evidence.blobs import BlobStore, BlobTooLarge, Readable
 from evidence.formats import FORMATS
 from evidence.image_check import DECODED_KINDS, ImageProblem, check_decodes, check_header
 from evidence.names import (
@@ -135,9 +135,9 @@ def ingest(
     try:
         if image:
             check_header(head)  # a canvas too large is refused before anything is stored
-        blob = store.put(_Intake(head, stream, text), max_bytes=policy.max_bytes)
-        if image:
-            _check_stored_image(store, blob)
+        # an image must decode to its end: checked on the complete file, before it is stored
+        check = check_decodes if image else None
+        blob = store.put(_Intake(head, stream, text), max_bytes=policy.max_bytes, check=check)
     except BlobTooLarge:
         raise too_large() from None
     except _NotText as not_text:
@@ -189,17 +189,6 @@ class _Intake:
         if self._text is not None and not self._text.feed(data, final=not data):
             raise _NotText(self._text.failed_at or 0)
         return data
-
-
-def _check_stored_image(store: BlobStore, blob: StoredBlob) -> None:
-    """Decode the stored copy; a broken image this upload created is removed again."""
-    try:
-        with store.open(blob.sha256) as stored:
-            check_decodes(stored)
-    except ImageProblem:
-        if blob.created:  # not referenced by anything yet: no record is written for it
-            store.delete(blob.sha256)
-        raise
 
 
 def _declared_size(stream: Readable) -> int | None:

@@ -17,7 +17,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_raw
 from PIL import Image, ImageOps
 
-from evidence.blobs import BlobStore
+from evidence.blobs import BlobChanged, BlobMissing, BlobStore
 from texts import t
 
 MAX_SIDE = 800  # pixels on the longer side of a preview
@@ -39,7 +39,8 @@ class Preview:
     png: bytes | None
     width: int = 0
     height: int = 0
-    reason: str | None = None  # why not: not_previewable, encrypted, broken, too_many_pixels
+    reason: str | None = None  # why not: not_previewable, encrypted, broken, too_many_pixels,
+    # missing, changed
 
     def message(self, lang: str = "zh") -> str:
         return t(f"evidence.preview.{self.reason}", lang) if self.reason else ""
@@ -58,11 +59,15 @@ def make_preview(source: Path | BinaryIO, media_type: str, *, max_side: int = MA
 def preview_blob(
     store: BlobStore, sha256: str, media_type: str, *, max_side: int = MAX_SIDE
 ) -> Preview:
-    path = store.local_path(sha256)
-    if path is not None:
-        return make_preview(path, media_type, max_side=max_side)
-    with store.open(sha256) as stream:
-        return make_preview(stream, media_type, max_side=max_side)
+    """The preview of a stored file, made from a copy verified against its SHA-256: a file
+    gone or changed since its upload gives no preview and says so."""
+    try:
+        with store.local_copy(sha256) as path:
+            return make_preview(path, media_type, max_side=max_side)
+    except BlobMissing:
+        return Preview(None, reason="missing")
+    except BlobChanged:
+        return Preview(None, reason="changed")
 
 
 def _pdf_preview(source: Path | BinaryIO, max_side: int) -> Preview:

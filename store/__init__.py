@@ -13,7 +13,8 @@ from domain.errors import (
     StoreError,
     StoreUnavailable,
 )
-from evidence import LocalBlobStore, UploadPolicy
+from evidence import BlobStore, LocalBlobStore, UploadPolicy
+from evidence.blobs import BlobStoreUnavailable
 from store.config import Settings, SettingsError, load_settings
 from store.database import make_engine, migrate, reported
 from store.repository import AuditStore
@@ -40,8 +41,35 @@ def open_store(settings: Settings | None = None) -> AuditStore:
         ) from None
     with reported(engine):
         migrate(engine)
+    blobs = open_blob_store(settings)
+    store = AuditStore(engine, blobs, UploadPolicy(max_bytes=settings.max_upload_bytes))
+    store.register_catalogue(DEFAULT_CATALOGUE.read_text(encoding="utf-8"), str(DEFAULT_CATALOGUE))
+    return store
+
+
+def open_blob_store(settings: Settings) -> BlobStore:
+    """The evidence folder, or the bucket GBT_AUDIT_EVIDENCE_URL names (checked to answer)."""
+    if settings.evidence_s3 is not None:
+        from evidence.s3 import S3BlobStore  # boto3 loads only where a bucket is used
+
+        try:
+            return S3BlobStore(settings.evidence_s3, settings.spool_dir)
+        except BlobStoreUnavailable as exc:
+            raise SettingsError(
+                "settings.unusable_evidence_store",
+                "GBT_AUDIT_EVIDENCE_URL",
+                value=settings.evidence_s3.url,
+                reason=str(exc)[:300],
+            ) from None
+        except OSError as exc:
+            raise SettingsError(
+                "settings.bad_folder",
+                "GBT_AUDIT_DATA_DIR",
+                value=settings.spool_dir,
+                reason=exc.strerror,
+            ) from None
     try:
-        blobs = LocalBlobStore(settings.evidence_dir)
+        return LocalBlobStore(settings.evidence_dir)
     except OSError as exc:
         raise SettingsError(
             "settings.bad_folder",
@@ -49,9 +77,6 @@ def open_store(settings: Settings | None = None) -> AuditStore:
             value=settings.evidence_dir,
             reason=exc.strerror,
         ) from None
-    store = AuditStore(engine, blobs, UploadPolicy(max_bytes=settings.max_upload_bytes))
-    store.register_catalogue(DEFAULT_CATALOGUE.read_text(encoding="utf-8"), str(DEFAULT_CATALOGUE))
-    return store
 
 
 __all__ = [
@@ -65,5 +90,6 @@ __all__ = [
     "StoreError",
     "StoreUnavailable",
     "load_settings",
+    "open_blob_store",
     "open_store",
 ]

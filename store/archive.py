@@ -343,14 +343,14 @@ def _refuse_existing_organisation(
 
 
 def _check_free_space(store: AuditStore, members: dict[str, zipfile.ZipInfo]) -> None:
-    root = getattr(store.blobs, "root", None)
-    if root is None:
-        return
+    """The staged files go to the store's spool folder (beside the blobs for the local store,
+    in the data folder for a bucket) before they are published."""
+    root = store.blobs.spool
     needed = sum(i.file_size for n, i in members.items() if n.startswith("evidence/"))
     free = shutil.disk_usage(root).free
     if needed + FREE_SPACE_MARGIN > free:
         raise ArchiveRefused(
-            f"the evidence files need {needed} bytes; the evidence folder's disk has {free} free "
+            f"the evidence files need {needed} bytes; the disk of {root} has {free} free "
             f"— 磁盘空间不足"
         )
 

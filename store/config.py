@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
+from evidence.s3_settings import BadEvidenceUrl, S3Settings, s3_settings
 from scoring import display
 from texts import t
 
@@ -31,6 +32,13 @@ class Settings:
     database_url: str
     evidence_dir: Path
     max_upload_bytes: int
+    # GBT_AUDIT_EVIDENCE_URL=s3://BUCKET/PREFIX: the evidence in a bucket; None: in evidence_dir
+    evidence_s3: S3Settings | None = None
+
+    @property
+    def spool_dir(self) -> Path:
+        """Transient files on this machine (uploads on their way, imports, exports)."""
+        return self.evidence_dir / "tmp" if self.evidence_s3 is None else self.data_dir / "tmp"
 
 
 class SettingsError(ValueError):
@@ -53,7 +61,21 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     _check_database_url(database_url)
     evidence_dir = _folder(env, "GBT_AUDIT_EVIDENCE_DIR", str(data_dir / "evidence"))
     limit_mb = _upload_limit(env.get("GBT_AUDIT_MAX_UPLOAD_MB") or str(DEFAULT_MAX_UPLOAD_MB))
-    return Settings(data_dir, database_url, evidence_dir, int(limit_mb * 1024 * 1024))
+    evidence_s3 = _evidence_url(env)
+    return Settings(data_dir, database_url, evidence_dir, int(limit_mb * 1024 * 1024), evidence_s3)
+
+
+def _evidence_url(env: Mapping[str, str]) -> S3Settings | None:
+    name = "GBT_AUDIT_EVIDENCE_URL"
+    raw = (env.get(name) or "").strip()
+    if not raw:
+        return None
+    try:
+        return s3_settings(env, raw)
+    except BadEvidenceUrl as exc:
+        raise SettingsError(
+            f"settings.bad_evidence_url.{exc.reason}", name, value=raw[:120]
+        ) from None
 
 
 def display_zone(env: Mapping[str, str] | None = None) -> ZoneInfo:

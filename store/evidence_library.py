@@ -22,6 +22,7 @@ from store.tables import (
     EvidenceLinkRow,
     EvidenceRequestRow,
     EvidenceRow,
+    JobRow,
 )
 
 
@@ -132,7 +133,14 @@ class EvidenceMixin(StoreBase):
 
         def referenced() -> set[str]:
             with self._read() as session:
-                return set(session.scalars(select(EvidenceRow.sha256).distinct()))
+                hashes = set(session.scalars(select(EvidenceRow.sha256).distinct()))
+                # a job's input (an uploaded archive) and the files it made (a dossier) stay
+                # until the job is forgotten (store.jobs.Jobs.expire)
+                for params, result in session.execute(select(JobRow.params, JobRow.result)):
+                    if (params or {}).get("input_sha256"):
+                        hashes.add(params["input_sha256"])
+                    hashes.update(f["sha256"] for f in (result or {}).get("files", ()))
+                return hashes
 
         return self.blobs.collect_garbage(referenced, grace=grace)
 

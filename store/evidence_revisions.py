@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from domain.evidence_rules import EvidenceRule, check_period
 from domain.records import AuditState, EvidenceRecord
 from evidence import ingest
-from evidence.blobs import BlobMissing
+from evidence.blobs import BlobChanged, BlobMissing
 from store import convert
 from store.base import utcnow
 from store.evidence_library import EvidenceMixin
@@ -37,6 +37,8 @@ class EvidenceRevisionsMixin(EvidenceMixin):
                     chunks.append(chunk)
         except (BlobMissing, FileNotFoundError):
             raise EvidenceRule("evidence.missing", title=record.title) from None
+        except BlobChanged:
+            raise EvidenceRule("evidence.tampered", title=record.title) from None
         if digest.hexdigest() != record.sha256:
             raise EvidenceRule("evidence.tampered", title=record.title)
         return b"".join(chunks)

@@ -290,3 +290,35 @@ class SurveillanceRow(Base):
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
     recorded_by: Mapped[str] = mapped_column(Text, default="")
     __table_args__ = (UniqueConstraint("certificate_id", "held_on"),)
+
+
+class JobRow(Base):
+    """Heavy work (a dossier, a brief, a large import) queued for a worker process
+    (``gbt-audit worker``); the page polls it. States: queued, running, done, failed."""
+
+    __tablename__ = "jobs"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    params: Mapped[dict[str, Any]] = mapped_column(JSON)
+    state: Mapped[str] = mapped_column(String(10), index=True)
+    progress: Mapped[float] = mapped_column(Numeric(5, 4), default=0)
+    message: Mapped[str] = mapped_column(Text, default="")
+    # the result: [{"name", "sha256", "size", "media_type"}] (files in the blob store) + facts
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    error: Mapped[str] = mapped_column(Text, default="")  # why it failed, for the page
+    created_by: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    worker: Mapped[str] = mapped_column(Text, default="")
+
+
+class WorkerRow(Base):
+    """A running worker process, seen at its last heartbeat: the app asks whether any is alive."""
+
+    __tablename__ = "workers"
+    id: Mapped[str] = mapped_column(String(80), primary_key=True)  # host:pid:start
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

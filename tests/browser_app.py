@@ -45,9 +45,15 @@ class Server:
     """`streamlit run <script>` on a data folder; start() waits until it answers. The app's
     script is audit_server.py: st.App with the sign-in routes and gate around audit_app.py."""
 
-    def __init__(self, data_dir: Path, script: Path = ROOT / "audit_server.py") -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        script: Path = ROOT / "audit_server.py",
+        env: dict[str, str] | None = None,
+    ) -> None:
         self.data_dir = data_dir
         self.script = script
+        self.extra_env = env or {}  # e.g. a shared database and bucket for several servers
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
         self.process: subprocess.Popen[bytes] | None = None
@@ -55,6 +61,8 @@ class Server:
     def start(self) -> None:
         env = {**os.environ, "GBT_AUDIT_DATA_DIR": str(self.data_dir)}
         env.pop("GBT_AUDIT_DATABASE_URL", None)
+        env.pop("GBT_AUDIT_EVIDENCE_URL", None)
+        env.update(self.extra_env)
         self.process = subprocess.Popen(
             [
                 sys.executable,

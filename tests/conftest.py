@@ -58,6 +58,26 @@ def database_url(request, tmp_path, postgres_unavailable):
     admin.dispose()
 
 
+@pytest.fixture(scope="session")
+def s3_endpoint():
+    """A real S3-compatible server (moto's server mode) on 127.0.0.1, one per test session."""
+    from s3_server import moto_server
+
+    with moto_server() as endpoint:
+        yield endpoint
+
+
+@pytest.fixture(params=["folder", "s3"])
+def evidence_backend(request):
+    """Where a test store keeps its evidence: None for the local folder (the default), or the
+    settings of a new bucket on the moto server."""
+    if request.param == "folder":
+        return None
+    from s3_server import new_bucket
+
+    return new_bucket(request.getfixturevalue("s3_endpoint"))
+
+
 @pytest.fixture(autouse=True)
 def no_unexpected_app_error(request, caplog):
     """The app shows an unexpected error as a polite message and logs it; a test of the app

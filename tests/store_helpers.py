@@ -9,6 +9,7 @@ import yaml
 from catalogue_builder import ItemDef, catalogue_dict
 
 from domain.records import AuditRecord, Organisation, OrganisationProfile
+from evidence.s3_settings import S3Settings
 from store import AuditStore, Settings, open_store
 
 ITEMS = [
@@ -22,17 +23,23 @@ CATALOGUE_TEXT = yaml.safe_dump(catalogue_dict(ITEMS), allow_unicode=True)
 VALID_CODE = "91110000600037341L"  # a real-format 统一社会信用代码 with a correct check character
 
 
-def settings_for(database_url: str, folder: Path, max_upload_bytes: int = 5 << 20) -> Settings:
+def settings_for(
+    database_url: str,
+    folder: Path,
+    max_upload_bytes: int = 5 << 20,
+    evidence_s3: S3Settings | None = None,
+) -> Settings:
     return Settings(
         data_dir=folder,
         database_url=database_url,
         evidence_dir=folder / "evidence",
         max_upload_bytes=max_upload_bytes,
+        evidence_s3=evidence_s3,
     )
 
 
-def new_store(database_url: str, folder: Path) -> AuditStore:
-    store = open_store(settings_for(database_url, folder))
+def new_store(database_url: str, folder: Path, evidence_s3: S3Settings | None = None) -> AuditStore:
+    store = open_store(settings_for(database_url, folder, evidence_s3=evidence_s3))
     store.register_catalogue(CATALOGUE_TEXT, "test-catalogue.yaml")
     return store
 

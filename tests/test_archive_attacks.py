@@ -347,20 +347,26 @@ def exported(tmp_path) -> Path:
 
 
 @pytest.fixture
-def client(database_url, tmp_path, monkeypatch):
+def client(database_url, tmp_path, monkeypatch, evidence_backend):
     """Another machine, without the archive's catalogue, with one organisation of its own whose
-    credit code is the archive's."""
+    credit code is the archive's; its evidence in a folder or in a bucket."""
     folder = tmp_path / "client"
     monkeypatch.setenv("GBT_AUDIT_DATA_DIR", str(folder))
     monkeypatch.setenv("GBT_AUDIT_DATABASE_URL", database_url)
     monkeypatch.setenv("GBT_AUDIT_MAX_UPLOAD_MB", "5")
-    store = open_store(settings_for(database_url, folder))
+    if evidence_backend is not None:
+        from s3_server import environment
+
+        for name, value in environment(evidence_backend.endpoint_url, evidence_backend).items():
+            monkeypatch.setenv(name, value)
+    store = open_store(settings_for(database_url, folder, evidence_s3=evidence_backend))
     company(store, name="本机已有的组织", code=VALID_CODE)
     return store
 
 
 def everything(store, folder: Path) -> dict[str, Any]:
-    """The data folder byte for byte, and every row of every table."""
+    """The data folder byte for byte, the evidence store's blobs, and every row of every
+    table."""
     files = {
         str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
         if p.is_file()
@@ -374,7 +380,7 @@ def everything(store, folder: Path) -> dict[str, Any]:
             for table in Base.metadata.sorted_tables
         }
     engine.dispose()
-    return {"files": files, "rows": rows}
+    return {"files": files, "blobs": sorted(store.blobs.iter_hashes()), "rows": rows}
 
 
 @pytest.mark.parametrize("attack", ATTACKS, ids=[a.name for a in ATTACKS])
@@ -458,7 +464,7 @@ def test_evidence_bytes_are_the_ones_checked(exported, client, tmp_path):
     with client.blobs.open(record.sha256) as stored:
         assert stored.read() == PDF
     assert record.media_type == "application/pdf"
-    assert not [p for p in (tmp_path / "client" / "evidence" / "tmp").iterdir()]
+    assert not list(client.blobs._tmp.iterdir())
 
 
 def test_a_full_disk_while_the_files_move_into_place_is_a_refusal(

@@ -17,8 +17,8 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 @pytest.fixture
-def source(database_url, tmp_path):
-    return new_store(database_url, tmp_path / "consultant")
+def source(database_url, tmp_path, evidence_backend):
+    return new_store(database_url, tmp_path / "consultant", evidence_backend)
 
 
 def filled_audit(store):

@@ -22,8 +22,8 @@ def source(tmp_path):
 
 
 @pytest.fixture
-def target(database_url, tmp_path):
-    return new_store(database_url, tmp_path / "client")
+def target(database_url, tmp_path, evidence_backend):
+    return new_store(database_url, tmp_path / "client", evidence_backend)
 
 
 def test_an_archive_written_before_revisions_existed_still_imports(target):

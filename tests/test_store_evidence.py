@@ -4,6 +4,7 @@ import io
 from datetime import date
 
 import pytest
+from blob_helpers import overwrite, remove
 from store_helpers import company, new_store, settings_for, test_audit
 
 from domain.readiness import Check, readiness
@@ -16,8 +17,8 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 @pytest.fixture
-def store(database_url, tmp_path):
-    return new_store(database_url, tmp_path)
+def store(database_url, tmp_path, evidence_backend):
+    return new_store(database_url, tmp_path, evidence_backend)
 
 
 def upload(store, organisation_id, name="售后服务管理制度.pdf", content=PDF, **meta):
@@ -83,9 +84,8 @@ def test_verification_reports_changed_and_missing_files(store):
         store, org.id, name="b.txt", content="培训记录\n".encode(), title="培训记录"
     )
     missing, _ = upload(store, org.id, name="c.txt", content=b"visit log\n", title="回访记录")
-    path = store.blobs.local_path(changed.sha256)
-    path.write_bytes(path.read_bytes() + b"tampered")
-    store.blobs.local_path(missing.sha256).unlink()
+    overwrite(store.blobs, changed.sha256, "培训记录\n".encode() + b"tampered")
+    remove(store.blobs, missing.sha256)
     states = {r.sha256: r.state.value for r in store.verify_evidence(org.id)}
     assert states == {good.sha256: "ok", changed.sha256: "changed", missing.sha256: "missing"}
 
@@ -141,15 +141,15 @@ def test_a_readiness_line_names_the_item_and_the_prerequisite_in_the_readers_lan
         assert title.zh in zh and title.en in en and title.zh not in en
 
 
-def test_an_audit_with_evidence_survives_a_restart(database_url, tmp_path):
-    store = new_store(database_url, tmp_path)
+def test_an_audit_with_evidence_survives_a_restart(database_url, tmp_path, evidence_backend):
+    store = new_store(database_url, tmp_path, evidence_backend)
     audit = test_audit(store)
     record, _ = upload(store, audit.organisation_id)
     store.save_item(audit.id, "1.1.1", expected_version=0, actor="qm", status=Status.CONFORMING)
     store.link_evidence(audit.id, "1.1.1", record.id, actor="qm")
     store.engine.dispose()
 
-    reopened = open_store(settings_for(database_url, tmp_path))
+    reopened = open_store(settings_for(database_url, tmp_path, evidence_s3=evidence_backend))
     item = reopened.item(audit.id, "1.1.1")
     assert item.status is Status.CONFORMING and item.evidence_ids == (record.id,)
     assert reopened.blobs.verify(record.sha256).ok

@@ -5,6 +5,7 @@ import io
 from datetime import date
 
 import pytest
+from blob_helpers import overwrite, remove
 from store_helpers import company, new_store, sign_off, test_audit
 
 from domain.evidence_rules import EvidenceRule
@@ -15,8 +16,8 @@ POLICY_V3 = b"%PDF-1.4\n% revision 3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 @pytest.fixture
-def store(database_url, tmp_path):
-    return new_store(database_url, tmp_path)
+def store(database_url, tmp_path, evidence_backend):
+    return new_store(database_url, tmp_path, evidence_backend)
 
 
 def upload(store, organisation_id, content=POLICY_V1, name="售后服务管理制度.pdf", **meta):
@@ -41,8 +42,7 @@ def test_a_download_is_the_stored_bytes_checked_against_their_hash(store):
 
 def test_a_changed_file_is_refused_not_served(store):
     record = upload(store, company(store).id)
-    path = store.blobs.local_path(record.sha256)
-    path.write_bytes(POLICY_V1.replace(b"1.4", b"1.7"))
+    overwrite(store.blobs, record.sha256, POLICY_V1.replace(b"1.4", b"1.7"))
     with pytest.raises(EvidenceRule) as refused:
         store.evidence_content(record.id)
     assert refused.value.code == "evidence.tampered"
@@ -51,7 +51,7 @@ def test_a_changed_file_is_refused_not_served(store):
 
 def test_a_missing_file_is_refused_with_its_own_reason(store):
     record = upload(store, company(store).id)
-    store.blobs.local_path(record.sha256).unlink()
+    remove(store.blobs, record.sha256)
     with pytest.raises(EvidenceRule) as refused:
         store.evidence_content(record.id)
     assert refused.value.code == "evidence.missing"

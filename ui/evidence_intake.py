@@ -12,11 +12,9 @@ from domain.records import EvidenceRecord
 from evidence import EvidenceRefused
 from evidence.name_hints import hints_from_name
 from store import AuditStore, StoreError
+from store.evidence_batch import EVIDENCE_KINDS
 from texts import t
 from ui.state import lang as current_lang
-
-# the kinds of document an evaluator asks for (see criteria: each item's expected evidence)
-EVIDENCE_KINDS = ("policy", "record", "licence", "contract", "training", "report", "photo", "other")
 
 
 def upload_limit_mb(store: AuditStore) -> int:

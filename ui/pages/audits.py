@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import tempfile
+import shutil
 from collections.abc import Callable
 from dataclasses import fields
 from pathlib import Path
@@ -129,14 +129,20 @@ def import_upload() -> None:
     upload = st.session_state.get("import_zip")
     if upload is None:
         return
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "archive.zip"
-        path.write_bytes(upload.getvalue())
+    # in the store's spool folder, not the system's temp: gc removes what a killed import left
+    folder = store.blobs.work_folder("import-")
+    try:
+        path = folder / "archive.zip"
+        with path.open("wb") as target:
+            upload.seek(0)
+            shutil.copyfileobj(upload, target, 1 << 20)
         try:
             outcome = store.import_archive(path)
         except (ArchiveRefused, StoreError) as exc:
             flash("error", tr("ui.import_refused", reason=plain(refusal(exc))))
             return
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
     st.session_state["org_id"] = outcome.organisation_id
     flash("success", tr("ui.imported", audits=len(outcome.audit_ids), files=outcome.evidence_files))
 
@@ -232,7 +238,7 @@ def audit_row(audit: AuditRecord) -> None:
         with st.expander(tr("ui.export_archive")):
             if st.button(tr("ui.prepare_archive"), key=f"prep.{audit.id}"):
                 with st.spinner(tr("ui.preparing")):
-                    folder = Path(tempfile.mkdtemp())
+                    folder = store.blobs.work_folder("export-")  # gc removes it
                     path = store.export_archive(audit.id, folder / f"audit-{audit.id}.zip")
                 st.session_state[f"archive_path.{audit.id}"] = path
             path = st.session_state.get(f"archive_path.{audit.id}")

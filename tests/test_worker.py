@@ -1,0 +1,152 @@
+"""The job table and the worker: a dossier made in another process, its files downloadable from
+the blob store; a failed job says why; a killed worker's job is retried, then failed, never left
+running; on SQLite and PostgreSQL, with the evidence in a folder or in a bucket."""
+
+from __future__ import annotations
+
+import io
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import date, timedelta
+
+import pytest
+from evidence_samples import pdf
+from s3_server import environment
+
+from domain.records import OrganisationProfile
+from store import open_store
+from store.base import utcnow
+from store.jobs import JOB_STALE, Jobs, JobState
+from store.tables import JobRow
+from worker.loop import run_worker
+
+
+@pytest.fixture
+def store(tmp_path, monkeypatch, database_url, evidence_backend):
+    monkeypatch.setenv("GBT_AUDIT_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("GBT_AUDIT_DATABASE_URL", database_url)
+    monkeypatch.delenv("GBT_AUDIT_EVIDENCE_URL", raising=False)
+    if evidence_backend is not None:
+        for name, value in environment(evidence_backend.endpoint_url, evidence_backend).items():
+            monkeypatch.setenv(name, value)
+    return open_store()
+
+
+def audit_with_evidence(store):
+    organisation = store.create_organisation(OrganisationProfile(name="华东家电"), actor="qm")
+    catalogue = store.catalogues()[0]
+    audit = store.create_audit(
+        organisation.id,
+        catalogue_hash=catalogue.content_hash,
+        title="2026 年度自评",
+        audit_date=date(2026, 11, 10),
+        assessor="王敏",
+        actor="qm",
+    )
+    record, _ = store.add_evidence(
+        organisation.id,
+        "制度.pdf",
+        io.BytesIO(pdf(pages=2)),
+        title="制度",
+        kind="policy",
+        actor="qm",
+    )
+    store.link_evidence(audit.id, "1.4.1", record.id, actor="qm")
+    return audit
+
+
+def test_a_dossier_job_is_made_by_the_worker_and_its_files_are_in_the_blob_store(store):
+    audit = audit_with_evidence(store)
+    jobs = Jobs(store)
+    queued = jobs.enqueue("dossier", {"audit_id": audit.id}, actor="qm")
+    assert queued.state is JobState.QUEUED
+
+    assert run_worker(store, once=True) == 1
+
+    job = jobs.job(queued.id)
+    assert job.state is JobState.DONE and job.progress == 1.0 and job.error == ""
+    assert job.result["embedded"] == 1 and job.result["pages"] > 2
+    pdf_file, xlsx_file = job.files()
+    with store.blobs.open(pdf_file["sha256"]) as stream:
+        assert stream.read(5) == b"%PDF-"
+    assert pdf_file["name"].endswith(".pdf") and xlsx_file["name"].endswith(".xlsx")
+    # garbage collection keeps a job's files until the job is forgotten
+    later = timedelta(hours=-3)
+    assert store.collect_garbage(later).removed == ()
+    with store._write("test") as session:
+        session.get(JobRow, job.id).finished_at = utcnow() - timedelta(days=2)
+    assert jobs.expire() == 1
+    assert set(store.collect_garbage(later).removed) == {pdf_file["sha256"], xlsx_file["sha256"]}
+
+
+def test_a_job_that_fails_says_why(store):
+    jobs = Jobs(store)
+    queued = jobs.enqueue("dossier", {"audit_id": 999}, actor="qm")
+    run_worker(store, once=True)
+    job = jobs.job(queued.id)
+    assert job.state is JobState.FAILED
+    assert "999" in job.error and job.result is None
+
+
+def test_a_job_is_claimed_by_one_worker_only(store):
+    jobs = Jobs(store)
+    jobs.enqueue("dossier", {"audit_id": 1}, actor="qm")
+    assert jobs.claim("a") is not None
+    assert jobs.claim("b") is None
+
+
+def test_a_job_whose_worker_stopped_is_retried_once_then_failed(store):
+    jobs = Jobs(store)
+    queued = jobs.enqueue("dossier", {"audit_id": 1}, actor="qm")
+    assert jobs.claim("dead-1").attempts == 1
+    assert jobs.recover() == []  # still beating, as far as anyone knows
+    later = utcnow() + JOB_STALE + timedelta(seconds=1)
+    assert jobs.recover(later) == [queued.id]
+    assert jobs.job(queued.id).state is JobState.QUEUED
+    assert jobs.claim("dead-2").attempts == 2
+    assert not jobs.report(queued.id, "dead-1", 0.5, "")  # the first worker lost it
+    jobs.recover(utcnow() + JOB_STALE + timedelta(seconds=1))
+    job = jobs.job(queued.id)
+    assert job.state is JobState.FAILED and job.error == "worker_lost"
+
+
+def test_whether_a_worker_is_running_follows_its_heartbeat(store):
+    jobs = Jobs(store)
+    assert not jobs.worker_running()
+    jobs.beat("w1")
+    assert jobs.worker_running()
+    assert not jobs.worker_running(utcnow() + timedelta(minutes=5))
+    jobs.leave("w1")
+    assert not jobs.worker_running()
+
+
+@pytest.mark.parametrize("evidence_backend", ["folder"], indirect=True)
+def test_a_worker_killed_mid_job_leaves_it_to_be_retried_and_it_completes(store, tmp_path):
+    audit = audit_with_evidence(store)
+    jobs = Jobs(store)
+    queued = jobs.enqueue("dossier", {"audit_id": audit.id}, actor="qm")
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "cli", "worker", "--poll", "0.1"],
+        env=os.environ.copy(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while jobs.job(queued.id).state is JobState.QUEUED:
+            assert time.monotonic() < deadline, "the worker never took the job"
+            time.sleep(0.05)
+        assert jobs.worker_running()
+        worker.send_signal(signal.SIGKILL)
+        worker.wait(10)
+    finally:
+        worker.kill()
+    if jobs.job(queued.id).state is JobState.DONE:
+        pytest.skip("the dossier was made before the worker could be killed")
+    assert jobs.job(queued.id).state is JobState.RUNNING  # as the dead worker left it
+    assert jobs.recover(utcnow() + JOB_STALE + timedelta(seconds=1)) == [queued.id]
+    run_worker(store, once=True)
+    assert jobs.job(queued.id).state is JobState.DONE

@@ -1,0 +1,48 @@
+"""The use case behind the dossier page's button: make the dossier in the worker when one is
+running, else here, as before; either way the result is a job whose files are blobs."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from typing import Any
+
+from store import AuditStore
+from store.jobs import Job, Jobs
+from worker.tasks import run_claimed
+
+
+def bare_store(store: Any) -> AuditStore:
+    """The store under the permission guard (the worker runs without a signed-in person; the
+    guard was asked when the audit was opened)."""
+    return getattr(store, "_store", store)
+
+
+def request_job(
+    store: Any,
+    kind: str,
+    params: dict[str, Any],
+    *,
+    actor: str,
+    here_progress: Callable[[float, str], None] | None = None,
+) -> tuple[Job, bool]:
+    """Queue the job for a worker, or, when none is running, run it in this process now.
+    Returns the job as it stands and whether it ran here."""
+    raw = bare_store(store)
+    jobs = Jobs(raw)
+    if jobs.worker_running():
+        return jobs.enqueue(kind, params, actor=actor), False
+    queued = jobs.enqueue(kind, params, actor=actor)
+    name = f"app:{os.getpid()}"
+    claimed = jobs.claim(name, job_id=queued.id)
+    if claimed is None:  # a worker started this very moment and took it
+        return jobs.job(queued.id), False
+    run_claimed(raw, jobs, claimed, name, here_progress)
+    return jobs.job(queued.id), True
+
+
+def job_file(store: Any, job: Job, index: int) -> bytes:
+    """One result file's bytes, re-hashed as they are read from the blob store."""
+    entry = job.files()[index]
+    with bare_store(store).blobs.open(entry["sha256"]) as stream:
+        return stream.read()

@@ -1,0 +1,112 @@
+"""What each kind of job does. The same functions run in the worker and, when no worker is
+running, in the app itself; their results are files in the blob store, so any app server
+(sharing the database and the bucket) can offer them for download."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from store import AuditStore
+from store.jobs import Job, Jobs
+
+log = logging.getLogger("gbt_audit.worker")
+Progress = Callable[[float, str], None]
+NO_LIMIT = 1 << 40  # a result file is ours, not an upload
+PDF = "application/pdf"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class JobLost(Exception):
+    """The job was taken from this worker (it stopped beating for too long); stop working."""
+
+
+def store_file(store: AuditStore, path: Path, name: str, media_type: str) -> dict[str, Any]:
+    with path.open("rb") as stream:
+        stored = store.blobs.put(stream, max_bytes=NO_LIMIT)
+    return {"name": name, "sha256": stored.sha256, "size": stored.size, "media_type": media_type}
+
+
+def dossier(store: AuditStore, params: dict[str, Any], progress: Progress) -> dict[str, Any]:
+    from dossier.assemble import export_dossier
+
+    audit_id = int(params["audit_id"])
+    work = store.blobs.work_folder("job-")
+    try:
+        exported = export_dossier(store, audit_id, work, progress)
+        report = exported.report
+        files = [
+            store_file(store, exported.pdf, exported.pdf.name, PDF),
+            store_file(store, exported.xlsx, exported.xlsx.name, XLSX),
+        ]
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return {
+        "files": files,
+        "pages": report.pages,
+        "embedded": len(report.embedded),
+        "listed": len(report.listed_only),
+        "missing": len(report.missing),
+        "warnings": [{lang: w.text(lang) for lang in ("zh", "en")} for w in report.warnings],
+    }
+
+
+def import_archive(store: AuditStore, params: dict[str, Any], progress: Progress) -> dict[str, Any]:
+    """An archive the app stored as a blob (``input_sha256``), imported with every check."""
+    from store.archive import import_archive as run_import
+
+    progress(0.05, "")
+    with store.blobs.local_copy(params["input_sha256"]) as path:
+        outcome = run_import(store, path, actor=str(params.get("actor") or "worker"))
+    return {
+        "organisation_id": outcome.organisation_id,
+        "audit_ids": {str(k): v for k, v in outcome.audit_ids.items()},
+        "evidence_files": outcome.evidence_files,
+    }
+
+
+TASKS: dict[str, Callable[[AuditStore, dict[str, Any], Progress], dict[str, Any]]] = {
+    "dossier": dossier,
+    "import": import_archive,
+}
+
+
+def failure_text(exc: BaseException) -> str:
+    """Why a job failed, for the page: a refusal's own message; anything else by its type."""
+    from dossier import DossierDataError, MissingCJKFont
+    from store import StoreError
+
+    if isinstance(exc, StoreError | DossierDataError | MissingCJKFont):
+        return str(exc)
+    return f"{type(exc).__name__}: {exc}"
+
+
+def run_claimed(
+    store: AuditStore,
+    jobs: Jobs,
+    job: Job,
+    worker: str,
+    on_progress: Progress | None = None,
+) -> bool:
+    """Run a job this worker claimed; record its result or why it failed. True when done."""
+
+    def progress(fraction: float, message: str) -> None:
+        if not jobs.report(job.id, worker, fraction, message):
+            raise JobLost(job.id)
+        if on_progress is not None:
+            on_progress(fraction, message)
+
+    try:
+        result = TASKS[job.kind](store, job.params, progress)
+    except JobLost:
+        log.warning("job %s was taken from this worker; dropped", job.id)
+        return False
+    except Exception as exc:
+        if not isinstance(exc, OSError | ValueError | LookupError):
+            log.exception("job %s (%s) failed", job.id, job.kind)
+        jobs.fail(job.id, worker, failure_text(exc))
+        return False
+    return jobs.finish(job.id, worker, result)
