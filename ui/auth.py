@@ -22,6 +22,7 @@ from store.accounts import Accounts
 from store.config import SettingsError
 from store.sessions import SessionEnd, SignInSessions
 from store.web_settings import WebSettings, load_web_settings
+from ui.markup import plain
 from ui.run_memo import once_per_run
 from ui.state import get_store, lang, tr
 
@@ -174,7 +175,7 @@ def _signed_out_page(ended: SessionEnd | None) -> None:
 
 def _sidebar(actor: Actor) -> None:
     with st.sidebar:
-        st.caption(tr("auth.signed_in_as", name=actor.display_name))
+        st.caption(tr("auth.signed_in_as", name=plain(actor.display_name)))
         # signing out is a form posted to the server's own route: it ends the session there,
         # clears the cookie and shows the sign-in page (the origin is checked like signing in)
         st.markdown(

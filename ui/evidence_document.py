@@ -34,7 +34,7 @@ def download_button(store: object, document: EvidenceRecord, *, key: str) -> Non
         st.error(exc.message(lang()))
         return
     st.download_button(
-        tr("evidence.ui.download", name=document.original_name),
+        tr("evidence.ui.download", name=plain(document.original_name)),
         content,
         file_name=document.original_name,
         mime=document.media_type,

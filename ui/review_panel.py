@@ -13,6 +13,7 @@ from domain.records import AuditState
 from scoring import display
 from store.access import GuardedStore, NotPermitted
 from store.accounts import AccountError
+from ui.markup import plain
 from ui.state import flash, lang, tr, when
 
 STEP_TEXT = {
@@ -94,9 +95,9 @@ def render_review_panel(store: GuardedStore, audit_id: int) -> None:
                     tr(
                         "auth.review.event",
                         at=when(event.at),
-                        name=event.user_name,
+                        name=plain(event.user_name),
                         kind=tr(STEP_TEXT[event.kind]),
-                        comment=f" — {event.comment}" if event.comment else "",
+                        comment=f" — {plain(event.comment)}" if event.comment else "",
                     )
                 )
 
@@ -104,7 +105,7 @@ def render_review_panel(store: GuardedStore, audit_id: int) -> None:
 def _signed_by(event: ReviewEvent) -> str:
     return tr(
         "auth.review.signed_by",
-        name=event.user_name,
+        name=plain(event.user_name),
         at=when(event.at),
         score=display.score_or_empty(event.score),
         hash=(event.catalogue_hash or "")[:12],

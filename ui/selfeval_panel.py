@@ -16,6 +16,7 @@ from dossier.selfeval_import import FilledTable, read_filled_table
 from scoring.model import Status
 from store.selfeval_import import import_filled_table
 from ui.evidence_intake import upload_limit_mb
+from ui.markup import plain
 from ui.state import actor, attempt, flash, lang, may, open_audit, page_store, tr
 
 NEW = 0  # the choice "a new organisation from the sheet"
@@ -113,7 +114,7 @@ def _import(
         tr(
             "selfeval.imported",
             round=imported.audit.round_no,
-            name=imported.organisation.profile.name,
+            name=plain(imported.organisation.profile.name),
             items=imported.items_saved,
         ),
     )

@@ -27,6 +27,7 @@ from reminders.ics import calendar_ics
 from store.action_register import action_rows, apply_bulk, organisation_action_rows
 from ui.item_link import open_item
 from ui.labels import action_labels
+from ui.markup import plain
 from ui.state import (
     actor,
     flash,
@@ -49,7 +50,7 @@ organisation = store.organisation(audit.organisation_id)
 today = today_here()
 
 st.title(tr("actions.title"))
-st.caption(f"{organisation.profile.name} · {tr('actions.caption')}")
+st.caption(f"{plain(organisation.profile.name)} · {tr('actions.caption')}")
 show_flashes()
 
 scope = st.radio(

@@ -23,6 +23,7 @@ from ui.catalogue_move_view import move_confirmation, move_rows, move_summary
 from ui.catalogue_rows import diff_rows, list_rows, totals_rows, tree_rows
 from ui.confirm import ask_button, confirmation
 from ui.evidence_intake import upload_limit_mb
+from ui.markup import plain
 from ui.state import (
     actor,
     attempt,
@@ -264,9 +265,9 @@ source = store.catalogue(audit.catalogue_hash)
 st.caption(
     tr(
         "catalogues.move_from",
-        title=audit.title,
+        title=plain(audit.title),
         round=audit.round_no,
-        id=label(source.content_hash),
+        id=plain(label(source.content_hash)),
     )
 )
 targets = [h for h in hashes if h != audit.catalogue_hash]

@@ -31,7 +31,7 @@ organisation = store.organisation(audit.organisation_id)
 today = today_here()
 
 st.title(tr("certification.title"))
-st.caption(f"{organisation.profile.name} · {tr('certification.caption')}")
+st.caption(f"{plain(organisation.profile.name)} · {tr('certification.caption')}")
 show_flashes()
 
 certificate = store.current_certificate(organisation.id)

@@ -12,6 +12,7 @@ from domain.permissions import Action
 from domain.records import AuditState
 from scoring import display
 from scoring.cycle import CertificateState, CycleEventKind
+from ui.markup import plain
 from ui.portfolio_rows import (
     Memo,
     PortfolioFilter,
@@ -172,7 +173,13 @@ picked = [shown[i] for i in event.selection.rows if i < len(shown)]
 if picked:
     chosen = picked[0]
     if chosen.broken:
-        st.error(tr("portfolio.cannot_open", name=chosen.organisation, problem=chosen.problem))
+        st.error(
+            tr(
+                "portfolio.cannot_open",
+                name=plain(chosen.organisation),
+                problem=plain(chosen.problem),
+            )
+        )
     else:
         del st.session_state[TABLE]  # coming back, the portfolio shows, not the same audit again
         go_to(LANDING, chosen.audit_id)

@@ -44,7 +44,7 @@ def act(change: Callable[[], object], done: str, clear: tuple[str, ...] = ()) ->
 
 def role_text(organisation_id: int, role: str) -> str:
     name = organisations.get(organisation_id, f"#{organisation_id}")
-    return tr("users.role_in", organisation=plain(name), role=tr(f"auth.role.{role}"))
+    return tr("users.role_in", organisation=name, role=tr(f"auth.role.{role}"))
 
 
 def roles_of(user: UserRecord) -> str:
@@ -115,7 +115,7 @@ chosen = by_login[
         format_func=lambda login: f"{by_login[login].display_name} ({login})",
     )
 ]
-st.caption(roles_of(chosen))
+st.caption(plain(roles_of(chosen)))  # a caption is Markdown; the table and lists are not
 toggle, admin = st.columns(2)
 if toggle.button(
     tr("users.disable" if chosen.active else "users.enable"), key="users.toggle_active"
