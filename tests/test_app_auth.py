@@ -18,6 +18,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 from starlette.testclient import TestClient
+from streamlit.runtime.memory_media_file_storage import _calculate_file_id
 from streamlit.testing.v1 import AppTest
 
 from store.accounts import Accounts
@@ -26,6 +27,7 @@ from store.sessions import SignInSessions
 from store.web_settings import load_web_settings
 from texts import t
 from ui.auth import COOKIE, AuthSettingsError, idle_minutes
+from ui.evidence_media import offered
 from ui.web import ROUTES, SignInGate, safe_next
 
 PASSWORD = "correct horse battery"
@@ -314,3 +316,23 @@ def test_a_bad_idle_setting_stops_the_app_with_its_name_and_lets_nobody_in(peopl
     assert t("nav.audits") not in texts(at)
     answer = client().get("/audits")
     assert answer.status_code == 500 and "GBT_AUDIT_IDLE_MINUTES" in answer.text
+
+
+def test_an_evidence_file_downloads_only_for_people_with_a_role_in_its_organisation(people, store):
+    audit = new_audit(store)
+    other = new_audit(store, name="另一家公司")
+    content = b"<html>evidence</html>"  # what the stand-in media route serves
+    offered(content, "text/html", "制度.html", audit.organisation_id)
+    path = f"/media/{_calculate_file_id(content, 'text/html', '制度.html')}.html"
+    people.grant("wang", other.organisation_id, "editor", actor="setup")  # a role elsewhere
+    web = client()
+    sign_in(web)
+    refused = web.get(path)
+    assert refused.status_code == 403 and b"evidence" not in refused.content
+    people.grant("wang", audit.organisation_id, "viewer", actor="setup")
+    web = client()
+    sign_in(web)
+    answer = web.get(path)
+    assert answer.status_code == 200 and answer.content == content
+    assert answer.headers["x-content-type-options"] == "nosniff"
+    assert answer.headers["content-disposition"].startswith("attachment")

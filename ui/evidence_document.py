@@ -12,6 +12,7 @@ from scoring import display
 from store import StoreError
 from ui.confirm import ask_button, confirmation
 from ui.evidence_intake import upload_limit_mb
+from ui.evidence_media import offered
 from ui.markup import plain
 from ui.state import actor, flash, lang, tr, when
 
@@ -33,6 +34,8 @@ def download_button(store: object, document: EvidenceRecord, *, key: str) -> Non
     except EvidenceRule as exc:
         st.error(exc.message(lang()))
         return
+    # the gate serves these bytes only to people with a role in the document's organisation
+    offered(content, document.media_type, document.original_name, document.organisation_id)
     st.download_button(
         tr("evidence.ui.download", name=plain(document.original_name)),
         content,

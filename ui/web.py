@@ -33,6 +33,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from domain.permissions import Action, permits
 from store.accounts import AccountError, Accounts
 from store.config import SettingsError
 from store.repository import AuditStore
@@ -42,6 +43,7 @@ from store.throttle import SignInThrottle
 from store.web_settings import WebSettings, client_address, load_web_settings
 from texts import t
 from ui.auth import COOKIE, SIGN_IN_PATH, SIGN_OUT_PATH
+from ui.evidence_media import owner_of
 
 SSO_PATH = "/account/sso"
 DEVICE_COOKIE = "gbt_device"  # this browser's own random name: known to the throttle once used
@@ -551,6 +553,9 @@ class SignInGate:
         check = await run_in_threadpool(SignInSessions(_store(), settings).check, token)
         if check.session is not None:
             if path.startswith(GUARDED_PREFIXES):
+                if not await run_in_threadpool(_may_download, path, check.session.user_id):
+                    await PlainTextResponse("403", status_code=403)(scope, receive, send)
+                    return
                 await self.app(scope, receive, _with_download_headers(send))
             else:
                 await self.app(scope, receive, send)
@@ -569,6 +574,16 @@ class SignInGate:
         if token:
             _clear_session_cookie(response, settings)
         await response(scope, receive, send)
+
+
+def _may_download(path: str, user_id: int) -> bool:
+    """An evidence file only for an account with a role in its organisation (or an
+    administrator); other downloads for any live session."""
+    organisation_id = owner_of(path)
+    if organisation_id is None:
+        return True
+    actor = Accounts(_store()).actor(user_id)
+    return actor is not None and permits(actor, organisation_id, Action.READ)
 
 
 def _with_download_headers(send: Send) -> Send:
