@@ -1,6 +1,7 @@
 """A consultant with three clients: three organisations in a row, an audit each, a round
-submitted, signed off and closed, items changed in round 2, the rounds compared, the audit moved
-to another machine."""
+submitted, refused the consultant's own sign-off (four eyes), signed off by a reviewer who
+opens the link the consultant sends, closed, items changed in round 2, the rounds compared,
+the audit moved to another machine."""
 
 from __future__ import annotations
 
@@ -10,7 +11,11 @@ from app_ui import AuditApp
 from browser_app import Server, settle
 from playwright.sync_api import expect
 
+from store import open_store
+from store.accounts import Accounts
+
 PASSWORD = "顾问的密码 consultant"
+REVIEWER_PASSWORD = "审核人的密码 reviewer"
 CLIENTS = ("华东家电服务有限公司", "江南电器销售有限公司", "北方家居连锁有限公司")
 
 
@@ -30,7 +35,18 @@ def open_from_portfolio(app: AuditApp, query: str, name: str) -> None:
     app.no_error()
 
 
-def test_consultant_works_for_three_clients(chromium, server, tmp_path):
+def add_reviewer(server: Server, monkeypatch, audit_id: int) -> None:
+    """The consultancy's colleague, added by the administrator's tool as the client's reviewer."""
+    monkeypatch.setenv("GBT_AUDIT_DATA_DIR", str(server.data_dir))
+    monkeypatch.delenv("GBT_AUDIT_DATABASE_URL", raising=False)
+    store = open_store()
+    accounts = Accounts(store)
+    accounts.add_user("sun", "审核人孙", password=REVIEWER_PASSWORD, actor="李顾问")
+    accounts.grant("sun", store.audit(audit_id).organisation_id, "reviewer", actor="李顾问")
+    store.engine.dispose()
+
+
+def test_consultant_works_for_three_clients(chromium, server, tmp_path, monkeypatch):
     app = AuditApp(
         chromium.new_page(viewport={"width": 1440, "height": 900}), server.url, "consultant"
     )
@@ -57,9 +73,29 @@ def test_consultant_works_for_three_clients(chromium, server, tmp_path):
     app.see("只有签核后的轮次才能结束")
     app.click("提交审核")
     app.see("已提交审核。")
-    app.click("签核")
-    app.see("已签核。")
-    app.see("李顾问 于")  # who signed off, when, the score and the catalogue
+    app.click("签核")  # four eyes: who submitted may not sign off too
+    app.see("李顾问 提交了此轮次，不能自己签核")
+    app.no_error()
+    app.snap("four-eyes-refused", widths=(1440, 390))
+
+    # a colleague reviews it: the consultant sends the page's address; the reviewer signs in
+    # on it and lands on the same round
+    link = app.page.url
+    audit_id = int(re.search(r"audit=(\d+)", link).group(1))
+    add_reviewer(server, monkeypatch, audit_id)
+    context = chromium.new_context(viewport={"width": 1440, "height": 900})
+    reviewer = AuditApp(context.new_page(), server.url, "consultant-reviewer")
+    reviewer.page.goto(link)
+    reviewer.sign_in("sun", REVIEWER_PASSWORD)
+    reviewer.see(CLIENTS[2])
+    reviewer.click("签核")
+    reviewer.see("已签核。")
+    reviewer.see("审核人孙 于")  # who signed off, when, the score and the catalogue
+    reviewer.no_error()
+    context.close()
+
+    app.reload()
+    app.see("审核人孙 于")
     app.snap("signed-off", widths=(1440, 390))
     app.confirm("结束本轮")
     app.see("第 1 轮已冻结")
@@ -90,7 +126,8 @@ def test_consultant_works_for_three_clients(chromium, server, tmp_path):
         there.open()
         there.create_first_administrator("consultant", "李顾问", PASSWORD)
         there.page.get_by_text("导入存档").click()
-        there.upload(there.page.get_by_test_id("stFileUploader").last, archive)
+        panel = there.page.get_by_test_id("stExpander").filter(has_text="导入存档")
+        there.upload(panel.get_by_test_id("stFileUploader"), archive)
         there.click("导入")
         there.see("已导入")
         there.see(CLIENTS[-1])
