@@ -8,7 +8,10 @@ it in a fresh process — ``import_workbook`` itself, or with --cli the whole
 address-space limit (default 1.5 GiB), and prints for each: the file size, the wall time, the
 peak resident memory of that process and the refusal's first line. A traceback or a process
 killed by the memory limit shows as such. The first row imports a valid 7-row table: the
-interpreter's start and imports, which on a loaded machine are most of each figure.
+interpreter's start and imports, which on a loaded machine are most of each figure. The last
+row imports the largest table the bounds let through (``largest_accepted``): 4,994 rows of 39
+columns (194,766 cells of the 200,000), 4,800 items each with a scoring mode in words — the
+worst case the app parses on an upload (its page parses the table twice: preview and import).
 """
 
 from __future__ import annotations
@@ -44,6 +47,22 @@ except WorkbookError as exc:
 """
 
 
+def largest_accepted() -> bytes:
+    """96 indicators × (indicator row, sub-indicator row, 50 items of 1 point) = 4,992 rows, a
+    合计 of 4,800; 评分方法 in words on every item; 34 filler number columns up to 39."""
+    filler = list(range(34))
+    rows: list[tuple[object, ...]] = []
+    for a in range(1, 97):
+        rows.append((f"{a}", f"一级指标{a}", 50, "", "", *filler))
+        rows.append((f"{a}.1", f"二级指标{a}.1", 50, "", "", *filler))
+        for c in range(1, 51):
+            words = "按抽样比例扣分" if c % 2 else "不符合不得分"
+            rows.append((f"{a}.1.{c}", f"评价内容{a}.{c}", 1, words, "否", *filler))
+    rows.append(("合计", "", 4800, "", "", *filler))
+    header = ("编号", "评价内容", "分值", "评分方法", "可删减", *(f"备用{n}" for n in filler))
+    return table(rows, header=header)
+
+
 def measure(command: list[str], memory_bytes: int) -> tuple[float, int, int, str]:
     def limit() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
@@ -75,7 +94,11 @@ def main() -> None:
     gbt = Path(sys.executable).with_name("gbt-audit")
     with tempfile.TemporaryDirectory() as folder:
         print(f"{'case':28} {'file':>10} {'time':>8} {'peak RSS':>10} exit  refusal")
-        cases = {"(baseline: a valid table)": table, **HOSTILE}
+        cases = {
+            "(baseline: a valid table)": table,
+            **HOSTILE,
+            "largest accepted": largest_accepted,
+        }
         for name, make in cases.items():
             path = Path(folder) / (name.replace(" ", "-") + ".xlsx")
             path.write_bytes(make())

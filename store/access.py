@@ -166,6 +166,7 @@ OWN = frozenset(
         "create_organisation",
         "close_round",
         "move_to_catalogue",
+        "transaction",
     }
 )
 PASSED_THROUGH = frozenset({"blobs", "upload_policy"})  # reached only through checked records
@@ -200,6 +201,10 @@ class GuardedStore:
 
         guarded.__name__ = name
         return guarded
+
+    def transaction(self, what: str) -> Any:
+        """One transaction around several calls; each call inside is still checked."""
+        return self._store.transaction(what)
 
     # -- lists: only what may be read ------------------------------------------------------
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
@@ -45,6 +46,10 @@ from store.tables import (
 
 Row = TypeVar("Row", bound=Base)
 
+# The transaction a use case opened with StoreBase.transaction(), per engine, for this thread /
+# task: every read and write made inside it joins it (so reads see what it wrote so far).
+_AMBIENT: ContextVar[dict[int, Session] | None] = ContextVar("store_transaction", default=None)
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
@@ -78,14 +83,41 @@ class StoreBase:
 
     # -- sessions --------------------------------------------------------------------------
 
+    def _ambient(self) -> Session | None:
+        open_ = _AMBIENT.get()
+        return None if open_ is None else open_.get(id(self.engine))
+
     @contextmanager
     def _read(self) -> Iterator[Session]:
+        ambient = self._ambient()
+        if ambient is not None:
+            yield ambient
+            return
         with reported(self.engine), self._sessions() as session:
             yield session
 
     @contextmanager
+    def transaction(self, what: str) -> Iterator[Session]:
+        """All-or-nothing across several store calls: every read and write made through this
+        store (or another store object on the same engine) inside the block joins one
+        transaction, committed when the block ends and rolled back entirely if it raises."""
+        if self._ambient() is not None:
+            raise RuntimeError("store transactions do not nest")
+        with self._write(what) as session:
+            token = _AMBIENT.set({**(_AMBIENT.get() or {}), id(self.engine): session})
+            try:
+                yield session
+            finally:
+                _AMBIENT.reset(token)
+
+    @contextmanager
     def _write(self, what: str) -> Iterator[Session]:
-        """One transaction; a concurrent change surfaces as ConflictError, nothing saved."""
+        """One transaction; a concurrent change surfaces as ConflictError, nothing saved.
+        Inside ``transaction()`` it joins that transaction instead of opening its own."""
+        ambient = self._ambient()
+        if ambient is not None:
+            yield ambient
+            return
         try:
             with reported(self.engine), self._sessions() as session, session.begin():
                 session.connection(execution_options={WRITE_TRANSACTION: True})

@@ -2,7 +2,8 @@
 services/ when that lands). Everything is read and checked first (dossier.selfeval_import); only
 a table that can be placed in full creates anything: the organisation (from the 基本信息 sheet,
 when none is named — a credit code that belongs to another organisation is refused by the
-store), then the audit, then one saved assessment per item."""
+store), then the audit, then one saved assessment per item — all in one transaction, so a
+refusal or a database error partway leaves the store exactly as it was."""
 
 from __future__ import annotations
 
@@ -37,6 +38,28 @@ def import_filled_table(
     today: date | None = None,
 ) -> ImportedRound:
     """``store`` is an AuditStore or an AccessStore (whose permission checks then apply)."""
+    with store.transaction("self-evaluation import"):
+        return _import(
+            store,
+            table,
+            catalogue,
+            source=source,
+            organisation_id=organisation_id,
+            actor=actor,
+            today=today,
+        )
+
+
+def _import(
+    store: Any,
+    table: FilledTable,
+    catalogue: Catalogue,
+    *,
+    source: str,
+    organisation_id: int | None,
+    actor: str,
+    today: date | None,
+) -> ImportedRound:
     created = False
     if organisation_id is None:
         if table.company is None:

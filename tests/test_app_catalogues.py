@@ -10,6 +10,8 @@ from workbook_builder import example_table, table
 from domain.records import AuditState
 from scoring import Status
 
+MODES_PAGE = 50  # ui/pages/catalogues.py shows the scoring-mode choices this many at a time
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -145,18 +147,28 @@ def test_a_merged_table_with_modes_in_words_is_confirmed_item_by_item_then_impor
     path = example_layout(tmp_path, "merged")
     at.file_uploader[0].upload(path.name, path.read_bytes(), XLSX).run()
     assert not at.exception
-    modes = {s.label: s for s in at.selectbox if s.label.count(".") == 2}
-    assert len(modes) == len(default_catalogue().items)
-    first = default_catalogue().items[0]
-    assert modes[first.id].value == first.scoring
+    items = default_catalogue().items
+    assert len(items) > MODES_PAGE  # so the choices come a page at a time
+
+    def modes():  # type: ignore[no-untyped-def]
+        return {s.label: s for s in at.selectbox if s.label.count(".") == 2}
+
+    assert len(modes()) == MODES_PAGE
+    first, last = items[0], items[-1]
+    assert modes()[first.id].value == first.scoring
     changed = "sampled" if first.scoring == "binary" else "binary"
-    modes[first.id].set_value(changed).run()
+    modes()[first.id].set_value(changed).run()
+    at.selectbox(key="catalogues.modes_page").set_value(2).run()
+    assert last.id in modes() and first.id not in modes()
+    changed_last = "sampled" if last.scoring == "binary" else "binary"
+    modes()[last.id].set_value(changed_last).run()
     next(t for t in at.text_input if t.label.startswith("目录标识")).input("merged-body").run()
     button(at, "导入").click().run()
     assert not at.exception
     assert "merged-body" in [c.id for c in store.catalogues()], texts(at)[-3000:]
     imported = next(c for c in store.catalogues() if c.id == "merged-body")
-    assert imported.item(first.id).scoring == changed
+    assert imported.item(first.id).scoring == changed  # chosen on page 1, kept
+    assert imported.item(last.id).scoring == changed_last
     assert [i.excludable for i in imported.items] == [
         i.excludable for i in default_catalogue().items
     ]

@@ -25,7 +25,7 @@ from domain.errors import InvalidEntry
 from domain.records import ActionState, Rectification
 from dossier import write_xlsx
 from dossier.assemble import dossier_data as store_dossier_data
-from dossier.selfeval_import import audit_input, read_filled_table
+from dossier.selfeval_import import FilledItem, audit_input, read_filled_table
 from scoring import Status, score_audit
 from store.selfeval_import import import_filled_table
 
@@ -324,3 +324,49 @@ def test_the_command_imports_into_the_store_as_a_new_round(tmp_path, monkeypatch
     assert main(["selfeval", "import", str(path)]) == 1
     assert "91110000600037341L" in capsys.readouterr().err
     assert len(store.audits(audit.organisation_id)) == audits
+
+
+def _every_row(store) -> dict[str, list[tuple]]:  # type: ignore[no-untyped-def]
+    from sqlalchemy import select
+
+    from store.tables import Base
+
+    with store.engine.connect() as connection:
+        return {
+            table.name: sorted(
+                (tuple(map(repr, row)) for row in connection.execute(select(table))), key=str
+            )
+            for table in Base.metadata.sorted_tables
+        }
+
+
+def test_an_import_refused_partway_leaves_the_database_row_for_row_as_it_was(
+    database_url, tmp_path
+):
+    """The organisation, the round and the first items are written before the last item is
+    refused by the catalogue; nothing of it may stay (no half-filled round, no new company)."""
+    store = new_store(database_url, tmp_path)
+    audit = test_audit(store, company(store, name="别的公司", code=VALID_CODE))
+    store.save_item(audit.id, "1.1.1", expected_version=0, actor="qm", status=Status.CONFORMING)
+    catalogue = store.catalogue(audit.catalogue_hash)
+    path = exported(store_dossier_data(store, audit.id), tmp_path)
+    filled = read_filled_table(path.read_bytes(), path.name, catalogue)
+    assert filled.company is not None
+    late = FilledItem("9.9.9", row=999, status=Status.CONFORMING)  # not in the catalogue
+    broken = replace(
+        filled,
+        company=replace(filled.company, name="新公司", credit_code=""),
+        items=(*filled.items, late),
+    )
+    before = _every_row(store)
+    with pytest.raises(InvalidEntry):
+        import_filled_table(
+            store, broken, catalogue, source=path.name, organisation_id=None, actor="qm"
+        )
+    assert _every_row(store) == before
+    # and the same table without the bad line goes in whole afterwards
+    imported = import_filled_table(
+        store, replace(broken, items=filled.items), catalogue,
+        source=path.name, organisation_id=None, actor="qm",
+    )  # fmt: skip
+    assert imported.created_organisation and store.items(imported.audit.id)["1.1.1"].version == 1

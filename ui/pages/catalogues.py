@@ -179,12 +179,29 @@ def workbook_upload(data: bytes, name: str) -> None:
 SURE = 0.9  # a guessed column below this is pointed out
 
 
+MODES_PAGE = 50  # choices shown at once: a 5,000-row table stays usable
+
+
 def confirm_modes(read: tuple[ScoringRead, ...], overrides: dict[str, str]) -> None:
-    """Per item: the 评分方法 words and the mode read from them; the person may change each."""
+    """Per item: the 评分方法 words and the mode read from them; the person may change each.
+    A page of MODES_PAGE items at a time; choices made on other pages are kept."""
     st.markdown(f"**{tr('catalogues.modes_title', count=len(read))}**")
     st.caption(tr("catalogues.modes_help"))
+    pages = max(1, -(-len(read) // MODES_PAGE))
+    page = 1
+    if pages > 1:
+        page = st.selectbox(
+            tr("catalogues.modes_page", pages=pages),
+            range(1, pages + 1),
+            format_func=lambda n: tr(
+                "catalogues.modes_page_range",
+                first=read[(n - 1) * MODES_PAGE].item_id,
+                last=read[min(n * MODES_PAGE, len(read)) - 1].item_id,
+            ),
+            key="catalogues.modes_page",
+        )
     modes = ["binary", "sampled"]
-    for entry in read:
+    for entry in read[(page - 1) * MODES_PAGE : page * MODES_PAGE]:
         words, choice = st.columns([3, 1])
         words.text(f"{entry.item_id}  {entry.text}")
         picked = choice.selectbox(
