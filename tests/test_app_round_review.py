@@ -10,6 +10,7 @@ from scoring import Status
 from store.accounts import Accounts
 from texts import t
 from ui.confirm import PENDING
+from ui.markup import plain
 
 PASSWORD = "correct horse battery"
 
@@ -70,7 +71,7 @@ def test_submit_return_resubmit_sign_off_then_close(setup):
         ("审核李", "auth.review.signed_off"),
     ]:
         assert f"{name}：{t(kind)}" in history
-    assert "1.1.2 缺少抽样记录" in history
+    assert plain("1.1.2 缺少抽样记录") in history  # the comment as typed, never Markdown
     assert not close_button(at, audit).disabled
     close_button(at, audit).click().run()
     assert "不能撤销" in texts(at)  # the dialog says what cannot be undone
