@@ -41,8 +41,11 @@ pages = {
     ],
 }
 # the session is checked once per run (the cookie's token against the sessions table)
-menu_shown = seems_signed_in()
-signed_in = current_actor() if menu_shown else None
+# (guarded: a database the app cannot reach is named on the page, and nothing else runs)
+menu_shown = guarded(seems_signed_in)()
+if menu_shown is None:
+    st.stop()
+signed_in = guarded(current_actor)() if menu_shown else None
 # the users page exists only in an administrator's menu (the page checks again itself)
 if signed_in is not None and signed_in.administrator:
     pages[tr("nav.group_consultant")].append(page("users", "users.nav", "manage_accounts"))
