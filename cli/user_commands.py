@@ -9,8 +9,9 @@ import sys
 from typing import Any
 
 from domain.permissions import ORGANISATION_ROLES, Role
+from services import accounts
+from services.context import Context
 from store import StoreError, open_store
-from store.accounts import Accounts
 from store.config import SettingsError
 
 REFUSED = 1
@@ -57,9 +58,10 @@ def add_user_commands(commands: Any) -> None:
     revoke.set_defaults(run=run_revoke)
 
 
-def _accounts() -> Accounts | None:
+def _context() -> Context | None:
+    """The person at this machine, acting as the local administrator through the services."""
     try:
-        return Accounts(open_store())
+        return Context.local_administrator(open_store(), _who())
     except (SettingsError, StoreError) as exc:
         print(f"cannot open the store: {exc}", file=sys.stderr)
         return None
@@ -102,8 +104,8 @@ def _run(action: Any) -> int:
 
 
 def run_add(args: argparse.Namespace) -> int:
-    accounts = _accounts()
-    if accounts is None:
+    ctx = _context()
+    if ctx is None:
         return REFUSED
     if args.role and args.role != ALL_ROLE and args.org is None:
         print(f"--role {args.role} needs --org ORG_ID", file=sys.stderr)
@@ -118,26 +120,27 @@ def run_add(args: argparse.Namespace) -> int:
         return REFUSED
 
     def add() -> None:
+        granted = bool(args.role) and args.role != ALL_ROLE
         user = accounts.add_user(
+            ctx,
             args.login,
             args.display_name or args.login,
-            actor=_who(),
             password=password,
             email=args.email,
             administrator=args.role == ALL_ROLE,
+            organisation_id=args.org if granted else None,
+            role=args.role if granted else None,
         )
-        if args.role and args.role != ALL_ROLE:
-            accounts.grant(user.login, args.org, args.role, actor=_who())
         print(f"added {user.login} ({user.display_name}){' as administrator' * user.administrator}")
 
     return _run(add)
 
 
 def run_list(args: argparse.Namespace) -> int:
-    accounts = _accounts()
-    if accounts is None:
+    ctx = _context()
+    if ctx is None:
         return REFUSED
-    for user in accounts.users():
+    for user in accounts.users(ctx):
         roles = ["administrator"] if user.administrator else []
         roles += [f"{role.value}@{org}" for org, role in user.grants]
         last = f"{user.last_login_at:%Y-%m-%d %H:%M} UTC" if user.last_login_at else "never"
@@ -150,26 +153,26 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_passwd(args: argparse.Namespace) -> int:
-    accounts = _accounts()
-    if accounts is None:
+    ctx = _context()
+    if ctx is None:
         return REFUSED
     password = _password(args.password_stdin)
     if password is None:
         print("give the password on stdin with --password-stdin", file=sys.stderr)
         return REFUSED
-    return _run(lambda: accounts.set_password(args.login, password, actor=_who()))
+    return _run(lambda: accounts.set_password(ctx, args.login, password))
 
 
 def run_set_active(args: argparse.Namespace) -> int:
-    accounts = _accounts()
-    if accounts is None:
+    ctx = _context()
+    if ctx is None:
         return REFUSED
-    return _run(lambda: accounts.set_active(args.login, args.active, actor=_who()))
+    return _run(lambda: accounts.set_active(ctx, args.login, args.active))
 
 
 def run_grant(args: argparse.Namespace) -> int:
-    accounts = _accounts()
-    if accounts is None:
+    ctx = _context()
+    if ctx is None:
         return REFUSED
     organisation = _organisation(args.organisation)
     if organisation is None or args.role.strip().lower() in {ALL_ROLE, Role.ADMINISTRATOR}:
@@ -179,15 +182,15 @@ def run_grant(args: argparse.Namespace) -> int:
         }:
             print(f"the administrator role is granted with ORG_ID '{ALL}'", file=sys.stderr)
             return 2
-        return _run(lambda: accounts.set_administrator(args.login, True, actor=_who()))
-    return _run(lambda: accounts.grant(args.login, organisation, args.role, actor=_who()))
+        return _run(lambda: accounts.set_administrator(ctx, args.login, True))
+    return _run(lambda: accounts.grant(ctx, args.login, organisation, args.role))
 
 
 def run_revoke(args: argparse.Namespace) -> int:
-    accounts = _accounts()
-    if accounts is None:
+    ctx = _context()
+    if ctx is None:
         return REFUSED
     organisation = _organisation(args.organisation)
     if organisation is None:
-        return _run(lambda: accounts.set_administrator(args.login, False, actor=_who()))
-    return _run(lambda: accounts.revoke(args.login, organisation, actor=_who()))
+        return _run(lambda: accounts.set_administrator(ctx, args.login, False))
+    return _run(lambda: accounts.revoke(ctx, args.login, organisation))

@@ -14,36 +14,34 @@ from dossier.pdf import render_pdf
 from dossier.report import DossierReport
 from dossier.xlsx import write_xlsx
 from store import AuditStore
-from store.access import GuardedStore
-from store.review import Reviews, ReviewStatus
+from store.access import GuardedStore, bare
+from store.uow import UnitOfWork
 
 
-def dossier_data(store: AuditStore, audit_id: int, now: datetime | None = None) -> DossierData:
-    audit = store.audit(audit_id)
-    result, plan = store.score(audit_id)
-    linked = sorted({i for ids in store.evidence_links(audit_id).values() for i in ids})
-    bonus = store.bonus(audit_id)
-    return DossierData(
-        organisation=store.organisation(audit.organisation_id).profile,
-        audit=audit,
-        catalogue=store.catalogue(audit.catalogue_hash),
-        result=result,
-        plan=plan,
-        items=store.items(audit_id),
-        deductions=tuple(store.deductions(audit_id)),
-        bonuses=(bonus,) if bonus else (),
-        evidence=tuple(store.evidence(i) for i in linked),
-        generated_at=now or datetime.now(UTC),
-        review=_review(store, audit_id),
-    )
-
-
-def _review(store: AuditStore | GuardedStore, audit_id: int) -> ReviewStatus:
-    """The round's review and sign-off; through the guard when the app hands it the guarded
-    store (the command line hands the bare one)."""
-    if isinstance(store, GuardedStore):
-        return store.review_status(audit_id)
-    return Reviews(store).status(audit_id)
+def dossier_data(
+    store: AuditStore | GuardedStore, audit_id: int, now: datetime | None = None
+) -> DossierData:
+    """Everything the dossier shows, read in one transaction (one consistent state, however
+    many colleagues save meanwhile); through the guard when the app hands it the guarded store
+    (the command line hands the bare one)."""
+    with UnitOfWork(bare(store), write=False) as uow:
+        audit = store.audit(audit_id)  # through the guard: the read permission is checked here
+        result, plan = store.score(audit_id)
+        linked = sorted({i for ids in store.evidence_links(audit_id).values() for i in ids})
+        bonus = store.bonus(audit_id)
+        return DossierData(
+            organisation=store.organisation(audit.organisation_id).profile,
+            audit=audit,
+            catalogue=store.catalogue(audit.catalogue_hash),
+            result=result,
+            plan=plan,
+            items=store.items(audit_id),
+            deductions=tuple(store.deductions(audit_id)),
+            bonuses=(bonus,) if bonus else (),
+            evidence=tuple(store.evidence(i) for i in linked),
+            generated_at=now or datetime.now(UTC),
+            review=uow.reviews.status(audit_id),
+        )
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,7 @@ from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import Engine, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.orm.exc import StaleDataError
 
 from criteria import Catalogue, CatalogueError, parse_catalogue
 from domain.errors import ConflictError, InvalidEntry, NotFound, ReadOnly
@@ -29,7 +27,7 @@ from evidence import BlobStore, UploadPolicy
 from scoring import (
     Status,
 )
-from store import changelog, convert
+from store import changelog, convert, transaction
 from store.database import WRITE_TRANSACTION, reported
 from store.tables import (
     AuditRow,
@@ -76,28 +74,34 @@ class StoreBase:
 
     @contextmanager
     def _read(self) -> Iterator[Session]:
+        """A session to read in: the open unit of work's (store/uow.py), else a fresh one."""
+        open_ = transaction.joined(self.engine)
+        if open_ is not None:
+            yield open_.session
+            return
         with reported(self.engine), self._sessions() as session:
             yield session
 
     @contextmanager
     def _write(self, what: str) -> Iterator[Session]:
-        """One transaction; a concurrent change surfaces as ConflictError, nothing saved."""
-        try:
-            with reported(self.engine), self._sessions() as session, session.begin():
-                session.connection(execution_options={WRITE_TRANSACTION: True})
-                yield session
-        except StaleDataError:
-            raise ConflictError(
-                f"{what} was changed by someone else while you were saving; your change was not "
-                f"saved. Reload and try again. {what}已被他人修改，您的修改未保存，请刷新后重试。"
-            ) from None
-        except IntegrityError as exc:
-            if "unique" in str(exc.orig).lower() or "duplicate" in str(exc.orig).lower():
-                raise ConflictError(
-                    f"{what} was created by someone else at the same time; your change was not "
-                    f"saved. Reload and try again. {what}已被他人同时创建，请刷新后重试。"
-                ) from None
-            raise
+        """One transaction (the open unit of work's, when one is open); a concurrent change
+        surfaces as ConflictError, nothing saved."""
+        open_ = transaction.joined(self.engine)
+        if open_ is not None:
+            if not open_.writable:
+                raise RuntimeError(f"{what}: a write inside a read-only unit of work")
+            with transaction.conflicts(what):
+                yield open_.session
+                open_.session.flush()
+            return
+        with (
+            transaction.conflicts(what),
+            reported(self.engine),
+            self._sessions() as session,
+            session.begin(),
+        ):
+            session.connection(execution_options={WRITE_TRANSACTION: True})
+            yield session
 
     @staticmethod
     def _log(

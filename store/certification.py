@@ -1,23 +1,13 @@
-"""Certificates an organisation holds, the cycle they set, and surveillance rounds.
-
-A surveillance round starts from the last certified round: a new draft round holding a copy of
-its entries (what was certified is what the surveillance checks is still true).
-"""
+"""A certificate an organisation holds, and the cycle it sets, as the store hands it out. The
+use cases (recording one, starting a surveillance round) are services/certification.py."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
-
-from domain.errors import InvalidEntry
-from domain.records import AuditRecord, AuditState
 from scoring.cycle import CertificationCycle, certification_cycle
-from store import convert
-from store.base import StoreBase, utcnow
 from store.tables import CertificateRow
-from texts import t
 
 
 @dataclass(frozen=True)
@@ -38,7 +28,7 @@ class CertificateRecord:
         return certification_cycle(self.issued_on)
 
 
-def _record(row: CertificateRow) -> CertificateRecord:
+def certificate_record(row: CertificateRow) -> CertificateRecord:
     return CertificateRecord(
         id=row.id,
         organisation_id=row.organisation_id,
@@ -51,110 +41,3 @@ def _record(row: CertificateRow) -> CertificateRecord:
         recorded_by=row.recorded_by,
         version=row.version,
     )
-
-
-class CertificationMixin(StoreBase):
-    def add_certificate(
-        self,
-        organisation_id: int,
-        *,
-        body: str,
-        number: str,
-        tier: str,
-        issued_on: date,
-        actor: str,
-        audit_id: int | None = None,
-    ) -> CertificateRecord:
-        missing = [
-            name
-            for name, value in (
-                ("body 认证机构", body),
-                ("number 证书编号", number),
-                ("tier 等级", tier),
-            )
-            if not value.strip()
-        ]
-        if missing:
-            raise InvalidEntry(f"证书信息不完整 — the certificate needs its {', '.join(missing)}")
-        with self._write("certificate") as session:
-            org = self._organisation_row(session, organisation_id)
-            if audit_id is not None:
-                audit = self._audit_row(session, audit_id)
-                if audit.organisation_id != org.id:
-                    raise InvalidEntry(
-                        f"audit #{audit_id} belongs to another organisation — 该审核不属于此组织"
-                    )
-            row = CertificateRow(
-                organisation_id=org.id,
-                audit_id=audit_id,
-                body=body.strip(),
-                number=number.strip(),
-                tier=tier.strip(),
-                issued_on=issued_on,
-                recorded_at=utcnow(),
-                recorded_by=actor,
-            )
-            session.add(row)
-            session.flush()
-            self._log(
-                session,
-                actor,
-                f"certificate {row.id}",
-                [("created", None, f"{row.body} {row.number} {row.tier} {issued_on.isoformat()}")],
-                organisation_id=org.id,
-            )
-            return _record(row)
-
-    def certificates(self, organisation_id: int) -> list[CertificateRecord]:
-        """Newest issue first."""
-        with self._read() as session:
-            rows = session.scalars(
-                select(CertificateRow)
-                .where(CertificateRow.organisation_id == organisation_id)
-                .order_by(CertificateRow.issued_on.desc(), CertificateRow.id.desc())
-            )
-            return [_record(row) for row in rows]
-
-    def current_certificate(self, organisation_id: int) -> CertificateRecord | None:
-        """The most recently issued certificate, whether or not it has run out."""
-        return next(iter(self.certificates(organisation_id)), None)
-
-    def start_surveillance_round(
-        self, organisation_id: int, *, on: date, actor: str, lang: str = "zh"
-    ) -> AuditRecord:
-        """Open a surveillance round from the last certified round (the certificate's round,
-        else the organisation's last closed round) with a copy of its entries."""
-        certificate = self.current_certificate(organisation_id)
-        if certificate is None:
-            raise InvalidEntry(t("cycle.no_certificate", lang))
-        source_id = certificate.audit_id or self._last_closed_round(organisation_id)
-        if source_id is None:
-            raise InvalidEntry(t("cycle.no_certified_round", lang))
-        number = certificate.cycle.surveillance_number(on)
-        title = t("cycle.surveillance_title", lang, n=number, year=on.year)
-        source = self.audit(source_id)
-        if source.state is AuditState.DRAFT:  # certified on a round still open: close it now
-            return self.close_round(  # type: ignore[attr-defined]
-                source.id,
-                expected_version=source.version,
-                actor=actor,
-                next_date=on,
-                next_title=title,
-            )
-        with self._write("audit") as session:
-            row = self._audit_row(session, source.id)
-            new = self._open_next_round(session, row, title, on, actor)  # type: ignore[attr-defined]
-            self._log(
-                session,
-                actor,
-                "audit",
-                [("created", None, f"surveillance round {new.round_no} from round {row.round_no}")],
-                organisation_id=row.organisation_id,
-                audit_id=new.id,
-            )
-            session.flush()
-            return convert.audit(new)
-
-    def _last_closed_round(self, organisation_id: int) -> int | None:
-        closed = [a for a in self.audits(organisation_id) if a.state is AuditState.FROZEN]
-        return closed[-1].id if closed else None

@@ -16,6 +16,8 @@ from reminders.dates import audit_due_dates, owner_due_dates
 from reminders.digest import digests
 from reminders.ics import calendar_ics
 from scoring import Status
+from services import certification
+from services.context import Context
 from store import open_store
 
 TODAY = date.today()
@@ -72,13 +74,13 @@ def audit(store):
         valid_until=TODAY + timedelta(days=10),
         actor="qm",
     )
-    store.add_certificate(
+    certification.add_certificate(
+        Context.local_administrator(store, "qm"),
         organisation.id,
         body="中国质量认证中心",
         number="CQC-0042",
         tier="四星级",
         issued_on=TODAY - timedelta(days=300),
-        actor="qm",
     )
     return audit
 

@@ -6,10 +6,12 @@ from datetime import date
 import pytest
 from store_helpers import company, new_store, sign_off, test_audit
 
+from domain.account_records import ReviewError
+from domain.errors import Refused
 from domain.records import AuditState, Rectification
 from scoring import Status
-from store import InvalidEntry
-from store.review import ReviewError
+from services import certification
+from services.context import Context
 
 
 @pytest.fixture
@@ -33,20 +35,22 @@ def certified(store):
     sign_off(store, audit.id)
     store.close_round(audit.id, expected_version=store.audit(audit.id).version, actor="qm")
     store.save_item(audit.id + 1, "1.1.2", expected_version=0, actor="qm", status=Status.CONFORMING)
-    store.add_certificate(
+    certification.add_certificate(
+        Context.local_administrator(store, "qm"),
         audit.organisation_id,
         body="中国质量认证中心",
         number="CQC-SS-2026-0042",
         tier="四星级",
         issued_on=date(2026, 12, 1),
-        actor="qm",
         audit_id=audit.id,
     )
     return audit
 
 
 def test_a_recorded_certificate_gives_its_surveillance_and_renewal_dates(store, certified):
-    certificate = store.current_certificate(certified.organisation_id)
+    certificate = certification.current_certificate(
+        Context.local_administrator(store, "test"), certified.organisation_id
+    )
     assert (certificate.body, certificate.number, certificate.tier) == (
         "中国质量认证中心",
         "CQC-SS-2026-0042",
@@ -58,49 +62,71 @@ def test_a_recorded_certificate_gives_its_surveillance_and_renewal_dates(store, 
 
 
 def test_the_newest_certificate_is_the_current_one(store, certified):
-    store.add_certificate(
+    certification.add_certificate(
+        Context.local_administrator(store, "qm"),
         certified.organisation_id,
         body="中国质量认证中心",
         number="CQC-SS-2029-0007",
         tier="五星级",
         issued_on=date(2029, 11, 20),
-        actor="qm",
     )
-    assert store.current_certificate(certified.organisation_id).tier == "五星级"
-    assert len(store.certificates(certified.organisation_id)) == 2
+    assert (
+        certification.current_certificate(
+            Context.local_administrator(store, "test"), certified.organisation_id
+        ).tier
+        == "五星级"
+    )
+    assert (
+        len(
+            certification.certificates(
+                Context.local_administrator(store, "test"), certified.organisation_id
+            )
+        )
+        == 2
+    )
 
 
 def test_a_certificate_without_body_number_or_tier_is_refused_naming_what_is_missing(store):
     organisation = company(store)
-    with pytest.raises(InvalidEntry, match="body 认证机构, number 证书编号"):
-        store.add_certificate(
+    with pytest.raises(Refused) as refused:
+        certification.add_certificate(
+            Context.local_administrator(store, "qm"),
             organisation.id,
             body=" ",
             number="",
             tier="三星级",
             issued_on=date(2026, 1, 1),
-            actor="qm",
         )
-    assert store.certificates(organisation.id) == []
+    assert refused.value.code == "cycle.certificate_incomplete"
+    assert refused.value.values == {"missing": ("body", "number")}
+    assert refused.value.text("zh") == "证书信息不完整：请填写认证机构、证书编号。"
+    assert (
+        certification.certificates(Context.local_administrator(store, "test"), organisation.id)
+        == []
+    )
 
 
 def test_a_certificate_cannot_name_another_organisations_round(store, certified):
     other = company(store, name="另一家")
-    with pytest.raises(InvalidEntry, match="another organisation"):
-        store.add_certificate(
+    with pytest.raises(Refused) as refused:
+        certification.add_certificate(
+            Context.local_administrator(store, "qm"),
             other.id,
             body="机构",
             number="1",
             tier="三星级",
             issued_on=date(2026, 1, 1),
-            actor="qm",
             audit_id=certified.id,
         )
+    assert (refused.value.code, refused.value.values) == (
+        "cycle.round_elsewhere",
+        {"audit_id": certified.id},
+    )
 
 
 def test_a_surveillance_round_starts_from_the_certified_round_not_from_later_work(store, certified):
-    new = store.start_surveillance_round(
-        certified.organisation_id, on=date(2027, 11, 15), actor="顾问"
+    new = certification.start_surveillance_round(
+        Context.local_administrator(store, "顾问"), certified.organisation_id, on=date(2027, 11, 15)
     )
     assert (new.round_no, new.state, new.previous_audit_id) == (3, AuditState.DRAFT, certified.id)
     assert new.title == "2027 年第 1 次监督审核"
@@ -115,42 +141,51 @@ def test_a_certificate_granted_on_an_open_signed_off_round_closes_it_for_the_sur
     store,
 ):
     audit = test_audit(store)
-    store.add_certificate(
+    certification.add_certificate(
+        Context.local_administrator(store, "qm"),
         audit.organisation_id,
         body="机构",
         number="N-1",
         tier="三星级",
         issued_on=date(2026, 1, 10),
-        actor="qm",
         audit_id=audit.id,
     )
     with pytest.raises(ReviewError) as refused:  # closing it needs its sign-off, as ever
-        store.start_surveillance_round(audit.organisation_id, on=date(2027, 3, 1), actor="qm")
+        certification.start_surveillance_round(
+            Context.local_administrator(store, "qm"), audit.organisation_id, on=date(2027, 3, 1)
+        )
     assert refused.value.code == "auth.review.error.not_signed_off"
     assert store.audit(audit.id).state is AuditState.DRAFT
     sign_off(store, audit.id)
-    new = store.start_surveillance_round(audit.organisation_id, on=date(2027, 3, 1), actor="qm")
+    new = certification.start_surveillance_round(
+        Context.local_administrator(store, "qm"), audit.organisation_id, on=date(2027, 3, 1)
+    )
     assert store.audit(audit.id).state is AuditState.FROZEN
     assert (new.previous_audit_id, new.title) == (audit.id, "2027 年第 1 次监督审核")
 
 
 def test_without_a_certificate_a_surveillance_round_is_refused_with_what_to_do(store):
     audit = test_audit(store)
-    with pytest.raises(InvalidEntry, match="尚未登记认证证书"):
-        store.start_surveillance_round(audit.organisation_id, on=date(2027, 1, 1), actor="qm")
+    with pytest.raises(Refused) as refused:
+        certification.start_surveillance_round(
+            Context.local_administrator(store, "qm"), audit.organisation_id, on=date(2027, 1, 1)
+        )
+    assert refused.value.code == "cycle.no_certificate"
 
 
 def test_without_a_named_round_the_last_closed_round_is_the_certified_one(store):
     audit = test_audit(store)
     sign_off(store, audit.id)
     store.close_round(audit.id, expected_version=store.audit(audit.id).version, actor="qm")
-    store.add_certificate(
+    certification.add_certificate(
+        Context.local_administrator(store, "qm"),
         audit.organisation_id,
         body="机构",
         number="N-2",
         tier="三星级",
         issued_on=date(2026, 12, 1),
-        actor="qm",
     )
-    new = store.start_surveillance_round(audit.organisation_id, on=date(2027, 12, 1), actor="qm")
+    new = certification.start_surveillance_round(
+        Context.local_administrator(store, "qm"), audit.organisation_id, on=date(2027, 12, 1)
+    )
     assert new.previous_audit_id == audit.id and new.round_no == 3

@@ -45,12 +45,6 @@ def idle_minutes(env: Mapping[str, str] | None = None) -> float:
     return minutes
 
 
-def user_accounts() -> Accounts:
-    """Every account, for the administrators' users page (which checks the role first): the
-    accounts are the guard's own data, so they are not behind it."""
-    return Accounts(get_store())
-
-
 def require_login() -> Actor:
     """The signed-in person, or draw the sign-in page and stop this run."""
     accounts = Accounts(get_store())

@@ -10,9 +10,10 @@ import streamlit as st
 
 from domain.permissions import Action
 from scoring.cycle import CycleEvent
+from services import certification
 from ui.state import (
-    actor,
     attempt,
+    context,
     flash,
     lang,
     may,
@@ -33,7 +34,8 @@ st.title(tr("certification.title"))
 st.caption(f"{organisation.profile.name} · {tr('certification.caption')}")
 show_flashes()
 
-certificate = store.current_certificate(organisation.id)
+ctx = context()
+certificate = certification.current_certificate(ctx, organisation.id)
 if certificate is None:
     st.info(tr("certification.none"))
 else:
@@ -79,8 +81,8 @@ else:
         disabled=not may(Action.CREATE_ROUND, organisation.id),
     ):
         started = attempt(
-            lambda: store.start_surveillance_round(
-                organisation.id, on=today, actor=actor(), lang=lang()
+            lambda: certification.start_surveillance_round(
+                ctx, organisation.id, on=today, lang=lang()
             )
         )
         if started is not None:
@@ -116,19 +118,19 @@ with st.expander(tr("certification.record"), expanded=certificate is None):
         )
     if submitted:
         save_and_rerun(
-            lambda: store.add_certificate(
+            lambda: certification.add_certificate(
+                ctx,
                 organisation.id,
                 body=body,
                 number=number,
                 tier=tier,
                 issued_on=issued_on,
-                actor=actor(),
                 audit_id=round_id,
             ),
             tr("certification.saved"),
         )
 
-history = store.certificates(organisation.id)
+history = certification.certificates(ctx, organisation.id)
 if len(history) > 1:
     st.subheader(tr("certification.history"))
     st.dataframe(

@@ -13,6 +13,7 @@ import streamlit as st
 from domain.action_register import is_overdue
 from domain.readiness import readiness
 from scoring import EligibilityStatus, display
+from services import certification
 from ui import dashboard_style
 from ui.brief_download import brief_button
 from ui.catalogue_rows import catalogue_line
@@ -28,7 +29,7 @@ from ui.dashboard_rows import (
 from ui.item_link import open_item
 from ui.labels import needed, points, status_label, verdict_metric
 from ui.markup import plain
-from ui.state import lang, page_store, require_audit, scored, tr
+from ui.state import context, lang, page_store, require_audit, scored, tr
 
 PLAN_ROWS = 8  # more would push the first screen's answer off it; the rest is counted
 
@@ -125,7 +126,7 @@ else:
     else:
         st.warning(tr("ui.plan_unreachable"))
 
-certificate = store.current_certificate(organisation.id)
+certificate = certification.current_certificate(context(), organisation.id)
 if certificate is not None:
     named = {"tier": certificate.tier, "body": certificate.body, "number": certificate.number}
     event = certificate.cycle.next_event(today)

@@ -1,0 +1,13 @@
+"""Use cases: one typed function each, the only way in for ui/, cli/ and what comes next (an
+HTTP API, a worker). Every service is registered with the permission it needs and where its
+organisation comes from (services/registry.py); it runs, side effects included, in one unit of
+work (store/uow.py) and commits once.
+
+Where the aggregates stand (the rest still goes through store.AuditStore and
+store.access.GuardedStore, whose guarded calls already run check, change and sign-off withdrawal
+in one unit of work):
+- review and sign-off: services/review.py (status, submit, return, sign off); the pages and the
+  dossier use it; the guard's review methods are gone.
+- a round's items: services/rounds.py ``save_item`` for the command line and what comes next;
+  the checklist still saves through the guard.
+"""
