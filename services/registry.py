@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import functools
 import inspect
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Concatenate, ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 from domain.permissions import Action, require
 from services.context import Context
@@ -37,12 +38,13 @@ class By(StrEnum):
     NOTHING = "nothing"  # an installation-wide action (GLOBAL_ACTIONS)
 
 
-def _locate(uow: UnitOfWork, by: By, key: object) -> tuple[int | None, int | None]:
+def _locate(uow: UnitOfWork, by: By, key: Any) -> tuple[int | None, int | None]:
     """(organisation id, round id) of the key."""
     if by is By.NOTHING:
         return None, None
-    if not isinstance(key, int) or isinstance(key, bool):
+    if isinstance(key, bool):
         raise TypeError(f"a {by.value} is named by its id, not {key!r}")
+    key = operator.index(key)  # an int, or a widget's numpy integer; anything else: TypeError
     if by is By.ORGANISATION:
         return uow.organisations.get(key).id, None
     if by is By.ROUND:
@@ -70,10 +72,10 @@ REGISTRY: dict[str, Registration] = {}
 
 def service(
     action: Action, by: By, *, write: bool = True, changes_round: bool = False
-) -> Callable[[Callable[Concatenate[Context, P], R]], Callable[Concatenate[Context, P], R]]:
-    def register(
-        function: Callable[Concatenate[Context, P], R],
-    ) -> Callable[Concatenate[Context, P], R]:
+) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Register a service ``function(ctx: Context, key, ...)`` and wrap it (see above)."""
+
+    def register(function: Callable[P, R]) -> Callable[P, R]:
         name = f"{function.__module__}.{function.__name__}"
         if name in REGISTRY:
             raise RuntimeError(f"service {name} registered twice")
@@ -83,15 +85,16 @@ def service(
         signature = inspect.signature(function)
 
         @functools.wraps(function)
-        def run(ctx: Context, *args: P.args, **kwargs: P.kwargs) -> R:
-            key = None
-            if by is not By.NOTHING:
-                bound = signature.bind_partial(ctx, *args, **kwargs).arguments
-                key = list(bound.values())[1] if len(bound) > 1 else None
+        def run(*args: P.args, **kwargs: P.kwargs) -> R:
+            given = list(signature.bind_partial(*args, **kwargs).arguments.values())
+            ctx = given[0] if given else None
+            if not isinstance(ctx, Context):
+                raise TypeError(f"{name}: the first argument is the Context, not {ctx!r}")
+            key = given[1] if by is not By.NOTHING and len(given) > 1 else None
             with ctx.unit_of_work(write=write) as uow:
                 organisation_id, audit_id = _locate(uow, by, key)
                 require(ctx.actor, organisation_id, action)
-                outcome = function(ctx, *args, **kwargs)
+                outcome = function(*args, **kwargs)
                 if changes_round and audit_id is not None:
                     withdraw_if_changed(uow, audit_id, ctx.name)
                 return outcome

@@ -153,7 +153,7 @@ def refused_to_score(people: Team, login: str) -> str:
         "auth.error.not_permitted",
         name=people.actor(login).display_name,
         organisation_id=people.a.id,
-        action=t("auth.action.score", "en"),
+        action=t("auth.action.score"),  # the action named in the reader's language too
     )
 
 
