@@ -36,10 +36,13 @@ def service_modules():
             yield importlib.import_module(info.name)
 
 
+SERVICE_MODULES = list(service_modules())  # imported before the registry is parametrised over
+
+
 def test_every_public_function_in_services_is_registered():
     public = {
         f"{module.__name__}.{name}"
-        for module in service_modules()
+        for module in SERVICE_MODULES
         for name, value in vars(module).items()
         if inspect.isfunction(value)
         and value.__module__ == module.__name__
