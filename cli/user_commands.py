@@ -9,10 +9,11 @@ import sys
 from typing import Any
 
 from domain.permissions import ORGANISATION_ROLES, Role
+from scoring import display
 from services import accounts
 from services.context import Context
 from store import StoreError, open_store
-from store.config import SettingsError
+from store.config import SettingsError, display_zone
 
 REFUSED = 1
 ALL = "all"  # ORG_ID meaning the whole installation: the administrator role
@@ -140,10 +141,12 @@ def run_list(args: argparse.Namespace) -> int:
     ctx = _context()
     if ctx is None:
         return REFUSED
+    zone = display_zone()
+    print(display.zone_note(zone, "en"), file=sys.stderr)  # once: the list's times are in it
     for user in accounts.users(ctx):
         roles = ["administrator"] if user.administrator else []
         roles += [f"{role.value}@{org}" for org, role in user.grants]
-        last = f"{user.last_login_at:%Y-%m-%d %H:%M} UTC" if user.last_login_at else "never"
+        last = display.moment(user.last_login_at, zone) if user.last_login_at else "never"
         print(
             f"{user.login}\t{user.display_name}\t{user.email or '-'}\t"
             f"{'active' if user.active else 'disabled'}\t{', '.join(roles) or '-'}\t"

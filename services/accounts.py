@@ -8,6 +8,8 @@ from domain.account_records import UserRecord
 from domain.permissions import Action
 from services.context import Context
 from services.registry import By, service
+from store.sessions import SessionRecord, SignInSessions
+from store.web_settings import WebSettings
 
 
 @service(Action.MANAGE_USERS, By.NOTHING, write=False)
@@ -67,3 +69,15 @@ def grant(ctx: Context, login: str, organisation_id: int, role: str) -> UserReco
 @service(Action.MANAGE_USERS, By.NOTHING)
 def revoke(ctx: Context, login: str, organisation_id: int) -> UserRecord:
     return ctx.uow.accounts.revoke(login, organisation_id, actor=ctx.name)
+
+
+@service(Action.MANAGE_USERS, By.NOTHING, write=False)
+def sessions(ctx: Context, settings: WebSettings | None = None) -> list[SessionRecord]:
+    """Who is signed in where: the live sign-in sessions (``settings`` bound their life)."""
+    return SignInSessions(ctx.store, settings).active()
+
+
+@service(Action.MANAGE_USERS, By.NOTHING)
+def end_session(ctx: Context, session_id: int) -> bool:
+    """End one sign-in session (its browser is signed out at its next click)."""
+    return SignInSessions(ctx.store).end_by_id(session_id)

@@ -4,17 +4,34 @@ certified is what the surveillance checks is still true)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
+from criteria import Tier
+from domain.certificate_rules import CertificateRule
 from domain.errors import Refused
 from domain.permissions import Action
 from domain.records import AuditRecord, AuditState
+from scoring.cycle import (
+    DUE_WINDOW_DAYS,
+    MAX_DUE_WINDOW_DAYS,
+    CycleStatus,
+    HeldSurveillance,
+    SurveillanceResult,
+)
 from services.context import Context
 from services.registry import By, service
 from store.certification import CertificateRecord
 from texts import t
 
 FIELDS = ("body", "number", "tier")  # 认证机构, 证书编号, 等级
+MAX_FIELD = 200  # a body's name, a certificate number, a tier: one line each
+
+
+@dataclass(frozen=True)
+class SurveillanceRecorded:
+    number: int  # the certificate year it belongs to
+    held: HeldSurveillance
 
 
 class CertificateIncomplete(Refused):
@@ -52,6 +69,7 @@ def add_certificate(
     issued_on: date,
     audit_id: int | None = None,
 ) -> CertificateRecord:
+    _bounded(body=body, number=number, tier=tier)
     given = {"body": body.strip(), "number": number.strip(), "tier": tier.strip()}
     missing = tuple(field for field in FIELDS if not given[field])
     if missing:
@@ -94,7 +112,7 @@ def start_surveillance_round(
         source_id = closed[-1].id if closed else None
     if source_id is None:
         raise Refused("cycle.no_certified_round")
-    number = certificate.cycle.surveillance_number(on)
+    number = certificate.cycle.surveillance_number(on, [h.held_on for h in certificate.held])
     title = t("cycle.surveillance_title", lang, n=number, year=on.year)
     source = uow.rounds.get(source_id)
     if source.state is AuditState.DRAFT:  # certified on a round still open: close it now
@@ -115,3 +133,110 @@ def start_surveillance_round(
         audit_id=new.id,
     )
     return new
+
+
+def _bounded(**fields: str) -> None:
+    for name, value in fields.items():
+        if len(value) > MAX_FIELD:
+            raise CertificateRule("cycle.too_long", field=name, limit=MAX_FIELD)
+
+
+@service(Action.READ, By.ORGANISATION, write=False)
+def known_tiers(ctx: Context, organisation_id: int) -> list[Tier]:
+    """The tiers of the scheme the organisation's latest round is scored under."""
+    rounds = ctx.store.audits(organisation_id)
+    if not rounds:
+        return []
+    latest = rounds[-1]
+    return list(ctx.uow.catalogues.get(latest.catalogue_hash).scheme(latest.scheme_id).tiers)
+
+
+@service(Action.READ, By.ORGANISATION, write=False)
+def resolve_tier(ctx: Context, organisation_id: int, tier_id: str) -> str:
+    """A tier id (``four_star``) or title (四星级) of the organisation's scheme, as the title a
+    certificate states (Chinese, as printed); refused with the known ids otherwise."""
+    _bounded(tier=tier_id)
+    given = tier_id.strip()
+    tiers = known_tiers(ctx, organisation_id)
+    for tier in tiers:
+        if given in (tier.id, tier.title.zh, tier.title.en):
+            return tier.title.zh
+    raise CertificateRule(
+        "cycle.unknown_tier", tier=given[:MAX_FIELD], known=", ".join(t.id for t in tiers) or "—"
+    )
+
+
+@service(Action.EDIT_ORGANISATION, By.ORGANISATION)
+def record_surveillance(
+    ctx: Context,
+    organisation_id: int,
+    *,
+    on: date,
+    tier_id: str | None = None,
+    tier: str | None = None,
+    suspended: bool = False,
+) -> SurveillanceRecorded:
+    """A surveillance evaluation held on the current certificate on ``on``: the tier kept
+    (no tier given, or the same), changed (another tier: ``tier_id`` of the organisation's
+    scheme, or ``tier`` as the certificate states it), or the certificate suspended."""
+    if tier is not None:
+        _bounded(tier=tier)
+    if tier_id is not None:
+        tier = resolve_tier(ctx, organisation_id, tier_id)
+    uow = ctx.uow
+    certificate = next(iter(uow.certificates.of_organisation(organisation_id)), None)
+    if certificate is None:
+        raise CertificateRule("cycle.no_certificate")
+    cycle = certificate.cycle
+    if not cycle.valid_on(on):
+        raise CertificateRule(
+            "cycle.outside_validity",
+            on=on.isoformat(),
+            issued=certificate.issued_on.isoformat(),
+            until=cycle.valid_until.isoformat(),
+        )
+    now_tier = certificate.status(on).tier
+    wanted = (tier or "").strip() or None
+    if suspended:
+        result = SurveillanceResult.SUSPENDED
+    elif wanted is not None and wanted != now_tier:
+        result = SurveillanceResult.CHANGED
+    else:
+        result = SurveillanceResult.KEPT
+    if uow.certificates.surveillance_held(certificate.id, on):
+        raise CertificateRule("cycle.already_held", on=on.isoformat())
+    # the certificate year it belongs to (an extra one in a covered year: the year it falls in)
+    number = cycle.surveillance_number(on, [h.held_on for h in certificate.held])
+    held = uow.certificates.add_surveillance(
+        certificate.id,
+        held_on=on,
+        result=result,
+        tier=wanted if result is SurveillanceResult.CHANGED else None,
+        recorded_by=ctx.name,
+    )
+    uow.changes.append(
+        ctx.name,
+        f"certificate {certificate.id}",
+        [
+            (
+                f"surveillance {number}",
+                None,
+                f"{on.isoformat()} {result.value} {held.tier or ''}".strip(),
+            )
+        ],
+        organisation_id=organisation_id,
+    )
+    return SurveillanceRecorded(number, held)
+
+
+@service(Action.READ, By.ORGANISATION, write=False)
+def certificate_status(
+    ctx: Context, organisation_id: int, *, on: date, window_days: int = DUE_WINDOW_DAYS
+) -> tuple[CertificateRecord, CycleStatus]:
+    """The current certificate and its events and state on ``on``."""
+    if not 0 <= window_days <= MAX_DUE_WINDOW_DAYS:
+        raise CertificateRule("cycle.bad_window", value=window_days, limit=MAX_DUE_WINDOW_DAYS)
+    certificate = next(iter(ctx.uow.certificates.of_organisation(organisation_id)), None)
+    if certificate is None:
+        raise CertificateRule("cycle.no_certificate")
+    return certificate, certificate.status(on, window_days=window_days)

@@ -9,6 +9,7 @@ from domain.permissions import Action
 from services.context import Context
 from services.registry import By, service
 from store.review import record
+from store.web_settings import load_web_settings
 
 
 @service(Action.READ, By.ROUND, write=False)
@@ -38,10 +39,27 @@ def return_for_changes(ctx: Context, audit_id: int, comment: str) -> ReviewStatu
 
 
 @service(Action.SIGN_OFF, By.ROUND)
-def sign_off(ctx: Context, audit_id: int, comment: str = "") -> ReviewStatus:
-    return record(
-        ctx.uow, audit_id, ReviewKind.SIGNED_OFF, ctx.user_id, ctx.name, comment, _submitted
-    )
+def sign_off(
+    ctx: Context, audit_id: int, comment: str = "", *, single_person: bool | None = None
+) -> ReviewStatus:
+    """Four eyes: whoever submitted the round, or made its last change, cannot sign it off,
+    unless single-person sign-off is on (GBT_AUDIT_SINGLE_PERSON_SIGN_OFF, a company of one;
+    ``single_person`` None reads the setting); such a sign-off is then shown as one on the
+    dossier."""
+    if single_person is None:
+        single_person = load_web_settings().single_person_sign_off
+    uow = ctx.uow
+
+    def check(status: ReviewStatus) -> None:
+        _submitted(status)
+        if single_person:
+            return
+        if status.events[-1].user_id == ctx.user_id:
+            raise ReviewError("auth.review.error.own_submission", name=ctx.name)
+        if uow.reviews.last_changer(audit_id) == ctx.name:
+            raise ReviewError("auth.review.error.own_change", name=ctx.name)
+
+    return record(uow, audit_id, ReviewKind.SIGNED_OFF, ctx.user_id, ctx.name, comment, check)
 
 
 def _submitted(status: ReviewStatus) -> None:

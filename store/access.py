@@ -65,6 +65,7 @@ RULES: dict[str, Rule] = {
     "audit_input": _r(R, _audit),
     "score": _r(R, _audit),
     "round_result": _r(R, _audit),
+    "preview_catalogue_move": _r(R, _audit),
     "evidence_links": _r(R, _audit),
     "evidence": _r(R, _evidence),
     "items_supported_by": _r(R, _evidence),
@@ -104,6 +105,8 @@ OWN = frozenset(
         "catalogue",
         "catalogues",
         "register_catalogue",
+        "remembered_columns",
+        "remember_columns",
         "verify_evidence",
         "verify_change_log",
         "collect_garbage",
@@ -198,8 +201,16 @@ class GuardedStore:
         return self._store.catalogues()
 
     def register_catalogue(self, text: str, source: str = "<text>") -> Any:
-        require(self.actor, None, Action.MANAGE_USERS)
+        require(self.actor, None, Action.IMPORT_CATALOGUE)
         return self._store.register_catalogue(text, source)
+
+    def remembered_columns(self, layout_key: str) -> dict[str, int] | None:
+        require(self.actor, None, Action.IMPORT_CATALOGUE)
+        return self._store.remembered_columns(layout_key)
+
+    def remember_columns(self, layout_key: str, columns: dict[str, int], actor: str) -> None:
+        require(self.actor, None, Action.IMPORT_CATALOGUE)
+        self._store.remember_columns(layout_key, columns, actor)
 
     def verify_evidence(self, organisation_id: int | None = None) -> list[Any]:
         if organisation_id is None:

@@ -12,10 +12,12 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
+from scoring import display
 from texts import t
 
 DEFAULT_MAX_UPLOAD_MB = 50
@@ -52,6 +54,21 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     evidence_dir = _folder(env, "GBT_AUDIT_EVIDENCE_DIR", str(data_dir / "evidence"))
     limit_mb = _upload_limit(env.get("GBT_AUDIT_MAX_UPLOAD_MB") or str(DEFAULT_MAX_UPLOAD_MB))
     return Settings(data_dir, database_url, evidence_dir, int(limit_mb * 1024 * 1024))
+
+
+def display_zone(env: Mapping[str, str] | None = None) -> ZoneInfo:
+    """The organisation's time zone, in which every time is shown (GBT_AUDIT_TIME_ZONE, an IANA
+    name; Asia/Shanghai by default). Times are stored in UTC whatever it says."""
+    env = os.environ if env is None else env
+    raw = (env.get("GBT_AUDIT_TIME_ZONE") or display.DEFAULT_ZONE).strip()
+    try:
+        if len(raw) > 64 or raw.startswith(("/", ".")) or ".." in raw:
+            raise ValueError(raw)
+        return display.zone(raw)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SettingsError(
+            "settings.bad_time_zone", "GBT_AUDIT_TIME_ZONE", value=raw[:64]
+        ) from None
 
 
 def _folder(env: Mapping[str, str], name: str, default: str) -> Path:

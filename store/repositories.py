@@ -22,6 +22,7 @@ from domain.records import (
     Organisation,
 )
 from scoring import AuditInput
+from scoring.cycle import HeldSurveillance, SurveillanceResult
 from store import convert, review_rows
 from store.account_tables import ReviewEventRow
 from store.audits import AuditsMixin
@@ -36,6 +37,7 @@ from store.tables import (
     EvidenceRequestRow,
     EvidenceRow,
     OrganisationRow,
+    SurveillanceRow,
 )
 
 
@@ -130,13 +132,53 @@ class Certificates(Repository):
         return certificate_record(row)
 
     def of_organisation(self, organisation_id: int) -> list[CertificateRecord]:
-        """Newest issue first."""
-        rows = self.session.scalars(
-            select(CertificateRow)
-            .where(CertificateRow.organisation_id == organisation_id)
-            .order_by(CertificateRow.issued_on.desc(), CertificateRow.id.desc())
+        """Newest issue first, each with the surveillance evaluations held on it."""
+        rows = list(
+            self.session.scalars(
+                select(CertificateRow)
+                .where(CertificateRow.organisation_id == organisation_id)
+                .order_by(CertificateRow.issued_on.desc(), CertificateRow.id.desc())
+            )
         )
-        return [certificate_record(row) for row in rows]
+        held: dict[int, list[SurveillanceRow]] = {row.id: [] for row in rows}
+        if rows:
+            for made in self.session.scalars(
+                select(SurveillanceRow).where(SurveillanceRow.certificate_id.in_(held))
+            ):
+                held[made.certificate_id].append(made)
+        return [certificate_record(row, held[row.id]) for row in rows]
+
+    def surveillance_held(self, certificate_id: int, on: date) -> bool:
+        return (
+            self.session.scalar(
+                select(SurveillanceRow.id).where(
+                    SurveillanceRow.certificate_id == certificate_id,
+                    SurveillanceRow.held_on == on,
+                )
+            )
+            is not None
+        )
+
+    def add_surveillance(
+        self,
+        certificate_id: int,
+        *,
+        held_on: date,
+        result: SurveillanceResult,
+        tier: str | None,
+        recorded_by: str,
+    ) -> HeldSurveillance:
+        row = SurveillanceRow(
+            certificate_id=certificate_id,
+            held_on=held_on,
+            result=result.value,
+            tier=tier,
+            recorded_at=utcnow(),
+            recorded_by=recorded_by,
+        )
+        self.session.add(row)
+        self.session.flush()
+        return HeldSurveillance(held_on, result, tier)
 
 
 class Reviews(Repository):
@@ -148,6 +190,10 @@ class Reviews(Repository):
     def status(self, audit_id: int) -> ReviewStatus:
         return review_rows.status(self.session, audit_id)
 
+    def last_changer(self, audit_id: int) -> str | None:
+        """Who made the round's last change (review steps themselves are not changes)."""
+        return review_rows.last_changer(self.session, audit_id)
+
     def add(
         self,
         audit_id: int,
@@ -157,7 +203,6 @@ class Reviews(Repository):
         user_name: str,
         comment: str,
         score: Fraction | None = None,
-        score_display: str | None = None,
         catalogue_hash: str | None = None,
     ) -> None:
         """Append an event, measured against the round's newest change-log line."""
@@ -171,7 +216,7 @@ class Reviews(Repository):
                 user_name=user_name,
                 comment=comment,
                 score=str(score) if score is not None else None,
-                score_display=score_display,
+                score_display=None,  # the exact score is stored; shown through scoring.display
                 catalogue_hash=catalogue_hash,
                 last_change_id=self.last_change_id(audit_id),
             )

@@ -47,13 +47,13 @@ def record(
         raise ReviewError("auth.review.error.not_draft", round_no=audit.round_no)
     if check is not None:
         check(uow.reviews.status(audit_id))
-    score = score_display = catalogue_hash = None
+    score = catalogue_hash = None
     if kind is ReviewKind.SIGNED_OFF:
         result = score_audit(uow.catalogues.get(audit.catalogue_hash), uow.rounds.entries(audit))
-        score, score_display = result.score, display.score(result.score)
+        score = result.score
         catalogue_hash = audit.catalogue_hash
     new = {
-        ReviewKind.SIGNED_OFF: f"{kind.value} {score_display}",
+        ReviewKind.SIGNED_OFF: f"{kind.value} {display.score_or_empty(score)}",
         ReviewKind.WITHDRAWN: "withdrawn: changed after sign-off",
     }.get(kind, kind.value)
     comment = comment.strip()
@@ -71,7 +71,6 @@ def record(
         user_name=user_name,
         comment=comment,
         score=score,
-        score_display=score_display,
         catalogue_hash=catalogue_hash,
     )
     return uow.reviews.status(audit_id)

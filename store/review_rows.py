@@ -24,13 +24,22 @@ def _event(row: ReviewEventRow) -> ReviewEvent:
         user_name=row.user_name,
         comment=row.comment,
         score=Fraction(row.score) if row.score is not None else None,
-        score_display=row.score_display,
         catalogue_hash=row.catalogue_hash,
     )
 
 
 def last_change_id(session: Session, audit_id: int) -> int | None:
     return session.scalar(select(func.max(ChangeRow.id)).where(ChangeRow.audit_id == audit_id))
+
+
+def last_changer(session: Session, audit_id: int) -> str | None:
+    """Who made the round's last change (review steps themselves are not changes)."""
+    return session.scalar(
+        select(ChangeRow.actor)
+        .where(ChangeRow.audit_id == audit_id, ChangeRow.entity != "review")
+        .order_by(ChangeRow.id.desc())
+        .limit(1)
+    )
 
 
 def status(session: Session, audit_id: int) -> ReviewStatus:

@@ -48,14 +48,8 @@ def conflicts(what: str) -> Iterator[None]:
     try:
         yield
     except StaleDataError:
-        raise ConflictError(
-            f"{what} was changed by someone else while you were saving; your change was not "
-            f"saved. Reload and try again. {what}已被他人修改，您的修改未保存，请刷新后重试。"
-        ) from None
+        raise ConflictError(what, reason="conflict.while_saving") from None
     except IntegrityError as exc:
         if "unique" in str(exc.orig).lower() or "duplicate" in str(exc.orig).lower():
-            raise ConflictError(
-                f"{what} was created by someone else at the same time; your change was not "
-                f"saved. Reload and try again. {what}已被他人同时创建，请刷新后重试。"
-            ) from None
+            raise ConflictError(what, reason="conflict.created_meanwhile") from None
         raise

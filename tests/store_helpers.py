@@ -86,8 +86,8 @@ def sign_off(store: AuditStore, audit_id: int, reviewer: str = "签核人") -> N
 
 
 def submit_and_sign_off(store: AuditStore, audit_id: int, user_id: int) -> None:
-    """The round submitted for review and signed off by one account: only a signed-off round
-    can be closed or moved."""
+    """The round submitted for review and signed off by one account (as a company of one may,
+    GBT_AUDIT_SINGLE_PERSON_SIGN_OFF): only a signed-off round can be closed or moved."""
     from services import review
     from services.context import Context
     from store.accounts import Accounts
@@ -95,7 +95,7 @@ def submit_and_sign_off(store: AuditStore, audit_id: int, user_id: int) -> None:
     actor = Accounts(store).actor(user_id)
     assert actor is not None
     review.submit_for_review(Context(actor, store), audit_id)
-    review.sign_off(Context(actor, store), audit_id)
+    review.sign_off(Context(actor, store), audit_id, single_person=True)
 
 
 def close_signed_off(store: AuditStore, audit_id: int, **kwargs) -> AuditRecord:

@@ -211,3 +211,13 @@ def test_a_finding_longer_than_a_page_is_printed_in_full(tmp_path):
         text = page.extract_text()
         if "缺少顾客签字" in text:
             assert "评价发现 / 说明" in text
+
+
+def test_evidence_kinds_are_printed_by_their_labels():
+    """The evidence index printed photo / policy / record, the codes, in a Chinese document."""
+    from dossier.templating import environment
+
+    template = environment().from_string(
+        "{{ 'photo' | kind }} {{ 'policy' | kind }} {{ 'x' | kind }}"
+    )
+    assert template.render() == "照片 制度文件 x"

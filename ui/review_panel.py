@@ -11,9 +11,10 @@ from domain.account_records import ReviewEvent, ReviewKind, ReviewState
 from domain.errors import Refused
 from domain.permissions import Action, permits
 from domain.records import AuditState
+from scoring import display
 from services import review
 from store.access import GuardedStore
-from ui.state import context, flash, lang, tr
+from ui.state import context, flash, lang, tr, when
 
 STEP_TEXT = {
     ReviewKind.SUBMITTED: "auth.review.submitted",
@@ -94,7 +95,7 @@ def render_review_panel(store: GuardedStore, audit_id: int) -> None:
                 st.markdown(
                     tr(
                         "auth.review.event",
-                        at=f"{event.at:%Y-%m-%d %H:%M}",
+                        at=when(event.at),
                         name=event.user_name,
                         kind=tr(STEP_TEXT[event.kind]),
                         comment=f" — {event.comment}" if event.comment else "",
@@ -106,7 +107,7 @@ def _signed_by(event: ReviewEvent) -> str:
     return tr(
         "auth.review.signed_by",
         name=event.user_name,
-        at=f"{event.at:%Y-%m-%d %H:%M} UTC",
-        score=event.score_display,
+        at=when(event.at),
+        score=display.score_or_empty(event.score),
         hash=(event.catalogue_hash or "")[:12],
     )

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date, datetime
 from typing import Any, NoReturn
+from zoneinfo import ZoneInfo
 
 import streamlit as st
 
 from domain.permissions import Action, NotPermitted, permits
 from domain.records import AuditRecord
-from scoring import Plan, ScoreResult
+from scoring import Plan, ScoreResult, display
 from services.context import Context
 from store import AuditStore, StoreError, open_store
 from store.access import GuardedStore
+from store.config import display_zone
 from texts import t
 
 
@@ -59,6 +62,29 @@ def lang() -> str:
 
 def tr(key: str, **values: object) -> str:
     return t(key, lang(), **values)
+
+
+def zone() -> ZoneInfo:
+    """The organisation's time zone, in which the app shows every time."""
+    return display_zone()
+
+
+def today() -> date:
+    """Today where the organisation is."""
+    return display.today(zone())
+
+
+def when(value: datetime | None, *, seconds: bool = False) -> str:
+    """A stored moment as the page shows it, in the organisation's zone; the page names the
+    zone once, at its foot (name_the_zone)."""
+    st.session_state["_times_shown"] = True
+    return display.moment(value, zone(), seconds=seconds)
+
+
+def name_the_zone() -> None:
+    """At the foot of a page that showed a time: which zone its times are in, once."""
+    if st.session_state.pop("_times_shown", False):
+        st.caption(display.zone_note(zone(), lang()))
 
 
 def actor() -> str:
@@ -109,8 +135,28 @@ def scored(audit_id: int) -> tuple[ScoreResult, Plan]:
     return memo[audit_id]
 
 
+TIER_CHANGES = "tier_changes"  # audit id -> "from → to", shown once by the figures
+
+
+def noting_tier_change(audit_id: int, action: Callable[[], Any]) -> Any:
+    """Run a save of the audit's entries; when it changed the tier, keep "from → to" for the
+    figures to say once (``take_tier_change``). A refused save changes nothing."""
+    before = scored(audit_id)[0]
+    outcome = action()
+    forget_score()
+    message = display.tier_change(before, scored(audit_id)[0], lang())
+    if message:
+        st.session_state.setdefault(TIER_CHANGES, {})[audit_id] = message
+    return outcome
+
+
+def take_tier_change(audit_id: int) -> str | None:
+    return st.session_state.get(TIER_CHANGES, {}).pop(audit_id, None)
+
+
 def forget_score() -> None:
     st.session_state.pop("_scored", None)
+    st.session_state.pop("_times_shown", None)  # a full run names the zone if it shows a time
     st.session_state.pop("_entries", None)  # ui.item_editor.entry: the run's item entries
 
 
