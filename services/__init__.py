@@ -8,9 +8,11 @@ store.access.GuardedStore, whose guarded calls already run check, change and sig
 in one unit of work):
 - review and sign-off: services/review.py (status, submit, return, sign off); the pages and the
   dossier use it; the guard's review methods are gone.
-- accounts and roles: services/accounts.py; the Users page and ``gbt-audit user`` use it.
-- certificates and surveillance rounds: services/certification.py; the certification page and
-  the dashboard use it (the portfolio, brief and reminders read certificates in their own read
+- accounts, roles and sign-in sessions (listing, ending one): services/accounts.py; the Users
+  page and ``gbt-audit user`` use it.
+- certificates, surveillances held, the certificate's status and surveillance rounds:
+  services/certification.py; the certification page, the dashboard and ``gbt-audit
+  certificate`` use it (the portfolio, brief and reminders read certificates in their own read
   unit of work); the store's certification methods are gone.
 - a round's items: services/rounds.py ``save_item`` for the command line and what comes next;
   the checklist still saves through the guard (one transaction, sign-off withdrawal included).
