@@ -90,6 +90,17 @@ def check_sha256(value: object) -> str:
     return value
 
 
+class BlobIntake(Protocol):
+    """Where the upload checks put a file and read it back (images are decoded once stored):
+    the blob store itself, or an import's staging area."""
+
+    def put(self, stream: Readable, *, max_bytes: int) -> StoredBlob: ...
+
+    def open(self, sha256: str) -> BinaryIO: ...
+
+    def delete(self, sha256: str) -> None: ...
+
+
 class BlobStore(Protocol):
     """The file side of the evidence library; ``LocalBlobStore`` now, an S3-style store later."""
 
@@ -335,6 +346,17 @@ class StagingArea:
         else:
             self.staged[sha256] = tmp
         return StoredBlob(sha256, size, created=not self.store.exists(sha256))
+
+    def open(self, sha256: str) -> BinaryIO:
+        """A staged blob, or one the store already holds."""
+        staged = self.staged.get(sha256)
+        return staged.open("rb") if staged is not None else self.store.open(sha256)
+
+    def delete(self, sha256: str) -> None:
+        """Take back a staged blob (one the upload checks refused after staging it)."""
+        staged = self.staged.pop(sha256, None)
+        if staged is not None:
+            staged.unlink(missing_ok=True)
 
     def publish(self) -> None:
         """Move every staged blob into the store. Call inside the database transaction, just

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from evidence.blobs import BlobStore, BlobTooLarge, Readable, StoredBlob
+from evidence.blobs import BlobIntake, BlobTooLarge, Readable, StoredBlob
 from evidence.formats import FORMATS
 from evidence.image_check import DECODED_KINDS, ImageProblem, check_decodes, check_header
 from evidence.names import (
@@ -81,7 +81,7 @@ class IngestedFile:
 
 
 def ingest(
-    store: BlobStore,
+    store: BlobIntake,
     original_name: str,
     stream: Readable,
     policy: UploadPolicy = UploadPolicy(),  # frozen, so one shared default is safe
@@ -195,7 +195,7 @@ class _Intake:
         return data
 
 
-def _check_stored_image(store: BlobStore, blob: StoredBlob) -> None:
+def _check_stored_image(store: BlobIntake, blob: StoredBlob) -> None:
     """Decode the stored copy; a broken image this upload created is removed again."""
     try:
         with store.open(blob.sha256) as stored:
