@@ -69,7 +69,9 @@ def write_xlsx(data: DossierData, destination: Path) -> None:
     check_consistency(data)
     view = build_view(data)
     book = Workbook()
-    _items_sheet(book.active, view)
+    sheet = book.active
+    assert isinstance(sheet, Worksheet)  # a new workbook opens on one empty worksheet
+    _items_sheet(sheet, view)
     _evidence_sheet(book.create_sheet("证据索引"), view)
     _facts_sheet(book.create_sheet("基本信息"), view)
     with atomic_output(destination) as stream:
@@ -115,7 +117,7 @@ def _items_sheet(sheet: Worksheet, view: DossierView) -> None:
 
 def _subtotal(sheet: Worksheet, group: IndicatorGroup, label: str, fill: PatternFill) -> None:
     rollup = group.rollup
-    row = [None] * len(ITEM_COLUMNS)
+    row: list[Any] = [None] * len(ITEM_COLUMNS)
     row[LABEL - 1] = f"{label}（得分率 {numbers.score_text(rollup.percent)}%）"
     row[POINTS - 1] = _points(sum((r.result.points for r in _rows_of(group)), Fraction(0)))
     row[APPLICABLE - 1] = _points(rollup.applicable)
@@ -154,7 +156,7 @@ def _totals(sheet: Worksheet, view: DossierView) -> None:
     if view.deductions_to_rectify:
         lines.append(("须先整改的特别扣分项（个）", view.deductions_to_rectify, "0"))
     for label, value, number_format in lines:
-        row = [None] * len(ITEM_COLUMNS)
+        row: list[Any] = [None] * len(ITEM_COLUMNS)
         row[LABEL - 1] = label
         row[EARNED - 1] = value
         cells = _append(sheet, row)
@@ -162,7 +164,7 @@ def _totals(sheet: Worksheet, view: DossierView) -> None:
         label_cell.font = value_cell.font = BOLD
         if number_format:
             value_cell.number_format = number_format
-    note = [None] * len(ITEM_COLUMNS)
+    note: list[Any] = [None] * len(ITEM_COLUMNS)
     note[LABEL - 1] = (
         "分值与得分均截断至两位小数，不进位（显示的分数不会达到精确得分未达到的等级线）；"
         "“还差”按进位显示。"
@@ -258,7 +260,8 @@ def _header(sheet: Worksheet, columns: Sequence[tuple[str, int]]) -> None:
 def _append(sheet: Worksheet, values: Sequence[Any]) -> list[Cell]:
     """Append a row: text stays text (never a formula), dates and numbers get formats."""
     sheet.append(list(values))
-    cells = list(sheet[sheet.max_row])[: len(values)]
+    # a row just appended has only plain cells (merged cells come from merge_cells)
+    cells = [c for c in sheet[sheet.max_row] if isinstance(c, Cell)][: len(values)]
     for cell, value in zip(cells, values, strict=True):
         if isinstance(value, str):
             cell.value = printable(value)

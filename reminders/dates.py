@@ -16,6 +16,7 @@ from store.records import ActionState
 from texts import t
 
 if TYPE_CHECKING:
+    from store.access import GuardedStore
     from store.repository import AuditStore
 
 
@@ -83,7 +84,7 @@ def action_due_date(row: ActionRow, organisation_id: int, lang: str) -> DueDate:
 
 
 def audit_due_dates(
-    store: AuditStore, audit_id: int, today: date, lang: str = "zh"
+    store: AuditStore | GuardedStore, audit_id: int, today: date, lang: str = "zh"
 ) -> list[DueDate]:
     """What one audit's organisation has to watch: the audit's open actions with a due date,
     the organisation's evidence that runs out, its certificate's surveillance and renewal."""
@@ -96,7 +97,9 @@ def audit_due_dates(
     return _sorted([*actions, *organisation_dates(store, audit.organisation_id, lang)])
 
 
-def organisation_dates(store: AuditStore, organisation_id: int, lang: str = "zh") -> list[DueDate]:
+def organisation_dates(
+    store: AuditStore | GuardedStore, organisation_id: int, lang: str = "zh"
+) -> list[DueDate]:
     """Evidence validity and the certification cycle: the organisation's, whatever the round."""
     dates = [
         DueDate(
@@ -140,7 +143,7 @@ def organisation_dates(store: AuditStore, organisation_id: int, lang: str = "zh"
 
 
 def owner_due_dates(
-    store: AuditStore, person: Person, today: date, lang: str = "zh"
+    store: AuditStore | GuardedStore, person: Person, today: date, lang: str = "zh"
 ) -> list[DueDate]:
     """One person's open actions with a due date, across every organisation's open rounds."""
     found: list[DueDate] = []

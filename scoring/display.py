@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
@@ -28,7 +29,9 @@ if TYPE_CHECKING:
     from scoring.engine import ScoreResult, Verdict
 
 DECIMALS = 2
-_Number = Fraction | int
+_Number = (
+    Fraction | Decimal | int
+)  # Fraction(...) takes each exactly (a catalogue's points are Decimal)
 
 
 def truncated(value: _Number, decimals: int = DECIMALS) -> Fraction:

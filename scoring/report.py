@@ -59,9 +59,9 @@ def tier_title(result: dict[str, Any], lang: str) -> str:
     tier, or the scheme's name for below every tier)."""
     key = "en" if lang == "en" else "zh"
     if "verdict" in result:
-        return result["verdict"]["label"][key]
+        return str(result["verdict"]["label"][key])
     tier = result["tier"] or result["fail_title"]
-    return tier[key]
+    return str(tier[key])
 
 
 def result_to_dict(result: ScoreResult, plan: Plan | None = None) -> dict[str, Any]:

@@ -132,7 +132,7 @@ def export_audit(store: AuditStore, audit_id: int, destination: Path) -> Path:
         def rows(table: Any, *where: Any) -> list[dict[str, Any]]:
             return [_columns(r) for r in session.scalars(select(table).where(*where))]
 
-        data = {
+        data: dict[str, Any] = {
             "organisation": _columns(session.get(OrganisationRow, organisation_id)),
             "audits": [_columns(r) for r in chain],
             "items": rows(ItemRow, ItemRow.audit_id.in_(ids)),

@@ -219,7 +219,7 @@ class CatalogueMoveMixin(RoundsMixin):
 
 def _status_fits(values: Mapping[str, object], target: Catalogue, item_id: str) -> bool:
     item = target.item(item_id)
-    status = Status(values["status"])
+    status = Status(str(values["status"]))
     if status is Status.SAMPLED:
         return item.scoring == "sampled"
     if status is Status.NOT_APPLICABLE:

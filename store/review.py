@@ -6,6 +6,7 @@ records the withdrawal with a change-log line."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from fractions import Fraction
 
 from sqlalchemy import func, select
@@ -117,8 +118,13 @@ class Reviews:
     # -- inside a transaction --------------------------------------------------------------
 
     def _record(
-        self, audit_id, actor: Actor, kind: ReviewKind, comment: str, check
-    ) -> ReviewStatus:  # type: ignore[no-untyped-def]
+        self,
+        audit_id: int,
+        actor: Actor,
+        kind: ReviewKind,
+        comment: str,
+        check: Callable[[ReviewStatus], None],
+    ) -> ReviewStatus:
         with self.store._write("review") as session:
             # the round locked alone (entry saves share the lock): the score a sign-off records
             # and the last change it is measured against are read at one moment, so a save
@@ -190,7 +196,7 @@ class Reviews:
         last = rows[-1]
         if last.kind == ReviewKind.SIGNED_OFF.value:
             # once closed the round cannot change; its own closing lines are not changes
-            draft = session.get(AuditRow, audit_id).state == AuditState.DRAFT.value
+            draft = session.get_one(AuditRow, audit_id).state == AuditState.DRAFT.value
             changed = draft and (self._last_change_id(session, audit_id) or 0) > (
                 last.last_change_id or 0
             )

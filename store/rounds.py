@@ -56,7 +56,7 @@ class RoundsMixin(AuditsMixin):
         with self._write("audit") as session:
             row = self._draft_audit(session, audit_id, exclusive=True)
             self._check_version("audit", row.version, expected_version)
-            Reviews(self).require_signed_off_in(session, row)  # type: ignore[arg-type]
+            Reviews(self).require_signed_off_in(session, row)  # type: ignore[arg-type]  # self: an AuditStore
             self._freeze(session, row, self.catalogue(row.catalogue_hash), actor)
             nxt = self._open_next_round(
                 session, row, next_title or row.title, next_date or utcnow().date(), actor

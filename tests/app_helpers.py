@@ -77,8 +77,10 @@ def on_tab(at: AppTest, label: str) -> AppTest:
 
 def confirm(at: AppTest, ask_label: str) -> AppTest:
     """Click a button that asks first, then confirm in its dialog."""
-    next(b for b in at.button if b.label == ask_label and b.key.startswith("ask.")).click().run()
-    next(b for b in at.button if b.key.startswith("confirm.")).click().run()
+    next(
+        b for b in at.button if b.label == ask_label and (b.key or "").startswith("ask.")
+    ).click().run()
+    next(b for b in at.button if (b.key or "").startswith("confirm.")).click().run()
     return at
 
 

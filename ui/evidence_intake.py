@@ -10,6 +10,7 @@ from typing import Protocol
 from evidence import EvidenceRefused
 from evidence.name_hints import hints_from_name
 from store import AuditStore, StoreError
+from store.access import GuardedStore
 from store.evidence_rules import EvidenceRule
 from store.records import EvidenceRecord
 from texts import t
@@ -19,7 +20,7 @@ from ui.state import lang as current_lang
 EVIDENCE_KINDS = ("policy", "record", "licence", "contract", "training", "report", "photo", "other")
 
 
-def upload_limit_mb(store: AuditStore) -> int:
+def upload_limit_mb(store: AuditStore | GuardedStore) -> int:
     """The uploader's own limit in MiB (what Streamlit shows and enforces before our check),
     matching the app's evidence limit; .streamlit/config.toml sets the same default."""
     return max(1, -(-store.upload_policy.max_bytes // (1 << 20)))
@@ -86,7 +87,7 @@ def ingest_files(
             record, new = store.add_evidence(
                 organisation_id,
                 upload.name,
-                upload,  # type: ignore[arg-type]
+                upload,  # type: ignore[arg-type]  # read like a binary file; only .read() is used
                 title=meta.title,
                 kind=meta.kind,
                 valid_until=meta.valid_until,

@@ -37,14 +37,14 @@ def item_requests(
     requests: Sequence[EvidenceRequest], audit_id: int, item_id: str, editable: bool
 ) -> None:
     for request in requests:
-        due = request.due.isoformat() if request.due else "—"
+        due_text = request.due.isoformat() if request.due else "—"
         if request.open:
             st.warning(
                 tr(
                     "evidence.ui.request_open",
                     owner=plain(request.owner),
                     needed=plain(request.needed),
-                    due=due,
+                    due=due_text,
                     by=plain(request.requested_by),
                 ),
                 icon=":material/pending_actions:",

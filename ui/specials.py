@@ -6,6 +6,7 @@ import streamlit as st
 
 from criteria import Catalogue
 from store import AuditStore, StoreError
+from store.access import GuardedStore
 from store.records import ActionState, AuditRecord, DeductionRecord, Rectification
 from store.running_period import running_period
 from ui.confirm import ask_button, confirmation
@@ -18,7 +19,7 @@ TAB_KEY = "checklist.tab"  # the checklist's tab set, tracked by the server
 
 
 def render_specials(
-    store: AuditStore, audit: AuditRecord, catalogue: Catalogue, editable: bool
+    store: AuditStore | GuardedStore, audit: AuditRecord, catalogue: Catalogue, editable: bool
 ) -> None:
     rules = catalogue.spec.special_items
     categories = {c.id: c.title.get(lang()) for c in rules.deduction_categories}
@@ -77,7 +78,7 @@ def _add_deduction(store: AuditStore, audit_id: int, form: str) -> None:
         store.add_deduction(
             audit_id,
             reason=str(st.session_state.get(f"{form}.reason") or ""),
-            category=st.session_state.get(f"{form}.category"),
+            category=str(st.session_state.get(f"{form}.category") or ""),
             item_id=st.session_state.get(f"{form}.item") or None,
             actor=actor(),
         )
@@ -95,7 +96,7 @@ def _add_deduction(store: AuditStore, audit_id: int, form: str) -> None:
 
 
 def _deduction(
-    store: AuditStore,
+    store: AuditStore | GuardedStore,
     deduction: DeductionRecord,
     categories: dict[str, str],
     catalogue: Catalogue,
@@ -149,7 +150,7 @@ def _deduction(
 
 
 def render_prerequisites(
-    store: AuditStore, audit: AuditRecord, catalogue: Catalogue, editable: bool
+    store: AuditStore | GuardedStore, audit: AuditRecord, catalogue: Catalogue, editable: bool
 ) -> None:
     st.caption(tr("ui.prerequisites_help"))
     show_running_period(store, audit, catalogue)
@@ -188,7 +189,9 @@ def render_prerequisites(
             )
 
 
-def show_running_period(store: AuditStore, audit: AuditRecord, catalogue: Catalogue) -> None:
+def show_running_period(
+    store: AuditStore | GuardedStore, audit: AuditRecord, catalogue: Catalogue
+) -> None:
     """What the operating records show, next to the prerequisite a person confirms."""
     library = {
         e.id: e for e in store.evidence_library(audit.organisation_id, include_replaced=True)

@@ -259,9 +259,10 @@ if st.button(
     except MappingError as exc:
         st.error(str(exc))
         st.stop()
+    moving_id, moving_version = audit.id, audit.version  # (a lambda would not see it narrowed)
     new = attempt(
         lambda: store.move_to_catalogue(
-            audit.id, target_hash, mapping=mapping, expected_version=audit.version, actor=actor()
+            moving_id, target_hash, mapping=mapping, expected_version=moving_version, actor=actor()
         )
     )
     if new is not None:

@@ -133,9 +133,11 @@ def table(rows: list[PortfolioRow]) -> pd.DataFrame:
 def red_when_overdue(frame: pd.DataFrame) -> pd.DataFrame:
     styles = pd.DataFrame("", index=frame.index, columns=frame.columns)
     due = tr("portfolio.col_next_due")
+    column = styles.columns.get_loc(due)
+    assert isinstance(column, int)  # the column names are unique
     for index, row in enumerate(shown):
         if row.overdue:
-            styles.iloc[index, styles.columns.get_loc(due)] = OVERDUE_STYLE
+            styles.iloc[index, column] = OVERDUE_STYLE
     return styles
 
 

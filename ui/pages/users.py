@@ -23,6 +23,7 @@ st.title(tr("users.title"))
 if actor is None or not permits(actor, None, Action.MANAGE_USERS):
     st.error(tr("users.not_permitted"))  # the menu hides this page; an address still lands here
     st.stop()
+manager = actor.display_name  # what the account changes below are logged under
 show_flashes()
 accounts = user_accounts()
 organisations = {o.id: o.profile.name for o in page_store().organisations(include_archived=True)}
@@ -92,7 +93,7 @@ with (
                 lambda: accounts.add_user(
                     login,
                     name,
-                    actor=actor.display_name,
+                    actor=manager,
                     password=password,
                     email=email or None,
                     administrator=administrator,
@@ -121,16 +122,14 @@ if toggle.button(
     tr("users.disable" if chosen.active else "users.enable"), key="users.toggle_active"
 ):
     act(
-        lambda: accounts.set_active(chosen.login, not chosen.active, actor=actor.display_name),
+        lambda: accounts.set_active(chosen.login, not chosen.active, actor=manager),
         tr("users.disabled" if chosen.active else "users.enabled", login=chosen.login),
     )
 if admin.button(
     tr("users.drop_admin" if chosen.administrator else "users.make_admin"), key="users.toggle_admin"
 ):
     act(
-        lambda: accounts.set_administrator(
-            chosen.login, not chosen.administrator, actor=actor.display_name
-        ),
+        lambda: accounts.set_administrator(chosen.login, not chosen.administrator, actor=manager),
         tr("users.admin_changed", login=chosen.login),
     )
 
@@ -152,9 +151,7 @@ with grant_col.container(border=True):
         )
         if st.button(tr("users.grant"), key="users.grant.submit"):
             act(
-                lambda: accounts.grant(
-                    chosen.login, organisation_id, role, actor=actor.display_name
-                ),
+                lambda: accounts.grant(chosen.login, organisation_id, role, actor=manager),
                 tr("users.granted", login=chosen.login),
             )
     else:
@@ -171,7 +168,7 @@ with revoke_col.container(border=True):
         )
         if st.button(tr("users.revoke"), key="users.revoke.submit"):
             act(
-                lambda: accounts.revoke(chosen.login, revoked, actor=actor.display_name),
+                lambda: accounts.revoke(chosen.login, revoked, actor=manager),
                 tr("users.revoked", login=chosen.login),
             )
     else:
@@ -191,7 +188,7 @@ with st.form("users.password", clear_on_submit=False):
             st.error(tr("auth.passwords_differ"))
         else:
             act(
-                lambda: accounts.set_password(chosen.login, new, actor=actor.display_name),
+                lambda: accounts.set_password(chosen.login, new, actor=manager),
                 tr("users.password_reset", login=chosen.login),
                 clear=("users.password.new", "users.password.again"),
             )
