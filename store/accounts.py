@@ -14,27 +14,15 @@ from sqlalchemy.orm import Session
 from store.account_records import UserRecord
 from store.account_tables import GrantRow, UserRow
 from store.base import utcnow
-from store.errors import StoreError
+from store.errors import AccountError
 from store.permissions import ORGANISATION_ROLES, Actor, Role
 from store.repository import AuditStore
 from store.tables import OrganisationRow
-from texts import t
 
 MIN_PASSWORD = 10
 _HASHER = PasswordHasher()  # argon2id with the library's current recommended parameters
 # verified against when the login name is unknown, so both answers take the same time
 _UNKNOWN_USER_HASH = _HASHER.hash("no account has this login name")
-
-
-class AccountError(StoreError):
-    """A refusal about accounts; ``code`` and ``values`` pick its text in texts/auth.yaml."""
-
-    def __init__(self, code: str, **values: object) -> None:
-        self.code, self.values = code, values
-        super().__init__(f"{t(code, 'zh', **values)} — {t(code, 'en', **values)}")
-
-    def text(self, lang: str) -> str:
-        return t(self.code, lang, **self.values)
 
 
 def normalise_login(login: str) -> str:

@@ -40,3 +40,14 @@ class StoreUnavailable(StoreError):
 
     def message(self, lang: str = "zh") -> str:
         return t(self.code, lang, **self.values)
+
+
+class AccountError(StoreError):
+    """A refusal about accounts; ``code`` and ``values`` pick its text in texts/auth.yaml."""
+
+    def __init__(self, code: str, **values: object) -> None:
+        self.code, self.values = code, values
+        super().__init__(f"{t(code, 'zh', **values)} — {t(code, 'en', **values)}")
+
+    def text(self, lang: str) -> str:
+        return t(self.code, lang, **self.values)

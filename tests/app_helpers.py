@@ -16,7 +16,7 @@ APP = str(Path(__file__).parent.parent / "audit_app.py")
 
 def fresh_app(monkeypatch, folder: Path) -> AuditStore:
     """Point the app at an empty data folder; returns a store on the same database."""
-    from ui.state import get_store
+    from ui.context import get_store
 
     monkeypatch.setenv("GBT_AUDIT_DATA_DIR", str(folder))
     monkeypatch.delenv("GBT_AUDIT_DATABASE_URL", raising=False)

@@ -17,8 +17,9 @@ def panel_script():
 
     from store.access import GuardedStore
     from store.accounts import Accounts
+    from ui.context import get_store
     from ui.review_panel import render_review_panel
-    from ui.state import get_store, show_flashes
+    from ui.state import show_flashes
 
     store = get_store()
     show_flashes()

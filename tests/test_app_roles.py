@@ -198,7 +198,7 @@ def test_pages_reach_the_store_only_through_the_guard():
     ui = Path(__file__).parents[1] / "ui"
     # the sign-in gate and the guard itself hold the bare store; nothing else may
     bare = {p.relative_to(ui).as_posix() for p in ui.rglob("*.py") if "get_store" in p.read_text()}
-    assert bare == {"state.py", "auth.py"}
+    assert bare == {"context.py", "auth.py"}
 
 
 def test_a_consultant_sees_the_organisation_they_created_at_once(people):

@@ -18,8 +18,8 @@ from store.accounts import AccountError, Accounts
 from store.permissions import Actor
 from store.sign_in import sign_in
 from store.throttle import SignInThrottle
+from ui.context import get_store, tr
 from ui.run_memo import once_per_run
-from ui.state import get_store, tr
 
 DEFAULT_IDLE_MINUTES = 30
 USER_KEY = "auth.user_id"

@@ -1,4 +1,5 @@
-"""Per-session state: the store, the language, who is working, and which audit is open."""
+"""Per-session state: the store as the signed-in person may use it, who is working, and which
+audit is open; the language (ui.context) too, for the pages' convenience."""
 
 from __future__ import annotations
 
@@ -8,24 +9,16 @@ from typing import Any, NoReturn
 import streamlit as st
 
 from scoring import Plan, ScoreResult
-from store import AuditStore, StoreError, open_store
+from store import StoreError
 from store.access import GuardedStore, NotPermitted
 from store.permissions import Action, permits
 from store.records import AuditRecord
-from texts import t
-
-
-@st.cache_resource(show_spinner=False)
-def get_store() -> AuditStore:
-    """The bare store, one per server process (opening it migrates and preloads the
-    catalogue). Only the sign-in gate and the guard use it; pages use page_store()."""
-    return open_store()
+from ui.auth import guarded_store, signed_in_name
+from ui.context import lang, tr
 
 
 def page_store() -> GuardedStore:
     """The store as the signed-in person may use it: every call checks their role."""
-    from ui.auth import guarded_store  # ui.auth builds on this module
-
     return guarded_store()
 
 
@@ -47,18 +40,8 @@ def read_only_notice(organisation_id: int) -> None:
         st.info(tr("auth.read_only_role", role=tr(f"auth.role.{role.value}")))
 
 
-def lang() -> str:
-    return st.session_state.get("lang", "zh")
-
-
-def tr(key: str, **values: object) -> str:
-    return t(key, lang(), **values)
-
-
 def actor() -> str:
     """The name that goes into the change log: the signed-in account's display name."""
-    from ui.auth import signed_in_name  # ui.auth builds on this module
-
     return signed_in_name() or tr("ui.anonymous")
 
 
