@@ -15,8 +15,8 @@ from reminders.dates import audit_due_dates, owner_due_dates
 from reminders.digest import body, digests, subject
 from reminders.ics import calendar_ics
 from reminders.mail import MailError, load_smtp_settings, message, send_all
+from settings import SettingsError
 from store import StoreError
-from store.config import SettingsError
 from store.owners import Person
 from texts import t
 

@@ -8,9 +8,9 @@ import getpass
 import sys
 from typing import Any
 
+from settings import SettingsError
 from store import StoreError, open_store
 from store.accounts import Accounts
-from store.config import SettingsError
 from store.permissions import ORGANISATION_ROLES, Role
 
 REFUSED = 1

@@ -1,16 +1,15 @@
-import os
 import sys
 import uuid
 from pathlib import Path
 
 import pytest
 
+import settings as listed
+
 # the tests import their helpers (catalogue_builder) as plain modules
 sys.path.insert(0, str(Path(__file__).parent))
 
-PG_URL = os.environ.get(
-    "GBT_AUDIT_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
+PG_URL = listed.TEST_PG_URL.read()
 
 
 def _postgres_reason() -> str | None:

@@ -8,9 +8,10 @@ import pytest
 from app_helpers import APP, fresh_app, new_audit, texts
 from streamlit.testing.v1 import AppTest
 
+from settings import SettingsError
 from store.accounts import Accounts
 from texts import t
-from ui.auth import SEEN_KEY, USER_KEY, AuthSettingsError, idle_minutes
+from ui.auth import SEEN_KEY, USER_KEY, idle_minutes
 
 PASSWORD = "correct horse battery"
 
@@ -142,8 +143,12 @@ def test_the_change_log_names_the_signed_in_account_and_asks_for_no_typed_name(p
 
 @pytest.mark.parametrize("raw", ["soon", "0", "-5"])
 def test_a_bad_idle_setting_is_refused_naming_it(raw):
-    with pytest.raises(AuthSettingsError, match="GBT_AUDIT_IDLE_MINUTES"):
+    with pytest.raises(SettingsError) as refused:
         idle_minutes({"GBT_AUDIT_IDLE_MINUTES": raw})
+    assert refused.value.setting == "GBT_AUDIT_IDLE_MINUTES"
+    assert refused.value.code == (
+        "settings.not_a_number" if raw == "soon" else "settings.not_positive"
+    )
 
 
 def test_the_app_keeps_xsrf_protection_on_and_secrets_out_of_git():

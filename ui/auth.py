@@ -6,13 +6,14 @@ revoked role takes effect at the next click."""
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Mapping
 from typing import Any
 
 import streamlit as st
 
+import settings as listed
+from settings import SettingsError
 from store.access import GuardedStore
 from store.accounts import AccountError, Accounts
 from store.permissions import Actor
@@ -21,28 +22,15 @@ from store.throttle import SignInThrottle
 from ui.context import get_store, tr
 from ui.run_memo import once_per_run
 
-DEFAULT_IDLE_MINUTES = 30
 USER_KEY = "auth.user_id"
 SEEN_KEY = "auth.last_seen"  # time.time() of the last run while signed in
 VIA_SSO_KEY = "auth.via_sso"
 NOTICE_KEY = "auth.notice"  # (text code, values) to show on the sign-in page
 
 
-class AuthSettingsError(ValueError):
-    pass
-
-
 def idle_minutes(env: Mapping[str, str] | None = None) -> float:
     """GBT_AUDIT_IDLE_MINUTES: minutes without a click before a session signs out."""
-    env = os.environ if env is None else env
-    raw = env.get("GBT_AUDIT_IDLE_MINUTES") or str(DEFAULT_IDLE_MINUTES)
-    try:
-        minutes = float(raw)
-    except ValueError:
-        raise AuthSettingsError(f"GBT_AUDIT_IDLE_MINUTES must be a number, got {raw!r}") from None
-    if minutes <= 0:
-        raise AuthSettingsError(f"GBT_AUDIT_IDLE_MINUTES must be positive, got {raw!r}")
-    return minutes
+    return listed.IDLE_MINUTES.read(env)
 
 
 def user_accounts() -> Accounts:
@@ -56,8 +44,9 @@ def require_login() -> Actor:
     accounts = Accounts(get_store())
     try:
         actor = _session_actor(accounts)
-    except AuthSettingsError as wrong:
-        st.error(str(wrong))  # a setting of the installation, named; nobody is let in meanwhile
+    except SettingsError as wrong:
+        # a setting of the installation, named; nobody is let in meanwhile
+        st.error(wrong.message(_lang()))
         st.stop()
     if actor is None:
         actor = _sso_actor(accounts)
@@ -77,7 +66,7 @@ def seems_signed_in() -> bool:
         return False
     try:
         minutes = idle_minutes()
-    except AuthSettingsError:
+    except SettingsError:
         return False  # require_login names the setting
     return time.time() - st.session_state.get(SEEN_KEY, 0) <= minutes * 60
 
