@@ -19,9 +19,10 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
+from settings import logs
 from texts import t
 
-log = logging.getLogger("gbt_audit.settings")
+log = logging.getLogger(logs.SETTINGS)
 
 T = TypeVar("T")
 

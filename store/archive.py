@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import shutil
 import tempfile
@@ -36,6 +37,7 @@ from criteria import Catalogue, CatalogueError, parse_catalogue
 from evidence import EvidenceRefused, UploadPolicy, ingest
 from evidence.blobs import StagingArea
 from evidence.names import shown
+from settings import logs
 from store import changelog
 from store.archive_members import (
     FORMAT,
@@ -71,6 +73,8 @@ from store.tables import (
     OrganisationRow,
     SnapshotRow,
 )
+
+log = logging.getLogger(logs.IMPORTS)
 
 FORMAT_VERSION = 1
 CHUNK = 1 << 20
@@ -229,6 +233,14 @@ class _Manifest(BaseModel):
 
 
 def import_archive(store: AuditStore, source: Path, *, actor: str) -> ImportResult:
+    try:
+        return _import_archive(store, source, actor=actor)
+    except ArchiveRefused as refused:
+        log.warning("archive %s refused (import by %s): %s", Path(source).name, actor, refused)
+        raise
+
+
+def _import_archive(store: AuditStore, source: Path, *, actor: str) -> ImportResult:
     policy = store.upload_policy
     with open_zip(source) as archive:
         members = check_members(archive, policy.max_bytes)

@@ -7,6 +7,7 @@ on and is refused with ConflictError if someone saved in between (two tabs, two 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
@@ -22,6 +23,7 @@ from evidence import BlobStore, UploadPolicy
 from scoring import (
     Status,
 )
+from settings import logs
 from store import changelog, convert
 from store.database import WRITE_TRANSACTION, reported
 from store.errors import ConflictError, InvalidEntry, NotFound, ReadOnly
@@ -38,6 +40,8 @@ from store.tables import (
     ChangeRow,
     OrganisationRow,
 )
+
+log = logging.getLogger(logs.IMPORTS)
 
 Row = TypeVar("Row", bound=Base)
 
@@ -137,7 +141,11 @@ class StoreBase:
 
     def register_catalogue(self, text: str, source: str = "<text>") -> Catalogue:
         """Keep a catalogue (validated) so audits can be scored against it later, verbatim."""
-        catalogue = parse_catalogue(text, source)
+        try:
+            catalogue = parse_catalogue(text, source)
+        except CatalogueError as refused:
+            log.warning("catalogue %s refused: %s", source, refused)
+            raise
         with self._write("catalogue") as session:
             if session.get(CatalogueRow, catalogue.content_hash) is None:
                 session.add(

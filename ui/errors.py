@@ -10,12 +10,12 @@ from typing import ParamSpec, TypeVar
 
 import streamlit as st
 
-from settings import SettingsError
+from settings import SettingsError, logs
 from store.access import NotPermitted
 from store.errors import StoreUnavailable
 from ui.state import lang, tr
 
-log = logging.getLogger("gbt_audit.app")
+log = logging.getLogger(logs.APP)
 P = ParamSpec("P")
 R = TypeVar("R")
 

@@ -24,12 +24,13 @@ from scoring import display
 from scoring.cycle import CycleEvent
 from scoring.engine import ScoreResult, score_audit
 from scoring.report import tier_title
+from settings import logs
 from store import AuditStore
 from store.access import GuardedStore
 from store.records import ActionState, AuditRecord, AuditState, Organisation
 from texts import t
 
-log = logging.getLogger(__name__)
+log = logging.getLogger(logs.PORTFOLIO)
 
 
 @dataclass(frozen=True)
