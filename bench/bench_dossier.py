@@ -36,9 +36,9 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 from dossier_fixtures import ITEMS, FolderEvidence, dossier_data, item_records  # noqa: E402
 from weasyprint import HTML  # noqa: E402
 
+from domain.records import EvidenceRecord  # noqa: E402
 from dossier import render_pdf  # noqa: E402
 from dossier.pdf import prepare_page  # noqa: E402
-from store.records import EvidenceRecord  # noqa: E402
 
 KINDS = ("制度文件", "记录", "报告", "证照", "清单")
 MIB = 2**20

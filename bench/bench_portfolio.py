@@ -40,9 +40,9 @@ def credit_code(n: int) -> str:
 
 
 def seed(organisations: int) -> None:
+    from domain.records import OrganisationProfile, Rectification
     from scoring import Status
     from store import open_store
-    from store.records import OrganisationProfile, Rectification
 
     store = open_store()
     catalogue = store.catalogues()[0]

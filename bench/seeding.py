@@ -26,9 +26,9 @@ def seed(data_dir: Path, evidence: int = 0, audits: int = 1) -> Seeded:
     organisations with one audit each; ``evidence`` files linked across the first one."""
     os.environ["GBT_AUDIT_DATA_DIR"] = str(data_dir)
     os.environ.pop("GBT_AUDIT_DATABASE_URL", None)
+    from domain.records import OrganisationProfile
     from store import open_store
     from store.accounts import Accounts
-    from store.records import OrganisationProfile
 
     store = open_store()
     user = Accounts(store).add_user(

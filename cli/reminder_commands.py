@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from cli.store_commands import REFUSED, _store
+from domain.owners import Person
 from dossier.brief import build_brief, render_brief
 from dossier.fonts import MissingCJKFont
 from reminders.dates import audit_due_dates, owner_due_dates
@@ -17,7 +18,6 @@ from reminders.ics import calendar_ics
 from reminders.mail import MailError, load_smtp_settings, message, send_all
 from settings import SettingsError
 from store import StoreError
-from store.owners import Person
 from texts import t
 
 DEFAULT_DAYS = 14

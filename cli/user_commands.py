@@ -8,10 +8,10 @@ import getpass
 import sys
 from typing import Any
 
+from domain.permissions import ORGANISATION_ROLES, Role
 from settings import SettingsError
 from store import StoreError, open_store
 from store.accounts import Accounts
-from store.permissions import ORGANISATION_ROLES, Role
 
 REFUSED = 1
 ALL = "all"  # ORG_ID meaning the whole installation: the administrator role

@@ -9,8 +9,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
+from domain.action_register import ActionRow, Source
 from dossier.xlsx import _append, _header
-from store.action_register import ActionRow, Source
 from texts import t
 
 COLUMNS = (  # text code, width

@@ -16,13 +16,13 @@ from typing import TYPE_CHECKING, Any
 from markupsafe import Markup
 from weasyprint import HTML
 
+from domain.records import ActionState, Rectification
 from dossier.atomic import atomic_output
 from dossier.fetcher import DossierFetcher
 from dossier.fonts import find_cjk_fonts
 from dossier.templating import TEMPLATES, environment
 from scoring import FailReason, FixKind, Plan, ScoreResult, display
 from store.action_register import action_rows
-from store.records import ActionState, Rectification
 from texts import t
 
 if TYPE_CHECKING:

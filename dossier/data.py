@@ -13,9 +13,8 @@ from pathlib import Path
 from typing import Protocol
 
 from criteria import Catalogue
-from scoring import Plan, ScoreResult
-from store.account_records import ReviewStatus
-from store.records import (
+from domain.account_records import ReviewStatus
+from domain.records import (
     AuditRecord,
     BonusRecord,
     DeductionRecord,
@@ -23,6 +22,7 @@ from store.records import (
     ItemRecord,
     OrganisationProfile,
 )
+from scoring import Plan, ScoreResult
 
 
 @dataclass(frozen=True)

@@ -8,13 +8,13 @@ from typing import Any
 
 from markupsafe import Markup
 
+from domain.records import ActionState, AuditState
 from dossier.evidence import InspectedEvidence
 from dossier.fetcher import EVIDENCE, GENERATED
 from dossier.fonts import CJKFonts
 from dossier.report import DossierWarning, Inclusion
 from dossier.templating import environment
 from dossier.view import DossierView
-from store.records import ActionState, AuditState
 
 RUNNING_TITLE = "GB/T 27922 自评申请资料"
 

@@ -9,7 +9,7 @@ from datetime import datetime
 from fractions import Fraction
 
 from criteria import Text
-from store.account_records import ReviewKind, ReviewState, ReviewStatus
+from domain.account_records import ReviewKind, ReviewState, ReviewStatus
 from texts import t
 
 

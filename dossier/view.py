@@ -7,11 +7,11 @@ from dataclasses import dataclass, replace
 from fractions import Fraction
 
 from criteria import Item, Text, Tier
+from domain.records import BonusRecord, DeductionRecord, EvidenceRecord, ItemRecord, Rectification
 from dossier.data import DossierData
 from dossier.report import DossierWarning, warning
 from dossier.sign_off import CoverSignOff, cover_sign_off, review_state
 from scoring import EligibilityStatus, Fix, FixKind, Gap, ItemResult, Rollup, Status, display
-from store.records import BonusRecord, DeductionRecord, EvidenceRecord, ItemRecord, Rectification
 from texts import t
 
 

@@ -9,10 +9,11 @@ from datetime import date
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from domain.action_register import ActionRow, Source
+from domain.owners import Person, is_owner
+from domain.records import ActionState
 from scoring.cycle import CycleEventKind
-from store.action_register import ActionRow, Source, action_rows, current_rounds
-from store.owners import Person, is_owner
-from store.records import ActionState
+from store.action_register import action_rows, current_rounds
 from texts import t
 
 if TYPE_CHECKING:

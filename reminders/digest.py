@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
+from domain.owners import Person, resolve_owner
 from reminders.dates import DueDate, DueKind, audit_due_dates, organisation_dates
 from store.action_register import current_rounds
-from store.owners import Person, resolve_owner
 from texts import LANGS, t
 
 if TYPE_CHECKING:

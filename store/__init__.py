@@ -5,10 +5,7 @@ from __future__ import annotations
 from sqlalchemy.exc import ArgumentError
 
 from criteria import DEFAULT_CATALOGUE
-from evidence import LocalBlobStore, UploadPolicy
-from store.config import Settings, SettingsError, load_settings
-from store.database import make_engine, migrate, reported
-from store.errors import (
+from domain.errors import (
     ConflictError,
     InvalidEntry,
     NotFound,
@@ -16,6 +13,9 @@ from store.errors import (
     StoreError,
     StoreUnavailable,
 )
+from evidence import LocalBlobStore, UploadPolicy
+from store.config import Settings, SettingsError, load_settings
+from store.database import make_engine, migrate, reported
 from store.repository import AuditStore
 
 

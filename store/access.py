@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from domain.permissions import GLOBAL_ACTIONS, Action, Actor, Role, permits
 from settings import logs
 from store.accounts import AccountError
-from store.permissions import GLOBAL_ACTIONS, Action, Actor, Role, permits
 from store.repository import AuditStore
 from store.review import Reviews
 from store.tables import DeductionRow

@@ -11,11 +11,11 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from store.account_records import UserRecord
+from domain.account_records import UserRecord
+from domain.errors import AccountError
+from domain.permissions import ORGANISATION_ROLES, Actor, Role
 from store.account_tables import GrantRow, UserRow
 from store.base import utcnow
-from store.errors import AccountError
-from store.permissions import ORGANISATION_ROLES, Actor, Role
 from store.repository import AuditStore
 from store.tables import OrganisationRow
 

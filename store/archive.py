@@ -34,6 +34,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from criteria import Catalogue, CatalogueError, parse_catalogue
+from domain.errors import InvalidEntry, NotFound
+from domain.records import OrganisationProfile
 from evidence import EvidenceRefused, UploadPolicy, ingest
 from evidence.blobs import StagingArea
 from evidence.names import shown
@@ -57,8 +59,6 @@ from store.archive_records import (
 )
 from store.audits import AuditsMixin, _write_deduction
 from store.base import utcnow
-from store.errors import InvalidEntry, NotFound
-from store.records import OrganisationProfile
 from store.repository import AuditStore
 from store.tables import (
     AuditRow,

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import IO
 
 from criteria.yaml_source import bounded
-from store.errors import StoreError
+from domain.errors import StoreError
 
 FORMAT = "gbt-audit-archive"
 CHUNK = 1 << 20

@@ -19,6 +19,14 @@ from typing import Annotated, Any
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 
 from criteria import Catalogue
+from domain.errors import InvalidEntry
+from domain.records import (
+    AuditState,
+    DeductionRecord,
+    ItemRecord,
+    OrganisationProfile,
+    Rectification,
+)
 from evidence import BadBlobHash, check_sha256
 from scoring import (
     AuditError,
@@ -30,15 +38,7 @@ from scoring import (
 )
 from store.archive_members import ArchiveRefused
 from store.audits import AuditsMixin, _assessment
-from store.errors import InvalidEntry
 from store.organisations import OrganisationsMixin
-from store.records import (
-    AuditState,
-    DeductionRecord,
-    ItemRecord,
-    OrganisationProfile,
-    Rectification,
-)
 
 INT32 = 2**31 - 1  # PostgreSQL's integer; SQLite would take more, the other database not
 Id = Annotated[int, Field(ge=1, le=INT32)]

@@ -13,6 +13,16 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from criteria import Catalogue
+from domain.errors import InvalidEntry
+from domain.records import (
+    ActionState,
+    AuditRecord,
+    AuditState,
+    BonusRecord,
+    DeductionRecord,
+    ItemRecord,
+    Rectification,
+)
 from scoring import (
     AuditInput,
     ItemAssessment,
@@ -29,16 +39,6 @@ from scoring import (
 from scoring.validation import MAX_SPECIAL_DEDUCTIONS
 from store import convert
 from store.base import StoreBase, utcnow
-from store.errors import InvalidEntry
-from store.records import (
-    ActionState,
-    AuditRecord,
-    AuditState,
-    BonusRecord,
-    DeductionRecord,
-    ItemRecord,
-    Rectification,
-)
 from store.tables import (
     AuditRow,
     BonusRow,

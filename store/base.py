@@ -19,6 +19,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from criteria import Catalogue, CatalogueError, parse_catalogue
+from domain.errors import ConflictError, InvalidEntry, NotFound, ReadOnly
+from domain.records import (
+    ActionState,
+    AuditState,
+    ChangeEntry,
+    Rectification,
+)
 from evidence import BlobStore, UploadPolicy
 from scoring import (
     Status,
@@ -26,13 +33,6 @@ from scoring import (
 from settings import logs
 from store import changelog, convert
 from store.database import WRITE_TRANSACTION, reported
-from store.errors import ConflictError, InvalidEntry, NotFound, ReadOnly
-from store.records import (
-    ActionState,
-    AuditState,
-    ChangeEntry,
-    Rectification,
-)
 from store.tables import (
     AuditRow,
     Base,

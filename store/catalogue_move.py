@@ -18,11 +18,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from criteria import Catalogue
+from domain.errors import InvalidEntry
+from domain.records import AuditRecord, AuditState
 from scoring import Status
 from store import convert
 from store.base import utcnow
-from store.errors import InvalidEntry
-from store.records import AuditRecord, AuditState
 from store.rounds import DEDUCTION_COPY, ITEM_COPY, RoundsMixin
 from store.tables import (
     AuditRow,

@@ -11,11 +11,11 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
+from domain.errors import InvalidEntry
+from domain.records import AuditRecord, AuditState
 from scoring.cycle import CertificationCycle, certification_cycle
 from store import convert
 from store.base import StoreBase, utcnow
-from store.errors import InvalidEntry
-from store.records import AuditRecord, AuditState
 from store.tables import CertificateRow
 from texts import t
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from scoring import Status
-from store.records import (
+from domain.records import (
     ActionState,
     AuditRecord,
     AuditState,
@@ -19,6 +18,7 @@ from store.records import (
     OrganisationProfile,
     Rectification,
 )
+from scoring import Status
 from store.tables import (
     AuditRow,
     BonusRow,

@@ -13,7 +13,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
-from store.errors import StoreUnavailable
+from domain.errors import StoreUnavailable
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 # execution option of a connection that will write: on SQLite its transaction begins IMMEDIATE

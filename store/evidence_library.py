@@ -9,15 +9,15 @@ from typing import Any, BinaryIO
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from domain.errors import InvalidEntry
+from domain.evidence_rules import check_period
+from domain.records import (
+    EvidenceRecord,
+)
 from evidence import BlobCheck, ingest
 from evidence.blobs import GC_GRACE, GarbageReport
 from store import convert
 from store.base import StoreBase, utcnow
-from store.errors import InvalidEntry
-from store.evidence_rules import check_period
-from store.records import (
-    EvidenceRecord,
-)
 from store.tables import (
     EvidenceLinkRow,
     EvidenceRequestRow,

@@ -1,5 +1,5 @@
 """Requests for evidence: ask a named colleague (an account or a free-text name, see
-store/owners.py) for what an item lacks, by a date. A request closes when a file is linked to
+domain/owners.py) for what an item lacks, by a date. A request closes when a file is linked to
 the item (store/evidence_library.py), or by hand."""
 
 from __future__ import annotations
@@ -8,11 +8,11 @@ from datetime import date
 
 from sqlalchemy import select
 
+from domain.evidence_rules import EvidenceRule
+from domain.records import EvidenceRequest
 from store import convert
 from store.base import utcnow
 from store.evidence_revisions import EvidenceRevisionsMixin
-from store.evidence_rules import EvidenceRule
-from store.records import EvidenceRequest
 from store.tables import EvidenceRequestRow
 
 _UNSET = object()

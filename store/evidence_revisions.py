@@ -11,13 +11,13 @@ from typing import BinaryIO
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from domain.evidence_rules import EvidenceRule, check_period
+from domain.records import AuditState, EvidenceRecord
 from evidence import ingest
 from evidence.blobs import BlobMissing
 from store import convert
 from store.base import utcnow
 from store.evidence_library import EvidenceMixin
-from store.evidence_rules import EvidenceRule, check_period
-from store.records import AuditState, EvidenceRecord
 from store.tables import AuditRow, EvidenceLinkRow, EvidenceRequestRow, EvidenceRow
 
 _CHUNK = 1 << 16

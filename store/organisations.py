@@ -7,14 +7,14 @@ from dataclasses import asdict
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from store import convert
-from store.base import StoreBase, utcnow
-from store.errors import InvalidEntry
-from store.profile import normalise, profile_problems
-from store.records import (
+from domain.errors import InvalidEntry
+from domain.profile import normalise, profile_problems
+from domain.records import (
     Organisation,
     OrganisationProfile,
 )
+from store import convert
+from store.base import StoreBase, utcnow
 from store.tables import (
     OrganisationRow,
 )

@@ -10,12 +10,12 @@ from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
+from domain.account_records import ReviewKind, ReviewState, ReviewStatus
+from domain.permissions import Actor
+from domain.records import AuditState
 from scoring import display, score_audit
-from store.account_records import ReviewKind, ReviewState, ReviewStatus
 from store.account_tables import ReviewEventRow
 from store.base import utcnow
-from store.permissions import Actor
-from store.records import AuditState
 from store.repository import AuditStore
 from store.review_state import (
     ReviewError,

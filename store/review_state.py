@@ -9,10 +9,10 @@ from fractions import Fraction
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from store.account_records import ReviewEvent, ReviewKind, ReviewState, ReviewStatus
+from domain.account_records import ReviewEvent, ReviewKind, ReviewState, ReviewStatus
+from domain.errors import AccountError
+from domain.records import AuditState
 from store.account_tables import ReviewEventRow
-from store.errors import AccountError
-from store.records import AuditState
 from store.tables import AuditRow, ChangeRow
 
 

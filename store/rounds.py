@@ -10,13 +10,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from criteria import Catalogue
+from domain.errors import InvalidEntry
+from domain.records import AuditRecord, AuditState
 from scoring import plan_next_tier, result_to_dict, score_audit
 from scoring.compare import RoundComparison, compare_rounds
 from store import convert
 from store.audits import AuditsMixin
 from store.base import utcnow
-from store.errors import InvalidEntry
-from store.records import AuditRecord, AuditState
 from store.review_state import require_signed_off_in
 from store.tables import (
     AuditRow,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from datetime import datetime
 
-from store.account_records import UserRecord
+from domain.account_records import UserRecord
 from store.accounts import AccountError, Accounts, normalise_login
 from store.throttle import SignInThrottle
 

@@ -204,7 +204,7 @@ class EvidenceRequestRow(Base):
     audit_id: Mapped[int] = mapped_column(ForeignKey("audits.id"), index=True)
     item_id: Mapped[str] = mapped_column(String(20))
     needed: Mapped[str] = mapped_column(Text)
-    owner: Mapped[str] = mapped_column(Text)  # account or free text (store/owners.py)
+    owner: Mapped[str] = mapped_column(Text)  # account or free text (domain/owners.py)
     due: Mapped[date | None] = mapped_column(Date)
     requested_by: Mapped[str] = mapped_column(Text, default="")
     requested_at: Mapped[datetime] = mapped_column(UTCDateTime)

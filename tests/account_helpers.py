@@ -6,10 +6,10 @@ from dataclasses import dataclass
 
 from store_helpers import company, test_audit
 
+from domain.permissions import Actor
+from domain.records import AuditRecord, Organisation
 from store import AuditStore
 from store.accounts import Accounts
-from store.permissions import Actor
-from store.records import AuditRecord, Organisation
 
 PASSWORD = "correct horse battery"
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from domain.records import AuditRecord, OrganisationProfile
 from store import AuditStore, open_store
-from store.records import AuditRecord, OrganisationProfile
 
 APP = str(Path(__file__).parent.parent / "audit_app.py")
 

@@ -19,17 +19,7 @@ from pypdf import PdfWriter
 from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
 
 from criteria import Catalogue, parse_catalogue
-from dossier import DossierData
-from scoring import (
-    AuditInput,
-    ItemAssessment,
-    SpecialBonus,
-    SpecialDeduction,
-    Status,
-    plan_next_tier,
-    score_audit,
-)
-from store.records import (
+from domain.records import (
     ActionState,
     AuditRecord,
     AuditState,
@@ -39,6 +29,16 @@ from store.records import (
     ItemRecord,
     OrganisationProfile,
     Rectification,
+)
+from dossier import DossierData
+from scoring import (
+    AuditInput,
+    ItemAssessment,
+    SpecialBonus,
+    SpecialDeduction,
+    Status,
+    plan_next_tier,
+    score_audit,
 )
 
 # (id, zh, en) of the indicators; items: (id, points, zh, en, scoring, excludable)

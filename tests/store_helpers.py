@@ -8,8 +8,8 @@ from pathlib import Path
 import yaml
 from catalogue_builder import ItemDef, catalogue_dict
 
+from domain.records import AuditRecord, Organisation, OrganisationProfile
 from store import AuditStore, Settings, open_store
-from store.records import AuditRecord, Organisation, OrganisationProfile
 
 ITEMS = [
     ItemDef("1.1.1", 10),

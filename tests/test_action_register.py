@@ -8,21 +8,19 @@ import pytest
 from openpyxl import load_workbook
 from store_helpers import new_store, sign_off, test_audit
 
-from dossier.actions_xlsx import actions_xlsx
-from scoring import Status
-from store.action_register import (
+from domain.action_register import (
     ActionFilter,
     BulkChange,
     SortKey,
     Source,
-    action_rows,
-    apply_bulk,
     filter_actions,
-    organisation_action_rows,
     sort_actions,
 )
-from store.owners import Person, is_owner, resolve_owner
-from store.records import ActionState, Rectification
+from domain.owners import Person, is_owner, resolve_owner
+from domain.records import ActionState, Rectification
+from dossier.actions_xlsx import actions_xlsx
+from scoring import Status
+from store.action_register import action_rows, apply_bulk, organisation_action_rows
 
 TODAY = date(2026, 11, 20)
 

@@ -7,8 +7,8 @@ import pytest
 from app_helpers import app, fresh_app, new_audit, texts
 from store_helpers import sign_off
 
+from domain.records import ActionState, Rectification
 from scoring import Status
-from store.records import ActionState, Rectification
 
 PAST = date.today() - timedelta(days=5)
 LATER = date.today() + timedelta(days=30)

@@ -7,8 +7,8 @@ import pytest
 from app_helpers import app, fresh_app, new_audit, signed_off, texts
 from workbook_builder import example_table, table
 
+from domain.records import AuditState
 from scoring import Status
-from store.records import AuditState
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -8,8 +8,8 @@ from datetime import date, timedelta
 import pytest
 from app_helpers import app, fresh_app, new_audit, texts
 
+from domain.records import ActionState, Rectification
 from scoring import Status
-from store.records import ActionState, Rectification
 
 TODAY = date.today()
 LATER = TODAY + timedelta(days=30)

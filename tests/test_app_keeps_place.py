@@ -4,8 +4,8 @@ refused form keeps what was typed, and a conflict never throws away unsaved text
 import pytest
 from app_helpers import app, fresh_app, new_audit, texts
 
+from domain.records import OrganisationProfile
 from scoring import Status
-from store.records import OrganisationProfile
 from texts import t
 
 

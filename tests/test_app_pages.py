@@ -7,8 +7,8 @@ import pytest
 from app_helpers import app, fresh_app, new_audit, texts
 from store_helpers import sign_off
 
+from domain.records import Rectification
 from scoring import Status
-from store.records import Rectification
 from ui.evidence_intake import FileMeta, ingest_files
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

@@ -11,11 +11,11 @@ from app_helpers import APP, app, fresh_app, new_audit, sign_in_as, signed_off, 
 from stdnum.cn import uscc
 from streamlit.testing.v1 import AppTest
 
+from domain.records import OrganisationProfile, Rectification
 from scoring import Status
 from scoring.cycle import add_years
 from store import AuditStore
 from store.accounts import Accounts
-from store.records import OrganisationProfile, Rectification
 
 TABLE = "portfolio.table"
 

@@ -14,7 +14,7 @@ from evidence_samples import pdf
 from store_helpers import CATALOGUE_TEXT
 from streamlit.testing.v1 import AppTest
 
-from store.records import Status
+from scoring import Status
 from texts import t
 
 Y, N = True, False

@@ -10,7 +10,7 @@ from app_helpers import APP, app, confirm, fresh_app, new_audit, on_tab, sign_in
 from store_helpers import sign_off
 from streamlit.testing.v1 import AppTest
 
-from store.records import OrganisationProfile
+from domain.records import OrganisationProfile
 
 ROOT = Path(__file__).parent.parent
 

@@ -9,9 +9,9 @@ from workbook_builder import ROWS, example_table, table
 
 from cli.main import main
 from criteria import DEFAULT_CATALOGUE, load_catalogue
+from domain.records import AuditState, OrganisationProfile
 from scoring import Status
 from store import open_store
-from store.records import AuditState, OrganisationProfile
 
 
 def run(capsys, *args):

@@ -7,9 +7,9 @@ import pytest
 from pypdf import PdfReader
 
 from cli.main import main
+from domain.records import OrganisationProfile
 from scoring import Status
 from store import open_store
-from store.records import OrganisationProfile
 
 PDF_TEXT = "售后服务管理制度"
 

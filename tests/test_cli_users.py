@@ -6,9 +6,9 @@ import io
 import pytest
 
 from cli.main import main
+from domain.records import OrganisationProfile
 from store import open_store
 from store.accounts import Accounts
-from store.records import OrganisationProfile
 
 PASSWORD = "correct horse battery"
 

@@ -7,13 +7,13 @@ from fractions import Fraction
 import pytest
 from dossier_fixtures import dossier_data, item_records, realistic_catalogue, write_evidence
 
+from domain.records import BonusRecord, DeductionRecord
 from dossier import DossierDataError, write_xlsx
 from dossier.checks import check_consistency
 from dossier.merge import fit
 from dossier.numbers import file_size_text, needed_text, points_text, score_text
 from dossier.view import build_view, evidence_refs
 from scoring import Status
-from store.records import BonusRecord, DeductionRecord
 
 
 def test_the_realistic_catalogue_has_the_standards_shape():

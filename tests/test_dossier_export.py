@@ -7,10 +7,10 @@ import pytest
 from app_helpers import app, fresh_app, new_audit
 
 from cli.main import main
+from domain.records import OrganisationProfile
 from dossier.assemble import export_dossier, export_downloads
 from dossier.filenames import file_name, file_stem
 from store import open_store
-from store.records import OrganisationProfile
 
 NAME_MAX = 255  # bytes, on ext4 and most other file systems
 NO_GLYPH = "\U0010fffd"  # a private-use code point no font has

@@ -11,9 +11,9 @@ from PIL import Image
 from pypdf import PageObject, PdfReader
 from pypdf.generic import DictionaryObject
 
+from domain.records import EvidenceRecord
 from dossier import Inclusion, render_pdf
 from dossier.images import MAX_PIXELS, PRINT_LONG_SIDE
-from store.records import EvidenceRecord
 
 
 def evidence_image(folder, path, media_type="image/png"):

@@ -9,10 +9,10 @@ from openpyxl import load_workbook
 from pypdf import PageObject, PdfReader
 from pypdf.generic import DictionaryObject
 
+from domain.records import DeductionRecord
 from dossier import render_pdf, write_xlsx
 from dossier.fonts import FALLBACKS, CJKFonts, find_cjk_fonts
 from dossier.glyphs import missing_glyphs
-from store.records import DeductionRecord
 
 MARGIN_PT = 18 / 25.4 * 72  # the page's left and right margins (dossier.css)
 SLACK_PT = 1.0

@@ -143,7 +143,7 @@ def test_each_item_row_carries_its_confidence(exported):
 
 
 def test_five_special_deductions_show_as_a_failed_evaluation_with_its_reason(tmp_path):
-    from store.records import DeductionRecord
+    from domain.records import DeductionRecord
 
     deductions = tuple(
         DeductionRecord(id=n, audit_id=7, category="law", item_id=None, reason=f"问题 {n}")

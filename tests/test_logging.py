@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from store_helpers import new_store
 
+from domain.permissions import Action, Actor, Role
 from settings import logs
 from store.access import NotPermitted, require
 from store.archive import ArchiveRefused, import_archive
-from store.permissions import Action, Actor, Role
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -12,12 +12,12 @@ from typing import Any
 import pytest
 from app_helpers import fresh_app, new_audit, signed_off
 
+from domain.records import AuditState, OrganisationProfile, Rectification
 from scoring import Status
 from scoring.cycle import CycleEvent, CycleEventKind, add_years
 from store import AuditStore
 from store.access import GuardedStore
 from store.accounts import Accounts
-from store.records import AuditState, OrganisationProfile, Rectification
 from ui.portfolio_rows import (
     PortfolioFilter,
     PortfolioRow,

@@ -7,10 +7,10 @@ import pytest
 from app_helpers import new_audit
 from pypdf import PdfReader
 
+from domain.records import ActionState, Rectification
 from dossier.brief import MAX_PLAN_ROWS, build_brief, render_brief
 from scoring import Status
 from store import open_store
-from store.records import ActionState, Rectification
 
 TODAY = date(2026, 11, 20)
 LONG = "现场抽查发现服务记录不完整，回访记录缺失，投诉处理时限超出承诺，" * 8

@@ -10,13 +10,13 @@ from smtp_server import free_port, smtp_server
 from store_helpers import sign_off
 
 from cli.main import main
+from domain.owners import Person
+from domain.records import ActionState, OrganisationProfile, Rectification
 from reminders.dates import audit_due_dates, owner_due_dates
 from reminders.digest import digests
 from reminders.ics import calendar_ics
 from scoring import Status
 from store import open_store
-from store.owners import Person
-from store.records import ActionState, OrganisationProfile, Rectification
 
 TODAY = date.today()
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

@@ -2,7 +2,7 @@
 
 import pytest
 
-from store.permissions import ROLE_ACTIONS, Action, Actor, Role, permits, role_table
+from domain.permissions import ROLE_ACTIONS, Action, Actor, Role, permits, role_table
 
 Y, N = True, False
 # action               admin consultant editor reviewer viewer
@@ -67,7 +67,7 @@ def test_the_table_covers_every_action_and_the_data_says_the_same():
 def test_the_readme_role_table_is_the_data():
     from pathlib import Path
 
-    from store.role_table import markdown_table
+    from domain.role_table import markdown_table
 
     readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
     assert markdown_table() in readme

@@ -8,9 +8,9 @@ from datetime import date
 import pytest
 from store_helpers import new_store, test_audit
 
+from domain.readiness import Check, readiness
+from domain.running_period import running_period
 from scoring import Status
-from store.readiness import Check, readiness
-from store.running_period import running_period
 
 
 @pytest.fixture

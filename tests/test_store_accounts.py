@@ -6,9 +6,9 @@ from account_helpers import PASSWORD, team
 from sqlalchemy import select
 from store_helpers import new_store
 
+from domain.permissions import Role
 from store.account_tables import UserRow
 from store.accounts import AccountError, Accounts
-from store.permissions import Role
 
 
 @pytest.fixture

@@ -7,9 +7,9 @@ import pytest
 from sqlalchemy import text
 from store_helpers import company, new_store, test_audit
 
+from domain.records import ActionState, Rectification
 from scoring import Status
 from store import ConflictError, InvalidEntry, NotFound
-from store.records import ActionState, Rectification
 
 
 @pytest.fixture

@@ -13,10 +13,10 @@ from catalogue_builder import ItemDef, catalogue_dict
 from evidence_samples import pdf
 from store_helpers import company, new_store, test_audit
 
+from domain.records import AuditState, Rectification
 from scoring import Status
 from store import InvalidEntry
 from store.catalogue_move import plan_move
-from store.records import AuditState, Rectification
 
 # the body's table: 1.1.1 worth more, 1.1.2 scored as a whole (no sampling), 1.2.1 may not be
 # excluded, 2.1.2 replaced by 2.1.3

@@ -6,9 +6,9 @@ from datetime import date
 import pytest
 from store_helpers import company, new_store, sign_off, test_audit
 
+from domain.records import AuditState, Rectification
 from scoring import Status
 from store import InvalidEntry
-from store.records import AuditState, Rectification
 from store.review import ReviewError
 
 

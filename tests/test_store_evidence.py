@@ -6,11 +6,11 @@ from datetime import date
 import pytest
 from store_helpers import company, new_store, settings_for, test_audit
 
+from domain.readiness import Check, readiness
+from domain.records import Rectification
 from evidence import EvidenceRefused
 from scoring import Status
 from store import InvalidEntry, open_store
-from store.readiness import Check, readiness
-from store.records import Rectification
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from store_helpers import company, new_store, sign_off, test_audit
 
-from store.evidence_rules import EvidenceRule
+from domain.evidence_rules import EvidenceRule
 
 POLICY_V1 = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 POLICY_V2 = b"%PDF-1.4\n% revision 2\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -215,11 +215,12 @@ def test_a_request_needs_someone_and_something_and_can_be_closed_by_hand(store):
 def test_a_request_is_an_action_of_the_colleague_in_the_register_and_reminders_until_answered(
     store,
 ):
+    from domain.action_register import Source
+    from domain.records import ActionState
     from reminders.dates import audit_due_dates
     from reminders.digest import digests
     from reminders.ics import calendar_ics
-    from store.action_register import Source, action_rows
-    from store.records import ActionState
+    from store.action_register import action_rows
 
     audit = test_audit(store)
     today = date(2026, 11, 20)

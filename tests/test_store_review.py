@@ -12,8 +12,8 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from store_helpers import new_store
 
+from domain.account_records import ReviewKind, ReviewState
 from store.access import GuardedStore, NotPermitted
-from store.account_records import ReviewKind, ReviewState
 from store.review import ReviewError
 
 

@@ -13,10 +13,10 @@ from typing import Any
 import streamlit as st
 
 import settings as listed
+from domain.permissions import Actor
 from settings import SettingsError
 from store.access import GuardedStore
 from store.accounts import AccountError, Accounts
-from store.permissions import Actor
 from store.sign_in import sign_in
 from store.throttle import SignInThrottle
 from ui.context import get_store, tr

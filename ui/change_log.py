@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import re
 
+from domain.records import ActionState, AuditState
 from scoring import Status
-from store.records import ActionState, AuditState
 from texts import keys, t
 
 _ENTITY = re.compile(r"^(item|special deduction|evidence) #?(\S+)$")

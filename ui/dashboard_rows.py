@@ -10,10 +10,10 @@ from datetime import date
 from fractions import Fraction
 
 from criteria import Catalogue
+from domain.action_register import is_overdue
+from domain.readiness import Check, ReadinessWarning
+from domain.records import DeductionRecord, ItemRecord, Rectification
 from scoring import FixKind, Plan
-from store.action_register import is_overdue
-from store.readiness import Check, ReadinessWarning
-from store.records import DeductionRecord, ItemRecord, Rectification
 from texts import t
 
 DEDUCTION_REF = "special_deductions["

@@ -10,9 +10,9 @@ from typing import ParamSpec, TypeVar
 
 import streamlit as st
 
+from domain.errors import StoreUnavailable
 from settings import SettingsError, logs
 from store.access import NotPermitted
-from store.errors import StoreUnavailable
 from ui.state import lang, tr
 
 log = logging.getLogger(logs.APP)

@@ -9,8 +9,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from domain.records import AuditRecord
 from evidence import format_bytes
-from store.records import AuditRecord
 from ui.evidence_intake import EVIDENCE_KINDS, FileMeta, ingest_files, kind_labels, upload_limit_mb
 from ui.markup import plain
 from ui.state import actor, attempt, flash, lang, tr

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import streamlit as st
 
+from domain.evidence_rules import EvidenceRule
+from domain.records import EvidenceRecord
 from evidence import EvidenceRefused
 from store import AuditStore, StoreError
 from store.access import GuardedStore
-from store.evidence_rules import EvidenceRule
-from store.records import EvidenceRecord
 from ui.confirm import ask_button, confirmation
 from ui.evidence_intake import upload_limit_mb
 from ui.markup import plain

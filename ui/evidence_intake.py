@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
+from domain.evidence_rules import EvidenceRule
+from domain.records import EvidenceRecord
 from evidence import EvidenceRefused
 from evidence.name_hints import hints_from_name
 from store import AuditStore, StoreError
 from store.access import GuardedStore
-from store.evidence_rules import EvidenceRule
-from store.records import EvidenceRecord
 from texts import t
 from ui.state import lang as current_lang
 

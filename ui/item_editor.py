@@ -15,10 +15,10 @@ from typing import Any
 import streamlit as st
 
 from criteria import Item
+from domain.records import ActionState, EvidenceRecord, EvidenceRequest, ItemRecord, Rectification
 from evidence import EvidenceRefused
 from scoring import ItemResult, Status
 from store import ConflictError, StoreError
-from store.records import ActionState, EvidenceRecord, EvidenceRequest, ItemRecord, Rectification
 from ui import live_figures
 from ui.confirm import ask_button, confirmation
 from ui.errors import guarded

@@ -9,9 +9,9 @@ from typing import Any
 
 import streamlit as st
 
+from domain.evidence_rules import EvidenceRule
+from domain.records import EvidenceRecord, EvidenceRequest
 from evidence import EvidenceRefused
-from store.evidence_rules import EvidenceRule
-from store.records import EvidenceRecord, EvidenceRequest
 from ui.evidence_document import download_button
 from ui.markup import plain
 from ui.state import actor, attempt, flash, lang, tr

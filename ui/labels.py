@@ -6,8 +6,8 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from domain.records import ActionState
 from scoring import ScoreResult, Status, display
-from store.records import ActionState
 from texts import t
 
 

@@ -20,6 +20,7 @@ from fractions import Fraction
 from typing import Any
 
 from criteria.yaml_source import bounded
+from domain.records import ActionState, AuditRecord, AuditState, Organisation
 from scoring import display
 from scoring.cycle import CycleEvent
 from scoring.engine import ScoreResult, score_audit
@@ -27,7 +28,6 @@ from scoring.report import tier_title
 from settings import logs
 from store import AuditStore
 from store.access import GuardedStore
-from store.records import ActionState, AuditRecord, AuditState, Organisation
 from texts import t
 
 log = logging.getLogger(logs.PORTFOLIO)

@@ -7,11 +7,11 @@ from collections.abc import Callable
 
 import streamlit as st
 
+from domain.account_records import ReviewEvent, ReviewKind, ReviewState
+from domain.permissions import Action, permits
+from domain.records import AuditState
 from store.access import GuardedStore, NotPermitted
-from store.account_records import ReviewEvent, ReviewKind, ReviewState
 from store.accounts import AccountError
-from store.permissions import Action, permits
-from store.records import AuditState
 from ui.state import flash, lang, tr
 
 STEP_TEXT = {

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from domain.account_records import ReviewState
+from domain.permissions import Action, permits
+from domain.records import AuditRecord
 from store.access import GuardedStore
-from store.account_records import ReviewState
-from store.permissions import Action, permits
-from store.records import AuditRecord
 from ui.confirm import ask_button, confirmation
 from ui.state import flash, open_audit, tr
 

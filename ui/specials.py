@@ -5,10 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from criteria import Catalogue
+from domain.records import ActionState, AuditRecord, DeductionRecord, Rectification
+from domain.running_period import running_period
 from store import AuditStore, StoreError
 from store.access import GuardedStore
-from store.records import ActionState, AuditRecord, DeductionRecord, Rectification
-from store.running_period import running_period
 from ui.confirm import ask_button, confirmation
 from ui.labels import action_labels
 from ui.markup import plain

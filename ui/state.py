@@ -8,11 +8,11 @@ from typing import Any, NoReturn
 
 import streamlit as st
 
+from domain.permissions import Action, permits
+from domain.records import AuditRecord
 from scoring import Plan, ScoreResult
 from store import StoreError
 from store.access import GuardedStore, NotPermitted
-from store.permissions import Action, permits
-from store.records import AuditRecord
 from ui.auth import guarded_store, signed_in_name
 from ui.context import lang, tr
 

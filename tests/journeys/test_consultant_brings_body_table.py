@@ -16,11 +16,11 @@ from pypdf import PdfReader
 from store_helpers import submit_and_sign_off
 from workbook_builder import example_table
 
+from domain.records import OrganisationProfile
 from scoring import Status
 from store import open_store
 from store.accounts import Accounts
 from store.config import load_settings
-from store.records import OrganisationProfile
 
 PASSWORD = "顾问的密码 consultant"
 pytestmark = pytest.mark.browser

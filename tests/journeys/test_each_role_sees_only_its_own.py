@@ -10,9 +10,9 @@ from datetime import date
 from app_ui import AuditApp
 from playwright.sync_api import expect
 
+from domain.records import OrganisationProfile
 from store import open_store
 from store.accounts import Accounts
-from store.records import OrganisationProfile
 
 PASSWORD = "各自的密码 roles journey"
 A, B = "华东家电服务有限公司", "华南汽车销售有限公司"

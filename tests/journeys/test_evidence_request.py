@@ -8,9 +8,9 @@ from pathlib import Path
 
 from app_ui import AuditApp
 
+from domain.records import OrganisationProfile
 from store import open_store
 from store.accounts import Accounts
-from store.records import OrganisationProfile
 
 PASSWORD = "证据索取旅程的密码 2026"
 

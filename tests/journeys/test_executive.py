@@ -11,10 +11,10 @@ import pypdf
 from app_ui import AuditApp
 from playwright.sync_api import Locator, expect
 
+from domain.records import ActionState, OrganisationProfile, Rectification
 from scoring import Status
 from store import open_store
 from store.accounts import Accounts
-from store.records import ActionState, OrganisationProfile, Rectification
 
 PASSWORD = "赵总的密码 executive"
 TODAY = date.today()

@@ -9,25 +9,23 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from domain.action_register import (
+    ActionFilter,
+    ActionRow,
+    BulkChange,
+    SortKey,
+    filter_actions,
+    sort_actions,
+)
+from domain.owners import Person
+from domain.permissions import Action
+from domain.records import ActionState, AuditState
 from dossier.actions_xlsx import actions_xlsx, row_label
 from dossier.brief import build_brief, render_brief
 from dossier.fonts import MissingCJKFont
 from reminders.dates import audit_due_dates, owner_due_dates
 from reminders.ics import calendar_ics
-from store.action_register import (
-    ActionFilter,
-    ActionRow,
-    BulkChange,
-    SortKey,
-    action_rows,
-    apply_bulk,
-    filter_actions,
-    organisation_action_rows,
-    sort_actions,
-)
-from store.owners import Person
-from store.permissions import Action
-from store.records import ActionState, AuditState
+from store.action_register import action_rows, apply_bulk, organisation_action_rows
 from ui.item_link import open_item
 from ui.labels import action_labels
 from ui.state import (

@@ -11,12 +11,12 @@ from typing import Any
 
 import streamlit as st
 
+from domain.permissions import Action
+from domain.records import AuditRecord, Organisation, OrganisationProfile
 from scoring import display
 from scoring.report import tier_title
 from store import StoreError
 from store.archive import ArchiveRefused
-from store.permissions import Action
-from store.records import AuditRecord, Organisation, OrganisationProfile
 from ui.confirm import ask_button, confirmation
 from ui.evidence_intake import upload_limit_mb
 from ui.markup import plain

@@ -15,10 +15,10 @@ from criteria.workbook import ImportOptions, import_workbook, preview
 from criteria.workbook_columns import REQUIRED, ROLES
 from criteria.workbook_export import export_blank
 from criteria.workbook_problems import WorkbookError
+from domain.permissions import Action
+from domain.records import AuditState
 from scoring import display
 from store.catalogue_move import MappingError, plan_move
-from store.permissions import Action
-from store.records import AuditState
 from ui.catalogue_rows import diff_rows, list_rows, totals_rows, tree_rows
 from ui.state import (
     actor,

@@ -8,8 +8,8 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from domain.permissions import Action
 from scoring.cycle import CycleEvent
-from store.permissions import Action
 from ui.state import (
     actor,
     attempt,

@@ -10,8 +10,8 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from domain.permissions import Action
 from scoring import display
-from store.permissions import Action
 from ui import live_figures
 from ui.change_log import entity_label, field_label, value_label
 from ui.item_editor import TOUCHED, ItemContext, entry, item_card

@@ -10,9 +10,9 @@ from fractions import Fraction
 import pandas as pd
 import streamlit as st
 
+from domain.action_register import is_overdue
+from domain.readiness import readiness
 from scoring import EligibilityStatus, display
-from store.action_register import is_overdue
-from store.readiness import readiness
 from ui import dashboard_style
 from ui.brief_download import brief_button
 from ui.catalogue_rows import catalogue_line

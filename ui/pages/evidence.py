@@ -8,9 +8,9 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from domain.permissions import Action
 from evidence import format_bytes, preview_blob
 from evidence.blobs import GC_GRACE
-from store.permissions import Action
 from ui.evidence_batch import batch_upload
 from ui.evidence_document import (
     covered_text,

@@ -8,10 +8,10 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from domain.permissions import Action
+from domain.records import AuditState
 from scoring import display
 from scoring.cycle import CycleEventKind
-from store.permissions import Action
-from store.records import AuditState
 from ui.portfolio_rows import (
     Memo,
     PortfolioFilter,

@@ -11,9 +11,9 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from store.account_records import UserRecord
+from domain.account_records import UserRecord
+from domain.permissions import ORGANISATION_ROLES, Action, permits
 from store.accounts import MIN_PASSWORD, AccountError
-from store.permissions import ORGANISATION_ROLES, Action, permits
 from ui.auth import current_actor, user_accounts
 from ui.markup import plain
 from ui.state import flash, lang, page_store, show_flashes, tr

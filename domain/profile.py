@@ -9,7 +9,7 @@ from typing import Any
 from stdnum.cn import uscc
 from stdnum.exceptions import ValidationError as NumberError
 
-from store.records import OrganisationProfile
+from domain.records import OrganisationProfile
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PHONE = re.compile(r"^[0-9+()\- ]{5,30}$")

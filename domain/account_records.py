@@ -7,7 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 from fractions import Fraction
 
-from store.permissions import Role
+from domain.permissions import Role
 
 
 @dataclass(frozen=True)

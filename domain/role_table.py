@@ -1,9 +1,9 @@
-"""The role table as Markdown, from store.permissions (pasted into the README; a test keeps the
-two the same): ``python -m store.role_table``."""
+"""The role table as Markdown, from domain.permissions (pasted into the README; a test keeps the
+two the same): ``python -m domain.role_table``."""
 
 from __future__ import annotations
 
-from store.permissions import Role, role_table
+from domain.permissions import Role, role_table
 from texts import t
 
 

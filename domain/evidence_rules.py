@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from store.errors import InvalidEntry
+from domain.errors import InvalidEntry
 from texts import t
 
 

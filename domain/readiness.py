@@ -9,8 +9,7 @@ from enum import StrEnum
 
 from criteria import Catalogue
 from criteria.schema import Text
-from scoring import Status
-from store.records import (
+from domain.records import (
     ActionState,
     AuditRecord,
     DeductionRecord,
@@ -18,6 +17,7 @@ from store.records import (
     ItemRecord,
     Rectification,
 )
+from scoring import Status
 from texts import t
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from criteria import Catalogue
-from store.records import EvidenceRecord
+from domain.records import EvidenceRecord
 
 RUNNING_PREREQUISITE = "system_running_3_months"
 MONTHS_REQUIRED = 3
