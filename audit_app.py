@@ -1,4 +1,6 @@
-"""星级售后自评 — the Streamlit app: audits, checklist, evidence, dashboard, rounds, portfolio."""
+"""星级售后自评 — the Streamlit app: audits, checklist, evidence, dashboard, rounds, portfolio.
+Served by audit_server.py, whose routes sign people in (ui/web.py); this script checks the
+session on every run (ui/auth.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ from settings.logs import log_to_stderr
 from ui.auth import current_actor, require_login, seems_signed_in
 from ui.errors import guarded
 from ui.sidebar import render_sidebar
-from ui.state import forget_score, tr
+from ui.state import forget_score, name_the_zone, tr
 
 st.set_page_config(
     page_title="星级售后自评 · GB/T 27922", page_icon=":material/workspace_premium:", layout="wide"
@@ -40,18 +42,17 @@ pages = {
         page("catalogues", "catalogues.nav", "menu_book"),
     ],
 }
+# the session is checked once per run (the cookie's token against the sessions table)
+menu_shown = seems_signed_in()
+signed_in = current_actor() if menu_shown else None
 # the users page exists only in an administrator's menu (the page checks again itself)
-signed_in = current_actor() if seems_signed_in() else None
 if signed_in is not None and signed_in.administrator:
     pages[tr("nav.group_consultant")].append(page("users", "users.nav", "manage_accounts"))
-# The navigation is known before the sign-in page shows (hidden until someone is signed in),
-# so the address's page and ?audit= survive signing in. The sign-in gate runs before the
-# sidebar and pages; an unexpected error while signing in lets nobody in.
-menu_shown = seems_signed_in()
+# The navigation is known before the signed-out page shows (hidden then), so the address's page
+# and ?audit= are what the sign-in link comes back to. An unexpected error lets nobody in.
 navigation = st.navigation(pages, position="sidebar" if menu_shown else "hidden")
 if guarded(require_login)() is None:
     st.stop()
-if not menu_shown:
-    st.rerun()  # signed in by single sign-on during this run: draw the menu
 guarded(render_sidebar)()
 guarded(navigation.run)()
+name_the_zone()

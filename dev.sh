@@ -4,7 +4,7 @@
 #   ./dev.sh test   install everything (with the test tools), then ruff, mypy and every test
 # Both install the Debian packages they need (Pango for WeasyPrint, Noto CJK fonts with Hanazono
 # for rare CJK characters and Noto Color Emoji as fallbacks, and for the
-# tests Chromium and poppler-utils), create .venv and install the project into it.
+# tests Chromium, poppler-utils and LibreOffice Calc, which recalculates the 自评表), create .venv and install the project into it.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -19,7 +19,7 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 install_system_packages() {
   local wanted=(python3 python3-venv python3-pip libpango-1.0-0 libpangoft2-1.0-0
     libharfbuzz-subset0 fonts-noto-cjk fonts-hanazono fonts-noto-color-emoji)
-  [ "$mode" = test ] && wanted+=(chromium poppler-utils)
+  [ "$mode" = test ] && wanted+=(chromium poppler-utils libreoffice-calc)
   local missing=()
   for package in "${wanted[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "ok installed" ||
@@ -48,7 +48,7 @@ install_python_env
 
 if [ "$mode" = app ]; then
   echo "==> starting the app on http://127.0.0.1:${PORT:-8501}"
-  exec .venv/bin/streamlit run audit_app.py --server.address "${HOST:-127.0.0.1}" \
+  exec .venv/bin/streamlit run audit_server.py --server.address "${HOST:-127.0.0.1}" \
     --server.port "${PORT:-8501}" --server.headless true --browser.gatherUsageStats false
 fi
 

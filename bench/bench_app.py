@@ -59,7 +59,9 @@ def main() -> None:
 
     from streamlit.testing.v1 import AppTest
 
-    from ui.auth import SEEN_KEY, USER_KEY
+    from store import open_store
+    from store.sessions import SignInSessions
+    from ui.auth import TOKEN_KEY
 
     empty = AppTest.from_string(EMPTY_APP, default_timeout=60)
     empty.run()
@@ -67,8 +69,8 @@ def main() -> None:
 
     app = AppTest.from_file(str(ROOT / "audit_app.py"), default_timeout=60)
     app.session_state["audit_id"] = audit_id
-    app.session_state[USER_KEY] = seeded.user_id  # signed in: the sign-in page is not measured
-    app.session_state[SEEN_KEY] = time.time()
+    # signed in through a real session (the sign-in page is not measured)
+    app.session_state[TOKEN_KEY] = SignInSessions(open_store()).start(seeded.user_id)
     app.run()
     loads = {}
     for page in ("audits", "evidence", "dashboard", "rounds", "portfolio", "dossier", "checklist"):

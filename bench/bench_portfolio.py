@@ -104,7 +104,8 @@ def main() -> None:
 
     from store import open_store
     from store.accounts import Accounts
-    from ui.auth import SEEN_KEY, USER_KEY
+    from store.sessions import SignInSessions
+    from ui.auth import TOKEN_KEY
     from ui.portfolio_rows import portfolio_rows
 
     store = open_store()
@@ -122,8 +123,7 @@ def main() -> None:
             "bench", "bench", actor="bench", password="bench password", administrator=True
         )
     user = accounts.user("bench")
-    app.session_state[USER_KEY] = user.id
-    app.session_state[SEEN_KEY] = time.time()
+    app.session_state[TOKEN_KEY] = SignInSessions(store).start(user.id)
     app.run()
     first = timed(lambda: app.switch_page("ui/pages/portfolio.py").run())
     assert not app.exception, app.exception

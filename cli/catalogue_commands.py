@@ -9,16 +9,20 @@ import sys
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from criteria import DEFAULT_CATALOGUE, Catalogue, CatalogueError, load_catalogue
-from criteria.diff import CatalogueDiff, diff_catalogues
+from criteria.diff import CatalogueDiff, ItemChange, diff_catalogues
 from criteria.workbook import ImportOptions, import_workbook
+from criteria.workbook_bounds import LIMITS
 from criteria.workbook_columns import ColumnSpecError, parse_column_spec
 from criteria.workbook_export import export_blank
-from criteria.workbook_problems import WorkbookError
-from scoring import display
+from criteria.workbook_problems import WorkbookError, WorkbookProblem
+from scoring import Status, display
 from texts import t
+
+if TYPE_CHECKING:
+    from store.catalogue_move import MovePreview
 
 REFUSED = 1
 USAGE = 2
@@ -76,6 +80,11 @@ def add_catalogue_commands(commands: Any) -> None:
         help="items whose number changed (OLD=NEW), or OLD= to leave one behind",
     )
     move.add_argument("--actor", default=None, help="name for the change log (default: user)")
+    move.add_argument(
+        "--preview",
+        action="store_true",
+        help="print what the move would do to every item, and change nothing",
+    )
     move.add_argument("--lang", choices=["zh", "en"], default="zh")
     move.set_defaults(run=run_move)
 
@@ -84,7 +93,7 @@ def _catalogue(path: Path) -> Catalogue | None:
     """A catalogue file (YAML) or a scoring table (.xlsx)."""
     try:
         if path.suffix.lower() == ".xlsx":
-            return import_workbook(path.read_bytes(), path.name).catalogue
+            return import_workbook(read_bounded(path), path.name).catalogue
         return load_catalogue(path)
     except CatalogueError as exc:
         print(f"catalogue refused: {len(exc.problems)} problem(s)\n{exc}", file=sys.stderr)
@@ -112,12 +121,11 @@ def run_import(args: argparse.Namespace) -> int:
         version=args.catalogue_version,
     )
     try:
-        data = args.table.read_bytes()
+        data = read_bounded(args.table)
+        imported = import_workbook(data, args.table.name, options, base)
     except OSError as exc:
         print(f"{args.table}: {exc.strerror}", file=sys.stderr)
         return REFUSED
-    try:
-        imported = import_workbook(data, args.table.name, options, base)
     except WorkbookError as exc:
         print(t("catalogues.cli.refused", args.lang, count=len(exc.problems)), file=sys.stderr)
         print("\n".join(exc.lines(args.lang)), file=sys.stderr)
@@ -146,7 +154,41 @@ def run_import(args: argparse.Namespace) -> int:
     if imported.skipped_rows:
         rows = ", ".join(map(str, imported.skipped_rows))
         print(t("catalogues.cli.skipped", args.lang, rows=rows))
+    unsure = [
+        f"{role}={imported.columns.letters()[role]} ({imported.columns.sure(role):.0%})"
+        for role in imported.columns.columns
+        if imported.columns.sure(role) < SURE
+    ]
+    if unsure:
+        print(t("catalogues.cli.unsure_columns", args.lang, columns=", ".join(unsure)))
+    if imported.scoring_read:
+        print(t("catalogues.cli.scoring_read", args.lang, count=len(imported.scoring_read)))
+        for read in imported.scoring_read:
+            mode = t(f"workbook.scoring_{read.used}", args.lang)
+            print(
+                t(
+                    "catalogues.cli.scoring_line",
+                    args.lang,
+                    id=read.item_id,
+                    text=read.text,
+                    mode=mode,
+                )
+            )
     return 0
+
+
+SURE = 0.9  # a guessed column below this is named after the import, to be checked
+
+
+def read_bounded(path: Path) -> bytes:
+    """The file's bytes, refused (WorkbookError) before reading when larger than the bound."""
+    size = path.stat().st_size
+    if size > LIMITS.file_bytes:
+        problem = WorkbookProblem(
+            "bounds_too_large", values={"size": size, "limit": LIMITS.file_bytes}
+        )
+        raise WorkbookError(path.name, [problem])
+    return path.read_bytes()
 
 
 def run_export_blank(args: argparse.Namespace) -> int:
@@ -173,12 +215,7 @@ def run_diff(args: argparse.Namespace) -> int:
 
 def diff_lines(diff: CatalogueDiff, lang: str) -> list[str]:
     lines = []
-    for key, changes in (
-        ("added", diff.added),
-        ("removed", diff.removed),
-        ("renamed", diff.renamed),
-        ("repointed", diff.repointed),
-    ):
+    for key, changes in diff.kinds():
         lines.append(t(f"catalogues.diff.{key}", lang, count=len(changes)))
         for change in changes:
             lines.append(
@@ -190,6 +227,7 @@ def diff_lines(diff: CatalogueDiff, lang: str) -> list[str]:
                     after=change.after.title.get(lang) if change.after else "",
                     old=_points(change.before.points) if change.before else "",
                     new=_points(change.after.points) if change.after else "",
+                    **_modes(change, lang),
                 )
             )
     changed = [total for total in diff.totals if total.changed]
@@ -206,6 +244,20 @@ def diff_lines(diff: CatalogueDiff, lang: str) -> list[str]:
             )
         )
     return lines
+
+
+def _modes(change: ItemChange, lang: str) -> dict[str, str]:
+    """How the item is scored and whether it may be excluded, before and after."""
+    values = {}
+    for side, item in (("before", change.before), ("after", change.after)):
+        if item is None:
+            values[f"{side}_scoring"] = values[f"{side}_excludable"] = ""
+            continue
+        values[f"{side}_scoring"] = t(f"workbook.scoring_{item.scoring}", lang)
+        values[f"{side}_excludable"] = t(
+            "catalogues.excludable" if item.excludable else "catalogues.not_excludable", lang
+        )
+    return values
 
 
 def _points(value: Decimal) -> str:
@@ -228,12 +280,18 @@ def run_move(args: argparse.Namespace) -> int:
     try:
         target = store.register_catalogue(args.to.read_text(encoding="utf-8"), str(args.to))
         audit = store.audit(args.audit_id)
+        preview = store.preview_catalogue_move(args.audit_id, target.content_hash, mapping)
+        for line in _move_lines(preview, args.lang):
+            print(line)
+        if args.preview:
+            return 0
         moved = store.move_to_catalogue(
             args.audit_id,
             target.content_hash,
             mapping=mapping,
             expected_version=audit.version,
             actor=args.actor or getpass.getuser(),
+            expected_preview=preview,
         )
     except CatalogueError as exc:
         print(f"catalogue refused:\n{exc}", file=sys.stderr)
@@ -253,3 +311,40 @@ def run_move(args: argparse.Namespace) -> int:
         )
     )
     return 0
+
+
+def _move_lines(preview: MovePreview, lang: str) -> list[str]:
+    """The move's exact preview: one line per item, then the counts."""
+    from store.catalogue_move import Fate
+
+    def status(value: Status | None) -> str:
+        return "—" if value is None else t(f"status.{value.value}", lang)
+
+    lines = []
+    for m in preview.items:
+        lines.append(
+            t(
+                "catalogues.cli.move_line",
+                lang,
+                fate=t(f"catalogues.fate.{m.fate.value}", lang),
+                source=m.source_id or "—",
+                target=m.target_id or "—",
+                before=status(m.status_before),
+                after=status(m.status_after),
+            )
+            + (f" [{m.samples[1]}/{m.samples[0]}]" if m.samples else "")
+            + (f" — {t(f'catalogues.reset.{m.reason.value}', lang)}" if m.reason else "")
+        )
+    lines.append(
+        t(
+            "catalogues.move_summary",
+            lang,
+            kept=preview.count(Fate.KEPT),
+            mapped=preview.count(Fate.MAPPED),
+            reset=preview.count(Fate.RESET),
+            left=preview.count(Fate.LEFT_BEHIND),
+            open=preview.count(Fate.START_OPEN),
+            unassessed=len(preview.starting_unassessed),
+        )
+    )
+    return lines

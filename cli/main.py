@@ -1,19 +1,24 @@
 """``gbt-audit``: validate catalogues and score audits without the app.
 
-Exit status: 0 success, 1 the input was refused (the messages say why and where), 2 usage.
+Exit status: 0 success, 1 the input was refused (the messages say why and where), 2 usage,
+141 the reader closed the output pipe early (``gbt-audit score … | head``: quiet, as a shell tool
+killed by SIGPIPE).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
 from cli.catalogue_commands import add_catalogue_commands
+from cli.certificate_commands import add_certificate_commands
 from cli.reminder_commands import add_reminder_commands
+from cli.selfeval_commands import add_selfeval_commands
 from cli.store_commands import add_commands
 from cli.user_commands import add_user_commands
 from criteria import DEFAULT_CATALOGUE, Catalogue, CatalogueError, load_catalogue
@@ -32,6 +37,7 @@ from store import StoreError
 
 REFUSED = 1
 USAGE = 2  # as argparse exits for a bad option
+CLOSED_PIPE = 141  # 128 + SIGPIPE, the status a shell reports for a tool that met a closed pipe
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -64,18 +70,37 @@ def build_parser() -> argparse.ArgumentParser:
     score.set_defaults(run=run_score)
     add_commands(commands)
     add_catalogue_commands(commands)
+    add_selfeval_commands(commands)
     add_reminder_commands(commands)
     add_user_commands(commands)
+    add_certificate_commands(commands)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return int(args.run(args))
+        code = int(args.run(args))
+        sys.stdout.flush()  # a closed pipe shows here, not at exit where it cannot be caught
+        return code
+    except BrokenPipeError:
+        _silence_stdout()
+        return CLOSED_PIPE
     except (SettingsError, StoreError) as exc:  # a database gone away, a full disk: no traceback
         print(exc, file=sys.stderr)
         return 1
+
+
+def _silence_stdout() -> None:
+    """The reader has gone (``| head``): point stdout at /dev/null so the interpreter's own flush at
+    exit finds nothing to write and prints no second traceback (as the Python docs advise)."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # captured by a test: nothing to redirect
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fd)
+    os.close(devnull)
 
 
 def _load(path: Path) -> Catalogue | None:

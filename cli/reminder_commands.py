@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +15,10 @@ from reminders.dates import audit_due_dates, owner_due_dates
 from reminders.digest import body, digests, subject
 from reminders.ics import calendar_ics
 from reminders.mail import MailError, load_smtp_settings, message, send_all
+from scoring import display
 from settings import SettingsError
 from store import StoreError
+from store.config import display_zone
 from texts import t
 
 DEFAULT_DAYS = 14
@@ -62,7 +63,7 @@ def run_remind(args: argparse.Namespace) -> int:
     store = _store()
     if store is None:
         return REFUSED
-    found = digests(store, date.today(), args.days)
+    found = digests(store, display.today(display_zone()), args.days)
     if not found:
         print(t("reminders.nothing", args.lang))
         return 0
@@ -89,10 +90,10 @@ def run_calendar(args: argparse.Namespace) -> int:
         if args.audit is not None:
             audit = store.audit(args.audit)
             name = f"{store.organisation(audit.organisation_id).profile.name} · {audit.title}"
-            dates = audit_due_dates(store, audit.id, date.today())
+            dates = audit_due_dates(store, audit.id, display.today(display_zone()))
         else:
             name = args.owner
-            dates = owner_due_dates(store, Person(args.owner), date.today())
+            dates = owner_due_dates(store, Person(args.owner), display.today(display_zone()))
         args.out.write_bytes(calendar_ics(name, dates))
     except (StoreError, OSError) as exc:
         print(exc, file=sys.stderr)
@@ -106,7 +107,7 @@ def run_brief(args: argparse.Namespace) -> int:
     if store is None:
         return REFUSED
     try:
-        brief = build_brief(store, args.audit_id, date.today(), args.lang)
+        brief = build_brief(store, args.audit_id, display.today(display_zone()), args.lang)
         pages = render_brief(brief, args.out, args.lang)
     except (StoreError, MissingCJKFont, OSError) as exc:
         print(exc, file=sys.stderr)

@@ -9,9 +9,11 @@ import sys
 from typing import Any
 
 from domain.permissions import ORGANISATION_ROLES, Role
+from scoring import display
 from settings import SettingsError
 from store import StoreError, open_store
 from store.accounts import Accounts
+from store.config import display_zone
 
 REFUSED = 1
 ALL = "all"  # ORG_ID meaning the whole installation: the administrator role
@@ -137,10 +139,12 @@ def run_list(args: argparse.Namespace) -> int:
     accounts = _accounts()
     if accounts is None:
         return REFUSED
+    zone = display_zone()
+    print(display.zone_note(zone, "en"), file=sys.stderr)  # once: the list's times are in it
     for user in accounts.users():
         roles = ["administrator"] if user.administrator else []
         roles += [f"{role.value}@{org}" for org, role in user.grants]
-        last = f"{user.last_login_at:%Y-%m-%d %H:%M} UTC" if user.last_login_at else "never"
+        last = display.moment(user.last_login_at, zone) if user.last_login_at else "never"
         print(
             f"{user.login}\t{user.display_name}\t{user.email or '-'}\t"
             f"{'active' if user.active else 'disabled'}\t{', '.join(roles) or '-'}\t"

@@ -1,5 +1,6 @@
-"""What changes between two catalogues: items added, removed, renamed, re-pointed, and every
-indicator's total. Items are matched by their number, as an audit moved between them is."""
+"""What changes between two catalogues: items added, removed, renamed, re-pointed, scored
+another way (binary/sampled), made excludable or not, and every indicator's total. Items are
+matched by their number, as an audit moved between them is."""
 
 from __future__ import annotations
 
@@ -38,10 +39,30 @@ class CatalogueDiff:
     renamed: tuple[ItemChange, ...]  # same number, other Chinese title (the text bodies give)
     repointed: tuple[ItemChange, ...]  # same number, other points
     totals: tuple[IndicatorTotal, ...]  # first- and second-level, in tree order
+    rescored: tuple[ItemChange, ...] = ()  # same number, other scoring mode
+    reexcluded: tuple[ItemChange, ...] = ()  # same number, excludable in one only
 
     @property
     def same_items(self) -> bool:
-        return not (self.added or self.removed or self.renamed or self.repointed)
+        return not (
+            self.added
+            or self.removed
+            or self.renamed
+            or self.repointed
+            or self.rescored
+            or self.reexcluded
+        )
+
+    def kinds(self) -> tuple[tuple[str, tuple[ItemChange, ...]], ...]:
+        """Every kind of item change with its changes, in the order they are reported."""
+        return (
+            ("added", self.added),
+            ("removed", self.removed),
+            ("renamed", self.renamed),
+            ("repointed", self.repointed),
+            ("rescored", self.rescored),
+            ("reexcluded", self.reexcluded),
+        )
 
 
 def diff_catalogues(before: Catalogue, after: Catalogue) -> CatalogueDiff:
@@ -58,6 +79,12 @@ def diff_catalogues(before: Catalogue, after: Catalogue) -> CatalogueDiff:
             ItemChange(i, old[i], new[i]) for i in both if old[i].points != new[i].points
         ),
         totals=_totals(before, after),
+        rescored=tuple(
+            ItemChange(i, old[i], new[i]) for i in both if old[i].scoring != new[i].scoring
+        ),
+        reexcluded=tuple(
+            ItemChange(i, old[i], new[i]) for i in both if old[i].excludable != new[i].excludable
+        ),
     )
 
 

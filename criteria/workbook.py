@@ -36,7 +36,14 @@ from openpyxl.worksheet.worksheet import Worksheet
 from criteria import workbook_cells as cells
 from criteria.catalogue import Catalogue
 from criteria.loader import CatalogueError, default_catalogue, parse_catalogue
-from criteria.workbook_columns import ColumnMap, find_header_row, guess_columns, merged
+from criteria.workbook_bounds import check_workbook
+from criteria.workbook_columns import (
+    ColumnMap,
+    find_header_row,
+    guess_columns,
+    layout_key,
+    merged,
+)
 from criteria.workbook_problems import WorkbookError, WorkbookProblem
 from texts import t
 
@@ -66,6 +73,20 @@ class ImportOptions:
     catalogue_id: str | None = None
     title: str | None = None
     version: str | None = None
+    # item id -> "binary"/"sampled": the person's answer where the mode was read from free text
+    scoring_overrides: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ScoringRead:
+    """An item whose scoring mode was read from the free text of a 评分方法 column, to be shown
+    for confirmation: the text, the mode read and the mode used (the person's, if given)."""
+
+    item_id: str
+    row: int
+    text: str
+    read: str
+    used: str
 
 
 @dataclass(frozen=True)
@@ -77,6 +98,7 @@ class SheetPreview:
     header_row: int | None
     rows: tuple[tuple[Any, ...], ...]
     columns: ColumnMap
+    layout: str = ""  # workbook_columns.layout_key of the sheet and its header row
 
 
 @dataclass(frozen=True)
@@ -89,6 +111,7 @@ class ImportedCatalogue:
     clause_prefix: int | None  # the number's first part dropped (5 in 5.1.2.1), if any
     skipped_rows: tuple[int, ...]  # rows without a number or points, e.g. notes
     sha256: str
+    scoring_read: tuple[ScoringRead, ...] = ()
 
 
 def preview(data: bytes, name: str, sheet: str | None = None) -> SheetPreview:
@@ -96,14 +119,27 @@ def preview(data: bytes, name: str, sheet: str | None = None) -> SheetPreview:
     sheet_obj = _pick_sheet(book, name, sheet)
     rows = _rows(sheet_obj)
     header = find_header_row(rows)
-    columns = guess_columns(rows[header - 1]) if header else ColumnMap({})
+    columns = guess_columns(rows[header - 1], rows[header:]) if header else ColumnMap({})
     return SheetPreview(
         sheets=tuple(s for s in book.sheetnames if s != META_SHEET),
         sheet=sheet_obj.title,
         header_row=header,
         rows=tuple(tuple(r) for r in rows[:PREVIEW_ROWS]),
         columns=columns,
+        layout=_layout(sheet_obj.title, rows, header),
     )
+
+
+def _layout(sheet: str, rows: list[tuple[Any, ...]], header: int | None) -> str:
+    """The layout's key: the header row, or where no header was recognised the first row with
+    anything in it (a header in words the guess does not know)."""
+    if header is None:
+        header = next((n for n, r in enumerate(rows[:30], 1) if any(map(_filled, r))), None)
+    return layout_key(sheet, rows[header - 1]) if header else ""
+
+
+def _filled(value: object) -> bool:
+    return not cells.is_empty(value)
 
 
 def import_workbook(
@@ -119,7 +155,7 @@ def import_workbook(
     sheet = _pick_sheet(values_book, name, options.sheet)
     rows = _rows(sheet)
     header = find_header_row(rows, options.columns)
-    guessed = guess_columns(rows[header - 1]) if header else ColumnMap({})
+    guessed = guess_columns(rows[header - 1], rows[header:]) if header else ColumnMap({})
     columns = (
         ColumnMap(options.columns) if options.exact_columns else merged(guessed, options.columns)
     )
@@ -134,10 +170,11 @@ def import_workbook(
                 )
             ],
         )
-    problems = _merged_cells(sheet, header or 1, columns)
-    reader = _TableReader(sheet, formula_book[sheet.title], header or 0, columns)
+    reader = _TableReader(
+        sheet, formula_book[sheet.title], header or 0, columns, options.scoring_overrides
+    )
     tree = reader.read(rows)
-    problems += reader.problems
+    problems = reader.problems
     if problems:
         raise WorkbookError(name, problems)
     sha256 = hashlib.sha256(data).hexdigest()
@@ -162,6 +199,7 @@ def import_workbook(
         clause_prefix=reader.prefix,
         skipped_rows=tuple(reader.skipped),
         sha256=sha256,
+        scoring_read=tuple(reader.scoring_read),
     )
 
 
@@ -170,7 +208,9 @@ def import_workbook(
 
 def _open(data: bytes, name: str) -> tuple[Workbook, Workbook]:
     """The workbook twice: with the values Excel computed, and with the formulas (so a formula
-    without a computed value can be named)."""
+    without a computed value can be named). The bounds come first: nothing unbounded reaches
+    openpyxl."""
+    check_workbook(data, name)
     try:
         return (
             load_workbook(io.BytesIO(data), data_only=True),
@@ -200,30 +240,20 @@ def _pick_sheet(book: Workbook, name: str, wanted: str | None) -> Worksheet:
 
 
 def _rows(sheet: Worksheet) -> list[tuple[Any, ...]]:
-    return [tuple(row) for row in sheet.iter_rows(values_only=True)]
-
-
-def _merged_cells(sheet: Worksheet, header: int, columns: ColumnMap) -> list[WorkbookProblem]:
-    """Merged cells in the table are refused: a merged cell holds its value in one row only, so
-    the rows it spans would silently lose their number, title or points. A title banner merged
-    above the header row is fine."""
-    used = set(columns.columns.values())
-    problems = []
-    for cell_range in sorted(sheet.merged_cells.ranges, key=lambda r: (r.min_row, r.min_col)):
-        if cell_range.max_row < header:
+    """The sheet's values row by row, a merged range's value in every cell it covers (bodies
+    merge 一级指标, 二级指标 and 合计 cells down and across; openpyxl leaves all but the first
+    cell empty)."""
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    for cell_range in sheet.merged_cells.ranges:
+        top = cell_range.min_row - 1
+        if top >= len(rows) or cell_range.min_col - 1 >= len(rows[top]):
             continue
-        if not used & set(range(cell_range.min_col, cell_range.max_col + 1)):
-            continue
-        problems.append(
-            WorkbookProblem(
-                "merged",
-                sheet.title,
-                cell_range.min_row,
-                get_column_letter(cell_range.min_col),
-                {"range": cell_range.coord},
-            )
-        )
-    return problems
+        value = rows[top][cell_range.min_col - 1]
+        for row_index in range(cell_range.min_row - 1, min(cell_range.max_row, len(rows))):
+            row = rows[row_index]
+            for column_index in range(cell_range.min_col - 1, min(cell_range.max_col, len(row))):
+                row[column_index] = value
+    return [tuple(row) for row in rows]
 
 
 # -- rows to a tree ----------------------------------------------------------------------------
@@ -242,8 +272,17 @@ class _Node:
 
 
 class _TableReader:
-    def __init__(self, sheet: Worksheet, formulas: Worksheet, header: int, columns: ColumnMap):
+    def __init__(
+        self,
+        sheet: Worksheet,
+        formulas: Worksheet,
+        header: int,
+        columns: ColumnMap,
+        scoring_overrides: Mapping[str, str] | None = None,
+    ):
         self.sheet = sheet
+        self.scoring_overrides = dict(scoring_overrides or {})
+        self.scoring_read: list[ScoringRead] = []
         self.formulas = formulas
         self.header = header
         self.columns = columns
@@ -271,12 +310,20 @@ class _TableReader:
         column = self.letter(role) if role else None
         self.problems.append(WorkbookProblem(code, self.sheet.title, row, column, values))
 
+    def formula(self, row_no: int, role: str) -> str | None:
+        """The formula of a cell that holds no computed value (a script wrote it, Excel never
+        opened the file)."""
+        if role not in self.columns.columns:
+            return None
+        formula = self.formulas.cell(row_no, self.columns.columns[role]).value
+        return formula if isinstance(formula, str) and formula.startswith("=") else None
+
     def read_cell(self, row_no: int, row: tuple[Any, ...], role: str, reader: Any) -> Any:
         value = self.cell(row, role)
-        if value is None and role in self.columns.columns:
-            formula = self.formulas.cell(row_no, self.columns.columns[role]).value
-            if isinstance(formula, str) and formula.startswith("="):
-                self.refuse("formula_without_value", row_no, role, formula=formula)
+        if value is None:
+            formula = self.formula(row_no, role)
+            if formula is not None:
+                self.refuse("formula_without_value", row_no, role, formula=formula[:80])
                 return None
         try:
             return reader(value)
@@ -305,12 +352,12 @@ class _TableReader:
     def unnumbered(self, row_no: int, row: tuple[Any, ...]) -> None:
         """A row without an item number: a total to check, or a note to skip."""
         number_text = cells.text(self.cell(row, "number"))
-        label = cells.TOTAL_LABEL.match(number_text or cells.text(self.cell(row, "title")))
+        label = _total_label(row, number_text or cells.text(self.cell(row, "title")))
         points_cell = self.cell(row, "points")
         if label and not cells.is_empty(points_cell):
             amount = self.read_cell(row_no, row, "points", cells.points)
             if amount is not None:
-                label_text = f"{label.group(1)} {label.group(2)}"
+                label_text = f"{cells.label(label.group(1))} {label.group(2)}"
                 self.totals.append((row_no, label_text, amount, self.last_number))
             return
         if not _is_number(points_cell):  # a note, or a header row the guess did not know
@@ -409,18 +456,27 @@ class _TableReader:
         title = cells.text(self.cell(row, "title"))
         if not title:
             self.refuse("title_missing", row_no, "title", number=node_id)
-        if cells.is_empty(self.cell(row, "points")):
+        if cells.is_empty(self.cell(row, "points")) and not self.formula(row_no, "points"):
             self.refuse("points_missing", row_no, "points", number=node_id)
             amount = None
         else:
             amount = self.read_cell(row_no, row, "points", cells.points)
-        scoring = self.read_cell(row_no, row, "scoring", cells.scoring)
+        scoring_cell = self.cell(row, "scoring")
+        scoring, free_text = cells.scoring_read(scoring_cell)
+        if free_text:
+            used = self.scoring_overrides.get(node_id, scoring)
+            self.scoring_read.append(
+                ScoringRead(node_id, row_no, cells.text(scoring_cell), scoring, used)
+            )
+            scoring = used
         excludable = self.read_cell(row_no, row, "excludable", cells.yes_no)
         evidence = self.evidence(row_no, row)
         if len(self.problems) > errors:
             return None
         self.refused_items -= 1
         guidance = cells.text(self.cell(row, "guidance"))
+        if not guidance and free_text:  # a 评分方法 in words is the item's guidance too
+            guidance = cells.text(scoring_cell)
         return {
             "id": node_id,
             "title": _text(title, cells.text(self.cell(row, "title_en"))),
@@ -476,15 +532,33 @@ class _TableReader:
             stated_whole = stated_whole or target[0] == ""
             if target[1] != amount:
                 code = "whole_mismatch" if target[0] == "" else "total_mismatch"
-                self.refuse(code, row_no, "points", number=target[0], stated=amount, sum=target[1])
+                self.refuse(
+                    code,
+                    row_no,
+                    "points",
+                    number=target[0],
+                    stated=cells.shown(amount),
+                    sum=cells.shown(target[1]),
+                )
         if self.grand_total is not None:
             stated_whole = True
             row_no, amount = self.grand_total
             if amount != whole:
-                self.refuse("whole_mismatch", row_no, "points", stated=amount, sum=whole)
+                self.refuse(
+                    "whole_mismatch",
+                    row_no,
+                    "points",
+                    stated=cells.shown(amount),
+                    sum=cells.shown(whole),
+                )
+        # any total is fine once the table states it: a 合计 row, or every first-level
+        # indicator's points (each checked above); scores are on the 100 scale either way
+        stated_whole = stated_whole or all(f.points is not None for f in firsts)
         if not stated_whole and whole != 100 and not self.problems:
             self.problems.append(
-                WorkbookProblem("total_not_100", self.sheet.title, values={"sum": whole})
+                WorkbookProblem(
+                    "total_not_100", self.sheet.title, values={"sum": cells.shown(whole)}
+                )
             )
 
     def total_target(
@@ -526,8 +600,27 @@ class _TableReader:
             row_no, at_role = node.points_at
             total = _sum(node)
             self.refuse(
-                "total_mismatch", row_no, at_role, number=node.id, stated=node.points, sum=total
+                "total_mismatch",
+                row_no,
+                at_role,
+                number=node.id,
+                stated=cells.shown(node.points),
+                sum=cells.shown(total),
             )
+
+
+def _total_label(row: tuple[Any, ...], first: str) -> re.Match[str] | None:
+    """A 合计/小计 label in the number or title cell, or else in any text cell of the row
+    (bodies put it in column A, in the indicator column, or merged across several)."""
+    found = cells.TOTAL_LABEL.match(first)
+    if found:
+        return found
+    for value in row:
+        if isinstance(value, str):
+            found = cells.TOTAL_LABEL.match(value)
+            if found:
+                return found
+    return None
 
 
 def _is_number(value: object) -> bool:

@@ -8,6 +8,8 @@ from typing import Any
 
 from texts import t
 
+MAX_LINES = 50  # a refusal lists this many problems, then counts the rest
+
 
 @dataclass(frozen=True)
 class WorkbookProblem:
@@ -42,7 +44,12 @@ class WorkbookError(ValueError):
     def __init__(self, source: str, problems: Sequence[WorkbookProblem]) -> None:
         self.source = source
         self.problems = tuple(problems)
-        super().__init__("\n".join(f"{source}: {p.describe('en')}" for p in self.problems))
+        super().__init__("\n".join(self.lines("en")))
 
-    def lines(self, lang: str = "zh") -> list[str]:
-        return [f"{self.source}: {p.describe(lang)}" for p in self.problems]
+    def lines(self, lang: str = "zh", limit: int | None = None) -> list[str]:
+        """One line per problem, at most ``limit`` (MAX_LINES) of them, then how many more."""
+        limit = MAX_LINES if limit is None else limit
+        shown = [f"{self.source}: {p.describe(lang)}" for p in self.problems[:limit]]
+        if len(self.problems) > limit:
+            shown.append(t("workbook.more_problems", lang, count=len(self.problems) - limit))
+        return shown

@@ -48,8 +48,7 @@ class ReviewEvent:
     user_id: int | None
     user_name: str
     comment: str = ""
-    score: Fraction | None = None  # exact, at a sign-off
-    score_display: str | None = None
+    score: Fraction | None = None  # exact, at a sign-off; shown through scoring.display
     catalogue_hash: str | None = None
 
 

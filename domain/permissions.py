@@ -33,10 +33,20 @@ class Action(StrEnum):
     RETURN_REVIEW = "return_review"  # back to the editors, with comments
     SIGN_OFF = "sign_off"
     MANAGE_USERS = "manage_users"
+    # a body's scoring table or a catalogue file, kept for everyone (catalogues are shared and
+    # content-addressed; an audit chooses one when it starts)
+    IMPORT_CATALOGUE = "import_catalogue"
 
 
 # Actions not about one organisation: permitted when any role the person holds permits them.
-GLOBAL_ACTIONS = frozenset({Action.CREATE_ORGANISATION, Action.IMPORT_ARCHIVE, Action.MANAGE_USERS})
+GLOBAL_ACTIONS = frozenset(
+    {
+        Action.CREATE_ORGANISATION,
+        Action.IMPORT_ARCHIVE,
+        Action.MANAGE_USERS,
+        Action.IMPORT_CATALOGUE,
+    }
+)
 
 ROLE_ACTIONS: Mapping[Role, frozenset[Action]] = {
     Role.ADMINISTRATOR: frozenset(Action),

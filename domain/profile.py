@@ -3,27 +3,41 @@
 from __future__ import annotations
 
 import re
-from dataclasses import fields
+from dataclasses import dataclass, fields
 from typing import Any
 
 from stdnum.cn import uscc
 from stdnum.exceptions import ValidationError as NumberError
 
 from domain.records import OrganisationProfile
+from texts import t
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PHONE = re.compile(r"^[0-9+()\- ]{5,30}$")
 
-LABELS = {
-    "name": "企业名称 company name",
-    "credit_code": "统一社会信用代码 unified social credit code",
-    "contact_email": "电子邮箱 e-mail",
-    "contact_phone": "联系电话 phone",
-    "headcount": "员工总数 headcount",
-    "service_headcount": "售后服务人员数 service staff",
-    "service_outlets": "售后服务网点数 service outlets",
-    "sales_outlets": "销售网点数 sales outlets",
-}
+
+@dataclass(frozen=True)
+class ProfileProblem:
+    """A company field that cannot be saved: ``field`` names it (texts/ ``profile.field.*``),
+    ``code`` says what is wrong, each sentence in one language."""
+
+    field: str
+    code: str
+    values: tuple[tuple[str, object], ...] = ()
+
+    def text(self, lang: str = "zh") -> str:
+        values = dict(self.values)
+        if "other" in values:
+            values["other"] = t(f"profile.field.{values['other']}", lang)
+        return t(
+            "profile.problem",
+            lang,
+            field=t(f"profile.field.{self.field}", lang),
+            what=t(self.code, lang, **values),
+        )
+
+    def __str__(self) -> str:  # where no reader's language is known (CLI, archive import)
+        return f"{self.text('zh')} / {self.text('en')}"
 
 
 def normalise(profile: OrganisationProfile) -> OrganisationProfile:
@@ -36,32 +50,49 @@ def normalise(profile: OrganisationProfile) -> OrganisationProfile:
     return OrganisationProfile(**values)
 
 
-def profile_problems(profile: OrganisationProfile) -> list[str]:
+def profile_problems(profile: OrganisationProfile) -> list[ProfileProblem]:
     problems = []
     if not profile.name:
-        problems.append(f"{LABELS['name']}: 必填 required")
+        problems.append(ProfileProblem("name", "profile.required"))
     if profile.credit_code:
         try:
             uscc.validate(profile.credit_code)
-        except NumberError as exc:
+        except NumberError:  # its own reason is English only; the check says enough
             problems.append(
-                f"{LABELS['credit_code']}: {profile.credit_code!r} 无效 is not valid ({exc})"
+                ProfileProblem(
+                    "credit_code", "profile.credit_code_invalid", (("value", profile.credit_code),)
+                )
             )
     if profile.contact_email and not EMAIL.match(profile.contact_email):
-        problems.append(f"{LABELS['contact_email']}: {profile.contact_email!r} 格式不对 malformed")
+        problems.append(
+            ProfileProblem(
+                "contact_email", "profile.malformed", (("value", profile.contact_email),)
+            )
+        )
     if profile.contact_phone and not PHONE.match(profile.contact_phone):
-        problems.append(f"{LABELS['contact_phone']}: {profile.contact_phone!r} 格式不对 malformed")
+        problems.append(
+            ProfileProblem(
+                "contact_phone", "profile.malformed", (("value", profile.contact_phone),)
+            )
+        )
     for name in ("headcount", "service_headcount", "service_outlets", "sales_outlets"):
         value = getattr(profile, name)
         if value is not None and value < 0:
-            problems.append(f"{LABELS[name]}: 不能为负数 cannot be negative ({value})")
+            problems.append(ProfileProblem(name, "profile.negative", (("value", value),)))
     if (
         profile.headcount is not None
         and profile.service_headcount is not None
         and profile.service_headcount > profile.headcount
     ):
         problems.append(
-            f"{LABELS['service_headcount']} ({profile.service_headcount}) 超过员工总数 exceeds "
-            f"{LABELS['headcount']} ({profile.headcount})"
+            ProfileProblem(
+                "service_headcount",
+                "profile.exceeds",
+                (
+                    ("value", profile.service_headcount),
+                    ("other", "headcount"),
+                    ("limit", profile.headcount),
+                ),
+            )
         )
     return problems

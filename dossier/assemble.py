@@ -5,7 +5,7 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from dossier.data import DossierData
@@ -13,9 +13,11 @@ from dossier.filenames import file_name, file_stem
 from dossier.pdf import render_pdf
 from dossier.report import DossierReport
 from dossier.xlsx import write_xlsx
+from scoring.history import VerdictThenAndNow
 from store import AuditStore
 from store.access import GuardedStore
 from store.review import Reviews, ReviewStatus
+from store.round_history import round_verdicts
 
 
 def dossier_data(
@@ -37,7 +39,18 @@ def dossier_data(
         evidence=tuple(store.evidence(i) for i in linked),
         generated_at=now or datetime.now(UTC),
         review=_review(store, audit_id),
+        verdicts=_verdicts(store, audit_id, (now or datetime.now(UTC)).date()),
     )
+
+
+def _verdicts(
+    store: AuditStore | GuardedStore, audit_id: int, today: date
+) -> dict[str, VerdictThenAndNow] | None:
+    """A frozen round's recorded verdict and today's, when they differ (scoring.history)."""
+    both = {lang: round_verdicts(store, audit_id, lang=lang, today=today) for lang in ("zh", "en")}
+    if any(v is None or not v.differs for v in both.values()):
+        return None
+    return {lang: v for lang, v in both.items() if v is not None}
 
 
 def _review(store: AuditStore | GuardedStore, audit_id: int) -> ReviewStatus:

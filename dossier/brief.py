@@ -60,6 +60,10 @@ class Brief:
     actions_overdue: int
     certificate: str
     next_cycle_event: str
+    certificate_risk: str = ""  # an overdue surveillance: the certificate at risk of suspension
+    next_value: str = ""  # the next step for the small box (scoring.display.next_step_tile)
+    next_caption: str = ""
+    next_step: str = ""  # the next step in one sentence, as every surface words it
 
 
 def fail_reason(result: ScoreResult, prerequisite_titles: dict[str, str], lang: str) -> str:
@@ -141,7 +145,17 @@ def build_brief(
         titles[p] for p in (*eligibility.unmet, *eligibility.unconfirmed)
     )
     certificate = store.current_certificate(organisation.id)
-    event = certificate.cycle.next_event(today) if certificate else None
+    cycle = certificate.status(today) if certificate else None
+    event = cycle.next_ahead if cycle else None
+    risks = [
+        t(
+            "cycle.at_risk",
+            lang,
+            event=t(f"cycle.{late.kind.value}", lang, n=late.number),
+            due=late.due.isoformat(),
+        )
+        for late in (cycle.overdue if cycle and cycle.at_risk else ())
+    ]
     return Brief(
         organisation=organisation.profile.name,
         audit_title=audit.title,
@@ -164,16 +178,20 @@ def build_brief(
                 lang,
                 body=certificate.body,
                 number=certificate.number,
-                tier=certificate.tier,
+                tier=cycle.tier,
             )
-            if certificate
+            if certificate and cycle
             else ""
         ),
         next_cycle_event=(
-            f"{t(f'cycle.{event.kind.value}', lang, n=event.number)} {event.due.isoformat()}"
+            f"{t(f'cycle.{event.kind.value}', lang, n=event.number)} {display.day(event.due)}"
             if event
             else ""
         ),
+        certificate_risk=t("brief.separator", lang).join(risks),
+        next_value=display.next_step_tile(result, lang)[0],
+        next_caption=display.next_step_tile(result, lang)[1],
+        next_step=display.next_step_text(result, lang),
     )
 
 

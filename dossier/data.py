@@ -23,6 +23,7 @@ from domain.records import (
     OrganisationProfile,
 )
 from scoring import Plan, ScoreResult
+from scoring.history import VerdictThenAndNow
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,9 @@ class DossierData:
     evidence: tuple[EvidenceRecord, ...]  # every evidence record linked to this audit
     generated_at: datetime
     review: ReviewStatus | None = None  # the round's review; the cover prints its sign-off
+    # a frozen round whose recorded verdict today's rules would not give: both, dated, by
+    # language ("zh", "en"); None when they agree or the round is open
+    verdicts: Mapping[str, VerdictThenAndNow] | None = None
 
 
 class EvidenceSource(Protocol):

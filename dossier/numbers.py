@@ -34,16 +34,9 @@ def score(value: Fraction) -> Decimal:
 
 
 def score_text(value: Fraction | None) -> str:
-    return "—" if value is None else display.score(value)
+    return display.score_or_empty(value)
 
 
 def file_size_text(size: int) -> str:
-    """Sizes as people read them, in binary units: 523 B, 12.5 KB, 3.2 MB."""
-    if size < 1024:
-        return f"{size} B"
-    amount = size / 1024
-    for unit in ("KB", "MB"):
-        if amount < 1024:
-            return f"{amount:.1f} {unit}"
-        amount /= 1024
-    return f"{amount:.1f} GB"
+    """Sizes as the app shows them (binary units, IEC names): 523 B, 12.5 KiB, 3.2 MiB."""
+    return display.file_size(size)

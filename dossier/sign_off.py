@@ -21,6 +21,7 @@ class CoverSignOff:
     signed_at: datetime
     score: Fraction
     catalogue_hash: str
+    single_person: bool = False  # the submitter signed it off (a company of one, by setting)
 
 
 def cover_sign_off(review: ReviewStatus | None) -> CoverSignOff | None:
@@ -38,6 +39,7 @@ def cover_sign_off(review: ReviewStatus | None) -> CoverSignOff | None:
         signed_at=signed.at,
         score=signed.score,
         catalogue_hash=signed.catalogue_hash,
+        single_person=submitted is not None and submitted.user_id == signed.user_id,
     )
 
 

@@ -12,24 +12,37 @@ from markupsafe import Markup
 
 from dossier import numbers
 from dossier.text import printable, shortened
+from scoring import display
+from store.config import display_zone
+from texts import keys, t
 
 TEMPLATES = Path(__file__).with_name("templates").resolve()
 
 
 def cn_date(value: date | datetime | None) -> str:
     """2025年3月18日, as Chinese forms write dates."""
-    if value is None:
-        return "—"
-    return f"{value.year}年{value.month}月{value.day}日"
+    if isinstance(value, datetime):
+        value = display.local(value, display_zone()).date()
+    return display.cn_day(value)
 
 
 def iso_date(value: date | None) -> str:
-    return value.isoformat() if value else "—"
+    return display.day(value)
 
 
-def timestamp(value: datetime) -> str:
-    zone = value.strftime(" %Z") if value.tzinfo else ""
-    return value.strftime("%Y-%m-%d %H:%M") + zone
+def timestamp(value: datetime | None) -> str:
+    """A moment in the organisation's zone, as the app shows it; the cover names the zone."""
+    return display.moment(value, display_zone())
+
+
+def kind_label(kind: str) -> str:
+    """An evidence kind by its Chinese label (a kind without one as recorded)."""
+    key = f"kind.{kind}"
+    return t(key, "zh") if key in keys() else kind
+
+
+def zone_note(lang: str = "zh") -> str:
+    return display.zone_note(display_zone(), lang)
 
 
 # about half a page of Chinese in the narrowest text column: a row with more may be split
@@ -75,4 +88,6 @@ def environment() -> Environment:
         shortened=shortened,
     )
     env.globals["splittable"] = splittable
+    env.globals["zone_note"] = zone_note
+    env.filters["kind"] = kind_label
     return env

@@ -161,6 +161,14 @@ class DossierView:
         return self.data.result.verdict.deductions_to_rectify
 
     @property
+    def next_step(self) -> Text:
+        """What to do next, as every surface words it (scoring/next_step.py)."""
+        result = self.data.result
+        return Text(
+            zh=display.next_step_text(result, "zh"), en=display.next_step_text(result, "en")
+        )
+
+    @property
     def eligibility_text(self) -> str:
         return t(f"eligibility.{self.data.result.eligibility.status.value}")
 

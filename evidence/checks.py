@@ -27,6 +27,7 @@ from evidence.names import (
     shown,
 )
 from evidence.sniff import OTHER, SNIFF_BYTES, TEXT, Sniffed, TextCheck, sniff
+from scoring import display
 from texts import t
 
 MiB = 1 << 20
@@ -162,13 +163,8 @@ def ingest(
 
 
 def format_bytes(size: int) -> str:
-    """1.5 MiB, 50 MiB, 999 B: binary units, at most one decimal."""
-    value = float(size)
-    for unit in ("B", "KiB", "MiB", "GiB"):
-        if value < 1024 or unit == "GiB":
-            return f"{value:.1f}".removesuffix(".0") + f" {unit}"
-        value /= 1024
-    raise AssertionError("unreachable")
+    """1.5 MiB, 50 MiB, 999 B: as every size is shown (scoring.display.file_size)."""
+    return display.file_size(size)
 
 
 class _NotText(Exception):

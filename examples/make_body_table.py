@@ -8,6 +8,16 @@ differently, one item replaced by another. Run:
 
     .venv/bin/python examples/make_body_table.py /tmp/示例认证中心-评分细则.xlsx
     .venv/bin/gbt-audit catalogue import /tmp/示例认证中心-评分细则.xlsx --out /tmp/body.yaml
+
+Other layouts bodies use, each with the bundled catalogue's items, points, scoring modes and
+excludable items (so an import can be checked against it), written with ``--layout``:
+
+- ``merged``: a 填表说明 sheet first; on the table's sheet a title row, 一级指标 merged down
+  column A ("售后服务体系（40分）"), 序号 without the clause, 评价项目 (the second-level
+  indicator, merged down), 评价内容, 分值 written "3分", 评分方法 in words ("按抽样比例扣分"),
+  删减 ticked √ or left blank, and a 合计 row merged across A–D with 合计 in column A;
+- ``thousand``: a 1000-point table (every point ×10) with clause-prefixed numbers, points in
+  full-width digits, 可/否 in a 可否删减 column, Y/N nowhere else, and a "总 计" row.
 """
 
 from __future__ import annotations
@@ -86,6 +96,91 @@ def _num(value: Decimal) -> int | float:
     return int(value) if value == value.to_integral() else float(value)
 
 
+MERGED_HEADER = ("一级指标", "序号", "评价项目", "评价内容", "分值", "评分方法", "是否可删减")
+SAMPLED_WORDS = "按抽样比例扣分：抽查不符合的比例乘以分值"
+BINARY_WORDS = "未做到不得分"
+THOUSAND_HEADER = ("条款号", "评价要求", "标准分值", "扣分方式", "可否删减")
+
+
+def _fullwidth(text: str) -> str:
+    return text.translate(str.maketrans("0123456789.", "０１２３４５６７８９．"))
+
+
+def write_merged(path: Path) -> Path:
+    catalogue = default_catalogue()
+    book = Workbook()
+    notes = book.active
+    notes.title = "填表说明"
+    notes.append(["填表说明：本表为示例认证中心（虚构）评分细则，评分方法列为文字说明。"])
+    sheet = book.create_sheet("评分细则")
+    sheet.append([BANNER])
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(MERGED_HEADER))
+    sheet.append(list(MERGED_HEADER))
+    for first in catalogue.first_levels:
+        first_total = sum(i.points for s in first.children for i in s.items)
+        first_start = sheet.max_row + 1
+        for second in first.children:
+            second_start = sheet.max_row + 1
+            for item in second.items:
+                sheet.append(
+                    [
+                        f"{first.title.zh}（{_num(first_total)}分）",
+                        item.id,
+                        second.title.zh,
+                        item.title.zh,
+                        f"{_num(item.points)}分",
+                        SAMPLED_WORDS if item.scoring == "sampled" else BINARY_WORDS,
+                        "√" if item.excludable else None,
+                    ]
+                )
+            sheet.merge_cells(
+                start_row=second_start, start_column=3, end_row=sheet.max_row, end_column=3
+            )
+        sheet.merge_cells(
+            start_row=first_start, start_column=1, end_row=sheet.max_row, end_column=1
+        )
+    sheet.append(["合计", None, None, None, "100分", None, None])
+    sheet.merge_cells(start_row=sheet.max_row, start_column=1, end_row=sheet.max_row, end_column=4)
+    return _save(book, path)
+
+
+def write_thousand(path: Path) -> Path:
+    catalogue = default_catalogue()
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "评分表"
+    sheet.append(["示例认证中心（虚构）售后服务评价细则（满分 1000 分）"])
+    sheet.append(list(THOUSAND_HEADER))
+    for first in catalogue.first_levels:
+        first_total = sum(i.points for s in first.children for i in s.items) * 10
+        sheet.append([f"{CLAUSE}.{first.id}", first.title.zh, _fullwidth(str(_num(first_total)))])
+        for second in first.children:
+            sheet.append([f"{CLAUSE}.{second.id}", second.title.zh, None])
+            for item in second.items:
+                sheet.append(
+                    [
+                        f"{CLAUSE}.{item.id}",
+                        item.title.zh,
+                        _fullwidth(str(_num(item.points * 10))),
+                        "抽样" if item.scoring == "sampled" else "符合性",
+                        "可" if item.excludable else "否",
+                    ]
+                )
+    sheet.append([None, "总 计", 1000])
+    return _save(book, path)
+
+
+def _save(book: Workbook, path: Path) -> Path:
+    book.properties.creator = "示例认证中心（虚构）"
+    book.properties.created = book.properties.modified = datetime(2026, 1, 1)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book.save(path)
+    return path
+
+
+LAYOUTS = {"rows": "write_table", "merged": "write_merged", "thousand": "write_thousand"}
+
+
 def write_table(path: Path) -> Path:
     book = Workbook()
     sheet = book.active
@@ -113,5 +208,7 @@ def write_table(path: Path) -> Path:
 
 
 if __name__ == "__main__":
-    target = Path(sys.argv[1] if len(sys.argv) > 1 else "示例认证中心-评分细则.xlsx")
-    print(write_table(target))
+    arguments = [a for a in sys.argv[1:] if not a.startswith("--layout")]
+    layout = next((a.split("=", 1)[1] for a in sys.argv[1:] if a.startswith("--layout=")), "rows")
+    target = Path(arguments[0] if arguments else "示例认证中心-评分细则.xlsx")
+    print(globals()[LAYOUTS[layout]](target))

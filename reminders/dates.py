@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from domain.action_register import ActionRow, Source
 from domain.owners import Person, is_owner
 from domain.records import ActionState
-from scoring.cycle import CycleEventKind
+from scoring.cycle import CycleEventKind, EventState
 from store.action_register import action_rows, current_rounds
 from texts import t
 
@@ -37,6 +37,8 @@ class DueDate:
     detail: str
     owner: str = ""
     organisation_id: int | None = None
+    held: bool = False  # a surveillance held already: nothing left to remind of
+    at_risk: bool = False  # a surveillance overdue: the certificate is at risk of suspension
 
     def overdue_on(self, today: date) -> bool:
         return self.due < today
@@ -95,13 +97,17 @@ def audit_due_dates(
         for row in action_rows(store, audit_id, today, lang)
         if row.due is not None and row.state is not ActionState.DONE
     ]
-    return _sorted([*actions, *organisation_dates(store, audit.organisation_id, lang)])
+    return _sorted([*actions, *organisation_dates(store, audit.organisation_id, lang, today)])
 
 
 def organisation_dates(
-    store: AuditStore | GuardedStore, organisation_id: int, lang: str = "zh"
+    store: AuditStore | GuardedStore,
+    organisation_id: int,
+    lang: str = "zh",
+    today: date | None = None,
 ) -> list[DueDate]:
-    """Evidence validity and the certification cycle: the organisation's, whatever the round."""
+    """Evidence validity and the certification cycle: the organisation's, whatever the round.
+    Each surveillance is marked held, or overdue (the certificate at risk), as on ``today``."""
     dates = [
         DueDate(
             kind=DueKind.EVIDENCE,
@@ -116,8 +122,11 @@ def organisation_dates(
     ]
     certificate = store.current_certificate(organisation_id)
     if certificate is not None:
-        for event in certificate.cycle.events:
+        status = certificate.status(today or date.today())
+        for event in status.events:
             surveillance = event.kind is CycleEventKind.SURVEILLANCE
+            label = t(f"cycle.{event.kind.value}", lang, n=event.number)
+            at_risk = surveillance and event.state is EventState.OVERDUE
             dates.append(
                 DueDate(
                     kind=DueKind.SURVEILLANCE if surveillance else DueKind.RENEWAL,
@@ -129,15 +138,19 @@ def organisation_dates(
                         event.number,
                     ),
                     due=event.due,
-                    summary=t(f"cycle.{event.kind.value}", lang, n=event.number),
+                    summary=t("cycle.at_risk", lang, event=label, due=event.due.isoformat())
+                    if at_risk
+                    else label,
                     detail=t(
                         "reminders.certificate_detail",
                         lang,
                         body=certificate.body,
                         number=certificate.number,
-                        tier=certificate.tier,
+                        tier=status.tier,
                     ),
                     organisation_id=organisation_id,
+                    held=event.state is EventState.HELD,
+                    at_risk=at_risk,
                 )
             )
     return dates

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from domain.owners import Person, resolve_owner
 from reminders.dates import DueDate, DueKind, audit_due_dates, organisation_dates
+from scoring import display
 from store.action_register import current_rounds
 from texts import LANGS, t
 
@@ -32,8 +33,13 @@ class Digest:
 
 
 def relevant(item: DueDate, today: date, days: int) -> bool:
-    """Actions and evidence matter once due and until dealt with; a certification date only
-    ahead of it (whether a past surveillance took place is not for the calendar to say)."""
+    """Actions and evidence matter once due and until dealt with; a certification date ahead
+    of it, unless held; a surveillance past its date with none held until one is recorded (the
+    certificate is at risk of suspension)."""
+    if item.held:
+        return False
+    if item.at_risk:
+        return True
     if item.kind in (DueKind.SURVEILLANCE, DueKind.RENEWAL) and item.overdue_on(today):
         return False
     return item.within(today, days)
@@ -58,7 +64,9 @@ def digests(
         for audit in current_rounds(store, organisation.id):
             by_uid.update((d.uid, d) for d in audit_due_dates(store, audit.id, today))
         if not by_uid:  # no open round: the organisation's own dates still come due
-            by_uid.update((d.uid, d) for d in organisation_dates(store, organisation.id))
+            by_uid.update(
+                (d.uid, d) for d in organisation_dates(store, organisation.id, today=today)
+            )
         items = sorted(by_uid.values(), key=lambda d: (d.due, d.uid))
         name = organisation.profile.name
         address = organisation.profile.contact_email.strip()
@@ -104,7 +112,7 @@ def _body(digest: Digest, lang: str) -> str:
     ):
         if items:
             lines += ["", heading]
-            lines += [f"- {i.due.isoformat()}  {i.summary}" + _owner(i, lang) for i in items]
+            lines += [f"- {display.day(i.due)}  {i.summary}" + _owner(i, lang) for i in items]
     lines += ["", t("reminders.footer", lang)]
     return "\n".join(lines)
 

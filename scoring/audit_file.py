@@ -8,6 +8,7 @@
       "1.2.2": {status: sampled, checked: 10, conforming: 8}
       "2.3.1": {status: not_applicable, justification: 不从事配送业务}
       "3.2.4": {status: not_conforming, finding: 投诉记录缺少处理结果, effort: 2}
+      "3.3.1": {status: not_conforming, rectification: {action: 补建回访记录, owner: 张伟}}
     special_deductions:
       - {category: law, reason: 未按三包规定更换, item: "2.5.2"}
     special_bonus: {reason: 行业领先的服务承诺}
@@ -44,6 +45,15 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class RectificationEntry(_Strict):
+    """整改措施 kept with the item (a 自评表 brought back); scoring does not read it."""
+
+    action: str = ""
+    owner: str = ""
+    due: Any = None
+    progress: str = "open"
+
+
 class ItemEntry(_Strict):
     status: Status
     # strict: `checked: yes` (a YAML bool) or `checked: "10"` is a typo to refuse, not a count
@@ -52,6 +62,7 @@ class ItemEntry(_Strict):
     justification: str | None = None
     finding: str | None = None
     effort: Decimal | None = None
+    rectification: RectificationEntry | None = None
 
 
 def _entry(value: Any) -> Any:

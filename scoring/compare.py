@@ -1,15 +1,28 @@
 """Two rounds of an audit side by side: score, tier, indicators and items that moved.
 
 Works on the JSON form of results (``result_to_dict``), so a frozen round's snapshot — the
-scores as computed then — compares with a live round in the same way.
+scores as computed then — compares with a live round in the same way. Every value and every
+delta is exact (a Fraction from the ``<name>_exact`` text beside each float): a float
+subtraction then truncation showed +0.29 for an exact +0.30.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
-EPSILON = 1e-9
+ZERO = Fraction(0)
+
+
+def exact_value(node: dict[str, Any], name: str) -> Fraction | None:
+    """``node[name]`` exactly: its ``<name>_exact`` text, else (a snapshot written without it)
+    the float's shortest decimal form, which is what was written."""
+    text = node.get(f"{name}_exact")
+    if text is not None:
+        return Fraction(text)
+    value = node.get(name)
+    return None if value is None else Fraction(repr(value))
 
 
 @dataclass(frozen=True)
@@ -18,11 +31,11 @@ class IndicatorDelta:
     title_zh: str
     title_en: str
     level: int
-    before: float | None  # percent of applicable points earned
-    after: float | None
+    before: Fraction | None  # percent of applicable points earned
+    after: Fraction | None
 
     @property
-    def delta(self) -> float | None:
+    def delta(self) -> Fraction | None:
         return None if self.before is None or self.after is None else self.after - self.before
 
 
@@ -33,18 +46,18 @@ class ItemChange:
     title_en: str
     status_before: str | None  # None: the item is not in that round's catalogue
     status_after: str | None
-    earned_before: float
-    earned_after: float
+    earned_before: Fraction
+    earned_after: Fraction
 
     @property
-    def delta(self) -> float:
+    def delta(self) -> Fraction:
         return self.earned_after - self.earned_before
 
 
 @dataclass(frozen=True)
 class RoundComparison:
-    score_before: float
-    score_after: float
+    score_before: Fraction
+    score_after: Fraction
     tier_before: dict[str, Any] | None
     tier_after: dict[str, Any] | None
     indicators: tuple[IndicatorDelta, ...]
@@ -52,16 +65,16 @@ class RoundComparison:
     same_catalogue: bool
 
     @property
-    def score_delta(self) -> float:
+    def score_delta(self) -> Fraction:
         return self.score_after - self.score_before
 
     @property
     def improved(self) -> tuple[ItemChange, ...]:
-        return tuple(c for c in self.items if c.delta > EPSILON)
+        return tuple(c for c in self.items if c.delta > 0)
 
     @property
     def regressed(self) -> tuple[ItemChange, ...]:
-        return tuple(c for c in self.items if c.delta < -EPSILON)
+        return tuple(c for c in self.items if c.delta < 0)
 
     @property
     def tier_changed(self) -> bool:
@@ -72,8 +85,8 @@ class RoundComparison:
 
 def compare_rounds(before: dict[str, Any], after: dict[str, Any]) -> RoundComparison:
     return RoundComparison(
-        score_before=before["score"],
-        score_after=after["score"],
+        score_before=exact_value(before, "score") or ZERO,
+        score_after=exact_value(after, "score") or ZERO,
         tier_before=before["tier"],
         tier_after=after["tier"],
         indicators=tuple(_indicators(before, after)),
@@ -102,8 +115,8 @@ def _indicators(before: dict[str, Any], after: dict[str, Any]) -> list[Indicator
                 title_zh=node["title"]["zh"],
                 title_en=node["title"]["en"],
                 level=level,
-                before=old[node_id][1]["percent"] if node_id in old else None,
-                after=new[node_id][1]["percent"] if node_id in new else None,
+                before=exact_value(old[node_id][1], "percent") if node_id in old else None,
+                after=exact_value(new[node_id][1], "percent") if node_id in new else None,
             )
         )
     return deltas
@@ -122,9 +135,9 @@ def _items(before: dict[str, Any], after: dict[str, Any]) -> list[ItemChange]:
             title_en=title["en"],
             status_before=a["status"] if a else None,
             status_after=b["status"] if b else None,
-            earned_before=a["earned"] if a else 0.0,
-            earned_after=b["earned"] if b else 0.0,
+            earned_before=(exact_value(a, "earned") or ZERO) if a else ZERO,
+            earned_after=(exact_value(b, "earned") or ZERO) if b else ZERO,
         )
-        if change.status_before != change.status_after or abs(change.delta) > EPSILON:
+        if change.status_before != change.status_after or change.delta:
             changes.append(change)
     return changes

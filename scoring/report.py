@@ -12,6 +12,8 @@ from typing import Any
 from criteria import Tier
 from scoring import display
 from scoring.engine import Rollup, ScoreResult
+from scoring.history import RULES_VERSION
+from scoring.next_step import NextStep, next_step
 from scoring.planner import Plan
 
 
@@ -54,14 +56,17 @@ def _rollup(rollup: Rollup) -> dict[str, Any]:
     return data
 
 
-def tier_title(result: dict[str, Any], lang: str) -> str:
-    """The verdict of a result in its JSON form (snapshots from before verdicts existed: the
-    tier, or the scheme's name for below every tier)."""
-    key = "en" if lang == "en" else "zh"
-    if "verdict" in result:
-        return str(result["verdict"]["label"][key])
-    tier = result["tier"] or result["fail_title"]
-    return str(tier[key])
+def _next_step(step: NextStep) -> dict[str, Any]:
+    """What to do next (scoring/next_step.py); its sentence is display.next_step_text."""
+    return {
+        "kind": step.kind.value,
+        "tier": _tier(step.tier),
+        **numbers(points=step.points),
+        "points_display": None if step.points is None else display.shortfall(step.points),
+        "deductions": list(step.deductions),
+        **numbers(score_after=step.score_after),
+        "unmet_prerequisites": list(step.unmet),
+    }
 
 
 def result_to_dict(result: ScoreResult, plan: Plan | None = None) -> dict[str, Any]:
@@ -69,6 +74,7 @@ def result_to_dict(result: ScoreResult, plan: Plan | None = None) -> dict[str, A
     data: dict[str, Any] = {
         "catalogue": {"id": result.catalogue_id, "hash": result.catalogue_hash},
         "scheme": result.scheme.id,
+        "rules_version": RULES_VERSION,  # the scoring rules the verdict was given under
         **numbers(score=result.score),
         "score_display": display.score(result.score),
         "tier": _tier(result.tier),
@@ -109,6 +115,7 @@ def result_to_dict(result: ScoreResult, plan: Plan | None = None) -> dict[str, A
         "points_to_next_tier_display": None
         if result.points_to_next_tier is None
         else display.shortfall(result.points_to_next_tier),
+        "next_step": _next_step(next_step(result)),
         "open_items": list(result.open_items),
         **numbers(open_points=result.open_points),
         "excluded_items": list(result.excluded_items),

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from fractions import Fraction
-
 from criteria import Catalogue
 from scoring import display
 from scoring.engine import ScoreResult
@@ -54,20 +52,9 @@ def render_text(result: ScoreResult, plan: Plan, catalogue: Catalogue, lang: str
                 ids="；".join(titles[p] for p in result.eligibility.unconfirmed),
             )
         )
-    if plan.target is None:
-        lines.append(t("report.top_tier", lang))
-    else:
-        lines.append(
-            t(
-                "report.next_tier",
-                lang,
-                tier=plan.target.title.get(lang),
-                min=display.score(Fraction(plan.target.min_score)),
-                need=display.shortfall(max(Fraction(0), plan.shortfall)),
-            )
-        )
-        if plan.deductions_required:
-            lines.append(t("verdict.deductions_to_rectify", lang, count=plan.deductions_required))
+    # the same figures as every other surface: the points missing from the clamped score
+    lines.append(display.next_step_text(result, lang))
+    if plan.target is not None:
         if not plan.reachable:
             lines.append(t("report.plan_unreachable", lang))
         else:

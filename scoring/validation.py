@@ -12,6 +12,7 @@ from enum import StrEnum
 
 from criteria import Catalogue
 from scoring.model import AuditInput, Status
+from texts import t
 
 # A plausibility bound, not a rule of the standard: 5 special deductions already fail the
 # evaluation, and an evaluation has about fifty items, so a hundred findings is far beyond any
@@ -32,6 +33,20 @@ class AuditProblem:
     path: tuple[str | int, ...]
     message: str
     severity: Severity = Severity.ERROR
+    # the texts/ key and values of the message, where a person in the app may meet it
+    code: str | None = None
+    values: tuple[tuple[str, object], ...] = ()
+
+    def text(self, lang: str = "zh") -> str:
+        """The problem in one language: where, then what (the English ``message`` otherwise)."""
+        if self.code is None:
+            return str(self)
+        where = (
+            t("audit.where.item", lang, id=self.path[1])
+            if self.path[:1] == ("items",) and len(self.path) > 1
+            else self.where
+        )
+        return t("audit.problem", lang, where=where, what=t(self.code, lang, **dict(self.values)))
 
     @property
     def where(self) -> str:
@@ -86,34 +101,66 @@ def validate_audit(catalogue: Catalogue, audit: AuditInput) -> list[AuditProblem
                     where,
                     "sample counts must be whole numbers, got "
                     f"checked={checked!r}, conforming={conforming!r}",
+                    code="audit.samples_not_whole",
+                    values=(("checked", checked), ("conforming", conforming)),
                 )
             )
             continue
         if status is Status.SAMPLED:
             if item.scoring != "sampled":
                 problems.append(
-                    AuditProblem(where, "is scored conforming / not conforming, not on samples")
+                    AuditProblem(
+                        where,
+                        "is scored conforming / not conforming, not on samples",
+                        code="audit.not_sampled_item",
+                    )
                 )
             elif checked is None or conforming is None:
-                problems.append(AuditProblem(where, "sampled needs samples checked and conforming"))
+                problems.append(
+                    AuditProblem(
+                        where,
+                        "sampled needs samples checked and conforming",
+                        code="audit.sampled_needs_counts",
+                    )
+                )
             elif checked <= 0:
-                problems.append(AuditProblem(where, f"samples checked must be ≥ 1, got {checked}"))
+                problems.append(
+                    AuditProblem(
+                        where,
+                        f"samples checked must be ≥ 1, got {checked}",
+                        code="audit.checked_below_one",
+                        values=(("checked", checked),),
+                    )
+                )
             elif conforming < 0:
                 problems.append(
-                    AuditProblem(where, f"conforming samples cannot be negative, got {conforming}")
+                    AuditProblem(
+                        where,
+                        f"conforming samples cannot be negative, got {conforming}",
+                        code="audit.conforming_negative",
+                        values=(("conforming", conforming),),
+                    )
                 )
             elif conforming > checked:
                 problems.append(
                     AuditProblem(
                         where,
                         f"conforming samples ({conforming}) exceed samples checked ({checked})",
+                        code="audit.conforming_exceeds_checked",
+                        values=(("checked", checked), ("conforming", conforming)),
                     )
                 )
         elif checked is not None or conforming is not None:
             problems.append(AuditProblem(where, f"sample counts given but status is {status}"))
         if status is Status.NOT_APPLICABLE:
             if not item.excludable:
-                problems.append(AuditProblem(where, "may not be excluded (删减) in this catalogue"))
+                problems.append(
+                    AuditProblem(
+                        where,
+                        "may not be excluded (删减) in this catalogue",
+                        code="audit.may_not_exclude",
+                    )
+                )
             elif not (assessment.justification or "").strip():
                 problems.append(
                     AuditProblem(
@@ -124,7 +171,12 @@ def validate_audit(catalogue: Catalogue, audit: AuditInput) -> list[AuditProblem
                 )
         if assessment.effort is not None and assessment.effort <= 0:
             problems.append(
-                AuditProblem(where, f"effort must be positive, got {assessment.effort}")
+                AuditProblem(
+                    where,
+                    f"effort must be positive, got {assessment.effort}",
+                    code="audit.effort_not_positive",
+                    values=(("effort", assessment.effort),),
+                )
             )
 
     if len(audit.deductions) > MAX_SPECIAL_DEDUCTIONS:

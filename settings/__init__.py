@@ -6,6 +6,7 @@ cannot be used is a SettingsError naming the variable, logged once on the server
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import math
 import os
@@ -15,10 +16,13 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, Generic, TypeVar
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
+from scoring import display
 from settings import logs
 from texts import t
 
@@ -29,9 +33,13 @@ T = TypeVar("T")
 DEFAULT_MAX_UPLOAD_MB = 50
 MAX_UPLOAD_MB_LIMIT = 1024  # one evidence file above 1 GiB is a mistake, not evidence
 DEFAULT_IDLE_MINUTES = 30
+DEFAULT_SESSION_HOURS = 12
+MAX_IDLE_MINUTES = 7 * 24 * 60
+MAX_SESSION_HOURS = 24 * 90
 BACKENDS = ("sqlite", "postgresql")
 _TRUE = frozenset({"1", "true", "yes", "on"})
 _FALSE = frozenset({"0", "false", "no", "off"})
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 class SettingsError(ValueError):
@@ -68,7 +76,8 @@ class Setting(Generic[T]):
         """The value from ``env`` (the environment by default); unset or empty: ``default``
         (for a default derived from another setting), else the setting's own."""
         env = os.environ if env is None else env
-        raw = env.get(self.name) or default or self.default or ""
+        given = env.get(self.name) or ""
+        raw = given if given.strip() else default or self.default or ""
         return self.parse(self.name, raw)
 
 
@@ -132,16 +141,6 @@ def upload_megabytes(name: str, raw: str) -> float:
     return value
 
 
-def positive_minutes(name: str, raw: str) -> float:
-    try:
-        value = float(raw)
-    except ValueError:
-        raise SettingsError("settings.not_a_number", name, value=raw) from None
-    if not math.isfinite(value) or value <= 0:
-        raise SettingsError("settings.not_positive", name, value=raw)
-    return value
-
-
 def yes_no(name: str, raw: str) -> bool:
     value = raw.strip().lower()
     if value not in _TRUE | _FALSE:
@@ -154,6 +153,64 @@ def port(name: str, raw: str) -> int:
     if not value.isdigit() or not 0 < int(value) < 65536:
         raise SettingsError("mail.setting_invalid", name, name=name, value=value)
     return int(value)
+
+
+def bounded(high: float) -> Callable[[str, str], float]:
+    """A number above 0 and at most ``high`` (minutes, hours)."""
+
+    def parse(name: str, raw: str) -> float:
+        value = raw.strip()
+        try:
+            number = float(value)
+        except ValueError:
+            raise SettingsError("settings.not_a_number", name, value=value) from None
+        if not math.isfinite(number) or not 0 < number <= high:
+            raise SettingsError("settings.out_of_range", name, value=value, low=0, high=high)
+        return number
+
+    return parse
+
+
+def flag(name: str, raw: str) -> bool:
+    """1/0 (true/false, yes/no, on/off); unset is 0."""
+    value = raw.strip().lower()
+    if value in ("", *_FALSE):
+        return False
+    if value in _TRUE:
+        return True
+    raise SettingsError("settings.not_a_flag", name, value=value)
+
+
+def networks(name: str, raw: str) -> tuple[Network, ...]:
+    found: list[Network] = []
+    for part in raw.replace(";", ",").split(","):
+        if not part.strip():
+            continue
+        try:
+            found.append(ipaddress.ip_network(part.strip(), strict=False))
+        except ValueError:
+            raise SettingsError("settings.not_an_address", name, value=part.strip()) from None
+    return tuple(found)
+
+
+def origin(name: str, raw: str) -> str | None:
+    value = raw.strip().rstrip("/")
+    if not value:
+        return None
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.path:
+        raise SettingsError("settings.not_an_origin", name, value=value)
+    return f"{parts.scheme}://{parts.netloc}".lower()
+
+
+def time_zone(name: str, raw: str) -> ZoneInfo:
+    value = raw.strip()
+    try:
+        if len(value) > 64 or value.startswith(("/", ".")) or ".." in value:
+            raise ValueError(value)
+        return display.zone(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SettingsError("settings.bad_time_zone", name, value=value[:64]) from None
 
 
 # -- the list ----------------------------------------------------------------------------------
@@ -188,10 +245,57 @@ MAX_UPLOAD_MB = Setting(
 )
 IDLE_MINUTES = Setting(
     "GBT_AUDIT_IDLE_MINUTES",
-    positive_minutes,
+    bounded(MAX_IDLE_MINUTES),
     str(DEFAULT_IDLE_MINUTES),
     f"`{DEFAULT_IDLE_MINUTES}`",
-    "minutes without a click before a signed-in session ends",
+    f"minutes without a request before a signed-in session ends (at most {MAX_IDLE_MINUTES})",
+)
+SESSION_HOURS = Setting(
+    "GBT_AUDIT_SESSION_HOURS",
+    bounded(MAX_SESSION_HOURS),
+    str(DEFAULT_SESSION_HOURS),
+    f"`{DEFAULT_SESSION_HOURS}`",
+    f"the longest a session lasts, idle or not, in hours (at most {MAX_SESSION_HOURS})",
+)
+SECURE_COOKIE = Setting(
+    "GBT_AUDIT_SECURE_COOKIE",
+    flag,
+    None,
+    "`0`",
+    "`1`: the session cookie is sent over HTTPS only (set it behind TLS)",
+)
+TRUSTED_PROXIES = Setting(
+    "GBT_AUDIT_TRUSTED_PROXIES",
+    networks,
+    None,
+    "none",
+    "addresses or networks (comma-separated) of reverse proxies whose `X-Forwarded-For` names "
+    "the client; none: the connection's address is the client",
+)
+PUBLIC_ORIGIN = Setting(
+    "GBT_AUDIT_PUBLIC_ORIGIN",
+    origin,
+    None,
+    "the `Host` header",
+    "the address people type, e.g. `https://audit.example.cn`: the only origin the sign-in "
+    "form is accepted from",
+)
+SINGLE_PERSON_SIGN_OFF = Setting(
+    "GBT_AUDIT_SINGLE_PERSON_SIGN_OFF",
+    flag,
+    None,
+    "`0`",
+    "`1`: a round may be signed off by the person who submitted it (a company of one); the "
+    "dossier then says so",
+)
+TIME_ZONE = Setting(
+    "GBT_AUDIT_TIME_ZONE",
+    time_zone,
+    display.DEFAULT_ZONE,
+    f"`{display.DEFAULT_ZONE}`",
+    "the organisation's time zone (an IANA name): every time in the app, the PDF, the 自评表 "
+    "and the CLI is shown in it, the zone named once per page; times are stored in UTC "
+    "whatever it says",
 )
 SMTP_HOST = Setting(
     "GBT_AUDIT_SMTP_HOST",
@@ -272,6 +376,7 @@ SETTINGS: tuple[Setting[Any], ...] = (
     DATABASE_URL,
     EVIDENCE_DIR,
     MAX_UPLOAD_MB,
+    TIME_ZONE,
     SMTP_HOST,
     SMTP_PORT,
     SMTP_FROM,
@@ -279,6 +384,11 @@ SETTINGS: tuple[Setting[Any], ...] = (
     SMTP_USER,
     SMTP_PASSWORD,
     IDLE_MINUTES,
+    SESSION_HOURS,
+    SECURE_COOKIE,
+    TRUSTED_PROXIES,
+    PUBLIC_ORIGIN,
+    SINGLE_PERSON_SIGN_OFF,
     TEST_PG_URL,
     BROWSER_PORTS,
     SCREENSHOTS,

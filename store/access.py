@@ -99,6 +99,7 @@ RULES: dict[str, Rule] = {
     "audit_input": _r(R, _audit),
     "score": _r(R, _audit),
     "round_result": _r(R, _audit),
+    "preview_catalogue_move": _r(R, _audit),
     "evidence_links": _r(R, _audit),
     "evidence": _r(R, _evidence),
     "items_supported_by": _r(R, _evidence),
@@ -131,6 +132,8 @@ RULES: dict[str, Rule] = {
     "certificates": _r(R, _organisation),
     "current_certificate": _r(R, _organisation),
     "add_certificate": _r(A.EDIT_ORGANISATION, _organisation),
+    "record_surveillance": _r(A.EDIT_ORGANISATION, _organisation),
+    "certificate_status": _r(R, _organisation),
     "start_surveillance_round": _r(A.CREATE_ROUND, _organisation),
 }
 # the store's public methods the facade implements itself (filtered lists, checked closing...)
@@ -143,6 +146,8 @@ OWN = frozenset(
         "catalogue",
         "catalogues",
         "register_catalogue",
+        "remembered_columns",
+        "remember_columns",
         "verify_evidence",
         "verify_change_log",
         "collect_garbage",
@@ -236,8 +241,16 @@ class GuardedStore:
         return self._store.catalogues()
 
     def register_catalogue(self, text: str, source: str = "<text>") -> Any:
-        require(self.actor, None, Action.MANAGE_USERS)
+        require(self.actor, None, Action.IMPORT_CATALOGUE)
         return self._store.register_catalogue(text, source)
+
+    def remembered_columns(self, layout_key: str) -> dict[str, int] | None:
+        require(self.actor, None, Action.IMPORT_CATALOGUE)
+        return self._store.remembered_columns(layout_key)
+
+    def remember_columns(self, layout_key: str, columns: dict[str, int], actor: str) -> None:
+        require(self.actor, None, Action.IMPORT_CATALOGUE)
+        self._store.remember_columns(layout_key, columns, actor)
 
     def verify_evidence(self, organisation_id: int | None = None) -> list[Any]:
         if organisation_id is None:
@@ -321,8 +334,11 @@ class GuardedStore:
         return self.reviews.return_for_changes(audit_id, self.actor, comment)
 
     def sign_off(self, audit_id: int, comment: str = "") -> Any:
+        from store.web_settings import load_web_settings
+
         require(self.actor, self._store.audit(audit_id).organisation_id, Action.SIGN_OFF)
-        return self.reviews.sign_off(audit_id, self.actor, comment)
+        single = load_web_settings().single_person_sign_off
+        return self.reviews.sign_off(audit_id, self.actor, comment, single_person=single)
 
 
 def _first_argument(

@@ -5,7 +5,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from store.tables import Base, UTCDateTime
@@ -55,6 +64,7 @@ class ReviewEventRow(Base):
     user_name: Mapped[str] = mapped_column(Text)
     comment: Mapped[str] = mapped_column(Text, default="")
     score: Mapped[str | None] = mapped_column(String(100))  # exact, as a fraction "p/q"
+    # written by releases before the exact score alone was stored; no longer written nor read
     score_display: Mapped[str | None] = mapped_column(String(20))
     catalogue_hash: Mapped[str | None] = mapped_column(String(64))
     last_change_id: Mapped[int | None] = mapped_column(Integer)
@@ -69,3 +79,44 @@ class SignInFailureRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     key: Mapped[str] = mapped_column(String(400))
     at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class SessionRow(Base):
+    """A signed-in browser: the cookie holds a random token, the table only its SHA-256, so a
+    copy of the database signs nobody in. Deleting the row ends the session at its next load."""
+
+    __tablename__ = "sign_in_sessions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    via: Mapped[str] = mapped_column(String(20))  # 'password' or 'sso'
+    user_agent: Mapped[str] = mapped_column(String(300), default="")
+    address: Mapped[str] = mapped_column(String(100), default="")
+
+
+class SignInCounterRow(Base):
+    """Wrong-password counts per key, counted atomically: an attempt takes its count (and its
+    wait) under the row's lock before the password is checked, so guesses sent at once are
+    counted one after another. ``key`` is 'login:<name>', 'address:<ip>' or
+    'device:<token hash>:<name>' (a browser that signed in to that account before)."""
+
+    __tablename__ = "sign_in_counters"
+    key: Mapped[str] = mapped_column(String(400), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    window_start: Mapped[datetime] = mapped_column(UTCDateTime)
+    blocked_until: Mapped[datetime] = mapped_column(UTCDateTime)
+    trusted_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class FirstAdministratorRow(Base):
+    """The one-time set-up, as a row that can exist once (its key can only be 1): two first
+    administrators created at the same moment cannot both be saved, on any engine."""
+
+    __tablename__ = "first_administrator"
+    __table_args__ = (CheckConstraint("id = 1", name="only_one"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -9,14 +9,16 @@ from dataclasses import dataclass
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from domain.account_records import UserRecord
 from domain.errors import AccountError
 from domain.permissions import ORGANISATION_ROLES, Actor, Role
-from store.account_tables import GrantRow, UserRow
+from store.account_tables import FirstAdministratorRow, GrantRow, UserRow
 from store.base import utcnow
 from store.repository import AuditStore
+from store.sessions import end_sessions_of
 from store.tables import OrganisationRow
 
 MIN_PASSWORD = 10
@@ -43,9 +45,27 @@ def normalise_email(email: str | None) -> str | None:
     return address
 
 
-def hash_password(password: str) -> str:
+def check_password_rules(password: str, login: str | None = None) -> None:
+    """Refuse a password that is too short, blank, one character repeated, or the login name
+    itself (in any case or width, backwards too, or with only digits or spaces added)."""
     if len(password) < MIN_PASSWORD:
         raise AccountError("auth.error.password_short", min=MIN_PASSWORD)
+    if len(password) > 1000:
+        raise AccountError("auth.error.password_long", max=1000)
+    if not password.strip():
+        raise AccountError("auth.error.password_blank")
+    folded = unicodedata.normalize("NFKC", password).casefold()
+    if len(set(folded.strip())) == 1:
+        raise AccountError("auth.error.password_repeated")
+    if login:
+        name = unicodedata.normalize("NFKC", login).strip().casefold()
+        core = folded.strip(" 0123456789!.-_")
+        if name and name in (core, core[::-1], folded.replace(" ", "")):
+            raise AccountError("auth.error.password_is_login")
+
+
+def hash_password(password: str, login: str | None = None) -> str:
+    check_password_rules(password, login)
     return _HASHER.hash(password)
 
 
@@ -154,7 +174,7 @@ class Accounts:
         if not shown:
             raise AccountError("auth.error.display_name_empty")
         address = normalise_email(email)
-        hashed = hash_password(password) if password is not None else ""
+        hashed = hash_password(password, name) if password is not None else ""
         with self.store._write("user") as session:
             if only and session.scalar(select(func.count()).select_from(UserRow)):
                 raise AccountError("auth.first_admin_taken")
@@ -173,6 +193,16 @@ class Accounts:
             )
             session.add(row)
             session.flush()
+            if only:
+                # a row that can exist once: of two first administrators created at the same
+                # moment, the second's transaction fails here, whatever the engine
+                try:
+                    with session.begin_nested():
+                        session.add(
+                            FirstAdministratorRow(id=1, user_id=row.id, created_at=utcnow())
+                        )
+                except IntegrityError:
+                    raise AccountError("auth.first_admin_taken") from None
             changes: list[tuple[str, object, object]] = [("created", None, f"{shown} ({name})")]
             if administrator:
                 changes.append(("administrator", None, True))
@@ -180,11 +210,11 @@ class Accounts:
             return _record(row, [])
 
     def set_password(self, login: str, password: str, *, actor: str) -> None:
-        hashed = hash_password(password)
         with self.store._write("user") as session:
             row = self._user_row(session, login)
-            row.password_hash = hashed
+            row.password_hash = hash_password(password, row.login)
             self.store._log(session, actor, f"user {row.login}", [("password", None, "changed")])
+            end_sessions_of(session, row.id)  # whoever knew the old password is signed out
 
     def set_active(self, login: str, active: bool, *, actor: str) -> UserRecord:
         with self.store._write("user") as session:
@@ -196,6 +226,8 @@ class Accounts:
                     session, actor, f"user {row.login}", [("active", row.active, active)]
                 )
                 row.active = active
+            if not active:
+                end_sessions_of(session, row.id)
             return _record(row, self._grants(session, row.id))
 
     def set_administrator(self, login: str, administrator: bool, *, actor: str) -> UserRecord:
@@ -213,6 +245,8 @@ class Accounts:
                 [("administrator", row.administrator, administrator)],
             )
             row.administrator = administrator
+            if not administrator:
+                end_sessions_of(session, row.id)  # a power taken away ends its sessions
             return _record(row, self._grants(session, row.id))
 
     def grant(self, login: str, organisation_id: int, role: str, *, actor: str) -> UserRecord:
@@ -265,6 +299,7 @@ class Accounts:
                 organisation_id=organisation_id,
             )
             session.delete(held)
+            end_sessions_of(session, row.id)  # a role taken away ends the account's sessions
             session.flush()
             return _record(row, self._grants(session, row.id))
 

@@ -15,7 +15,9 @@ from pathlib import Path
 from typing import IO
 
 from criteria.yaml_source import bounded
+from criteria.zip_bounds import ZipExcess, zip_excess
 from domain.errors import StoreError
+from texts import t
 
 FORMAT = "gbt-audit-archive"
 CHUNK = 1 << 20
@@ -33,10 +35,25 @@ MAX_MESSAGE_CHARS = 2000
 
 
 class ArchiveRefused(StoreError):
-    """The archive cannot be imported; nothing was changed."""
+    """The archive cannot be imported; nothing was changed. A refusal with a ``code`` has its
+    text in texts/store.yaml, filled from ``values`` (``message(lang)``); the older ones carry
+    their message as given."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str = "", *, code: str | None = None, **values: object) -> None:
+        self.code = code
+        self.values = values
+        if code is not None:
+            message = self.message("zh") + " — " + self.message("en")
         super().__init__(bounded(message, MAX_MESSAGE_CHARS))
+
+    def message(self, lang: str = "zh") -> str:
+        if self.code is None:
+            return str(self)
+        return bounded(t(self.code, lang, **self.values), MAX_MESSAGE_CHARS)
+
+    def text(self, lang: str) -> str:
+        """The refusal in the reader's language (ui.state.refusal asks for this)."""
+        return self.message(lang)
 
 
 def open_zip(source: Path) -> zipfile.ZipFile:
@@ -74,7 +91,6 @@ def check_members(archive: zipfile.ZipFile, max_evidence_bytes: int) -> dict[str
     if len(infos) > MAX_MEMBERS:
         raise ArchiveRefused(f"archive has {len(infos)} members; at most {MAX_MEMBERS} expected")
     members: dict[str, zipfile.ZipInfo] = {}
-    total = compressed = 0
     for info in infos:
         name = info.filename
         if name.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", name):
@@ -88,29 +104,33 @@ def check_members(archive: zipfile.ZipFile, max_evidence_bytes: int) -> dict[str
             raise ArchiveRefused(f"member {name!r} is not part of the archive format")
         if name in members:
             raise ArchiveRefused(f"member {name!r} appears twice")
-        limit = _limit(name, max_evidence_bytes)
-        if info.file_size > limit:
-            raise ArchiveRefused(
-                f"member {name!r} is {info.file_size} bytes; the limit is {limit} bytes"
-            )
-        if info.file_size > MAX_RATIO * max(info.compress_size, 1):
-            raise ArchiveRefused(
-                f"member {name!r} expands {info.file_size // max(info.compress_size, 1)}× "
-                f"(a zip bomb?); refused"
-            )
-        total += info.file_size
-        compressed += info.compress_size
         members[name] = info
-    if total > MAX_TOTAL_BYTES:
-        raise ArchiveRefused(
-            f"archive expands to {total} bytes; at most {MAX_TOTAL_BYTES} bytes are imported"
-        )
-    if total > MAX_RATIO * max(compressed, 1):
-        raise ArchiveRefused(f"archive expands {total // max(compressed, 1)}× (a zip bomb?)")
+    excess = zip_excess(
+        infos,
+        lambda name: _limit(name, max_evidence_bytes),
+        max_members=MAX_MEMBERS,
+        max_total=MAX_TOTAL_BYTES,
+        max_ratio=MAX_RATIO,
+    )
+    if excess is not None:
+        raise ArchiveRefused(_excess_message(excess))
     for required in ("manifest.json", "data.json"):
         if required not in members:
             raise ArchiveRefused(f"archive has no {required}; it is not a {FORMAT}")
     return members
+
+
+def _excess_message(excess: ZipExcess) -> str:
+    name, value, limit = excess.member, excess.value, excess.limit
+    if excess.kind == "member_size":
+        return f"member {name!r} is {value} bytes; the limit is {limit} bytes"
+    if excess.kind == "member_ratio":
+        return f"member {name!r} expands {value}× (a zip bomb?); refused"
+    if excess.kind == "total_size":
+        return f"archive expands to {value} bytes; at most {limit} bytes are imported"
+    if excess.kind == "total_ratio":
+        return f"archive expands {value}× (a zip bomb?)"
+    return f"archive has {value} members; at most {limit} expected"
 
 
 def _limit(name: str, max_evidence_bytes: int) -> int:
@@ -166,9 +186,6 @@ def verify_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, sha256: str, 
             digest.update(chunk)
             seen += len(chunk)
     if seen != size or digest.hexdigest() != sha256:
-        raise ArchiveRefused(
-            f"member {info.filename!r} does not match its recorded SHA-256/size "
-            f"(the archive was altered or damaged) — 文件校验失败"
-        )
+        raise ArchiveRefused(code="store.archive.member_altered", member=repr(info.filename))
     if info.filename.startswith("evidence/") and sha256 != info.filename[9:]:
         raise ArchiveRefused(f"evidence file {info.filename!r} does not hash to its name")

@@ -3,13 +3,13 @@
 Two layers: the shape (pydantic: every key present, the right types, 32-bit integers, aware
 datetimes, bounded nesting) and then the meaning, through the store's and the scorer's own
 checks — ``_checked_profile``, ``_checked_item``, ``_checked_deduction``, ``_scheme``,
-``_prerequisites``, ``score_audit`` — not a copy of them. A frozen round's snapshot must be what
-its own entries score; a tampered one is refused.
+``_prerequisites``, ``score_audit`` — not a copy of them. A frozen round's snapshot must follow
+from its own entries (exact score, and tier under its own scoring rules: scoring.history); a
+tampered one is refused.
 """
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
@@ -33,8 +33,15 @@ from scoring import (
     AuditInput,
     SpecialBonus,
     SpecialDeduction,
-    result_to_dict,
+    display,
     score_audit,
+)
+from scoring.history import (
+    SnapshotUnreadable,
+    recorded_tier,
+    rules_version,
+    snapshot_differences,
+    tier_under,
 )
 from store.archive_members import ArchiveRefused
 from store.audits import AuditsMixin, _assessment
@@ -456,30 +463,35 @@ def entries(audit: CheckedAudit) -> AuditInput:
     )
 
 
-SNAPSHOT_KEYS = ("score_exact", "score_display", "tier")  # a snapshot must carry at least these
-
-
 def _check_score(audit: CheckedAudit) -> None:
     """The audit must score (the scorer's own validation), and a frozen round's snapshot must
-    be what its entries score: every field the scorer writes is compared (fields an older
-    version did not write may be absent; the next-tier plan is not recomputed)."""
+    follow from its entries: the exact score, and the tier under the scoring rules the snapshot
+    was made with (scoring.history). Its presentation (display strings, titles, sections, gaps,
+    plans) is the record of its day and is kept as it is."""
     try:
-        result = json.loads(
-            json.dumps(result_to_dict(score_audit(audit.catalogue, entries(audit))))
-        )
+        result = score_audit(audit.catalogue, entries(audit))
     except AuditError as exc:
         raise ArchiveRefused(f"data.json: {audit.where}: {exc}") from None
     if audit.snapshot is None:
         return
     stored = audit.snapshot.result
-    differs = [k for k in SNAPSHOT_KEYS if k not in stored]
-    differs += [k for k in result if k in stored and stored[k] != result[k]]
-    if differs:
+    try:
+        differs = snapshot_differences(stored, result)
+    except SnapshotUnreadable as exc:
         raise ArchiveRefused(
-            f"data.json: {audit.where}: the frozen round's stored score "
-            f"{str(stored.get('score_display'))[:20]} does not follow from its own entries "
-            f"({result['score_display']}; differs in {', '.join(differs[:5])}) — "
-            f"冻结轮次的得分与其记录不符"
+            code="store.archive.snapshot_unreadable", where=audit.where, field=exc.what
+        ) from None
+    if differs:
+        version = rules_version(stored)
+        raise ArchiveRefused(
+            code="store.archive.snapshot_differs",
+            where=audit.where,
+            fields=", ".join(differs),
+            stored_score=str(stored.get("score_exact"))[:40],
+            stored_tier=str(recorded_tier(stored)),
+            rules_version=version,
+            score=display.exact(result.score),
+            tier=str(tier_under(result, version)),
         )
 
 

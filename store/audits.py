@@ -223,7 +223,7 @@ class AuditsMixin(StoreBase):
         unknown = set(changes) - set(ITEM_FIELDS)
         if unknown:
             raise InvalidEntry(f"item assessment has no field(s) {', '.join(sorted(unknown))}")
-        what = f"评价项 {item_id} item"
+        what = f"item {item_id}"
         with self._write(what) as session:
             audit_row = self._draft_audit(session, audit_id)
             catalogue = self.catalogue(audit_row.catalogue_hash)
@@ -289,12 +289,13 @@ class AuditsMixin(StoreBase):
         )
         probe = AuditInput(assessments={record.item_id: _assessment(record)})
         problems = [
-            str(p)
+            p
             for p in validate_audit(catalogue, probe)
             if p.severity is Severity.ERROR and p.path[:2] == ("items", record.item_id)
         ]
         if problems:
-            raise InvalidEntry(problems)
+            worded = problems if all(p.code for p in problems) else []
+            raise InvalidEntry([str(p) for p in problems], worded)
         return record
 
     # -- special deductions and bonus ------------------------------------------------------

@@ -7,6 +7,7 @@ on and is refused with ConflictError if someone saved in between (two tabs, two 
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -29,9 +30,11 @@ from domain.records import (
 from evidence import BlobStore, UploadPolicy
 from scoring import (
     Status,
+    display,
 )
 from settings import logs
 from store import changelog, convert
+from store.config import display_zone
 from store.database import WRITE_TRANSACTION, reported
 from store.tables import (
     AuditRow,
@@ -39,6 +42,7 @@ from store.tables import (
     CatalogueRow,
     ChangeRow,
     OrganisationRow,
+    WorkbookLayoutRow,
 )
 
 log = logging.getLogger(logs.IMPORTS)
@@ -91,16 +95,10 @@ class StoreBase:
                 session.connection(execution_options={WRITE_TRANSACTION: True})
                 yield session
         except StaleDataError:
-            raise ConflictError(
-                f"{what} was changed by someone else while you were saving; your change was not "
-                f"saved. Reload and try again. {what}已被他人修改，您的修改未保存，请刷新后重试。"
-            ) from None
+            raise ConflictError(what, reason="conflict.while_saving") from None
         except IntegrityError as exc:
             if "unique" in str(exc.orig).lower() or "duplicate" in str(exc.orig).lower():
-                raise ConflictError(
-                    f"{what} was created by someone else at the same time; your change was not "
-                    f"saved. Reload and try again. {what}已被他人同时创建，请刷新后重试。"
-                ) from None
+                raise ConflictError(what, reason="conflict.created_meanwhile") from None
             raise
 
     @staticmethod
@@ -129,13 +127,8 @@ class StoreBase:
         what: str, current: int, expected: int, by: str = "", at: Any = None
     ) -> None:
         if current != expected:
-            who = f" by {by}" if by else ""
-            when = f" at {at:%Y-%m-%d %H:%M:%S} UTC" if at else ""
-            raise ConflictError(
-                f"{what} was changed{who}{when} after you opened it (version {expected} → "
-                f"{current}); your change was not saved. Reload to see the newer entry. "
-                f"{what}已被他人修改，您的修改未保存，请刷新查看最新内容。"
-            )
+            shown = display.moment(at, display_zone()) if at else ""
+            raise ConflictError(what, expected=expected, current=current, by=by, at=shown)
 
     # -- catalogues ------------------------------------------------------------------------
 
@@ -159,6 +152,30 @@ class StoreBase:
                 )
         self._catalogues[catalogue.content_hash] = catalogue
         return catalogue
+
+    def remembered_columns(self, layout_key: str) -> dict[str, int] | None:
+        """The column mapping last imported with this table layout, if any."""
+        with self._read() as session:
+            row = session.get(WorkbookLayoutRow, layout_key)
+            if row is None:
+                return None
+            try:
+                data = json.loads(row.columns)
+            except ValueError:
+                return None
+        if not isinstance(data, dict):
+            return None
+        return {str(k): v for k, v in data.items() if isinstance(v, int) and 0 < v <= 16384}
+
+    def remember_columns(self, layout_key: str, columns: dict[str, int], actor: str) -> None:
+        with self._write("workbook layout") as session:
+            row = session.get(WorkbookLayoutRow, layout_key)
+            if row is None:
+                row = WorkbookLayoutRow(layout_key=layout_key)
+                session.add(row)
+            row.columns = json.dumps(dict(sorted(columns.items())))
+            row.updated_at = utcnow()
+            row.updated_by = actor
 
     def catalogue(self, content_hash: str) -> Catalogue:
         if content_hash not in self._catalogues:

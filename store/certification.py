@@ -1,4 +1,5 @@
-"""Certificates an organisation holds, the cycle they set, and surveillance rounds.
+"""Certificates an organisation holds, the cycle they set, the surveillance evaluations held on
+them, and surveillance rounds.
 
 A surveillance round starts from the last certified round: a new draft round holding a copy of
 its entries (what was certified is what the surveillance checks is still true).
@@ -11,12 +12,21 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
+from domain.certificate_rules import CertificateRule
 from domain.errors import InvalidEntry
 from domain.records import AuditRecord, AuditState
-from scoring.cycle import CertificationCycle, certification_cycle
+from scoring.cycle import (
+    DUE_WINDOW_DAYS,
+    CertificationCycle,
+    CycleStatus,
+    HeldSurveillance,
+    SurveillanceResult,
+    certification_cycle,
+    cycle_status,
+)
 from store import convert
 from store.base import StoreBase, utcnow
-from store.tables import CertificateRow
+from store.tables import CertificateRow, SurveillanceRow
 from texts import t
 
 
@@ -32,13 +42,17 @@ class CertificateRecord:
     recorded_at: datetime | None = None
     recorded_by: str = ""
     version: int = 1
+    held: tuple[HeldSurveillance, ...] = ()  # surveillance evaluations held, by date
 
     @property
     def cycle(self) -> CertificationCycle:
         return certification_cycle(self.issued_on)
 
+    def status(self, on: date, *, window_days: int = DUE_WINDOW_DAYS) -> CycleStatus:
+        return cycle_status(self.issued_on, self.tier, self.held, on, window_days=window_days)
 
-def _record(row: CertificateRow) -> CertificateRecord:
+
+def _record(row: CertificateRow, held: list[SurveillanceRow] | None = None) -> CertificateRecord:
     return CertificateRecord(
         id=row.id,
         organisation_id=row.organisation_id,
@@ -50,6 +64,10 @@ def _record(row: CertificateRow) -> CertificateRecord:
         recorded_at=row.recorded_at,
         recorded_by=row.recorded_by,
         version=row.version,
+        held=tuple(
+            HeldSurveillance(h.held_on, SurveillanceResult(h.result), h.tier)
+            for h in sorted(held or [], key=lambda h: h.held_on)
+        ),
     )
 
 
@@ -108,12 +126,20 @@ class CertificationMixin(StoreBase):
     def certificates(self, organisation_id: int) -> list[CertificateRecord]:
         """Newest issue first."""
         with self._read() as session:
-            rows = session.scalars(
-                select(CertificateRow)
-                .where(CertificateRow.organisation_id == organisation_id)
-                .order_by(CertificateRow.issued_on.desc(), CertificateRow.id.desc())
+            rows = list(
+                session.scalars(
+                    select(CertificateRow)
+                    .where(CertificateRow.organisation_id == organisation_id)
+                    .order_by(CertificateRow.issued_on.desc(), CertificateRow.id.desc())
+                )
             )
-            return [_record(row) for row in rows]
+            held: dict[int, list[SurveillanceRow]] = {row.id: [] for row in rows}
+            if rows:
+                for made in session.scalars(
+                    select(SurveillanceRow).where(SurveillanceRow.certificate_id.in_(held))
+                ):
+                    held[made.certificate_id].append(made)
+            return [_record(row, held[row.id]) for row in rows]
 
     def current_certificate(self, organisation_id: int) -> CertificateRecord | None:
         """The most recently issued certificate, whether or not it has run out."""
@@ -130,7 +156,7 @@ class CertificationMixin(StoreBase):
         source_id = certificate.audit_id or self._last_closed_round(organisation_id)
         if source_id is None:
             raise InvalidEntry(t("cycle.no_certified_round", lang))
-        number = certificate.cycle.surveillance_number(on)
+        number = certificate.cycle.surveillance_number(on, [h.held_on for h in certificate.held])
         title = t("cycle.surveillance_title", lang, n=number, year=on.year)
         source = self.audit(source_id)  # type: ignore[attr-defined]  # AuditsMixin's
         if source.state is AuditState.DRAFT:  # certified on a round still open: close it now
@@ -154,6 +180,81 @@ class CertificationMixin(StoreBase):
             )
             session.flush()
             return convert.audit(new)
+
+    def record_surveillance(
+        self,
+        organisation_id: int,
+        *,
+        on: date,
+        actor: str,
+        tier: str | None = None,
+        suspended: bool = False,
+    ) -> HeldSurveillance:
+        """A surveillance evaluation held on the current certificate on ``on``: the tier kept
+        (``tier`` absent or the same), changed (another ``tier``), or the certificate suspended."""
+        certificate = self.current_certificate(organisation_id)
+        if certificate is None:
+            raise CertificateRule("cycle.no_certificate")
+        cycle = certificate.cycle
+        if not cycle.valid_on(on):
+            raise CertificateRule(
+                "cycle.outside_validity",
+                on=on.isoformat(),
+                issued=certificate.issued_on.isoformat(),
+                until=cycle.valid_until.isoformat(),
+            )
+        current = self.certificate_status(organisation_id, on=on)
+        now_tier = current.tier if current else certificate.tier
+        wanted = (tier or "").strip() or None
+        if suspended:
+            result = SurveillanceResult.SUSPENDED
+        elif wanted is not None and wanted != now_tier:
+            result = SurveillanceResult.CHANGED
+        else:
+            result = SurveillanceResult.KEPT
+        with self._write("certificate") as session:
+            taken = session.scalar(
+                select(SurveillanceRow.id).where(
+                    SurveillanceRow.certificate_id == certificate.id,
+                    SurveillanceRow.held_on == on,
+                )
+            )
+            if taken is not None:
+                raise CertificateRule("cycle.already_held", on=on.isoformat())
+            number = cycle.surveillance_number(on, [h.held_on for h in certificate.held])
+            row = SurveillanceRow(
+                certificate_id=certificate.id,
+                held_on=on,
+                result=result.value,
+                tier=wanted if result is SurveillanceResult.CHANGED else None,
+                recorded_at=utcnow(),
+                recorded_by=actor,
+            )
+            session.add(row)
+            session.flush()
+            self._log(
+                session,
+                actor,
+                f"certificate {certificate.id}",
+                [
+                    (
+                        f"surveillance {number}",
+                        None,
+                        f"{on.isoformat()} {result.value} {row.tier or ''}".strip(),
+                    )
+                ],
+                organisation_id=organisation_id,
+            )
+            return HeldSurveillance(on, result, row.tier)
+
+    def certificate_status(
+        self, organisation_id: int, *, on: date, window_days: int = DUE_WINDOW_DAYS
+    ) -> CycleStatus | None:
+        """The current certificate's events and state on ``on``; None without a certificate."""
+        certificate = self.current_certificate(organisation_id)
+        if certificate is None:
+            return None
+        return certificate.status(on, window_days=window_days)
 
     def _last_closed_round(self, organisation_id: int) -> int | None:
         rounds = self.audits(organisation_id)  # type: ignore[attr-defined]  # AuditsMixin's

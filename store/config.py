@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import settings as listed
 from settings import BACKENDS, DEFAULT_MAX_UPLOAD_MB, MAX_UPLOAD_MB_LIMIT, SettingsError
@@ -19,6 +20,7 @@ __all__ = [
     "MAX_UPLOAD_MB_LIMIT",
     "Settings",
     "SettingsError",
+    "display_zone",
     "load_settings",
 ]
 
@@ -37,3 +39,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     evidence_dir = listed.EVIDENCE_DIR.read(env, default=str(data_dir / "evidence"))
     limit_mb = listed.MAX_UPLOAD_MB.read(env)
     return Settings(data_dir, database_url, evidence_dir, int(limit_mb * 1024 * 1024))
+
+
+def display_zone(env: Mapping[str, str] | None = None) -> ZoneInfo:
+    """The organisation's time zone, in which every time is shown (GBT_AUDIT_TIME_ZONE, an IANA
+    name; Asia/Shanghai by default). Times are stored in UTC whatever it says."""
+    return listed.TIME_ZONE.read(env)

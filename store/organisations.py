@@ -99,7 +99,7 @@ class OrganisationsMixin(StoreBase):
         profile = normalise(profile)
         problems = profile_problems(profile)
         if problems:
-            raise InvalidEntry(problems)
+            raise InvalidEntry([str(p) for p in problems], problems)
         return profile
 
     @staticmethod

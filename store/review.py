@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from domain.account_records import ReviewKind, ReviewState, ReviewStatus
@@ -23,7 +24,7 @@ from store.review_state import (
     require_signed_off_in,
     review_status,
 )
-from store.tables import AuditRow
+from store.tables import AuditRow, ChangeRow
 
 
 class Reviews:
@@ -54,12 +55,35 @@ class Reviews:
 
         return self._record(audit_id, actor, ReviewKind.RETURNED, comment, check)
 
-    def sign_off(self, audit_id: int, actor: Actor, comment: str = "") -> ReviewStatus:
+    def sign_off(
+        self, audit_id: int, actor: Actor, comment: str = "", *, single_person: bool = False
+    ) -> ReviewStatus:
+        """Four eyes: whoever submitted the round, or made its last change, cannot sign it
+        off, unless ``single_person`` (GBT_AUDIT_SINGLE_PERSON_SIGN_OFF, a company of one);
+        such a sign-off is then shown as one on the dossier."""
+
         def check(status: ReviewStatus) -> None:
             if status.state is not ReviewState.SUBMITTED:
                 raise ReviewError("auth.review.error.not_submitted")
+            if single_person:
+                return
+            submitted = status.events[-1]
+            if submitted.user_id == actor.user_id:
+                raise ReviewError("auth.review.error.own_submission", name=actor.display_name)
+            if self._last_changer(audit_id) == actor.display_name:
+                raise ReviewError("auth.review.error.own_change", name=actor.display_name)
 
         return self._record(audit_id, actor, ReviewKind.SIGNED_OFF, comment, check)
+
+    def _last_changer(self, audit_id: int) -> str | None:
+        """Who made the round's last change (review steps themselves are not changes)."""
+        with self.store._read() as session:
+            return session.scalar(
+                select(ChangeRow.actor)
+                .where(ChangeRow.audit_id == audit_id, ChangeRow.entity != "review")
+                .order_by(ChangeRow.id.desc())
+                .limit(1)
+            )
 
     def withdraw_if_changed(self, audit_id: int, actor_name: str) -> bool:
         """Record that a signed-off round changed since (event and change-log line); True if
@@ -119,14 +143,14 @@ class Reviews:
         user_name: str,
         comment: str,
     ) -> None:
-        score = score_display = catalogue_hash = None
+        score = catalogue_hash = None
         if kind is ReviewKind.SIGNED_OFF:
             entries = self.store._entries(session, audit)
             result = score_audit(self.store.catalogue(audit.catalogue_hash), entries)
-            score, score_display = result.score, display.score(result.score)
+            score = result.score
             catalogue_hash = audit.catalogue_hash
         new = {
-            ReviewKind.SIGNED_OFF: f"{kind.value} {score_display}",
+            ReviewKind.SIGNED_OFF: f"{kind.value} {display.score_or_empty(score)}",
             ReviewKind.WITHDRAWN: "withdrawn: changed after sign-off",
         }.get(kind, kind.value)
         self.store._log(
@@ -147,7 +171,7 @@ class Reviews:
                 user_name=user_name,
                 comment=comment.strip(),
                 score=str(score) if score is not None else None,
-                score_display=score_display,
+                score_display=None,  # the exact score is stored; shown through scoring.display
                 catalogue_hash=catalogue_hash,
                 last_change_id=last_change_id(session, audit.id),
             )

@@ -30,7 +30,6 @@ def _event(row: ReviewEventRow) -> ReviewEvent:
         user_name=row.user_name,
         comment=row.comment,
         score=Fraction(row.score) if row.score is not None else None,
-        score_display=row.score_display,
         catalogue_hash=row.catalogue_hash,
     )
 

@@ -28,12 +28,9 @@ from store.tables import (
     SnapshotRow,
 )
 
-# a new round copies every entry column except the row's identity and bookkeeping
-ITEM_COPY = tuple(
-    c.key
-    for c in ItemRow.__table__.columns
-    if c.key not in {"audit_id", "updated_at", "updated_by", "version"}
-)
+# a new round copies every entry column except the row's identity and version; who assessed an
+# item and when travel with it (the closer is recorded as the one who closed, in the change log)
+ITEM_COPY = tuple(c.key for c in ItemRow.__table__.columns if c.key not in {"audit_id", "version"})
 DEDUCTION_COPY = tuple(
     c.key for c in DeductionRow.__table__.columns if c.key not in {"id", "audit_id", "version"}
 )
@@ -124,14 +121,7 @@ class RoundsMixin(AuditsMixin):
     def _copy_entries(session: Session, source: int, target: int, actor: str) -> None:
         now = utcnow()
         for item in session.scalars(select(ItemRow).where(ItemRow.audit_id == source)):
-            session.add(
-                ItemRow(
-                    audit_id=target,
-                    updated_at=now,
-                    updated_by=actor,
-                    **{k: getattr(item, k) for k in ITEM_COPY},
-                )
-            )
+            session.add(ItemRow(audit_id=target, **{k: getattr(item, k) for k in ITEM_COPY}))
         for deduction in session.scalars(
             select(DeductionRow).where(DeductionRow.audit_id == source).order_by(DeductionRow.id)
         ):

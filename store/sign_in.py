@@ -18,22 +18,25 @@ def sign_in(
     password: str,
     address: str | None,
     now: datetime | None = None,
+    *,
+    device: str | None = None,
 ) -> UserRecord:
     """The signed-in account; AccountError ``auth.throttled``, ``auth.refused`` (unknown name
-    and wrong password alike) or ``auth.disabled`` (only once the password was right)."""
+    and wrong password alike) or ``auth.disabled`` (only once the password was right).
+    ``device`` is the browser's own token (its ``gbt_device`` cookie): a browser that signed in
+    to this account before is counted on its own, so others' guesses do not keep it out."""
     try:
         name = normalise_login(login)
     except AccountError:
-        name = login.strip()
-    wait = throttle.wait(name, address, now)
-    if wait.total_seconds() > 0:
-        raise AccountError("auth.throttled", seconds=math.ceil(wait.total_seconds()))
+        name = login.strip()[:200]
+    attempt = throttle.begin(name, address, device, now)  # counted before the password
+    if attempt.wait.total_seconds() > 0:
+        raise AccountError("auth.throttled", seconds=math.ceil(attempt.wait.total_seconds()))
     check = accounts.check_password(name, password)
     if check.user is None:
-        throttle.failed(name, address, now)
         raise AccountError("auth.refused")
     if not check.user.active:
         raise AccountError("auth.disabled")
-    throttle.succeeded(name)
+    throttle.succeeded(attempt, now)
     accounts.signed_in(check.user.id, password=password if check.rehash else None)
     return check.user

@@ -71,6 +71,17 @@ class CatalogueRow(Base):
     loaded_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+class WorkbookLayoutRow(Base):
+    """The column mapping last used for a table layout (its sheet name and header cells), so
+    the next upload of the same layout starts from it."""
+
+    __tablename__ = "workbook_layouts"
+    layout_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    columns: Mapped[str] = mapped_column(Text)  # JSON: role -> 1-based column
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_by: Mapped[str] = mapped_column(Text)
+
+
 class OrganisationRow(Base):
     __tablename__ = "organisations"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -270,3 +281,17 @@ class CertificateRow(Base):
     recorded_by: Mapped[str] = mapped_column(Text, default="")
     version: Mapped[int] = mapped_column(Integer, default=1)
     __mapper_args__ = _versioned_by(version)
+
+
+class SurveillanceRow(Base):
+    """A surveillance evaluation held on a certificate: its day and what it decided."""
+
+    __tablename__ = "certificate_surveillances"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    certificate_id: Mapped[int] = mapped_column(ForeignKey("certificates.id"), index=True)
+    held_on: Mapped[date] = mapped_column(Date)
+    result: Mapped[str] = mapped_column(Text)  # kept | changed | suspended
+    tier: Mapped[str | None] = mapped_column(Text)  # the tier after it, when changed
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    recorded_by: Mapped[str] = mapped_column(Text, default="")
+    __table_args__ = (UniqueConstraint("certificate_id", "held_on"),)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import date
 from pathlib import Path
 
@@ -55,11 +54,15 @@ def tester(login: str = "tester") -> int:
         ).id
 
 
-def sign_in_as(at: AppTest, user_id: int) -> None:
-    from ui.auth import SEEN_KEY, USER_KEY
+def sign_in_as(at: AppTest, user_id: int) -> str:
+    """A real server-side session for the account, as the sign-in route starts one; its token
+    is handed to the app through the session (streamlit.testing sends no cookies)."""
+    from store.sessions import SignInSessions
+    from ui.auth import TOKEN_KEY
 
-    at.session_state[USER_KEY] = user_id
-    at.session_state[SEEN_KEY] = time.time()
+    token = SignInSessions(open_store()).start(user_id, user_agent="AppTest")
+    at.session_state[TOKEN_KEY] = token
+    return token
 
 
 def signed_off(store: AuditStore, audit_id: int) -> None:

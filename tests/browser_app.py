@@ -44,9 +44,10 @@ def free_port() -> int:
 
 
 class Server:
-    """`streamlit run <script>` on a data folder; start() waits until it answers."""
+    """`streamlit run <script>` on a data folder; start() waits until it answers. The app's
+    script is audit_server.py: st.App with the sign-in routes and gate around audit_app.py."""
 
-    def __init__(self, data_dir: Path, script: Path = ROOT / "audit_app.py") -> None:
+    def __init__(self, data_dir: Path, script: Path = ROOT / "audit_server.py") -> None:
         self.data_dir = data_dir
         self.script = script
         self.port = free_port()
@@ -102,8 +103,10 @@ def launch(driver: Any) -> Any:
 
 # the app root's run state, as Streamlit's own browser tests read it: the status widget shows
 # only after a delay, so its absence alone can be read before a slow run has even begun
+# (the sign-in page is the server's own HTML page, not Streamlit's: it is idle once drawn)
 IDLE = """() => {
   const app = document.querySelector('[data-testid="stApp"]');
+  if (!app && document.querySelector('form[action^="/account/"]')) return true;
   return app && app.dataset.testConnectionState === 'CONNECTED'
     && ['notRunning', 'initial'].includes(app.dataset.testScriptState)
     && !document.querySelector('[data-testid="stStatusWidget"]');
@@ -126,8 +129,9 @@ def shot(page: Any, name: str) -> Path:
 
 
 def sign_in(page: Any, login: str, password: str) -> None:
-    """Sign in through the app's sign-in form and wait until the app is shown."""
-    form = page.get_by_test_id("stForm")
+    """Sign in through the app's sign-in page (a form of the server's own route, outside
+    Streamlit) and wait until the app is shown."""
+    form = page.locator("form")
     form.get_by_label("登录名").fill(login)
     form.get_by_label("密码", exact=True).fill(password)
     form.get_by_role("button", name="登录", exact=True).click()

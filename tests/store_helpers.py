@@ -84,8 +84,8 @@ def sign_off(store: AuditStore, audit_id: int, reviewer: str = "签核人") -> N
 
 
 def submit_and_sign_off(store: AuditStore, audit_id: int, user_id: int) -> None:
-    """The round submitted for review and signed off by one account: only a signed-off round
-    can be closed or moved."""
+    """The round submitted for review and signed off by one account (as a company of one may,
+    GBT_AUDIT_SINGLE_PERSON_SIGN_OFF): only a signed-off round can be closed or moved."""
     from store.accounts import Accounts
     from store.review import Reviews
 
@@ -93,7 +93,7 @@ def submit_and_sign_off(store: AuditStore, audit_id: int, user_id: int) -> None:
     assert actor is not None
     reviews = Reviews(store)
     reviews.submit(audit_id, actor)
-    reviews.sign_off(audit_id, actor)
+    reviews.sign_off(audit_id, actor, single_person=True)
 
 
 def close_signed_off(store: AuditStore, audit_id: int, **kwargs) -> AuditRecord:

@@ -65,8 +65,8 @@ def test_a_refused_table_lists_every_problem_with_its_place(store):
     at = app("catalogues")
     rows = [("1", "体系", 60), ("1.1", "组织", 60), ("1.1.1", "A", "六十")]
     at.file_uploader[0].upload("bad.xlsx", table(rows), XLSX).run()
-    button(at, "导入").click().run()
-    assert "未导入" in texts(at)
+    assert "未导入" in texts(at)  # said on upload; the import button stays disabled
+    assert button(at, "导入").disabled
     assert "第 4 行 C 列" in at.code[0].value
     assert len(store.catalogues()) == 1
 
@@ -86,7 +86,14 @@ def test_a_column_the_guess_missed_can_be_mapped_in_the_page(store):
 def test_the_diff_counts_the_bodys_changes(store, body):
     at = app("catalogues")
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics == {"新增": "1", "删除": "1", "改名": "1", "分值变化": "6"}
+    assert metrics == {
+        "新增": "1",
+        "删除": "1",
+        "改名": "1",
+        "分值变化": "6",
+        "评分方式变化": "0",
+        "可删减变化": "0",
+    }
 
 
 def test_moving_the_open_signed_off_audit_carries_entries_and_opens_a_new_round(store, audit, body):
@@ -99,7 +106,12 @@ def test_moving_the_open_signed_off_audit_carries_entries_and_opens_a_new_round(
     at = app("catalogues", audit_id=audit.id)
     mapping = next(s for s in at.selectbox if s.label.startswith("3.2.5"))
     mapping.set_value("3.2.6").run()
+    preview = store.preview_catalogue_move(audit.id, body.content_hash, {"3.2.5": "3.2.6"})
+    assert f"新一轮共 {len(preview.starting_unassessed)} 项从未评开始" in texts(at)
     button(at, "冻结本轮并在新目录上开启下一轮").click().run()
+    assert store.audit(audit.id).state is AuditState.DRAFT  # nothing yet: it asks first
+    assert "此操作不能撤销" in texts(at)
+    button(at, "冻结并转目录").click().run()
     assert not at.exception
     assert "已在目录" in texts(at) and "100" in texts(at)
     assert store.audit(audit.id).state is AuditState.FROZEN
@@ -120,3 +132,60 @@ def test_the_page_in_english(store, audit, body):
     assert not at.exception
     assert "Move the open audit onto another catalogue" in texts(at)
     assert {"Added", "Removed", "Renamed", "Points changed"} <= {m.label for m in at.metric}
+
+
+def test_a_merged_table_with_modes_in_words_is_confirmed_item_by_item_then_imported(
+    store, tmp_path
+):
+    from workbook_builder import example_layout
+
+    from criteria import default_catalogue
+
+    at = app("catalogues")
+    path = example_layout(tmp_path, "merged")
+    at.file_uploader[0].upload(path.name, path.read_bytes(), XLSX).run()
+    assert not at.exception
+    modes = {s.label: s for s in at.selectbox if s.label.count(".") == 2}
+    assert len(modes) == len(default_catalogue().items)
+    first = default_catalogue().items[0]
+    assert modes[first.id].value == first.scoring
+    changed = "sampled" if first.scoring == "binary" else "binary"
+    modes[first.id].set_value(changed).run()
+    next(t for t in at.text_input if t.label.startswith("目录标识")).input("merged-body").run()
+    button(at, "导入").click().run()
+    assert not at.exception
+    assert "merged-body" in [c.id for c in store.catalogues()], texts(at)[-3000:]
+    imported = next(c for c in store.catalogues() if c.id == "merged-body")
+    assert imported.item(first.id).scoring == changed
+    assert [i.excludable for i in imported.items] == [
+        i.excludable for i in default_catalogue().items
+    ]
+
+
+def test_a_hostile_workbook_is_refused_on_the_page_without_a_traceback(store):
+    from hostile_workbooks import HOSTILE
+
+    at = app("catalogues")
+    for case in ("zip bomb", "entities", "1e308"):
+        at.file_uploader[0].upload("hostile.xlsx", HOSTILE[case](), XLSX).run()
+        assert not at.exception
+        assert "未导入" in texts(at) or at.code
+    assert len(store.catalogues()) == 1
+
+
+def test_the_mapping_chosen_for_a_layout_is_offered_at_the_next_upload_of_it(store):
+    rows = [("1", "体系", 60), ("1.1", "组织", 60), ("1.1.1", "A", 60), ("2", "商品", 40)]
+    rows += [("2.1", "信息", 40), ("2.1.1", "B", 40)]
+    data = table(rows, header=("Nr", "Text", "Pkt"))
+    at = app("catalogues")
+    at.file_uploader[0].upload("odd.xlsx", data, XLSX).run()
+    for role, letter in (("编号", "A"), ("评价内容", "B"), ("分值", "C")):
+        next(s for s in at.selectbox if s.label.startswith(role)).set_value(letter).run()
+    next(t for t in at.text_input if t.label.startswith("目录标识")).input("odd-body").run()
+    button(at, "导入").click().run()
+    assert not at.exception
+    again = app("catalogues")
+    again.file_uploader[0].upload("odd-2027.xlsx", data, XLSX).run()
+    assert "曾导入过" in texts(again)
+    chosen = {s.label.rstrip(" *"): s.value for s in again.selectbox}
+    assert (chosen["编号"], chosen["评价内容"], chosen["分值"]) == ("A", "B", "C")

@@ -1,12 +1,13 @@
 """The certification page: record a certificate, see its cycle, start a surveillance round."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from app_helpers import app, fresh_app, new_audit, texts
 from store_helpers import sign_off
 
-from scoring.cycle import add_years
+from scoring.cycle import add_years, valid_until
+from texts import t
 
 
 @pytest.fixture
@@ -29,9 +30,13 @@ def test_recording_a_certificate_shows_its_surveillance_and_renewal_dates(store)
     record(at, body="中国质量认证中心", number="CQC-0042", tier="四星级", issued_on=issued)
     assert not at.exception
     assert "已保存证书" in texts(at)
-    assert f"中国质量认证中心 · 证书编号 CQC-0042 · 发证日期 {issued.isoformat()}" in texts(at)
+    assert f"中国质量认证中心 · 证书编号 CQC\\-0042 · 发证日期 {issued.isoformat()}" in texts(at)
     [cycle] = at.dataframe
-    assert list(cycle.value["日期"]) == [add_years(issued, n).isoformat() for n in (1, 2, 3)]
+    assert list(cycle.value["日期"]) == [
+        add_years(issued, 1).isoformat(),
+        add_years(issued, 2).isoformat(),
+        valid_until(issued).isoformat(),
+    ]
     assert list(cycle.value["节点"]) == ["第 1 次监督审核", "第 2 次监督审核", "再认证（证书到期）"]
     assert store.current_certificate(audit.organisation_id).number == "CQC-0042"
 
@@ -65,3 +70,31 @@ def test_starting_a_surveillance_round_opens_it_on_the_checklist(store):
     assert [r.round_no for r in rounds] == [1, 2]
     assert at.session_state["audit_id"] == rounds[-1].id
     assert "监督审核" in rounds[-1].title
+
+
+def test_an_overdue_surveillance_shows_the_certificate_at_risk_until_one_is_recorded(store):
+    audit = new_audit(store)
+    issued = date.today() - timedelta(days=400)  # the first surveillance was due 35 days ago
+    store.add_certificate(
+        audit.organisation_id,
+        body="机构",
+        number="N-1",
+        tier="三星级",
+        issued_on=issued,
+        actor="测试员",
+    )
+    at = app("certification", audit.id)
+    assert t("cycle.state.at_risk", "zh") in [e.value for e in at.error]
+    [cycle] = at.dataframe
+    assert cycle.value["状态"].iloc[0] == t("cycle.event.overdue", "zh", on="")
+    at.date_input(key="certification.held_on").set_value(date.today() - timedelta(days=3))
+    at.selectbox(key="certification.new_tier").set_value("four_star")
+    [save] = [b for b in at.button if b.label == t("certification.save_surveillance", "zh")]
+    save.click().run()
+    assert not at.exception
+    assert t("cycle.state.valid", "zh") in [e.value for e in at.success]
+    [cycle] = at.dataframe
+    held = (date.today() - timedelta(days=3)).isoformat()
+    result = t("cycle.result.changed", "zh", tier="四星级")
+    assert cycle.value["状态"].iloc[0] == t("cycle.event.held_result", "zh", on=held, result=result)
+    assert at.subheader[0].value == "四星级"

@@ -5,6 +5,7 @@ from app_helpers import app, fresh_app, new_audit, on_tab, texts
 from store_helpers import sign_off
 
 from scoring import Status
+from texts import t
 
 
 @pytest.fixture
@@ -73,7 +74,10 @@ def test_impossible_sample_counts_are_refused_with_the_reason(store):
     at.number_input(key=key(audit, "1.2.1", "checked")).set_value(5)
     at.number_input(key=key(audit, "1.2.1", "conforming")).set_value(7)
     at.button(key=key(audit, "1.2.1", "save_samples")).click().run()
-    assert "conforming samples (7) exceed samples checked (5)" in texts(at)
+    # in the page's language alone ("conforming samples (7) exceed…" was English only)
+    refusal = t("audit.conforming_exceeds_checked", "zh", conforming=7, checked=5)
+    assert f"评价项 1.2.1：{refusal}" in texts(at)
+    assert "exceed samples checked" not in texts(at)
     assert store.item(audit.id, "1.2.1").status is Status.NOT_ASSESSED
 
 
@@ -84,7 +88,8 @@ def test_a_change_saved_elsewhere_is_not_overwritten(store):
         audit.id, "1.1.1", expected_version=0, actor="另一位同事", status=Status.NOT_CONFORMING
     )
     at.radio(key=key(audit, "1.1.1", "status")).set_value("conforming").run()
-    assert "changed by 另一位同事" in texts(at)
+    assert t("conflict.by", "zh", by="另一位同事") in texts(at)
+    assert "your change was not saved" not in texts(at)  # one language per sentence
     assert store.item(audit.id, "1.1.1").status is Status.NOT_CONFORMING
     at.button(key=f"reload.{audit.id}.1.1.1").click().run()
     assert at.radio(key=key(audit, "1.1.1", "status")).value == "not_conforming"
@@ -188,3 +193,63 @@ def test_the_no_evidence_filter_lists_unscored_items_and_knows_their_evidence(st
         if str(r.key).endswith(".status")
     }
     assert "1.1.1" in cards and "1.1.2" not in cards
+
+
+def test_the_chinese_page_shows_no_english_source_note(store):
+    """The bundled catalogue's source notes are English ("Provisional item; share of…"): the
+    Chinese page gives the confidence level and its explanation only."""
+    audit = new_audit(store)
+    shown = {}
+    for lang in ("zh", "en"):
+        at = app("checklist", audit.id, lang=lang)
+        at.session_state[key(audit, "1.1.1", "open")] = True  # the card's details
+        shown[lang] = texts(at.run())
+    assert "可信度" in shown["zh"] and "Item paraphrases clause" not in shown["zh"]
+    assert "Item paraphrases clause 5.1.1." in shown["en"]
+
+
+def test_the_change_log_names_categories_prerequisites_reviews_and_fields_by_their_labels():
+    """Codes showed inside Chinese rows: "[law] …", "legal_entity=True, …", "signed_off 91.47",
+    "editor", planned_certification_on."""
+    from criteria import DEFAULT_CATALOGUE, load_catalogue
+    from ui.change_log import field_label, value_label
+
+    catalogue = load_catalogue(DEFAULT_CATALOGUE)
+    law = next(c for c in catalogue.spec.special_items.deduction_categories if c.id == "law")
+    rows = {
+        ("created", "[law] 三包期内未更换"): f"[{law.title.zh}] 三包期内未更换",
+        ("review", "signed_off 91.47"): "已签核 91.47",
+        ("review", "withdrawn: changed after sign-off"): "签核已撤销（签核后有修改）",
+        ("role", "editor"): "编辑",
+    }
+    for (field, value), shown in rows.items():
+        assert value_label(field, value, "zh", catalogue) == shown
+    prerequisites = ", ".join(f"{p.id}=True" for p in catalogue.spec.prerequisites)
+    shown = value_label("prerequisites", prerequisites, "zh", catalogue)
+    assert "=" not in shown and "True" not in shown and "：是" in shown
+    assert field_label("planned_certification_on", "zh") == "计划认证日期"
+
+
+def test_a_save_that_changes_the_tier_says_so_from_and_to(store):
+    """All conforming but 1.1.1 (2), 1.2.2 (3) and 1.3.3 (1): 94.00, 四星级. Marking 1.1.1
+    conforming makes 96.00: the checklist says the tier went from 四星级 to 五星级, once."""
+    audit = new_audit(store)
+    for item in store.catalogue(audit.catalogue_hash).items:
+        failing = item.id in ("1.1.1", "1.2.2", "1.3.3")
+        status = Status.NOT_CONFORMING if failing else Status.CONFORMING
+        store.save_item(audit.id, item.id, expected_version=0, actor="qm", status=status)
+    at = app("checklist", audit.id)
+    assert not at.exception
+    at.radio(key=key(audit, "1.1.1", "status")).set_value("conforming").run()
+    assert not at.exception
+    changed = t("verdict.tier_changed", "zh", before="四星级", after="五星级")
+    assert changed in [e.value for e in at.info]
+    at.run()  # said once: the next run no longer shows it
+    assert changed not in [e.value for e in at.info]
+
+
+def test_a_save_that_keeps_the_tier_says_nothing_of_tiers(store):
+    audit = new_audit(store)
+    at = app("checklist", audit.id)
+    at.radio(key=key(audit, "1.1.1", "status")).set_value("conforming").run()
+    assert not any("→" in e.value for e in at.info)

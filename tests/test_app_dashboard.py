@@ -9,7 +9,9 @@ import pytest
 from app_helpers import app, fresh_app, new_audit, texts
 
 from domain.records import ActionState, Rectification
-from scoring import Status
+from scoring import Status, display
+from texts import t
+from ui.markup import plain
 
 TODAY = date.today()
 LATER = TODAY + timedelta(days=30)
@@ -93,6 +95,10 @@ def test_the_plan_to_the_next_tier_names_each_fixs_owner_and_due_date(store):
             "进度": "未开始",
         },
     ]
+    # the overdue date in red, as in the register and the brief; the other not
+    styles = at.table[0].proto.arrow_data.styler.styles
+    assert "color: #c00000" in styles
+    assert styles.count("color: #c00000") == 1
 
 
 def test_a_failed_evaluation_shows_why_in_place_of_a_tier(store):
@@ -210,10 +216,14 @@ def test_the_next_surveillance_or_renewal_shows_when_a_certificate_exists(store)
     )
     at = app("dashboard", audit.id)
     second = issued.replace(year=issued.year + 2)
-    assert (
-        f"认证证书：三星级（中国商业联合会，CSC-2025-0007）· 第 2 次监督审核：{second.isoformat()}"
-        in texts(at)
-    )
+    named = "认证证书：三星级（中国商业联合会，CSC\\-2025\\-0007）"  # as typed, not Markdown
+    assert f"{named}· 第 2 次监督审核：{second.isoformat()}" in texts(at)
+    # the first, due a year after issue, was never recorded: the certificate is at risk
+    first = issued.replace(year=issued.year + 1).isoformat()
+    risk = t("cycle.at_risk", "zh", event=t("cycle.surveillance", "zh", n=1), due=first)
+    assert risk in [e.value for e in at.error]
+    store.record_surveillance(audit.organisation_id, on=TODAY, actor="测试员")
+    assert risk not in texts(app("dashboard", audit.id))
 
 
 def test_without_a_certificate_no_cycle_line_shows(store):
@@ -256,7 +266,11 @@ def test_a_special_deduction_to_rectify_shows_in_the_plan_with_its_owner(store):
     at = app("dashboard", audit.id)
     assert not at.exception
     assert metric(at, "等级").value == "未达标"
-    assert any("须先整改 1 个特别扣分项" in w.value for w in at.warning)
+    # the next step names the deduction to rectify and what that reaches, not "0.00 to 达标级"
+    step = display.next_step_text(store.score(audit.id)[0], "zh", quote=plain)
+    assert step.startswith("下一步：整改 1 个特别扣分项（第 1 起违规）")
+    assert step in [w.value for w in at.warning]
+    assert metric(at, "距下一等级").value == t("next.tile_rectify", "zh", count=1)
     assert at.table[0].value.to_dict("records") == [
         {
             "整改项": "特别扣分：第 1 起违规",

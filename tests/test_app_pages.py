@@ -205,3 +205,16 @@ def test_a_page_run_scores_the_open_audit_once_for_sidebar_and_page(store, monke
     calls.clear()
     at.run()
     assert calls == [audit.id]
+
+
+def test_the_batch_editor_leaves_a_missing_date_empty():
+    """A file without a date in its name showed "None" in the batch editor's date cells."""
+    from ui.evidence_batch import batch_table
+    from ui.evidence_intake import kind_labels
+
+    table = batch_table(["制度.pdf", "记录2026-10.txt"], kind_labels("zh"))
+    for column in ("valid_until", "covered_from", "covered_to"):
+        assert str(table[column].dtype).startswith("datetime64"), column
+    assert table["covered_from"].isna().tolist() == [True, False]
+    assert table["covered_from"][1].date() == date(2026, 10, 1)
+    assert "None" not in table.astype(str).to_string().replace("NaT", "")

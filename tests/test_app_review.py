@@ -2,12 +2,11 @@
 keeps them when refused), a sign-off shows who, when and the score."""
 
 import pytest
-from app_helpers import fresh_app, new_audit, texts
+from app_helpers import fresh_app, new_audit, sign_in_as, texts
 from streamlit.testing.v1 import AppTest
 
 from store.accounts import Accounts
 from texts import t
-from ui.auth import USER_KEY
 
 PASSWORD = "correct horse battery"
 
@@ -15,16 +14,12 @@ PASSWORD = "correct horse battery"
 def panel_script():
     import streamlit as st
 
-    from store.access import GuardedStore
-    from store.accounts import Accounts
-    from ui.context import get_store
+    from ui.auth import guarded_store
     from ui.review_panel import render_review_panel
     from ui.state import show_flashes
 
-    store = get_store()
     show_flashes()
-    actor = Accounts(store).actor(st.session_state["auth.user_id"])
-    render_review_panel(GuardedStore(store, actor), st.session_state["audit_id"])
+    render_review_panel(guarded_store(), st.session_state["audit_id"])
 
 
 @pytest.fixture
@@ -45,7 +40,7 @@ def setup(monkeypatch, tmp_path):
 def panel(setup, login: str) -> AppTest:
     _, audit, accounts = setup
     at = AppTest.from_function(panel_script, default_timeout=30)
-    at.session_state[USER_KEY] = accounts.user(login).id
+    sign_in_as(at, accounts.user(login).id)
     at.session_state["audit_id"] = audit.id
     return at.run()
 

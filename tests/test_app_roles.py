@@ -81,6 +81,8 @@ def test_the_audit_list_offers_only_granted_organisations_and_the_actions_the_ro
     assert (t("ui.edit_organisation") in expanders(at)) is row[STARTS]
     assert (t("ui.new_organisation") in expanders(at)) is row[CREATES]
     assert (t("ui.import_archive") in expanders(at)) is row[CREATES]
+    # a filled 自评表 becomes a round: for those who may start one or create an organisation
+    assert (t("selfeval.panel") in expanders(at)) is (row[STARTS] or row[CREATES])
 
 
 @pytest.mark.parametrize("login", ROLES)
@@ -198,7 +200,7 @@ def test_pages_reach_the_store_only_through_the_guard():
     ui = Path(__file__).parents[1] / "ui"
     # the sign-in gate and the guard itself hold the bare store; nothing else may
     bare = {p.relative_to(ui).as_posix() for p in ui.rglob("*.py") if "get_store" in p.read_text()}
-    assert bare == {"context.py", "auth.py"}
+    assert bare == {"context.py", "auth.py", "web.py"}  # web.py: the sign-in routes
 
 
 def test_a_consultant_sees_the_organisation_they_created_at_once(people):
@@ -211,3 +213,15 @@ def test_a_consultant_sees_the_organisation_they_created_at_once(people):
     assert not at.exception
     assert "新客户有限公司" in at.selectbox(key="org_id").options
     assert at.subheader[0].value == "新客户有限公司"
+
+
+@pytest.mark.parametrize("login", ROLES)
+def test_only_consultants_and_administrators_may_upload_a_catalogue_and_the_others_are_told_why(
+    people, login
+):
+    at = as_(people, login, "catalogues")
+    uploader = at.get("file_uploader")[0]
+    may_import = login in ("admin", "consultant")
+    assert uploader.proto.disabled is not may_import
+    told = "导入评价目录须为管理员或组织顾问" in " ".join(c.value for c in at.caption)
+    assert told is not may_import

@@ -4,12 +4,11 @@ close button says why it is disabled; a forged close is refused by the store; a 
 sign-off withdraws it and the page says so."""
 
 import pytest
-from app_helpers import app, fresh_app, new_audit, texts
+from app_helpers import app, fresh_app, new_audit, sign_in_as, texts
 
 from scoring import Status
 from store.accounts import Accounts
 from texts import t
-from ui.auth import USER_KEY
 from ui.confirm import PENDING
 
 PASSWORD = "correct horse battery"
@@ -32,7 +31,7 @@ def setup(monkeypatch, tmp_path):
 
 def as_(at, accounts, login):
     """The same browser session, now signed in as ``login``."""
-    at.session_state[USER_KEY] = accounts.user(login).id
+    sign_in_as(at, accounts.user(login).id)
     return at.run()
 
 

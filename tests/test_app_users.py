@@ -6,12 +6,11 @@ twice) shows the store's own text, keeps what was typed and changes nothing."""
 from pathlib import Path
 
 import pytest
-from app_helpers import APP, app, fresh_app, new_audit, texts
+from app_helpers import APP, app, fresh_app, new_audit, sign_in_as, texts
 from streamlit.testing.v1 import AppTest
 
 from store.accounts import MIN_PASSWORD, Accounts
 from texts import t
-from ui.auth import USER_KEY
 
 PASSWORD = "correct horse battery"
 
@@ -109,7 +108,7 @@ def test_granting_a_role_twice_is_refused_and_revoking_takes_it_away(setup):
         "auth.error.granted_twice",
         login="editor",
         organisation_id=audit.organisation_id,
-        role="editor",
+        role=t("auth.role.editor"),  # the role by its label, not its code
     ) in texts(at)
     assert dict(accounts.user("editor").grants) == {audit.organisation_id: "editor"}
     at.button(key="users.revoke.submit").click().run()
@@ -134,7 +133,7 @@ def test_resetting_a_password(setup):
 def test_only_an_administrator_has_the_page(setup):
     _store, _audit, accounts = setup
     at = users_page()
-    at.session_state[USER_KEY] = accounts.user("editor").id  # the same browser, an editor now
+    sign_in_as(at, accounts.user("editor").id)  # the same browser, an editor now
     at.run()
     assert t("users.title") not in texts(at) and not at.dataframe  # not in an editor's menu
     assert t("nav.audits") in texts(at)  # the app's first page instead
@@ -144,8 +143,27 @@ def test_the_page_itself_refuses_anyone_but_an_administrator(setup):
     """Should the page be reached without the menu (an old address, a changed role)."""
     _store, _audit, accounts = setup
     at = AppTest.from_file(str(Path(APP).parent / "ui" / "pages" / "users.py"), default_timeout=30)
-    at.session_state[USER_KEY] = accounts.user("editor").id
+    sign_in_as(at, accounts.user("editor").id)
     at.run()
     assert not at.exception
     assert t("users.not_permitted") in texts(at)
     assert not at.dataframe and not at.button
+
+
+def test_an_administrator_sees_who_is_signed_in_and_ends_a_session(setup):
+    from store.sessions import SignInSessions
+
+    store, _audit, accounts = setup
+    token = SignInSessions(store).start(
+        accounts.user("editor").id, user_agent="Chromium on the QM's laptop", address="10.1.2.3"
+    )
+    at = users_page()
+    shown = at.dataframe[-1].value
+    assert "Chromium on the QM's laptop" in shown.to_string()
+    assert "10.1.2.3" in shown.to_string()
+    editor_session = next(s for s in SignInSessions(store).active() if s.login == "editor")
+    at.selectbox(key="users.session.chosen").select(editor_session.id).run()
+    at.button(key="users.session.end").click().run()
+    assert not at.exception
+    assert SignInSessions(store).check(token).session is None
+    assert t("users.session_ended", login="editor") in texts(at)

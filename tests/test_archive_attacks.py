@@ -238,7 +238,7 @@ ATTACKS = [
     Attack(
         "a negative headcount",
         records(set_in("organisation.service_headcount", -3)),
-        r"organisation: 售后服务人员数 service staff: 不能为负数 cannot be negative \(-3\)",
+        r"organisation: 售后服务人员数：不能为负数（当前 -3）",
     ),
     Attack(
         "an invalid audit state",
@@ -252,17 +252,18 @@ ATTACKS = [
                 score_display="99.9", score_exact="999/10", score=99.9
             )
         ),
-        r"round 1\): the frozen round's stored score 99\.9 does not follow from its own entries",
+        r"round 1\)'s frozen result does not follow from its own entries \(score\): it records "
+        r"score 999/10",
     ),
     Attack(
-        "a frozen round's tampered gap list",
-        records(lambda r: frozen_snapshot(r).update(open_items=[], gaps=[])),
-        r"round 1\): the frozen round's stored score \S+ does not follow .*differs in open_items",
+        "a frozen round's tampered verdict",
+        records(lambda r: frozen_snapshot(r).update(tier={"id": "gold", "zh": "金", "en": "Gold"})),
+        r"round 1\)'s frozen result does not follow from its own entries \(tier\)",
     ),
     Attack(
         "an invalid credit code",
         records(set_in("organisation.credit_code", VALID_CODE[:-1] + "X")),
-        r"organisation: 统一社会信用代码 unified social credit code: '91110000600037341X' 无效",
+        r"organisation: 统一社会信用代码：“91110000600037341X”无效",
     ),
     Attack(
         "a lower-case credit code already here",

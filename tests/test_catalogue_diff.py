@@ -58,3 +58,37 @@ def test_indicator_totals_show_before_and_after_and_indicators_only_one_side_has
     assert totals["1.1"] == (Decimal(60), Decimal(40))
     assert totals["1.2"] == (None, Decimal(20))
     assert list(totals) == ["1", "1.1", "1.2", "2", "2.1"]
+
+
+def test_items_scored_another_way_or_no_longer_excludable_are_changes():
+    """The table whose 评分方法 was free text came in all pass/fail and none excludable; the
+    comparison said 'the same items' while 7 items lost sampling and 8 lost excludability."""
+    from workbook_builder import table
+
+    from cli.catalogue_commands import diff_lines
+    from criteria import default_catalogue
+    from criteria.workbook import import_workbook
+
+    bundled = default_catalogue()
+    rows = [("5", "评价指标", 100)]
+    for first in bundled.first_levels:
+        for second in first.children:
+            rows.append((f"5.{second.id}", second.title.zh))
+            rows += [
+                (f"5.{i.id}", i.title.zh, float(i.points), "未做到不得分") for i in second.items
+            ]
+        rows.insert(
+            len(rows) - sum(len(s.items) + 1 for s in first.children),
+            (f"5.{first.id}", first.title.zh),
+        )
+    header = ("条款号", "评价内容", "分值", "评分方法")
+    imported = import_workbook(table(rows, header=header), "body.xlsx").catalogue
+    diff = diff_catalogues(bundled, imported)
+    sampled = [i.id for i in bundled.items if i.scoring == "sampled"]
+    excludable = [i.id for i in bundled.items if i.excludable]
+    assert [c.id for c in diff.rescored] == sampled
+    assert [c.id for c in diff.reexcluded] == excludable
+    assert not diff.same_items
+    lines = diff_lines(diff, "en")
+    assert f"Items scored another way: {len(sampled)}" in lines
+    assert f"Items whose excludability changed: {len(excludable)}" in lines

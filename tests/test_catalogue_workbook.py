@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import hashlib
 import io
+import time
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from workbook_builder import ROWS, example_table, table
+from hostile_workbooks import HOSTILE
+from workbook_builder import ROWS, example_layout, example_table, table
 
 from criteria import default_catalogue, load_catalogue
 from criteria.workbook import ImportOptions, import_workbook, preview
@@ -147,13 +149,29 @@ def test_the_example_bodys_table_imports(tmp_path):
 # -- refusals, each with its sheet, row and column ---------------------------------------------
 
 
-def test_merged_cells_in_the_table_are_refused_where_they_start():
-    assert refusal(table(merges=["B4:B5"])) == ("merged", "评分表", 4, "B")
+def test_merged_cells_are_filled_down_into_every_row_they_cover():
+    header = ("一级指标", "二级指标", "序号", "要求", "标准分")
+    rows = [
+        ("售后服务体系（60分）", "组织架构（60分）", "1.1.1", "设立售后服务部门", 40),
+        (None, None, "1.1.2", "网点覆盖", 20),
+        ("商品服务（40分）", "商品信息（40分）", "2.1.1", "随附资料齐全", 40),
+        ("合计", None, None, None, 100),
+    ]
+    data = table(rows, header=header, merges=["A2:A3", "B2:B3", "A5:D5"])
+    catalogue = import_workbook(data, "body.xlsx").catalogue
+    assert catalogue.first_level("1").title.zh == "售后服务体系"
+    assert [i.id for i in catalogue.second_level("1.1").items] == ["1.1.1", "1.1.2"]
 
 
-def test_a_points_cell_holding_text_is_refused():
-    data = table(replaced("1.1.2", ("1.1.2", "服务网点覆盖销售区域", "20分", "抽样", "是")))
+def test_a_points_cell_holding_words_is_refused():
+    data = table(replaced("1.1.2", ("1.1.2", "服务网点覆盖销售区域", "二十分", "抽样", "是")))
     assert refusal(data) == ("points_text", "评分表", 5, "C")
+
+
+@pytest.mark.parametrize("written", ["20分", "20 分", "２０分", "２０", "分值：20", "20.0"])
+def test_points_are_read_as_bodies_write_them(written):
+    data = table(replaced("1.1.2", ("1.1.2", "服务网点覆盖销售区域", written, "抽样", "是")))
+    assert import_workbook(data, "body.xlsx").catalogue.item("1.1.2").points == 20
 
 
 def test_a_duplicate_number_is_refused_at_its_second_row():
@@ -188,9 +206,33 @@ def test_a_table_whose_total_is_not_100_is_accepted_when_a_total_row_says_so():
     assert import_workbook(table(rows), "body.xlsx").catalogue.spec.total_points == 50
 
 
-def test_an_unknown_scoring_mode_is_refused():
-    data = table(replaced("1.1.1", ("1.1.1", "设立售后服务部门", 40, "打分", "否")))
-    assert refusal(data) == ("scoring_unknown", "评分表", 4, "D")
+@pytest.mark.parametrize(
+    ("words", "mode"),
+    [
+        ("按抽样比例扣分", "sampled"),
+        ("抽查5份记录，按不符合比例扣分", "sampled"),
+        ("每缺一项扣1分", "sampled"),
+        ("未建立不得分", "binary"),
+        ("打分", "binary"),
+    ],
+)
+def test_a_scoring_mode_in_words_is_read_and_listed_for_confirmation(words, mode):
+    data = table(replaced("1.1.1", ("1.1.1", "设立售后服务部门", 40, words, "否")))
+    imported = import_workbook(data, "body.xlsx")
+    assert imported.catalogue.item("1.1.1").scoring == mode
+    assert [(r.item_id, r.row, r.text, r.read) for r in imported.scoring_read] == [
+        ("1.1.1", 4, words, mode)
+    ]
+    assert imported.catalogue.item("1.1.1").guidance.zh == words
+
+
+def test_the_person_confirming_a_scoring_mode_may_change_it():
+    data = table(replaced("1.1.1", ("1.1.1", "设立售后服务部门", 40, "抽查两份，按比例扣分", "否")))
+    options = ImportOptions(scoring_overrides={"1.1.1": "binary"})
+    imported = import_workbook(data, "body.xlsx", options)
+    assert imported.catalogue.item("1.1.1").scoring == "binary"
+    assert imported.scoring_read[0].read == "sampled"
+    assert imported.scoring_read[0].used == "binary"
 
 
 def test_numbers_of_five_parts_are_refused():
@@ -298,3 +340,121 @@ def test_a_heading_column_whose_points_do_not_add_up_is_refused_where_it_states_
         ("商品（40分）", "信息（40分）", "2.1.1", "C", 40),
     ]
     assert refusal(table(rows, header=header)) == ("total_mismatch", "评分表", 2, "B")
+
+
+# -- tables as bodies write them (examples/make_body_table.py --layout=...) -------------------
+
+
+@pytest.mark.parametrize("layout", ["rows", "merged", "thousand"])
+def test_each_layout_imports_with_the_right_items_points_modes_and_exclusions(layout, tmp_path):
+    path = example_layout(tmp_path, layout)
+    catalogue = import_workbook(path.read_bytes(), path.name).catalogue
+    bundled = default_catalogue()
+    if layout == "rows":  # the made-up body's own points and one replaced item
+        assert len(catalogue.items) == 52
+        return
+    scale = 10 if layout == "thousand" else 1
+    assert [i.id for i in catalogue.items] == [i.id for i in bundled.items]
+    assert [i.points for i in catalogue.items] == [i.points * scale for i in bundled.items]
+    assert [i.scoring for i in catalogue.items] == [i.scoring for i in bundled.items]
+    assert [i.excludable for i in catalogue.items] == [i.excludable for i in bundled.items]
+    assert [s.title.zh for s in catalogue.second_levels] == [
+        s.title.zh for s in bundled.second_levels
+    ]
+    assert catalogue.spec.total_points == 100 * scale
+
+
+def test_the_merged_layout_is_found_past_an_instruction_sheet_with_its_columns_guessed(tmp_path):
+    path = example_layout(tmp_path, "merged")
+    imported = import_workbook(path.read_bytes(), path.name)
+    assert imported.sheet == "评分细则"
+    assert imported.columns.letters() == {
+        "first": "A",
+        "number": "B",
+        "second": "C",
+        "title": "D",
+        "points": "E",
+        "scoring": "F",
+        "excludable": "G",
+    }
+    assert min(imported.columns.confidence.values()) >= 0.9
+    sampled = {i.id for i in default_catalogue().items if i.scoring == "sampled"}
+    assert {r.item_id for r in imported.scoring_read if r.read == "sampled"} == sampled
+
+
+def test_a_thousand_point_table_scores_on_the_100_scale(tmp_path):
+    from scoring import AuditInput, ItemAssessment, Status, score_audit
+
+    path = example_layout(tmp_path, "thousand")
+    catalogue = import_workbook(path.read_bytes(), path.name).catalogue
+    assessments = {i.id: ItemAssessment(i.id, Status.CONFORMING) for i in catalogue.items}
+    first = catalogue.items[0]
+    assessments[first.id] = ItemAssessment(first.id, Status.NOT_CONFORMING)
+    result = score_audit(catalogue, AuditInput(assessments=assessments))
+    assert result.score == 100 - first.points / 10
+
+
+@pytest.mark.parametrize(
+    ("yes", "no"), [("可", "否"), ("是", "否"), ("√", None), ("Y", "N"), ("y", "n"), ("可", "不可")]
+)
+def test_exclusion_columns_are_read_in_their_usual_spellings(yes, no):
+    rows = [
+        *ROWS[:2],
+        ("1.1.1", "设立售后服务部门", 40, "符合性", no),
+        ("1.1.2", "服务网点覆盖销售区域", 20, "抽样", yes),
+        *ROWS[4:],
+    ]
+    header = ("编号", "评价内容", "分值", "评分方式", "可否删减")
+    catalogue = import_workbook(table(rows, header=header), "body.xlsx").catalogue
+    assert catalogue.item("1.1.2").excludable is True
+    assert catalogue.item("1.1.1").excludable is False
+
+
+def test_a_total_labelled_in_any_column_is_checked_and_its_numbers_shown_as_written():
+    rows = [*ROWS, (None, None, 90, None, "合 计")]
+    with pytest.raises(WorkbookError) as caught:
+        import_workbook(table(rows), "body.xlsx")
+    problem = caught.value.problems[0]
+    assert (problem.code, problem.row, problem.column) == ("whole_mismatch", 9, "C")
+    assert (problem.values["stated"], problem.values["sum"]) == ("90", "100")
+    assert "E+" not in " ".join(caught.value.lines("zh"))
+
+
+def test_a_refusal_lists_fifty_problems_and_counts_the_rest():
+    rows = [("1", "体系"), ("1.1", "组织")]
+    rows += [(f"1.1.{n}", f"项目{n}", "很多") for n in range(1, 121)]
+    with pytest.raises(WorkbookError) as caught:
+        import_workbook(table(rows), "body.xlsx")
+    assert len(caught.value.problems) == 120
+    lines = caught.value.lines("en")
+    assert len(lines) == 51
+    assert "70" in lines[-1]
+
+
+# -- hostile workbooks: refused before openpyxl reads them --------------------------------------
+
+
+@pytest.mark.parametrize("case", list(HOSTILE))
+def test_a_hostile_workbook_is_refused_in_seconds_naming_what_it_exceeds(case):
+    data = HOSTILE[case]()
+    started = time.monotonic()
+    with pytest.raises(WorkbookError) as caught:
+        import_workbook(data, "hostile.xlsx")
+    assert time.monotonic() - started < 20
+    assert caught.value.problems[0].code == EXPECTED_HOSTILE[case]
+    assert len(caught.value.lines("zh")) <= 51
+
+
+EXPECTED_HOSTILE = {
+    "zip bomb": "bounds_zip_member_size",
+    "a million rows": "bounds_rows",
+    "a million shared strings": "bounds_shared_strings",
+    "formulas": "bounds_formulas",
+    "1e308": "points_too_large",
+    "entities": "bounds_xml_forbidden",
+    "a cell at row 1048576": "bounds_rows",
+}
+
+
+def test_a_file_larger_than_the_bound_is_refused_before_it_is_opened():
+    assert refusal(b"\0" * (17 << 20))[0] == "bounds_too_large"

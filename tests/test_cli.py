@@ -1,6 +1,7 @@
 """``gbt-audit validate`` and ``gbt-audit score``: results, and clear refusals with exit 1."""
 
 import json
+import os
 import textwrap
 
 import pytest
@@ -179,3 +180,26 @@ def test_sample_counts_from_the_store_must_be_whole_numbers():
         (problem,) = validate_audit(catalogue, AuditInput(assessments={"1.1.2": entry}))
         assert problem.path == ("items", "1.1.2")
         assert "whole numbers" in problem.message
+
+
+@pytest.mark.parametrize("json_flag", [["--json"], []])
+def test_score_into_a_closed_pipe_exits_quietly(json_flag):
+    """``gbt-audit score … --json | head`` ended in a BrokenPipeError traceback. A real pipe whose
+    reader is gone before the first write: every write fails, as once ``head`` has its lines."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    example = Path(__file__).parent.parent / "examples" / "appliance-retailer.yaml"
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    with subprocess.Popen(
+        [sys.executable, "-m", "cli", "score", str(example), *json_flag],
+        stdout=write_end,
+        stderr=subprocess.PIPE,
+        cwd=Path(__file__).parent.parent,
+    ) as proc:
+        os.close(write_end)
+        _, err = proc.communicate(timeout=60)
+    assert err.decode() == ""
+    assert proc.returncode == 141

@@ -105,11 +105,18 @@ def test_move_opens_a_new_round_on_the_imported_catalogue(capsys, tmp_path, stor
         store.save_item(audit.id, item.id, expected_version=0, actor="qm", status=Status.CONFORMING)
     body = tmp_path / "body.yaml"
     assert run(capsys, "catalogue", "import", example_table(tmp_path), "--out", body)[0] == 0
+    code, previewed, err = run(
+        capsys, "catalogue", "move", audit.id, "--to", body, "--map", "3.2.5=3.2.6", "--preview"
+    )
+    assert code == 0, err
+    assert "3.2.5 → 3.2.6：按映射带过去（符合 → 符合）" in previewed
+    assert open_store().audit(audit.id).state is AuditState.DRAFT  # a preview changes nothing
     code, out, err = run(
         capsys, "catalogue", "move", audit.id, "--to", body, "--map", "3.2.5=3.2.6"
     )
     assert code == 0, err
     assert "100" in out
+    assert out.startswith(previewed)  # the move did what the preview said, line for line
     reopened = open_store()
     assert reopened.audit(audit.id).state is AuditState.FROZEN
     newest = reopened.audits(organisation.id)[-1]

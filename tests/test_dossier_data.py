@@ -140,7 +140,7 @@ def test_points_still_needed_are_rounded_up():
 
 
 def test_file_sizes_read_like_file_sizes():
-    assert [file_size_text(n) for n in (523, 12_800, 3_400_000)] == ["523 B", "12.5 KB", "3.2 MB"]
+    assert [file_size_text(n) for n in (523, 12_800, 3_400_000)] == ["523 B", "12.5 KiB", "3.2 MiB"]
 
 
 AREA = (50.0, 60.0, 550.0, 760.0)  # 500 × 700 points

@@ -220,3 +220,13 @@ def _fonts(page: PageObject) -> DictionaryObject:
     fonts = resources["/Font"].get_object()
     assert isinstance(fonts, DictionaryObject)
     return fonts
+
+
+def test_evidence_kinds_are_printed_by_their_labels():
+    """The evidence index printed photo / policy / record, the codes, in a Chinese document."""
+    from dossier.templating import environment
+
+    template = environment().from_string(
+        "{{ 'photo' | kind }} {{ 'policy' | kind }} {{ 'x' | kind }}"
+    )
+    assert template.render() == "照片 制度文件 x"

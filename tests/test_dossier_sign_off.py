@@ -2,8 +2,6 @@
 and the catalogue hash recorded at the sign-off; a round without a sign-off in force says so
 plainly on the cover (and why: not submitted, returned, withdrawn by a later change)."""
 
-from datetime import UTC
-
 from pypdf import PdfReader
 from store_helpers import new_store, test_audit
 
@@ -42,7 +40,8 @@ def test_a_signed_off_round_prints_who_when_score_and_catalogue_on_the_cover(tmp
 
     cover = flat(cover_text(store, audit.id, tmp_path / "out"))
     assert "编辑王" in cover and "审核李" in cover
-    assert f"{signed.at.astimezone(UTC):%Y-%m-%d%H:%M}" in cover
+    # in the organisation's zone (Asia/Shanghai by default), as the app shows it
+    assert display.moment(signed.at, display.zone()).replace(" ", "") in cover
     assert f"签核时得分Scorethen{display.score(signed.score)}" in cover
     assert audit.catalogue_hash in cover  # in full
     assert "未签核" not in cover

@@ -1,6 +1,8 @@
 """The spreadsheet self-evaluation table holds the same rows and numbers as the PDF."""
 
 import re
+import shutil
+import subprocess
 from dataclasses import replace
 
 import pytest
@@ -10,6 +12,7 @@ from pypdf import PdfReader
 
 from dossier import render_pdf, write_xlsx
 from dossier.numbers import points_text
+from scoring import display
 from scoring.display import score as display_score
 
 
@@ -21,7 +24,22 @@ def exported(tmp_path_factory):
     write_xlsx(data, folder / "自评表.xlsx")
     report = render_pdf(data, source, folder / "dossier.pdf")
     pdf = [page.extract_text() for page in PdfReader(folder / "dossier.pdf").pages]
-    return data, load_workbook(folder / "自评表.xlsx"), report, pdf
+    return data, recalculated(folder / "自评表.xlsx"), report, pdf, folder / "自评表.xlsx"
+
+
+def recalculated(path):
+    """The workbook as a spreadsheet shows it: its formulas computed by LibreOffice (headless),
+    read back with their values (test_dossier_xlsx_formulas compares them with the app)."""
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        pytest.skip("LibreOffice (Debian libreoffice-calc; ./dev.sh test installs it)")
+    out = path.parent / "recalculated"
+    subprocess.run(
+        [soffice, "--headless", f"-env:UserInstallation=file://{path.parent}/profile",
+         "--convert-to", "xlsx", "--outdir", str(out), str(path)],
+        check=True, capture_output=True, timeout=300,
+    )  # fmt: skip
+    return load_workbook(out / path.name, data_only=True)
 
 
 def totals(sheet) -> dict[str, object]:
@@ -45,7 +63,8 @@ def test_one_row_per_item_with_the_standards_ids_and_chinese_headers(exported):
     first = item_rows[0]
     assert first[:4] == ("1", "售后服务体系", "1.1", "组织架构")
     assert dict((row[4], row[7]) for row in item_rows)["1.2.2"] == "抽样 9/10"
-    assert sheet.freeze_panes == "A2"
+    # LibreOffice's copy drops the frozen header; the file as written keeps it
+    assert load_workbook(exported[4])["自评表"].freeze_panes == "A2"
 
 
 def test_totals_equal_the_score_result(exported):
@@ -62,7 +81,7 @@ def test_totals_equal_the_score_result(exported):
 
 
 def test_totals_equal_the_numbers_the_pdf_prints(exported):
-    _, book, report, pdf = exported
+    _, book, report, pdf, _ = exported
     shown = totals(book["自评表"])
     summary = pdf[report.section("summary").page - 1]
     for label, key in [
@@ -95,7 +114,7 @@ def test_the_evidence_sheet_lists_every_file_with_its_sha256(exported):
 
 
 def test_evidence_refs_agree_between_the_spreadsheet_and_the_pdf(exported):
-    _, book, report, _ = exported
+    _, book, report, *_ = exported
     refs = {row[1]: row[0] for row in book["证据索引"].iter_rows(min_row=2, values_only=True)}
     assert refs == {e.title: e.ref for e in report.evidence}
 
@@ -155,3 +174,7 @@ def test_five_special_deductions_show_as_a_failed_evaluation_with_its_reason(tmp
     assert data.result.tier is None
     assert "特别扣分项 5 个（达到 5 个即评价不合格，不论得分）" in shown["等级"]
     assert shown["须先整改的特别扣分项（个）"] == 1
+    # the next step names the deduction to rectify and the tier it reaches, not "0 to 达标级"
+    assert shown["下一步"] == display.next_step_text(data.result, "zh")
+    assert shown["下一步"].startswith("下一步：整改 1 个特别扣分项")
+    assert not any(str(label).startswith("距达标级") for label in shown)

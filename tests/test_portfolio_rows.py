@@ -14,10 +14,11 @@ from app_helpers import fresh_app, new_audit, signed_off
 
 from domain.records import AuditState, OrganisationProfile, Rectification
 from scoring import Status
-from scoring.cycle import CycleEvent, CycleEventKind, add_years
+from scoring.cycle import CertificateState, CycleEvent, CycleEventKind, add_years
 from store import AuditStore
 from store.access import GuardedStore
 from store.accounts import Accounts
+from texts import t
 from ui.portfolio_rows import (
     PortfolioFilter,
     PortfolioRow,
@@ -79,6 +80,16 @@ def test_overdue_actions_come_first_the_longest_overdue_first():
         row("差分最少", points_to_next=Fraction(1, 100)),
         overdue("逾期十天", 10),
     ) == ["逾期十天", "逾期两天", "明天监督审核", "差分最少"]
+
+
+def test_a_certificate_at_risk_comes_first_with_the_overdue_actions():
+    """An overdue surveillance (the certificate at risk of suspension) needs attention now."""
+    at_risk = row("监督审核逾期", certificate=CertificateState.AT_RISK)
+    assert at_risk.at_risk
+    assert ordered(surveillance_in("明天监督审核", 1), at_risk, overdue("逾期两天", 2))[:2] == [
+        "逾期两天",
+        "监督审核逾期",
+    ]
 
 
 def test_then_the_nearest_date_whether_an_action_due_or_a_surveillance_or_renewal():
@@ -207,7 +218,13 @@ def test_a_row_has_points_to_next_tier_next_due_next_surveillance_and_last_activ
     assert (only.next_tier, only.tier_group) == ("达标级", "无等级")
     assert (only.actions_open, only.actions_overdue) == (2, 1)
     assert only.next_due == today - timedelta(days=1)
-    assert only.next_event == CycleEvent(CycleEventKind.SURVEILLANCE, add_years(issued, 1), 1)
+    event = only.next_event
+    assert (event.kind, event.due, event.number) == (
+        CycleEventKind.SURVEILLANCE,
+        add_years(issued, 1),
+        1,
+    )
+    assert only.certificate is CertificateState.VALID and not only.at_risk
     assert only.last_activity == store.changes(organisation_id=audit.organisation_id)[0].at
 
 
@@ -267,3 +284,26 @@ def test_a_consultant_sees_only_the_clients_granted_to_them(store):
     rows = portfolio_rows(GuardedStore(store, actor), TODAY, "zh", {})
 
     assert [(r.organisation, r.broken) for r in rows] == [("乙公司", False)]
+
+
+def test_five_deductions_show_the_deduction_to_rectify_not_zero_points_live_and_frozen(store):
+    """Every item conforming, five special deductions: 95.00 and no tier. The row says
+    "rectify 1 · then 五星级" and has no points to the next tier (never 0.00 to 达标级)."""
+    audit = new_audit(store, "甲公司")
+    catalogue = store.catalogue(audit.catalogue_hash)
+    conform(store, audit.id, [item.id for item in catalogue.items])
+    for n in range(5):
+        store.add_deduction(audit.id, reason=f"问题 {n}", category="law", actor="测试员")
+    expected = (
+        f"{t('next.tile_rectify', 'zh', count=1)} · {t('next.tile_reaches', 'zh', tier='五星级')}"
+    )
+    [live] = portfolio_rows(store, date.today(), "zh")
+    assert (live.points_to_next, live.next_tier) == (None, expected)
+
+    signed_off(store, audit.id)
+    audit = store.audit(audit.id)
+    round_two = store.close_round(audit.id, expected_version=audit.version, actor="测试员")
+    store.set_audit_archived(round_two.id, True, expected_version=round_two.version, actor="测试员")
+    [frozen] = portfolio_rows(store, date.today(), "zh")
+    assert frozen.state is AuditState.FROZEN
+    assert (frozen.points_to_next, frozen.next_tier) == (None, expected)

@@ -11,6 +11,7 @@ from domain.records import ActionState, Rectification
 from dossier.brief import MAX_PLAN_ROWS, build_brief, render_brief
 from scoring import Status
 from store import open_store
+from texts import t
 
 TODAY = date(2026, 11, 20)
 LONG = "现场抽查发现服务记录不完整，回访记录缺失，投诉处理时限超出承诺，" * 8
@@ -111,3 +112,68 @@ def test_five_special_deductions_are_a_reason_the_brief_gives(store, tmp_path):
         store.add_deduction(audit.id, reason=f"问题 {n}", category="law", actor="qm")
     brief = build_brief(store, audit.id, TODAY)
     assert "特别扣分项 5 个" in brief.fail_reason
+
+
+def test_with_five_deductions_the_brief_names_the_tier_rectifying_one_reaches(store, tmp_path):
+    """Every item conforming, five deductions: 95.00 and no tier. Rectifying one gives 96.00,
+    五星级 — the brief says so, not "0.00 to 达标级"."""
+    audit = new_audit(store)
+    assess(store, audit, [])
+    store.update_audit(
+        audit.id,
+        expected_version=store.audit(audit.id).version,
+        actor="qm",
+        prerequisites={
+            p.id: True for p in store.catalogue(audit.catalogue_hash).spec.prerequisites
+        },
+    )
+    for n in range(5):
+        store.add_deduction(audit.id, reason=f"问题 {n}", category="law", actor="qm")
+    brief = build_brief(store, audit.id, TODAY)
+    assert (brief.next_value, brief.next_caption) == (
+        t("next.tile_rectify", "zh", count=1),
+        t("next.tile_reaches", "zh", tier="五星级"),
+    )
+    render_brief(brief, tmp_path / "b.pdf")
+    text = "".join(pdf_text(tmp_path / "b.pdf").split())  # lines wrap inside the box
+    assert "整改后可达五星级" in text and "0.00" not in text.split("距下一等级")[1][:20]
+
+
+def test_a_top_score_without_a_tier_never_reads_top_tier_reached_on_the_brief(store, tmp_path):
+    audit = new_audit(store)
+    assess(store, audit, [])
+    prerequisites = store.catalogue(audit.catalogue_hash).spec.prerequisites
+    store.update_audit(
+        audit.id,
+        expected_version=store.audit(audit.id).version,
+        actor="qm",
+        prerequisites={p.id: p.id != "no_major_incident" for p in prerequisites},
+    )
+    brief = build_brief(store, audit.id, TODAY)
+    render_brief(brief, tmp_path / "b.pdf")
+    text = "".join(pdf_text(tmp_path / "b.pdf").split())
+    assert t("brief.top_tier", "zh") not in text
+    assert t("next.tile_no_tier", "zh") in text
+
+
+def test_an_overdue_surveillance_puts_the_certificate_at_risk_on_the_brief(store, tmp_path):
+    """Issued 2025-09-01: its first surveillance was due by 2026-09-01 and none is recorded."""
+    audit = new_audit(store)
+    assess(store, audit, [])
+    store.add_certificate(
+        audit.organisation_id,
+        body="中国质量认证中心",
+        number="CQC-1",
+        tier="四星级",
+        issued_on=date(2025, 9, 1),
+        actor="qm",
+    )
+    brief = build_brief(store, audit.id, TODAY)
+    risk = t("cycle.at_risk", "zh", event=t("cycle.surveillance", "zh", n=1), due="2026-09-01")
+    assert brief.certificate_risk == risk
+    assert brief.next_cycle_event == f"{t('cycle.surveillance', 'zh', n=2)} 2027-09-01"
+    out = tmp_path / "brief.pdf"
+    assert render_brief(brief, out) == 1
+    assert "暂停风险" in pdf_text(out)
+    store.record_surveillance(audit.organisation_id, on=date(2026, 10, 8), actor="qm")
+    assert build_brief(store, audit.id, TODAY).certificate_risk == ""

@@ -13,10 +13,12 @@ from cli.main import main
 from domain.owners import Person
 from domain.records import ActionState, OrganisationProfile, Rectification
 from reminders.dates import audit_due_dates, owner_due_dates
-from reminders.digest import digests
+from reminders.digest import body, digests
 from reminders.ics import calendar_ics
 from scoring import Status
+from scoring.cycle import add_years
 from store import open_store
+from texts import t
 
 TODAY = date.today()
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -101,7 +103,7 @@ def test_the_audit_calendar_holds_open_actions_evidence_expiry_and_the_certifica
         "证据到期：营业执照": TODAY + timedelta(days=10),
         "第 1 次监督审核": issued.replace(year=issued.year + 1),
         "第 2 次监督审核": issued.replace(year=issued.year + 2),
-        "再认证（证书到期）": issued.replace(year=issued.year + 3),
+        "再认证（证书到期）": issued.replace(year=issued.year + 3) - timedelta(days=1),
     }  # the done action and the one without a due date are not in it
 
 
@@ -138,6 +140,29 @@ def test_the_digest_goes_to_the_organisation_and_to_each_owner_with_an_address(s
     assert {d.summary.split("：")[0] for d in organisation.upcoming} == {"整改到期", "证据到期"}
     assert owner.recipient == "li@example.cn"
     assert next(d.summary for d in owner.upcoming).endswith("补充培训记录") and not owner.overdue
+
+
+def test_an_overdue_surveillance_is_in_the_digest_as_a_risk_until_one_is_recorded(store):
+    """A certificate issued 400 days ago: its first surveillance was due 35 days ago. The
+    digest names the risk of suspension among what is overdue; once the surveillance is
+    recorded, it is no longer there (nor is the held one on any later day)."""
+    organisation = store.create_organisation(
+        OrganisationProfile(name="华东家电服务有限公司", contact_email="qm@example.cn"), actor="qm"
+    )
+    issued = TODAY - timedelta(days=400)
+    store.add_certificate(
+        organisation.id, body="机构", number="N-1", tier="三星级", issued_on=issued, actor="qm"
+    )
+    [digest] = digests(store, TODAY, days=14)
+    [risk] = digest.overdue
+    due = add_years(issued, 1).isoformat()
+    assert risk.at_risk
+    assert risk.summary == t(
+        "cycle.at_risk", "zh", event=t("cycle.surveillance", "zh", n=1), due=due
+    )
+    assert risk.summary in body(digest)
+    store.record_surveillance(organisation.id, on=TODAY - timedelta(days=2), actor="qm")
+    assert digests(store, TODAY, days=14) == []
 
 
 def test_remind_sends_the_digest_to_a_real_smtp_server(store, audit, monkeypatch, capsys):

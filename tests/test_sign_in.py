@@ -88,3 +88,58 @@ def test_the_slow_down_outlives_a_restart(store, database_url, tmp_path):
 def test_the_wait_doubles_with_each_further_failure_up_to_a_limit():
     waits = [POLICY.wait_after(n).total_seconds() for n in range(2, 9)]
     assert waits == [0, 30, 60, 120, 240, 480, 900]
+
+
+def test_guesses_sent_at_once_are_counted_one_after_another(store):
+    """Twelve wrong passwords sent together: only the free attempts are checked, the rest are
+    refused unchecked (the count was read before it was written, and all twelve were tried)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    policy = ThrottlePolicy(free_attempts=5)
+    now = utcnow()
+
+    def guess(n: int) -> str:
+        try:
+            sign_in(Accounts(store), SignInThrottle(store, policy), "wang", f"guess {n}", None, now)
+        except AccountError as refused:
+            return refused.code
+        return "signed in"
+
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        answers = list(pool.map(guess, range(12)))
+    assert answers.count("auth.refused") == 5
+    assert answers.count("auth.throttled") == 7
+
+
+def test_someone_elses_guesses_keep_the_owner_out_for_a_minute_at_most(store):
+    now = utcnow()
+    for n in range(12):
+        attempt(store, "wang", "wrong", f"203.0.113.{n}", now + timedelta(seconds=61 * n))
+    last = now + timedelta(seconds=61 * 11)
+    wait = SignInThrottle(store, POLICY).wait("wang", None, last)
+    assert timedelta(0) < wait <= timedelta(seconds=60)
+    assert attempt(store, "wang", PASSWORD, "198.51.100.1", last + timedelta(seconds=61)).login
+
+
+def test_a_browser_that_signed_in_before_is_not_kept_out_by_others_guesses(store):
+    """The owner's browser (its device cookie) is counted on its own: guesses from the same
+    office address and at the same name do not stop it."""
+    now = utcnow()
+    throttle = SignInThrottle(store, POLICY)
+    owner = sign_in(Accounts(store), throttle, "wang", PASSWORD, "10.0.0.1", now, device="own")
+    assert owner.login == "wang"
+    for _ in range(6):  # someone at the same address, in another browser
+        attempt(store, "wang", "wrong", "10.0.0.1", now)
+    assert attempt(store, "wang", PASSWORD, "10.0.0.1", now) == "auth.throttled"
+    again = sign_in(Accounts(store), throttle, "wang", PASSWORD, "10.0.0.1", now, device="own")
+    assert again.login == "wang"
+
+    # a browser token that never signed in to this account is no help to a guesser
+    def guessed(device: str) -> str:
+        try:
+            sign_in(Accounts(store), throttle, "wang", "wrong", "10.0.0.1", now, device=device)
+        except AccountError as refused:
+            return refused.code
+        return "signed in"
+
+    assert guessed("made up") == "auth.throttled"

@@ -1,5 +1,6 @@
 """Audits and item assessments: saved safely, versioned against lost updates, scored exactly."""
 
+import re
 from datetime import date
 from fractions import Fraction
 
@@ -8,7 +9,7 @@ from sqlalchemy import text
 from store_helpers import company, new_store, test_audit
 
 from domain.records import ActionState, Rectification
-from scoring import Status
+from scoring import Status, display
 from store import ConflictError, InvalidEntry, NotFound
 
 
@@ -71,9 +72,15 @@ def test_two_tabs_saving_the_same_item_do_not_overwrite_each_other(store, audit)
             actor="乙",
             status=Status.NOT_CONFORMING,
         )
-    assert "changed by 甲" in str(refused.value)
-    assert "your change was not saved" in str(refused.value)
+    assert refused.value.code == "conflict.changed" and refused.value.by == "甲"
     assert store.item(audit.id, "1.1.1").status is Status.CONFORMING
+    # each language alone, the record by its label, the time in the organisation's zone
+    saved_at = display.moment(store.item(audit.id, "1.1.1").updated_at, display.zone())
+    chinese, english = refused.value.text("zh"), refused.value.text("en")
+    assert chinese.startswith("评价项 1.1.1已由他人（甲）于 " + saved_at)
+    assert not re.search(r"[A-Za-z]", chinese)
+    assert english.startswith("The item 1.1.1 was changed by 甲 at " + saved_at)
+    assert not re.search(r"[\u4e00-\u9fff]", english.replace("甲", ""))
 
 
 @pytest.mark.parametrize(
@@ -291,3 +298,23 @@ def test_the_store_refuses_more_special_deductions_than_the_plausible_bound(stor
     result, plan = store.score(audit.id)  # the bound itself still scores and plans
     assert result.verdict.deductions == MAX_SPECIAL_DEDUCTIONS
     assert plan.deductions_required == MAX_SPECIAL_DEDUCTIONS - 4
+
+
+def test_a_sample_count_refusal_reads_in_the_readers_language(store, audit):
+    """ "conforming samples (11) exceed samples checked (10)" was shown in English only."""
+    with pytest.raises(InvalidEntry) as refused:
+        store.save_item(
+            audit.id,
+            "1.1.2",
+            expected_version=0,
+            actor="qm",
+            status=Status.SAMPLED,
+            samples_checked=10,
+            samples_conforming=11,
+        )
+    assert [p.code for p in refused.value.problems] == ["audit.conforming_exceeds_checked"]
+    assert refused.value.text("zh") == "评价项 1.1.2：符合样本数（11）超过抽查样本数（10）"
+    assert (
+        refused.value.text("en")
+        == "item 1.1.2: conforming samples (11) exceed samples checked (10)"
+    )

@@ -16,7 +16,7 @@ from store_helpers import company, new_store, test_audit
 from domain.records import AuditState, Rectification
 from scoring import Status
 from store import InvalidEntry
-from store.catalogue_move import plan_move
+from store.catalogue_move import Fate, MoveChanged, ResetReason, plan_move
 
 # the body's table: 1.1.1 worth more, 1.1.2 scored as a whole (no sampling), 1.2.1 may not be
 # excluded, 2.1.2 replaced by 2.1.3
@@ -187,3 +187,127 @@ def test_an_archive_of_a_moved_audit_carries_both_catalogues(store, audit, tmp_p
     assert other.catalogue(copied.catalogue_hash).id == "body-table"
     assert other.item(copied.id, "2.1.3").status is Status.CONFORMING
     assert other.round_result(outcome.audit_ids[audit.id]) == store.round_result(audit.id)
+
+
+def body_catalogue(store, sampled: bool = False):
+    """The body's table; ``sampled``: its 1.1.2 is scored by samples too."""
+    data = catalogue_dict(
+        [
+            ItemDef("1.1.2", 10, scoring="sampled") if sampled and i.id == "1.1.2" else i
+            for i in BODY_ITEMS
+        ]
+    )
+    data["id"] = "body-table-sampled" if sampled else "body-table"
+    return store.register_catalogue(yaml.safe_dump(data, allow_unicode=True), "body.yaml")
+
+
+def test_the_preview_says_item_by_item_what_the_move_does_and_why(store, audit):
+    body = body_catalogue(store)
+    preview = store.preview_catalogue_move(audit.id, body.content_hash, {"2.1.2": "2.1.3"})
+    fates = {
+        (m.source_id, m.target_id): (m.fate, m.status_before, m.status_after, m.reason)
+        for m in preview.items
+    }
+    assert fates == {
+        ("1.1.1", "1.1.1"): (Fate.KEPT, Status.NOT_CONFORMING, Status.NOT_CONFORMING, None),
+        ("1.1.2", "1.1.2"): (
+            Fate.RESET,
+            Status.SAMPLED,
+            Status.NOT_ASSESSED,
+            ResetReason.TARGET_NOT_SAMPLED,
+        ),
+        ("1.2.1", "1.2.1"): (
+            Fate.RESET,
+            Status.NOT_APPLICABLE,
+            Status.NOT_ASSESSED,
+            ResetReason.TARGET_NOT_EXCLUDABLE,
+        ),
+        ("2.1.1", "2.1.1"): (Fate.KEPT, Status.CONFORMING, Status.CONFORMING, None),
+        ("2.1.2", "2.1.3"): (Fate.MAPPED, Status.CONFORMING, Status.CONFORMING, None),
+    }
+    # the page once said "0 items start from 未评" here: two do
+    assert [m.target_id for m in preview.starting_unassessed] == ["1.1.2", "1.2.1"]
+    assert [m.evidence for m in preview.items if m.evidence] == [1, 1]
+    assert preview.deductions == 1
+    assert store.audit(audit.id).state is AuditState.DRAFT  # a preview changes nothing
+
+
+def test_a_sampled_item_stays_sampled_with_its_counts_where_the_target_samples(store, audit):
+    body = body_catalogue(store, sampled=True)
+    preview = store.preview_catalogue_move(audit.id, body.content_hash)
+    (sampled,) = [m for m in preview.items if m.source_id == "1.1.2"]
+    assert (sampled.fate, sampled.status_after, sampled.samples) == (
+        Fate.KEPT,
+        Status.SAMPLED,
+        (10, 8),
+    )
+
+
+@pytest.mark.parametrize("sampled", [False, True], ids=["binary 1.1.2", "sampled 1.1.2"])
+@pytest.mark.parametrize("mapping", [None, {"2.1.2": "2.1.3"}, {"2.1.2": None}])
+def test_the_move_does_exactly_what_its_preview_said(store, audit, sampled, mapping):
+    body = body_catalogue(store, sampled)
+    before = store.items(audit.id)
+    preview = store.preview_catalogue_move(audit.id, body.content_hash, mapping)
+    new = store.move_to_catalogue(
+        audit.id,
+        body.content_hash,
+        mapping=mapping,
+        expected_version=audit.version,
+        actor="顾问",
+        expected_preview=preview,
+    )
+    after = store.items(new.id)
+    for move in preview.items:
+        if move.target_id is None:
+            assert move.fate is Fate.LEFT_BEHIND and move.source_id not in after
+            continue
+        item = after.get(move.target_id)
+        status = item.status if item else Status.NOT_ASSESSED
+        samples = (item.samples_checked, item.samples_conforming) if item else (None, None)
+        assert status is move.status_after, move
+        assert samples == (move.samples or (None, None)), move
+        assert len(item.evidence_ids if item else ()) == move.evidence, move
+        if move.fate in (Fate.KEPT, Fate.MAPPED):  # who assessed it, and when, travel with it
+            source = before[move.source_id]
+            assert (item.updated_by, item.updated_at) == (source.updated_by, source.updated_at)
+        if move.fate is Fate.RESET:
+            assert item.updated_by == "顾问"
+    log = {c.field for c in store.changes(audit_id=new.id)}
+    resets = {f"item {m.target_id} status" for m in preview.of(Fate.RESET)}
+    assert {f for f in log if f.startswith("item ")} == resets
+    assert len(store.deductions(new.id)) == preview.deductions
+
+
+def test_a_round_changed_after_its_preview_is_not_moved(store, audit):
+    body = body_catalogue(store)
+    preview = store.preview_catalogue_move(audit.id, body.content_hash)
+    store.save_item(
+        audit.id,
+        "2.1.1",
+        expected_version=store.item(audit.id, "2.1.1").version,
+        actor="qm",
+        status=Status.NOT_CONFORMING,
+    )
+    with pytest.raises(MoveChanged) as refused:
+        store.move_to_catalogue(
+            audit.id,
+            body.content_hash,
+            expected_version=store.audit(audit.id).version,
+            actor="顾问",
+            expected_preview=preview,
+        )
+    assert refused.value.code == "catalogues.move_changed"
+    assert store.audit(audit.id).state is AuditState.DRAFT
+    assert len(store.audits(audit.organisation_id)) == 1
+
+
+def test_a_layouts_column_mapping_is_remembered_and_replaced(database_url, tmp_path):
+    from store_helpers import new_store
+
+    store = new_store(database_url, tmp_path)
+    assert store.remembered_columns("a" * 64) is None
+    store.remember_columns("a" * 64, {"number": 1, "title": 2, "points": 3}, actor="qm")
+    assert store.remembered_columns("a" * 64) == {"number": 1, "title": 2, "points": 3}
+    store.remember_columns("a" * 64, {"number": 2, "title": 3, "points": 4}, actor="qm")
+    assert store.remembered_columns("a" * 64) == {"number": 2, "title": 3, "points": 4}

@@ -6,8 +6,10 @@ from datetime import date
 import pytest
 from store_helpers import company, new_store, sign_off, test_audit
 
+from domain.certificate_rules import CertificateRule
 from domain.records import AuditState, Rectification
 from scoring import Status
+from scoring.cycle import SurveillanceResult
 from store import InvalidEntry
 from store.review import ReviewError
 
@@ -53,7 +55,7 @@ def test_a_recorded_certificate_gives_its_surveillance_and_renewal_dates(store, 
         "四星级",
     )
     assert certificate.cycle.surveillances == (date(2027, 12, 1), date(2028, 12, 1))
-    assert certificate.cycle.renewal == date(2029, 12, 1)
+    assert certificate.cycle.valid_until == date(2029, 11, 30)  # renewal due by then
     assert store.changes(organisation_id=certified.organisation_id)[0].entity == "certificate 1"
 
 
@@ -154,3 +156,64 @@ def test_without_a_named_round_the_last_closed_round_is_the_certified_one(store)
     )
     new = store.start_surveillance_round(audit.organisation_id, on=date(2027, 12, 1), actor="qm")
     assert new.previous_audit_id == audit.id and new.round_no == 3
+
+
+def test_surveillances_held_are_kept_with_the_certificate_and_set_its_status(store):
+    """Issued 2028-02-29: the first surveillance, not held by 2029-02-28, is overdue and the
+    certificate at risk; held late on 2029-10-15 it is the first, and the certificate valid."""
+    organisation = company(store)
+    store.add_certificate(
+        organisation.id,
+        body="中国质量认证中心",
+        number="CQC-SS-2028-0042",
+        tier="四星级",
+        issued_on=date(2028, 2, 29),
+        actor="qm",
+    )
+    at_risk = store.certificate_status(organisation.id, on=date(2029, 7, 1))
+    assert at_risk.valid_until == date(2031, 2, 28)
+    assert (at_risk.state.value, at_risk.events[0].state.value) == ("at_risk", "overdue")
+    held = store.record_surveillance(organisation.id, on=date(2029, 10, 15), actor="顾问")
+    assert held.result is SurveillanceResult.KEPT
+    status = store.certificate_status(organisation.id, on=date(2029, 10, 15))
+    assert status.state.value == "valid"
+    assert [(e.number, e.state.value, e.held_on) for e in status.events[:2]] == [
+        (1, "held", date(2029, 10, 15)),
+        (2, "upcoming", None),
+    ]
+    assert store.changes(organisation_id=organisation.id)[0].field == "surveillance 1"
+    # a surveillance round started after it is the second
+    store.record_surveillance(organisation.id, on=date(2030, 2, 1), actor="顾问", tier="五星级")
+    status = store.certificate_status(organisation.id, on=date(2030, 2, 2))
+    assert status.tier == "五星级" and status.events[1].held.result is SurveillanceResult.CHANGED
+
+
+def test_a_surveillance_outside_the_validity_or_twice_on_a_day_is_refused(store):
+    organisation = company(store)
+    with pytest.raises(CertificateRule) as refused:
+        store.record_surveillance(organisation.id, on=date(2027, 1, 1), actor="qm")
+    assert refused.value.code == "cycle.no_certificate"
+    store.add_certificate(
+        organisation.id, body="机构", number="N-1", tier="三星级",
+        issued_on=date(2026, 12, 31), actor="qm",
+    )  # fmt: skip
+    with pytest.raises(CertificateRule) as refused:
+        store.record_surveillance(organisation.id, on=date(2029, 12, 31), actor="qm")
+    assert refused.value.code == "cycle.outside_validity"
+    assert refused.value.values["until"] == "2029-12-30"
+    store.record_surveillance(organisation.id, on=date(2027, 12, 1), actor="qm")
+    with pytest.raises(CertificateRule) as refused:
+        store.record_surveillance(organisation.id, on=date(2027, 12, 1), actor="qm")
+    assert refused.value.code == "cycle.already_held"
+    assert len(store.current_certificate(organisation.id).held) == 1
+
+
+def test_a_late_first_surveillance_round_is_titled_the_first_not_the_nearest_anniversary(
+    store, certified
+):
+    """Issued 2026-12-01, the first surveillance held late on 2028-09-01 (nearer the second
+    anniversary) is still the first."""
+    new = store.start_surveillance_round(
+        certified.organisation_id, on=date(2028, 9, 1), actor="顾问"
+    )
+    assert new.title == "2028 年第 1 次监督审核"

@@ -1,5 +1,6 @@
 """Organisations: the application form's company data, checked, versioned and logged."""
 
+import re
 from dataclasses import replace
 
 import pytest
@@ -39,10 +40,10 @@ def test_a_credit_code_belongs_to_one_organisation(store):
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ({"name": "  "}, "企业名称 company name: 必填 required"),
-        ({"contact_email": "not-an-email"}, "e-mail: 'not-an-email'"),
-        ({"headcount": -3}, "headcount: 不能为负数"),
-        ({"service_headcount": 400}, "售后服务人员数 service staff (400) 超过员工总数"),
+        ({"name": "  "}, "企业名称：必填"),
+        ({"contact_email": "not-an-email"}, "电子邮箱：“not-an-email”格式不对"),
+        ({"headcount": -3}, "员工总数：不能为负数"),
+        ({"service_headcount": 400}, "售后服务人员数：400 超过员工总数"),
     ],
 )
 def test_bad_profile_fields_are_refused_naming_the_field(store, change, message):
@@ -93,3 +94,27 @@ def test_archived_organisations_leave_the_default_list(store):
     store.set_organisation_archived(org.id, True, expected_version=org.version, actor="qm")
     assert store.organisations() == []
     assert [o.id for o in store.organisations(include_archived=True)] == [org.id]
+
+
+@pytest.mark.parametrize(
+    ("change", "code"),
+    [
+        ({"credit_code": "91110000600037341X"}, "profile.credit_code_invalid"),
+        ({"service_headcount": 400}, "profile.exceeds"),
+        ({"contact_phone": "phone?"}, "profile.malformed"),
+    ],
+)
+def test_a_profile_refusal_reads_in_one_language(store, change, code):
+    """The credit-code message ran Chinese and English together ("无效 is not valid")."""
+    org = company(store)
+    with pytest.raises(InvalidEntry) as refused:
+        store.update_organisation(
+            org.id, replace(org.profile, **change), expected_version=org.version, actor="qm"
+        )
+    assert [p.code for p in refused.value.problems] == [code]
+    chinese, english = refused.value.text("zh"), refused.value.text("en")
+    user_values = [str(v) for v in change.values()]
+    for value in user_values:
+        chinese, english = chinese.replace(value, ""), english.replace(value, "")
+    assert not re.search(r"[A-Za-z]", chinese), chinese
+    assert not re.search(r"[\u4e00-\u9fff]", english), english

@@ -171,3 +171,58 @@ def test_the_database_refuses_to_rewrite_a_sign_off(t, statement):
     with pytest.raises(DBAPIError, match="append-only"), store.engine.begin() as connection:
         connection.execute(text(statement))
     assert as_(t, "admin").review_status(people.audit_a.id).state is ReviewState.SIGNED_OFF
+
+
+def test_a_sign_off_stores_the_exact_score_not_a_formatted_one(t):
+    """The sign-off kept "35.00" beside the exact score: a display rule frozen into the data. It
+    keeps the exact value alone; a row an older release wrote (with its text) still reads."""
+    store, people = t
+    audit = people.audit_a.id
+    score_item(t, "editor", "1.1.1")
+    as_(t, "editor").submit_for_review(audit)
+    as_(t, "reviewer").sign_off(audit)
+    with store.engine.begin() as connection:
+        stored = connection.execute(
+            text("SELECT score, score_display FROM review_events WHERE kind = 'signed_off'")
+        ).one()
+        assert (stored.score, stored.score_display) == ("10", None)
+        connection.execute(  # as release 0003 wrote a sign-off: the text beside the fraction
+            text(
+                "INSERT INTO review_events (audit_id, kind, at, user_id, user_name, comment, "
+                "score, score_display, catalogue_hash, last_change_id) SELECT audit_id, kind, "
+                "at, user_id, user_name, 'old', '69999/1000', '69.99', catalogue_hash, "
+                "last_change_id FROM review_events WHERE kind = 'signed_off'"
+            )
+        )
+    old = as_(t, "admin").review_status(audit).events[-1]
+    assert (old.comment, old.score) == ("old", Fraction(69999, 1000))
+
+
+def test_whoever_submitted_or_made_the_last_change_cannot_sign_off(t, monkeypatch):
+    """Four eyes: a consultant who submits cannot sign off a second later, nor can an
+    administrator, nor whoever made the last change; a company of one may, by setting, and
+    the sign-off then says it was the submitter's own."""
+    _store, people = t
+    audit = people.audit_a.id
+    score_item(t, "consultant", "1.1.1")
+    as_(t, "consultant").submit_for_review(audit)
+    with pytest.raises(ReviewError) as own:
+        as_(t, "consultant").sign_off(audit)
+    assert own.value.code == "auth.review.error.own_submission"
+    assert store_state(t, audit) is ReviewState.SUBMITTED  # nothing recorded
+    as_(t, "consultant").return_for_changes(audit, "补充 1.1.1 的记录")
+    score_item(t, "admin", "2.1.1")
+    as_(t, "editor").submit_for_review(audit)
+    with pytest.raises(ReviewError) as changed:
+        as_(t, "admin").sign_off(audit)
+    assert changed.value.code == "auth.review.error.own_change"
+    monkeypatch.setenv("GBT_AUDIT_SINGLE_PERSON_SIGN_OFF", "1")
+    signed = as_(t, "admin").sign_off(audit)
+    assert signed.state is ReviewState.SIGNED_OFF
+
+
+def store_state(t, audit_id):
+    store, _ = t
+    from store.review import Reviews
+
+    return Reviews(store).status(audit_id).state

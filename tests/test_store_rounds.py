@@ -132,3 +132,27 @@ def test_rounds_of_different_organisations_do_not_compare(store):
     other = test_audit(store, company(store, name="另一家公司"))
     with pytest.raises(InvalidEntry, match="different organisations"):
         store.compare(one.id, other.id)
+
+
+def test_the_next_round_keeps_who_assessed_each_item_and_when(store):
+    """The QM scored the items; the manager closed the round. The next round's items still say
+    the QM saved them, at the time they did; the closer is recorded as the one who closed."""
+    first = test_audit(store)
+    fill_first_round(store, first)
+    assessed = store.items(first.id)
+    sign_off(store, first.id)
+    second = store.close_round(
+        first.id, expected_version=store.audit(first.id).version, actor="张经理"
+    )
+    carried = store.items(second.id)
+    assert set(carried) == set(assessed)
+    for item_id, record in carried.items():
+        assert (record.updated_by, record.updated_at) == (
+            assessed[item_id].updated_by,
+            assessed[item_id].updated_at,
+        ), item_id
+    assert {r.updated_by for r in carried.values()} == {"qm"}
+    frozen = [c for c in store.changes(audit_id=first.id) if c.field == "state"]
+    assert [(c.actor, c.old, c.new) for c in frozen] == [("张经理", "draft", "frozen")]
+    opened = [c for c in store.changes(audit_id=second.id) if c.field == "created"]
+    assert [c.actor for c in opened] == ["张经理"]

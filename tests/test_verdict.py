@@ -23,6 +23,7 @@ from scoring import (
     score_audit,
 )
 from scoring.validation import MAX_SPECIAL_DEDUCTIONS
+from texts import t
 
 CATALOGUE = hundred_items(100)  # 100 binary items of 1 point: the score is the items conforming
 MET = {"legal_entity": True, "no_major_incident": True}
@@ -160,3 +161,15 @@ def test_ninety_nine_special_deductions_are_scored_and_planned():
     assert plan.deductions_required == 95
     assert plan.reachable and len(plan.fixes) == 95
     assert result.raw_score == 1 and Fraction(0) <= result.score
+
+
+def test_a_change_of_entries_that_moves_the_tier_reads_from_and_to():
+    four, five = score_audit(CATALOGUE, audit(94)), score_audit(CATALOGUE, audit(96))
+    assert display.tier_change(four, five, "en") == t(
+        "verdict.tier_changed", "en", before="four_star", after="five_star"
+    )
+    failed = score_audit(CATALOGUE, audit(96, 5))  # 91, five deductions: no tier
+    assert display.tier_change(five, failed, "en") == t(
+        "verdict.tier_changed", "en", before="five_star", after=failed.scheme.fail_title.en
+    )
+    assert display.tier_change(four, score_audit(CATALOGUE, audit(93)), "en") is None

@@ -54,3 +54,10 @@ def example_table(folder: Path) -> Path:
     script = Path(__file__).parents[1] / "examples" / "make_body_table.py"
     write_table = runpy.run_path(str(script))["write_table"]
     return write_table(folder / "示例认证中心-评分细则.xlsx")
+
+
+def example_layout(folder: Path, layout: str) -> Path:
+    """One of the layouts examples/make_body_table.py writes (rows, merged, thousand)."""
+    script = Path(__file__).parents[1] / "examples" / "make_body_table.py"
+    module = runpy.run_path(str(script))
+    return module[module["LAYOUTS"][layout]](folder / f"{layout}-评分细则.xlsx")

@@ -1,36 +1,54 @@
-"""The sign-in gate before any page: the one-time first administrator, the password form, single
-sign-on (Streamlit's st.login, OpenID Connect) matched by e-mail to accounts an administrator
-created, the idle timeout and signing out. The signed-in account is kept in the browser
-session (st.session_state) and re-read from the store on every run, so a disabled account or a
-revoked role takes effect at the next click."""
+"""Who is signed in, for every run of the app. Signing in happens outside Streamlit, on the app
+server's own routes (ui/web.py): they check the password or the single sign-on, start a
+server-side session (store/sessions.py) and set its token in an HttpOnly cookie. Every run here
+reads that cookie from ``st.context.cookies`` and checks the session in the database, so a
+reload, a new tab or a pasted link stay signed in, and a session ended on the server (signing
+out, idle, a new password, a disabled account, a role taken away, an administrator) is ended at
+the next click. A run without a live session shows why and a link to sign in again that comes
+back to the same page."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Mapping
-from typing import Any
+from datetime import timedelta
+from html import escape
+from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
 
-import settings as listed
 from domain.permissions import Actor
 from settings import SettingsError
 from store.access import GuardedStore
-from store.accounts import AccountError, Accounts
-from store.sign_in import sign_in
-from store.throttle import SignInThrottle
-from ui.context import get_store, tr
+from store.accounts import Accounts
+from store.sessions import SessionEnd, SignInSessions
+from store.web_settings import WebSettings, load_web_settings
+from ui.context import get_store, lang, tr
 from ui.run_memo import once_per_run
 
-USER_KEY = "auth.user_id"
-SEEN_KEY = "auth.last_seen"  # time.time() of the last run while signed in
-VIA_SSO_KEY = "auth.via_sso"
-NOTICE_KEY = "auth.notice"  # (text code, values) to show on the sign-in page
+COOKIE = "gbt_session"  # the session token; set and cleared only by ui/web.py
+SIGN_IN_PATH = "/account/sign-in"
+SIGN_OUT_PATH = "/account/sign-out"
+USER_KEY = "auth.user_id"  # the account this run's session belongs to (set by each run's check)
+# a token kept in the session instead of the cookie: streamlit.testing cannot send cookies, so
+# the in-process tests sign in through a real server-side session handed over here
+TOKEN_KEY = "auth.session_token"
+ENDED_KEY = "auth.ended"
+
+
+class AuthSettingsError(ValueError):
+    pass
 
 
 def idle_minutes(env: Mapping[str, str] | None = None) -> float:
-    """GBT_AUDIT_IDLE_MINUTES: minutes without a click before a session signs out."""
-    return listed.IDLE_MINUTES.read(env)
+    """GBT_AUDIT_IDLE_MINUTES: minutes without a click before a session ends."""
+    try:
+        return web_settings(env).idle / timedelta(minutes=1)
+    except SettingsError as wrong:
+        raise AuthSettingsError(wrong.message(lang())) from None
+
+
+def web_settings(env: Mapping[str, str] | None = None) -> WebSettings:
+    return load_web_settings(env)
 
 
 def user_accounts() -> Accounts:
@@ -39,44 +57,68 @@ def user_accounts() -> Accounts:
     return Accounts(get_store())
 
 
-def require_login() -> Actor:
-    """The signed-in person, or draw the sign-in page and stop this run."""
-    accounts = Accounts(get_store())
+def session_token() -> str | None:
     try:
-        actor = _session_actor(accounts)
-    except SettingsError as wrong:
+        token = st.context.cookies.get(COOKIE)
+    except Exception:  # no browser connection (the test harness)
+        token = None
+    if isinstance(token, str) and token:
+        return token
+    held = st.session_state.get(TOKEN_KEY)
+    return held if isinstance(held, str) else None
+
+
+def check_session() -> Actor | None:
+    """This run's signed-in account, checked against the sessions table (once per run);
+    None when there is no live session (the reason is kept for the page that says so)."""
+    return once_per_run("auth.session", _check_session)
+
+
+def _check_session() -> Actor | None:
+    settings = web_settings()
+    check = SignInSessions(get_store(), settings).check(session_token())
+    if check.session is None:
+        st.session_state.pop(USER_KEY, None)
+        st.session_state[ENDED_KEY] = check.ended
+        return None
+    user_id = check.session.user_id
+    st.session_state[USER_KEY] = user_id
+    return Accounts(get_store()).actor(user_id)
+
+
+def require_login() -> Actor:
+    """The signed-in person, or say the session has ended (with a way back) and stop."""
+    try:
+        actor = check_session()
+    except (SettingsError, AuthSettingsError) as wrong:
         # a setting of the installation, named; nobody is let in meanwhile
-        st.error(wrong.message(_lang()))
+        st.error(wrong.message(lang()) if isinstance(wrong, SettingsError) else str(wrong))
         st.stop()
-    if actor is None:
-        actor = _sso_actor(accounts)
+        raise AssertionError("st.stop() returned") from None
     if actor is not None:
-        st.session_state[SEEN_KEY] = time.time()
         _sidebar(actor)
         return actor
-    _sign_in_page(accounts)
+    _signed_out_page(st.session_state.get(ENDED_KEY))
     st.stop()
     raise AssertionError("st.stop() returned")  # for type checkers: never reached
 
 
 def seems_signed_in() -> bool:
-    """Whether this session holds a sign-in that has not gone idle, without touching it:
-    decides whether the menu shows before require_login checks the account itself."""
-    if st.session_state.get(USER_KEY) is None:
-        return False
+    """Whether this run has a live session (the menu shows only then)."""
     try:
-        minutes = idle_minutes()
-    except SettingsError:
+        return check_session() is not None
+    except (SettingsError, AuthSettingsError):
         return False  # require_login names the setting
-    return time.time() - st.session_state.get(SEEN_KEY, 0) <= minutes * 60
 
 
 def current_actor() -> Actor | None:
-    """The signed-in account with its grants, read once per run (ui.run_memo)."""
-    user_id = st.session_state.get(USER_KEY)
-    if user_id is None:
+    """The signed-in account with its grants: its session checked and the account read once
+    per run (ui.run_memo); None without a live session (or with a bad session setting, which
+    require_login names)."""
+    try:
+        return check_session()
+    except (SettingsError, AuthSettingsError):
         return None
-    return once_per_run(f"actor.{user_id}", lambda: Accounts(get_store()).actor(user_id))
 
 
 def signed_in_name() -> str | None:
@@ -86,163 +128,61 @@ def signed_in_name() -> str | None:
 
 
 def guarded_store() -> GuardedStore:
-    """The store as the signed-in person may use it (pages switch to this after issue 9)."""
-    actor = current_actor()
+    """The store as the signed-in person may use it. The session is checked in this run too,
+    so a save from a card (a fragment's own run) is refused once the session has ended."""
+    actor = check_session()
     if actor is None:
         st.stop()
     return GuardedStore(get_store(), actor)
 
 
-# -- the session -----------------------------------------------------------------------------
+def here() -> str:
+    """This page's address within the app (path and query), to come back to after signing in."""
+    try:
+        url = st.context.url
+    except Exception:
+        url = None
+    path = urlsplit(url).path if url else "/"
+    query = {key: st.query_params.get(key) for key in st.query_params}
+    return path + (f"?{urlencode(query)}" if query else "")
 
 
-def _session_actor(accounts: Accounts) -> Actor | None:
-    user_id = st.session_state.get(USER_KEY)
-    if user_id is None:
-        return None
-    minutes = idle_minutes()
-    if time.time() - st.session_state.get(SEEN_KEY, 0) > minutes * 60:
-        _sign_out(("auth.idle_expired", {"minutes": f"{minutes:g}"}))
-        return None
-    actor = accounts.actor(user_id)
-    if actor is None:
-        _sign_out(("auth.account_gone", {}))
-    return actor
+def sign_in_link(next_path: str | None = None, ended: str | None = None) -> str:
+    values = {"next": next_path or here(), "lang": lang()}
+    if ended:
+        values["ended"] = ended
+    return f"{SIGN_IN_PATH}?{urlencode(values)}"
 
 
-def _start_session(user_id: int, via_sso: bool = False) -> None:
-    st.session_state[USER_KEY] = user_id
-    st.session_state[SEEN_KEY] = time.time()
-    st.session_state[VIA_SSO_KEY] = via_sso
-
-
-def _sign_out(notice: tuple[str, dict[str, Any]] | None = None) -> None:
-    via_sso = st.session_state.get(VIA_SSO_KEY, False)
-    for key in (USER_KEY, SEEN_KEY, VIA_SSO_KEY):
-        st.session_state.pop(key, None)
-    if notice:
-        st.session_state[NOTICE_KEY] = notice
-    if via_sso and _sso_provider() is not None and st.user.is_logged_in:
-        st.logout()  # also forget the identity provider's cookie, or the next run signs in again
+def _signed_out_page(ended: SessionEnd | None) -> None:
+    code = {
+        SessionEnd.IDLE: "auth.ended.idle",
+        SessionEnd.EXPIRED: "auth.ended.expired",
+        SessionEnd.ACCOUNT: "auth.ended.account",
+        SessionEnd.UNKNOWN: "auth.ended.unknown",
+    }.get(ended or SessionEnd.UNKNOWN, "auth.ended.unknown")
+    minutes = f"{web_settings().idle / timedelta(minutes=1):g}"
+    st.title(tr("auth.sign_in_title"))
+    st.warning(tr(code, minutes=minutes))
+    # a link of our own that opens in this tab (Streamlit opens links in a new tab unless told)
+    st.markdown(
+        f'<a href="{escape(sign_in_link(ended=None))}" target="_self">'
+        f"{escape(tr('auth.sign_in_again'))}</a>",
+        unsafe_allow_html=True,
+    )
 
 
 def _sidebar(actor: Actor) -> None:
     with st.sidebar:
         st.caption(tr("auth.signed_in_as", name=actor.display_name))
-        if st.button(tr("auth.sign_out"), key="auth.sign_out", icon=":material/logout:"):
-            _sign_out()
-            st.rerun()
-
-
-# -- single sign-on --------------------------------------------------------------------------
-
-
-def _sso_provider() -> str | None:
-    """'' for the one provider in [auth] of .streamlit/secrets.toml, its name for [auth.NAME],
-    None when single sign-on is not configured."""
-    try:
-        auth = st.secrets.get("auth")
-    except Exception:  # no secrets file at all: Streamlit raises its own error type
-        return None
-    if not auth:
-        return None
-    if "client_id" in auth:
-        return ""
-    names = [name for name, value in auth.items() if isinstance(value, Mapping)]
-    return names[0] if names else None
-
-
-def _sso_actor(accounts: Accounts) -> Actor | None:
-    if _sso_provider() is None or not st.user.is_logged_in:
-        return None
-    email = st.user.get("email")
-    if not email or st.user.get("email_verified") is False:
-        st.session_state[NOTICE_KEY] = ("auth.sso_no_email", {})
-        return None
-    user = accounts.user_by_email(str(email))
-    if user is None:
-        st.session_state[NOTICE_KEY] = ("auth.sso_unknown_email", {"email": str(email)})
-        return None
-    if not user.active:
-        st.session_state[NOTICE_KEY] = ("auth.disabled", {})
-        return None
-    accounts.signed_in(user.id)
-    _start_session(user.id, via_sso=True)
-    return accounts.actor(user.id)
-
-
-# -- the sign-in page ------------------------------------------------------------------------
-
-
-def _client_address() -> str | None:
-    try:
-        return st.context.ip_address
-    except Exception:  # not in a browser session (the test harness)
-        return None
-
-
-def _sign_in_page(accounts: Accounts) -> None:
-    if notice := st.session_state.pop(NOTICE_KEY, None):
-        code, values = notice
-        st.warning(tr(code, **values))
-    if accounts.count() == 0:
-        _first_administrator_form(accounts)
-        return
-    st.title(tr("auth.sign_in_title"))
-    provider = _sso_provider()
-    if provider is not None:
-        if st.user.is_logged_in:
-            # signed in at the provider but refused here: let them leave that identity
-            st.button(tr("auth.sign_out"), key="auth.sso_sign_out", on_click=st.logout)
-        else:
-            st.button(
-                tr("auth.sso_button"),
-                key="auth.sso",
-                type="primary",
-                on_click=st.login,
-                args=(provider,) if provider else (),
-            )
-        st.caption(tr("auth.or"))
-    with st.form("auth.sign_in_form"):
-        login = st.text_input(tr("auth.login"), key="auth.login")
-        password = st.text_input(tr("auth.password"), type="password", key="auth.password")
-        submitted = st.form_submit_button(tr("auth.sign_in"), type="primary")
-    if submitted:
-        try:
-            user = sign_in(
-                accounts, SignInThrottle(accounts.store), login, password, _client_address()
-            )
-        except AccountError as refused:
-            st.error(refused.text(_lang()))
-            return
-        _start_session(user.id)
-        st.rerun()
-
-
-def _first_administrator_form(accounts: Accounts) -> None:
-    st.title(tr("auth.first_admin_title"))
-    st.info(tr("auth.first_admin_intro"))
-    with st.form("auth.first_admin_form"):
-        login = st.text_input(tr("auth.login"), key="auth.first_login")
-        name = st.text_input(tr("auth.display_name"), key="auth.first_name")
-        email = st.text_input(tr("auth.email"), key="auth.first_email")
-        password = st.text_input(tr("auth.password"), type="password", key="auth.first_password")
-        again = st.text_input(tr("auth.password_again"), type="password", key="auth.first_again")
-        submitted = st.form_submit_button(tr("auth.first_admin_create"), type="primary")
-    if not submitted:
-        return
-    if password != again:
-        st.error(tr("auth.passwords_differ"))
-        return
-    try:
-        user = accounts.add_first_administrator(login, name, password, email=email or None)
-    except AccountError as refused:
-        st.error(refused.text(_lang()))
-        return
-    accounts.signed_in(user.id)
-    _start_session(user.id)
-    st.rerun()
-
-
-def _lang() -> str:
-    return st.session_state.get("lang", "zh")
+        # signing out is a form posted to the server's own route: it ends the session there,
+        # clears the cookie and shows the sign-in page (the origin is checked like signing in)
+        st.markdown(
+            f'<form method="post" action="{SIGN_OUT_PATH}" style="margin:0">'
+            f'<input type="hidden" name="lang" value="{escape(lang())}">'
+            f'<button type="submit" data-testid="gbtSignOut" '
+            f'style="border:1px solid rgba(49,51,63,.2);border-radius:.5rem;'
+            f'padding:.25rem .75rem;background:transparent;cursor:pointer">'
+            f"{escape(tr('auth.sign_out'))}</button></form>",
+            unsafe_allow_html=True,
+        )

@@ -101,19 +101,15 @@ def tree_rows(catalogue: Catalogue, lang: str) -> list[dict[str, Any]]:
 def diff_rows(diff: CatalogueDiff, lang: str) -> list[dict[str, Any]]:
     """One row per changed item: what changed, before and after."""
     rows = []
-    for kind, changes in (
-        ("added", diff.added),
-        ("removed", diff.removed),
-        ("renamed", diff.renamed),
-        ("repointed", diff.repointed),
-    ):
+    for kind, changes in diff.kinds():
+        text = _mode_text if kind in ("rescored", "reexcluded") else _item_text
         for change in changes:
             rows.append(
                 {
                     t("catalogues.col_change", lang): t(f"catalogues.change_{kind}", lang),
                     t("catalogues.col_number", lang): change.id,
-                    t("catalogues.col_before", lang): _item_text(change.before, lang),
-                    t("catalogues.col_after", lang): _item_text(change.after, lang),
+                    t("catalogues.col_before", lang): text(change.before, lang),
+                    t("catalogues.col_after", lang): text(change.after, lang),
                 }
             )
     return rows
@@ -134,6 +130,14 @@ def totals_rows(diff: CatalogueDiff, lang: str) -> list[dict[str, Any]]:
 
 def _total(value: Decimal | None) -> str:
     return "—" if value is None else display.points(Fraction(value))
+
+
+def _mode_text(item: Any, lang: str) -> str:
+    """How an item is scored and whether it may be excluded."""
+    if item is None:
+        return "—"
+    excludable = "catalogues.excludable" if item.excludable else "catalogues.not_excludable"
+    return f"{t(f'workbook.scoring_{item.scoring}', lang)} · {t(excludable, lang)}"
 
 
 def _item_text(item: Any, lang: str) -> str:

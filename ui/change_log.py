@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from criteria import Catalogue
 from domain.records import ActionState, AuditState
 from scoring import Status
 from texts import keys, t
@@ -34,16 +35,46 @@ def field_label(field: str, lang: str) -> str:
     return t(key, lang) if key in keys() else field
 
 
-def value_label(field: str, value: str | None, lang: str) -> str:
+_CATEGORY = re.compile(r"^\[([a-z_]+)\] (.*)$", re.DOTALL)  # a deduction: "[law] reason"
+_PREREQUISITE = re.compile(r"^([a-z_0-9]+)=(True|False|None)$")
+_REVIEW = re.compile(r"^(submitted|returned|signed_off|withdrawn)(: changed after sign-off)?(.*)$")
+_ANSWERS = {"True": "log.yes", "False": "log.no", "None": "log.unconfirmed"}
+
+
+def value_label(
+    field: str, value: str | None, lang: str, catalogue: Catalogue | None = None
+) -> str:
+    """A recorded value in the reader's language: states, categories, prerequisites and roles
+    by their labels (the catalogue names its own categories and prerequisites)."""
     if not value:
         return ""
     if field == "status" and value in _STATUSES:
         return t(f"status.{value}", lang)
     if field == "state" and value in _AUDIT_STATES:
         return t(f"state.{value}", lang)
+    if field == "role" and f"auth.role.{value}" in keys():
+        return t(f"auth.role.{value}", lang)
+    if field in ("created", "removed") and catalogue is not None:
+        match = _CATEGORY.match(value)
+        titles = {
+            c.id: c.title.get(lang) for c in catalogue.spec.special_items.deduction_categories
+        }
+        if match and match[1] in titles:
+            return f"[{titles[match[1]]}] {match[2]}"
+    if field == "prerequisites" and catalogue is not None:
+        titles = {p.id: p.title.get(lang) for p in catalogue.spec.prerequisites}
+        parts = [_PREREQUISITE.match(part) for part in value.split(", ")]
+        if all(m and m[1] in titles for m in parts):
+            sep = "；" if lang == "zh" else "; "
+            colon = "：" if lang == "zh" else ": "
+            return sep.join(f"{titles[m[1]]}{colon}{t(_ANSWERS[m[2]], lang)}" for m in parts if m)
+    if field == "review":
+        match = _REVIEW.match(value)
+        if match:
+            return t(f"log.review.{match[1]}", lang) + match[3]
     if field == "rectification":
-        parts = value.split(" | ")
-        if len(parts) == 4 and parts[3] in _ACTION_STATES:
-            parts[3] = t(f"action.{parts[3]}", lang)
-            return " | ".join(parts)
+        pieces = value.split(" | ")
+        if len(pieces) == 4 and pieces[3] in _ACTION_STATES:
+            pieces[3] = t(f"action.{pieces[3]}", lang)
+            return " | ".join(pieces)
     return value

@@ -13,7 +13,7 @@ from criteria import Catalogue
 from domain.action_register import is_overdue
 from domain.readiness import Check, ReadinessWarning
 from domain.records import DeductionRecord, ItemRecord, Rectification
-from scoring import FixKind, Plan
+from scoring import FixKind, Plan, display
 from texts import t
 
 DEDUCTION_REF = "special_deductions["
@@ -132,7 +132,7 @@ def owner_text(action: Rectification, lang: str = "zh") -> str:
 def due_text(action: Rectification, overdue: bool, lang: str = "zh") -> str:
     if action.due is None:
         return t("dash.no_due", lang)
-    due = action.due.isoformat()
+    due = display.day(action.due)
     return t("dash.overdue", lang, due=due) if overdue else due
 
 

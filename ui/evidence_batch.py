@@ -22,6 +22,26 @@ def _cell_date(value: Any) -> Any:
     return None if value is None or pd.isna(value) else pd.Timestamp(value).date()
 
 
+def batch_table(names: list[str], labels: dict[str, str]) -> pd.DataFrame:
+    """One row per chosen file, its details guessed from its name, for the batch editor."""
+    proposed = [FileMeta.from_name(name) for name in names]
+
+    def dates(values: list[Any]) -> pd.Series:
+        # datetimes, so a missing date is NaT: an empty cell (as objects it showed "None")
+        return pd.Series(pd.to_datetime(values), dtype="datetime64[ns]")
+
+    return pd.DataFrame(
+        {
+            "file": names,
+            "title": [m.title for m in proposed],
+            "kind": [labels.get(m.kind, labels["other"]) for m in proposed],
+            "valid_until": dates([m.valid_until for m in proposed]),
+            "covered_from": dates([m.covered_from for m in proposed]),
+            "covered_to": dates([m.covered_to for m in proposed]),
+        }
+    )
+
+
 def batch_upload(
     store: Any, audit: AuditRecord, catalogue: Any, organisation_id: int, disabled: bool = False
 ) -> None:
@@ -39,17 +59,7 @@ def batch_upload(
         return
     labels = kind_labels()
     by_label = {label: kind for kind, label in labels.items()}
-    proposed = [FileMeta.from_name(f.name) for f in files]
-    table = pd.DataFrame(
-        {
-            "file": [f.name for f in files],
-            "title": [m.title for m in proposed],
-            "kind": [labels.get(m.kind, labels["other"]) for m in proposed],
-            "valid_until": [m.valid_until for m in proposed],
-            "covered_from": [m.covered_from for m in proposed],
-            "covered_to": [m.covered_to for m in proposed],
-        }
-    )
+    table = batch_table([f.name for f in files], labels)
     st.caption(tr("evidence.ui.batch_help"))
     edited = st.data_editor(
         table,

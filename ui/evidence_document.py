@@ -8,20 +8,21 @@ import streamlit as st
 from domain.evidence_rules import EvidenceRule
 from domain.records import EvidenceRecord
 from evidence import EvidenceRefused
+from scoring import display
 from store import AuditStore, StoreError
 from store.access import GuardedStore
 from ui.confirm import ask_button, confirmation
 from ui.evidence_intake import upload_limit_mb
 from ui.markup import plain
-from ui.state import actor, flash, lang, tr
+from ui.state import actor, flash, lang, tr, when
 
 
 def covered_text(document: EvidenceRecord) -> str:
     """The covered period as "from – to"; an open end stays blank."""
     if document.covered_from is None and document.covered_to is None:
         return ""
-    start = document.covered_from.isoformat() if document.covered_from else ""
-    end = document.covered_to.isoformat() if document.covered_to else ""
+    start = display.day(document.covered_from) if document.covered_from else ""
+    end = display.day(document.covered_to) if document.covered_to else ""
     return f"{start} – {end}"
 
 
@@ -57,11 +58,9 @@ def show_revisions(store: AuditStore | GuardedStore, document: EvidenceRecord) -
                     n=revision.revision,
                     name=plain(revision.original_name),
                     by=plain(revision.uploaded_by),
-                    at=f"{revision.uploaded_at:%Y-%m-%d %H:%M}",
+                    at=when(revision.uploaded_at),
                     replaced_by=plain(revision.replaced_by or ""),
-                    replaced_at=f"{revision.replaced_at:%Y-%m-%d %H:%M}"
-                    if revision.replaced_at
-                    else "",
+                    replaced_at=when(revision.replaced_at) if revision.replaced_at else "",
                 )
             )
             download_button(store, revision, key=f"download.{revision.id}")

@@ -6,9 +6,8 @@ made in another tab is never overwritten silently — the store refuses and we s
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from functools import partial
 from typing import Any
 
@@ -17,7 +16,7 @@ import streamlit as st
 from criteria import Item
 from domain.records import ActionState, EvidenceRecord, EvidenceRequest, ItemRecord, Rectification
 from evidence import EvidenceRefused
-from scoring import ItemResult, Status
+from scoring import ItemResult, Status, display
 from store import ConflictError, StoreError
 from ui import live_figures
 from ui.confirm import ask_button, confirmation
@@ -27,7 +26,18 @@ from ui.item_evidence import camera_photo, item_requests, open_document
 from ui.labels import action_labels, points, status_labels
 from ui.markup import plain
 from ui.run_memo import fragments_only
-from ui.state import actor, flash, forget_score, lang, page_store, refusal, scored, tr
+from ui.state import (
+    actor,
+    flash,
+    lang,
+    noting_tier_change,
+    page_store,
+    refusal,
+    scored,
+    tr,
+    when,
+    zone,
+)
 
 FIELDS = (
     "status",
@@ -172,26 +182,28 @@ def _save(audit_id: int, item_id: str, *fields: str) -> bool:
         )
     versions = st.session_state.setdefault("item_versions", {})
     try:
-        saved = page_store().save_item(
+        saved = noting_tier_change(
             audit_id,
-            item_id,
-            expected_version=versions.get((audit_id, item_id), 0),
-            actor=actor(),
-            **changes,
+            lambda: page_store().save_item(
+                audit_id,
+                item_id,
+                expected_version=versions.get((audit_id, item_id), 0),
+                actor=actor(),
+                **changes,
+            ),
         )
     except ConflictError as exc:
-        _message(audit_id, item_id, "conflict", str(exc))
+        _message(audit_id, item_id, "conflict", refusal(exc))
         return False
     except StoreError as exc:
         _message(audit_id, item_id, "error", refusal(exc))
         return False
     versions[(audit_id, item_id)] = saved.version
     st.session_state.setdefault("item_loaded", {})[(audit_id, item_id)] = _saved_values(saved)
-    forget_score()
     if "status" in fields and saved.status in (Status.NOT_CONFORMING, Status.SAMPLED):
         # points lost: open the details, where the finding and the action are typed
         st.session_state[_key(audit_id, item_id, "open")] = True
-    _message(audit_id, item_id, "saved", time.strftime("%H:%M:%S"))
+    _message(audit_id, item_id, "saved", display.clock(datetime.now(UTC), zone()))
     return True
 
 
@@ -387,7 +399,9 @@ def _guidance(item: Item) -> None:
             "ui.item_confidence",
             level=tr(f"confidence.{level}"),
             explain=tr(f"confidence.explain.{level}"),
-            note=item.source.note or "",
+            # the bundled catalogue's source notes are written in English (changing them would
+            # change its content hash): the Chinese page gives the level and its explanation
+            note=(item.source.note or "") if lang() == "en" else "",
         )
     )
 
@@ -550,7 +564,7 @@ def _status_line(audit_id: int, item_id: str, record: ItemRecord) -> None:
                 tr(
                     "ui.saved_by",
                     who=plain(record.updated_by),
-                    at=f"{record.updated_at:%Y-%m-%d %H:%M}" if record.updated_at else "",
+                    at=when(record.updated_at) if record.updated_at else "",
                 )
             )
         return

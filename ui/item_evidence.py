@@ -12,9 +12,11 @@ import streamlit as st
 from domain.evidence_rules import EvidenceRule
 from domain.records import EvidenceRecord, EvidenceRequest
 from evidence import EvidenceRefused
+from scoring import display
+from scoring.display import local
 from ui.evidence_document import download_button
 from ui.markup import plain
-from ui.state import actor, attempt, flash, lang, tr
+from ui.state import actor, attempt, flash, lang, tr, when, zone
 
 OPENED = "evidence.opened"  # (audit, item, evidence) whose verified download is on screen
 
@@ -37,7 +39,7 @@ def item_requests(
     requests: Sequence[EvidenceRequest], audit_id: int, item_id: str, editable: bool
 ) -> None:
     for request in requests:
-        due_text = request.due.isoformat() if request.due else "—"
+        due_text = display.day(request.due)
         if request.open:
             st.warning(
                 tr(
@@ -95,17 +97,17 @@ def camera_photo(organisation_id: int, audit_id: int, item_id: str) -> None:
         return
     done.add((f"camera.{audit_id}.{item_id}", shot.file_id))
     taken = datetime.now(UTC)
-    name = f"{item_id}-{taken:%Y%m%d-%H%M%S}.jpg"
+    name = f"{item_id}-{local(taken, zone()):%Y%m%d-%H%M%S}.jpg"  # a file name: no separators
     store = _store()
     try:
         document, _ = store.add_evidence(
             organisation_id,
             name,
             shot,
-            title=tr("evidence.ui.photo_title", item=item_id, at=f"{taken:%Y-%m-%d %H:%M}"),
+            title=tr("evidence.ui.photo_title", item=item_id, at=when(taken)),
             kind="photo",
-            covered_from=taken.date(),
-            covered_to=taken.date(),
+            covered_from=local(taken, zone()).date(),
+            covered_to=local(taken, zone()).date(),
             actor=actor(),
         )
     except EvidenceRefused as exc:

@@ -22,9 +22,10 @@ from typing import Any
 from criteria.yaml_source import bounded
 from domain.records import ActionState, AuditRecord, AuditState, Organisation
 from scoring import display
-from scoring.cycle import CycleEvent
+from scoring.cycle import CertificateState, CycleEvent, EventStatus
 from scoring.engine import ScoreResult, score_audit
-from scoring.report import tier_title
+from scoring.history import tier_title
+from scoring.next_step import NextStepKind, next_step
 from settings import logs
 from store import AuditStore
 from store.access import GuardedStore
@@ -52,9 +53,15 @@ class PortfolioRow:
     actions_open: int
     actions_overdue: int
     next_due: date | None  # the earliest due date of an action not done
-    next_event: CycleEvent | None  # the next surveillance or the renewal
+    next_event: CycleEvent | EventStatus | None  # the next surveillance or renewal not held
     last_activity: datetime | None
     problem: str | None = None  # why this row's figures could not be computed
+    certificate: CertificateState | None = None  # the certificate's state today, if one
+
+    @property
+    def at_risk(self) -> bool:
+        """A surveillance is overdue: the certificate is at risk of suspension."""
+        return self.certificate is CertificateState.AT_RISK
 
     @property
     def broken(self) -> bool:
@@ -75,7 +82,8 @@ class PortfolioRow:
 def attention_order(row: PortfolioRow) -> tuple[Any, ...]:
     """The portfolio's default order: what needs attention first.
 
-    1. Rows with an overdue action come first, the longest overdue first (its earliest due date).
+    1. Rows with an overdue action or an overdue surveillance (the certificate at risk) come
+       first, then by the earliest date.
     2. Then the nearest date ahead: an open action's due date or the next surveillance or
        renewal, whichever comes first; rows without any such date after those with one.
     3. Then the fewest points to the next tier (exact values, not the shown ones); a row at the
@@ -86,7 +94,7 @@ def attention_order(row: PortfolioRow) -> tuple[Any, ...]:
     nearest = row.next_date
     return (
         row.broken,
-        not row.overdue,
+        not (row.overdue or row.at_risk),
         nearest is None,
         nearest or date.max,
         row.points_to_next is None,
@@ -177,16 +185,43 @@ def _live(result: ScoreResult, lang: str) -> _Figures:
         if awarded and verdict.tier
         else t("verdict.no_tier", lang),
         eligibility=t(f"eligibility.{result.eligibility.status.value}", lang),
-        points_to_next=result.points_to_next_tier,
-        next_tier=result.next_tier.title.get(lang) if result.next_tier else "",
+        **_next(result, lang),
         open_items=len(result.open_items),
     )
+
+
+def _next(result: ScoreResult, lang: str) -> dict[str, Any]:
+    """Points to the next tier and its name; when deductions must be rectified first, or no
+    tier can be had before a prerequisite is met, the step in words and no points (a 0.00
+    "to 达标级" would read as nothing left to do)."""
+    kind = next_step(result).kind
+    if kind is NextStepKind.RECTIFY_DEDUCTIONS:
+        value, caption = display.next_step_tile(result, lang)
+        return {"points_to_next": None, "next_tier": f"{value} · {caption}"}
+    if kind is NextStepKind.MEET_PREREQUISITES:
+        return {"points_to_next": None, "next_tier": display.next_step_tile(result, lang)[1]}
+    return {
+        "points_to_next": result.points_to_next_tier,
+        "next_tier": result.next_tier.title.get(lang) if result.next_tier else "",
+    }
 
 
 def _snapshot(result: dict[str, Any], lang: str) -> _Figures:
     key = "en" if lang == "en" else "zh"
     to_next = result.get("points_to_next_tier_exact")
     next_tier = result.get("next_tier")
+    step = result.get("next_step") or {}  # snapshots from before it have none
+    if step.get("kind") == NextStepKind.RECTIFY_DEDUCTIONS:
+        value = t("next.tile_rectify", lang, count=len(step["deductions"]))
+        reached = step.get("tier")
+        if reached:
+            caption = t("next.tile_reaches", lang, tier=reached[key])
+        else:  # failing on deductions, the snapshot's next tier is the first one
+            first = next_tier[key] if next_tier else ""
+            caption = t("next.tile_short", lang, tier=first, need=step["points_display"])
+        to_next, next_tier = None, {key: f"{value} · {caption}"}
+    elif step.get("kind") == NextStepKind.MEET_PREREQUISITES:
+        to_next, next_tier = None, {key: t("next.tile_no_tier", lang)}
     return _Figures(
         score=Fraction(result["score_exact"]),
         tier=tier_title(result, lang),
@@ -234,6 +269,7 @@ def _row(
     pending = [a for a in actions if a.is_set and a.state is not ActionState.DONE]
     dues = [a.due for a in pending if a.due]
     certificate = store.current_certificate(organisation.id)
+    cycle = certificate.status(today) if certificate else None
     return PortfolioRow(
         audit_id=latest.id,
         organisation_id=organisation.id,
@@ -252,8 +288,9 @@ def _row(
         actions_open=len(pending),
         actions_overdue=sum(1 for d in dues if d < today),
         next_due=min(dues) if dues else None,
-        next_event=certificate.cycle.next_event(today) if certificate else None,
+        next_event=cycle.next_ahead if cycle else None,
         last_activity=last_activity,
+        certificate=cycle.state if cycle else None,
     )
 
 

@@ -10,9 +10,10 @@ import streamlit as st
 from domain.account_records import ReviewEvent, ReviewKind, ReviewState
 from domain.permissions import Action, permits
 from domain.records import AuditState
+from scoring import display
 from store.access import GuardedStore, NotPermitted
 from store.accounts import AccountError
-from ui.state import flash, lang, tr
+from ui.state import flash, lang, tr, when
 
 STEP_TEXT = {
     ReviewKind.SUBMITTED: "auth.review.submitted",
@@ -92,7 +93,7 @@ def render_review_panel(store: GuardedStore, audit_id: int) -> None:
                 st.markdown(
                     tr(
                         "auth.review.event",
-                        at=f"{event.at:%Y-%m-%d %H:%M}",
+                        at=when(event.at),
                         name=event.user_name,
                         kind=tr(STEP_TEXT[event.kind]),
                         comment=f" — {event.comment}" if event.comment else "",
@@ -104,7 +105,7 @@ def _signed_by(event: ReviewEvent) -> str:
     return tr(
         "auth.review.signed_by",
         name=event.user_name,
-        at=f"{event.at:%Y-%m-%d %H:%M} UTC",
-        score=event.score_display,
+        at=when(event.at),
+        score=display.score_or_empty(event.score),
         hash=(event.catalogue_hash or "")[:12],
     )

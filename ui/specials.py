@@ -7,12 +7,13 @@ import streamlit as st
 from criteria import Catalogue
 from domain.records import ActionState, AuditRecord, DeductionRecord, Rectification
 from domain.running_period import running_period
+from scoring import display
 from store import AuditStore, StoreError
 from store.access import GuardedStore
 from ui.confirm import ask_button, confirmation
 from ui.labels import action_labels
 from ui.markup import plain
-from ui.state import actor, flash, lang, save_and_rerun, tr
+from ui.state import actor, flash, lang, noting_tier_change, save_and_rerun, tr
 
 UNSET = "unset"
 TAB_KEY = "checklist.tab"  # the checklist's tab set, tracked by the server
@@ -62,12 +63,22 @@ def render_specials(
         version = bonus.version if bonus else 0
         if give.form_submit_button(tr("ui.save_bonus"), disabled=not editable):
             save_and_rerun(
-                lambda: store.set_bonus(audit.id, reason, expected_version=version, actor=actor()),
+                lambda: noting_tier_change(
+                    audit.id,
+                    lambda: store.set_bonus(
+                        audit.id, reason, expected_version=version, actor=actor()
+                    ),
+                ),
                 tr("ui.saved"),
             )
         if withdraw.form_submit_button(tr("ui.withdraw_bonus"), disabled=not editable or not bonus):
             save_and_rerun(
-                lambda: store.set_bonus(audit.id, None, expected_version=version, actor=actor()),
+                lambda: noting_tier_change(
+                    audit.id,
+                    lambda: store.set_bonus(
+                        audit.id, None, expected_version=version, actor=actor()
+                    ),
+                ),
                 tr("ui.saved"),
             )
 
@@ -75,12 +86,15 @@ def render_specials(
 def _add_deduction(store: AuditStore, audit_id: int, form: str) -> None:
     """Form callback; the entry is cleared only once it is saved."""
     try:
-        store.add_deduction(
+        noting_tier_change(
             audit_id,
-            reason=str(st.session_state.get(f"{form}.reason") or ""),
-            category=str(st.session_state.get(f"{form}.category") or ""),
-            item_id=st.session_state.get(f"{form}.item") or None,
-            actor=actor(),
+            lambda: store.add_deduction(
+                audit_id,
+                reason=str(st.session_state.get(f"{form}.reason") or ""),
+                category=str(st.session_state.get(f"{form}.category") or ""),
+                item_id=st.session_state.get(f"{form}.item") or None,
+                actor=actor(),
+            ),
         )
     except StoreError as exc:
         flash("error", plain(exc))
@@ -118,8 +132,11 @@ def _deduction(
                 tr("ui.remove_deduction_title"),
                 tr("ui.remove_deduction_body", reason=plain(deduction.reason)),
                 tr("ui.remove"),
-                lambda: store.remove_deduction(
-                    deduction.id, expected_version=deduction.version, actor=actor()
+                lambda: noting_tier_change(
+                    deduction.audit_id,
+                    lambda: store.remove_deduction(
+                        deduction.id, expected_version=deduction.version, actor=actor()
+                    ),
                 ),
             )
         action = deduction.rectification
@@ -178,12 +195,15 @@ def render_prerequisites(
         )
         if st.form_submit_button(tr("ui.save"), disabled=not editable):
             save_and_rerun(
-                lambda: store.update_audit(
+                lambda: noting_tier_change(
                     audit.id,
-                    expected_version=audit.version,
-                    actor=actor(),
-                    prerequisites=values,
-                    planned_certification_on=planned,
+                    lambda: store.update_audit(
+                        audit.id,
+                        expected_version=audit.version,
+                        actor=actor(),
+                        prerequisites=values,
+                        planned_certification_on=planned,
+                    ),
                 ),
                 tr("ui.saved"),
             )
@@ -202,8 +222,8 @@ def show_running_period(
         return
     shown = tr(
         "running.shown",
-        start=period.start.isoformat(),
-        end=period.end.isoformat(),
+        start=display.day(period.start),
+        end=display.day(period.end),
         months=period.months,
         records=period.records,
     )

@@ -10,11 +10,13 @@ import streamlit as st
 
 from domain.permissions import Action, permits
 from domain.records import AuditRecord
-from scoring import Plan, ScoreResult
+from scoring import Plan, ScoreResult, display
 from store import StoreError
 from store.access import GuardedStore, NotPermitted
 from ui.auth import guarded_store, signed_in_name
-from ui.context import lang, tr
+from ui.context import lang, name_the_zone, today, tr, when, zone
+
+__all__ = ["lang", "name_the_zone", "today", "tr", "when", "zone"]  # with the names below
 
 
 def page_store() -> GuardedStore:
@@ -86,8 +88,28 @@ def scored(audit_id: int) -> tuple[ScoreResult, Plan]:
     return memo[audit_id]
 
 
+TIER_CHANGES = "tier_changes"  # audit id -> "from → to", shown once by the figures
+
+
+def noting_tier_change(audit_id: int, action: Callable[[], Any]) -> Any:
+    """Run a save of the audit's entries; when it changed the tier, keep "from → to" for the
+    figures to say once (``take_tier_change``). A refused save changes nothing."""
+    before = scored(audit_id)[0]
+    outcome = action()
+    forget_score()
+    message = display.tier_change(before, scored(audit_id)[0], lang())
+    if message:
+        st.session_state.setdefault(TIER_CHANGES, {})[audit_id] = message
+    return outcome
+
+
+def take_tier_change(audit_id: int) -> str | None:
+    return st.session_state.get(TIER_CHANGES, {}).pop(audit_id, None)
+
+
 def forget_score() -> None:
     st.session_state.pop("_scored", None)
+    st.session_state.pop("_times_shown", None)  # a full run names the zone if it shows a time
     st.session_state.pop("_entries", None)  # ui.item_editor.entry: the run's item entries
 
 

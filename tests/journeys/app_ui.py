@@ -33,13 +33,14 @@ class AuditApp:
     def create_first_administrator(self, login: str, name: str, password: str) -> None:
         """A new installation asks for its first administrator, who is then signed in."""
         self.see("创建第一个管理员")
-        form = self.page.get_by_test_id("stForm")
+        form = self.page.locator("form")
         form.get_by_label("登录名").fill(login)
         form.get_by_label("显示姓名（写入变更记录）").fill(name)
         form.get_by_label("密码", exact=True).fill(password)
         form.get_by_label("再次输入密码").fill(password)
-        self.click("创建管理员并登录", within=form)
+        form.get_by_role("button", name="创建管理员并登录", exact=True).click()
         self.see(f"当前用户：{name}")
+        settle(self.page)
 
     def sign_in(self, login: str, password: str) -> None:
         self.see("登录名")  # the sign-in page, not the app

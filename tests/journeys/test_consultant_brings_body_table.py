@@ -91,7 +91,12 @@ def journey(expect, browser, server, audit_id: int, tmp_path: Path) -> None:
     page.keyboard.press("Enter")
     settle(page)
     shot(page, "catalogue-02-move")
+    expect(page.get_by_text(re.compile("新一轮共 \\d+ 项从未评开始"))).to_be_visible()
     page.get_by_role("button", name="冻结本轮并在新目录上开启下一轮").click()
+    dialog = page.get_by_role("dialog")  # it asks first, saying what cannot be undone
+    expect(dialog.get_by_text(re.compile("此操作不能撤销"))).to_be_visible(timeout=15_000)
+    shot(page, "catalogue-02b-confirm")
+    dialog.get_by_role("button", name="冻结并转目录", exact=True).click()
     # body's points: 2.1.1 is worth 3 there, 3.2.6 carries 3.2.5's 3 → 94
     expect(page.get_by_text("得分 94.0")).to_be_visible(timeout=15_000)
 

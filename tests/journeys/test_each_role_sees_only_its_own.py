@@ -84,9 +84,8 @@ def test_each_person_sees_only_what_their_role_allows(chromium, server, monkeypa
     editor.score("1.1.1", "符合")
     editor.saved("1.1.1")
     editor.no_error()
-    # the other client's audit, by its address: a new page, so a new sign-in first
+    # the other client's audit, by its address: still signed in, and still not permitted
     editor.open(f"checklist?audit={seeded.audit_b}")
-    editor.sign_in("wang", PASSWORD)
     editor.see(f"无权限：您在审核 #{seeded.audit_b} 所属的企业没有任何角色")
     expect(editor.page.get_by_text(B)).to_have_count(0)
     editor.no_error()

@@ -71,8 +71,7 @@ def test_a_requested_document_is_uploaded_from_a_phone_and_opened_by_the_consult
     editor.snap("uploaded-on-phone", widths=(390,))
     phone.close()
 
-    consultant.reload()
-    consultant.sign_in("ligw", PASSWORD)  # a reload starts a new session
+    consultant.reload()  # still signed in: the session outlives a reload
     card = consultant.details("1.1.1")
     consultant.see("已提供：售后服务管理制度（现行版）（王经理；王经理 关联文件后关闭）")
     consultant.click("打开", within=card)

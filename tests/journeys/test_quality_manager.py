@@ -65,9 +65,9 @@ def test_quality_manager_scores_everything_and_exports_the_dossier(chromium, ser
     assert app.open_tab() == "特别扣分与加分"
     app.snap("deduction")
 
-    # F5: sign in again (a password session has no cookie), then the same audit on the same page
+    # F5: still signed in (the session's cookie), the same audit on the same page
     app.reload()
-    app.sign_in("wangmin", PASSWORD)
+    app.see("当前用户：王敏")
     app.see("52 / 52")
     expect(app.page).to_have_url(f"{server.url}checklist?audit=1")
 

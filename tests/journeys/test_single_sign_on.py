@@ -15,8 +15,9 @@ import urllib.request
 from collections.abc import Iterator
 
 import pytest
-from browser_app import ROOT, settle
+from browser_app import ROOT, free_port
 
+import settings as listed
 from store import open_store
 from store.accounts import Accounts
 from texts import t
@@ -71,7 +72,7 @@ def app_with_sso(tmp_path, monkeypatch, identity_provider) -> Iterator[str]:
     accounts = Accounts(open_store())
     accounts.add_user("admin", "管理员", password="admin password", administrator=True, actor="t")
     accounts.add_user("wang", "王经理", email="Wang@Example.cn", actor="admin")  # SSO only
-    port = port_in(PORTS)
+    port = free_port() if listed.BROWSER_PORTS.read() else port_in(PORTS)
     url = f"http://127.0.0.1:{port}/"
     secrets_file = tmp_path / "secrets.toml"
     secrets_file.write_text(
@@ -91,7 +92,7 @@ def app_with_sso(tmp_path, monkeypatch, identity_provider) -> Iterator[str]:
             "-m",
             "streamlit",
             "run",
-            str(ROOT / "audit_app.py"),
+            str(ROOT / "audit_server.py"),
             "--server.address=127.0.0.1",
             f"--server.port={port}",
             "--server.headless=true",
@@ -123,11 +124,11 @@ def app_with_sso(tmp_path, monkeypatch, identity_provider) -> Iterator[str]:
 def sign_in_at_provider(page, app_url: str, email: str) -> None:
     expect = playwright.expect
     page.goto(app_url)
-    page.get_by_role("button", name=t("auth.sso_button")).click()
+    page.get_by_role("link", name=t("auth.sso_button")).click()
     expect(page.get_by_text("Authorize Client")).to_be_visible(timeout=15_000)
     page.get_by_role("button", name=email).click()  # the provider's one-click user
     page.wait_for_url(f"{app_url}**", timeout=15_000)
-    settle(page)
+    page.wait_for_load_state()  # the app, or the app's sign-in page saying why not
 
 
 def test_an_email_an_administrator_registered_signs_in_as_that_account(app_with_sso, chromium):
@@ -137,6 +138,13 @@ def test_an_email_an_administrator_registered_signs_in_as_that_account(app_with_
         timeout=15_000
     )
     assert Accounts(open_store()).user("wang").last_login_at is not None
+    # the identity provider's answer became a session of the app's own: a reload keeps it
+    cookie = {c["name"]: c for c in page.context.cookies()}["gbt_session"]
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Lax"
+    page.reload()
+    playwright.expect(page.get_by_text(t("auth.signed_in_as", name="王经理"))).to_be_visible(
+        timeout=15_000
+    )
 
 
 def test_an_email_without_an_account_is_refused_clearly(app_with_sso, chromium):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import tempfile
-from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -39,6 +38,7 @@ from ui.state import (
     show_flashes,
     tr,
 )
+from ui.state import today as today_here
 
 OVERDUE_STYLE = "color: #c00000; font-weight: 600"
 
@@ -46,7 +46,7 @@ store = page_store()
 audit = require_audit()
 catalogue = store.catalogue(audit.catalogue_hash)
 organisation = store.organisation(audit.organisation_id)
-today = date.today()
+today = today_here()
 
 st.title(tr("actions.title"))
 st.caption(f"{organisation.profile.name} · {tr('actions.caption')}")

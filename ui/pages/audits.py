@@ -5,7 +5,6 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Callable
 from dataclasses import fields
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -14,12 +13,14 @@ import streamlit as st
 from domain.permissions import Action
 from domain.records import AuditRecord, Organisation, OrganisationProfile
 from scoring import display
-from scoring.report import tier_title
+from scoring.history import tier_title
 from store import StoreError
 from store.archive import ArchiveRefused
 from ui.confirm import ask_button, confirmation
 from ui.evidence_intake import upload_limit_mb
 from ui.markup import plain
+from ui.round_verdicts import verdicts_note
+from ui.selfeval_panel import selfeval_panel
 from ui.state import (
     LANDING,
     actor,
@@ -30,9 +31,11 @@ from ui.state import (
     lang,
     may,
     page_store,
+    refusal,
     show_flashes,
     tr,
 )
+from ui.state import today as today_here
 
 NUMBER_FIELDS = {"headcount", "service_headcount", "service_outlets", "sales_outlets"}
 LONG_FIELDS = {"business_scope", "profile", "honours", "products_in_scope"}
@@ -133,7 +136,7 @@ def import_upload() -> None:
         try:
             outcome = store.import_archive(path)
         except (ArchiveRefused, StoreError) as exc:
-            flash("error", tr("ui.import_refused", reason=plain(exc)))
+            flash("error", tr("ui.import_refused", reason=plain(refusal(exc))))
             return
     st.session_state["org_id"] = outcome.organisation_id
     flash("success", tr("ui.imported", audits=len(outcome.audit_ids), files=outcome.evidence_files))
@@ -179,6 +182,9 @@ def audit_row(audit: AuditRecord) -> None:
             delta_color="off",
             delta_arrow="off",
         )
+        note = verdicts_note(store, audit.id) if audit.frozen_at is not None else None
+        if note:
+            info.caption(note)
         open_col, round_col, archive_col = actions.columns(3)
         if open_col.button(tr("ui.open"), key=f"open.{audit.id}", type="primary"):
             go_to(LANDING, audit.id)
@@ -268,7 +274,7 @@ def new_audit(organisation: Organisation) -> None:
         catalogue = by_hash[chosen_hash]
         with st.form("new_audit"):  # not cleared: a refused entry stays as typed
             title = st.text_input(
-                tr("ui.audit_title"), value=tr("ui.default_audit_title", year=date.today().year)
+                tr("ui.audit_title"), value=tr("ui.default_audit_title", year=today_here().year)
             )
             scheme = st.selectbox(
                 tr("ui.scheme"),
@@ -277,7 +283,7 @@ def new_audit(organisation: Organisation) -> None:
                     s.id: s.title.get(lang()) for s in catalogue.spec.tier_schemes
                 }.__getitem__,
             )
-            audit_date = st.date_input(tr("ui.audit_date"), value=date.today())
+            audit_date = st.date_input(tr("ui.audit_date"), value=today_here())
             assessor = st.text_input(tr("ui.assessor"), value=st.session_state.get("actor", ""))
             if st.form_submit_button(tr("ui.create_audit"), type="primary"):
                 created = attempt(
@@ -366,3 +372,4 @@ else:
     st.info(tr("ui.welcome") if may(Action.CREATE_ORGANISATION, None) else tr("auth.no_grants"))
 new_organisation()
 import_panel()
+selfeval_panel(store.organisations())

@@ -11,7 +11,7 @@ from openpyxl.utils import get_column_letter
 
 from criteria import Catalogue, CatalogueError, default_catalogue, parse_catalogue
 from criteria.diff import diff_catalogues
-from criteria.workbook import ImportOptions, import_workbook, preview
+from criteria.workbook import ImportOptions, ScoringRead, import_workbook, preview
 from criteria.workbook_columns import REQUIRED, ROLES
 from criteria.workbook_export import export_blank
 from criteria.workbook_problems import WorkbookError
@@ -19,10 +19,12 @@ from domain.permissions import Action
 from domain.records import AuditState
 from scoring import display
 from store.catalogue_move import MappingError, plan_move
+from ui.catalogue_move_view import move_confirmation, move_rows, move_summary
 from ui.catalogue_rows import diff_rows, list_rows, totals_rows, tree_rows
+from ui.confirm import ask_button, confirmation
+from ui.evidence_intake import upload_limit_mb
 from ui.state import (
     actor,
-    administrator,
     attempt,
     current_audit_id,
     flash,
@@ -55,9 +57,16 @@ st.dataframe(pd.DataFrame(list_rows(catalogues, lang())), hide_index=True)
 
 st.subheader(tr("catalogues.import_title"))
 st.caption(tr("catalogues.import_help"))
+may_import = may(Action.IMPORT_CATALOGUE, None)
 upload = st.file_uploader(
-    tr("catalogues.upload"), type=["xlsx", "yaml", "yml"], key="catalogues.upload"
+    tr("catalogues.upload"),
+    type=["xlsx", "yaml", "yml"],
+    key="catalogues.upload",
+    disabled=not may_import,  # a preview is work: only for those who may import
+    max_upload_size=upload_limit_mb(store),
 )
+if not may_import:
+    st.caption(tr("catalogues.import_not_permitted"))
 
 
 def register(text: str, name: str) -> None:
@@ -79,7 +88,7 @@ def yaml_upload(data: bytes, name: str) -> None:
         st.code(str(exc), language=None)
         return
     st.success(tr("catalogues.valid", id=catalogue.id, items=len(catalogue.items)))
-    if st.button(tr("catalogues.register"), type="primary", disabled=not administrator()):
+    if st.button(tr("catalogues.register"), type="primary", disabled=not may_import):
         register(text, name)
 
 
@@ -87,10 +96,16 @@ def workbook_upload(data: bytes, name: str) -> None:
     try:
         shown = preview(data, name, st.session_state.get(f"catalogues.sheet.{name}"))
     except WorkbookError as exc:
-        st.error("\n\n".join(exc.lines(lang())))
+        st.error(tr("catalogues.refused", count=len(exc.problems)))
+        st.code("\n".join(exc.lines(lang())), language=None)
         return
     if len(shown.sheets) > 1:
-        st.selectbox(tr("catalogues.sheet"), shown.sheets, key=f"catalogues.sheet.{name}")
+        st.selectbox(  # the sheet the table was found on first (instruction sheets skipped)
+            tr("catalogues.sheet"),
+            shown.sheets,
+            index=shown.sheets.index(shown.sheet),
+            key=f"catalogues.sheet.{name}",
+        )
     width = max((len(r) for r in shown.rows), default=0)
     letters = [get_column_letter(i) for i in range(1, width + 1)]
     table = [
@@ -99,44 +114,90 @@ def workbook_upload(data: bytes, name: str) -> None:
     st.caption(tr("catalogues.preview", rows=len(shown.rows), header=shown.header_row or NONE))
     st.dataframe(pd.DataFrame(table, columns=letters), hide_index=False)
     guessed = shown.columns.letters()
+    remembered = store.remembered_columns(shown.layout) if shown.layout and may_import else None
+    if remembered:  # this layout was imported before: its mapping, not the guess
+        guessed = {
+            role: get_column_letter(index) for role, index in remembered.items() if role in ROLES
+        }
+        st.info(tr("catalogues.layout_remembered"))
     st.markdown(f"**{tr('catalogues.mapping')}**")
     mapping: dict[str, int] = {}
-    options = [NONE, *letters]
+    choices = [NONE, *letters]
     grid = st.columns(5)
     for n, role in enumerate(ROLES):
         default = guessed.get(role, NONE)
         chosen = grid[n % 5].selectbox(
             tr(f"catalogues.role_{role}") + (" *" if role in REQUIRED else ""),
-            options,
-            index=options.index(default) if default in options else 0,
+            choices,
+            index=choices.index(default) if default in choices else 0,
             key=f"catalogues.role.{name}.{shown.sheet}.{role}",
         )
         if chosen != NONE:
             mapping[role] = letters.index(chosen) + 1
+    unsure = [
+        f"{tr(f'catalogues.role_{role}')} = {letter} ({shown.columns.sure(role):.0%})"
+        for role, letter in guessed.items()
+        if shown.columns.sure(role) < SURE and not remembered
+    ]
+    if unsure:
+        st.warning(tr("catalogues.unsure_columns", columns="; ".join(unsure)))
     id_col, title_col = st.columns(2)
     catalogue_id = id_col.text_input(
         tr("catalogues.new_id"), key=f"catalogues.id.{name}", placeholder="body-2026"
     )
     title = title_col.text_input(tr("catalogues.new_title"), key=f"catalogues.title.{name}")
-    if not st.button(tr("catalogues.import_button"), type="primary", disabled=not administrator()):
-        return
-    try:
-        imported = import_workbook(
-            data,
-            name,
-            ImportOptions(
-                sheet=shown.sheet,
-                columns=mapping,
-                exact_columns=True,
-                catalogue_id=catalogue_id.strip() or None,
-                title=title.strip() or None,
-            ),
+    overrides: dict[str, str] = st.session_state.setdefault(f"catalogues.modes.{name}", {})
+
+    def options(scoring: dict[str, str]) -> ImportOptions:
+        return ImportOptions(
+            sheet=shown.sheet,
+            columns=mapping,
+            exact_columns=True,
+            catalogue_id=catalogue_id.strip() or None,
+            title=title.strip() or None,
+            scoring_overrides=scoring,
         )
+
+    try:  # the table as it would import, so the scoring modes read from words can be confirmed
+        trial = import_workbook(data, name, options(overrides))
     except WorkbookError as exc:
-        st.error(tr("catalogues.refused", count=len(exc.problems)))
-        st.code("\n".join(p.describe(lang()) for p in exc.problems), language=None)
-        return
-    register(imported.text, name)
+        trial = None
+        refusal = exc
+    if trial is None:  # said now, naming the cells, before anyone clicks
+        st.error(tr("catalogues.refused", count=len(refusal.problems)))
+        st.code("\n".join(refusal.lines(lang())), language=None)
+    elif trial.scoring_read:
+        confirm_modes(trial.scoring_read, overrides)
+    disabled = not may_import or trial is None
+    if st.button(tr("catalogues.import_button"), type="primary", disabled=disabled) and trial:
+        if shown.layout:
+            attempt(lambda: store.remember_columns(shown.layout, mapping, actor()))
+        register(trial.text, name)
+
+
+SURE = 0.9  # a guessed column below this is pointed out
+
+
+def confirm_modes(read: tuple[ScoringRead, ...], overrides: dict[str, str]) -> None:
+    """Per item: the 评分方法 words and the mode read from them; the person may change each."""
+    st.markdown(f"**{tr('catalogues.modes_title', count=len(read))}**")
+    st.caption(tr("catalogues.modes_help"))
+    modes = ["binary", "sampled"]
+    for entry in read:
+        words, choice = st.columns([3, 1])
+        words.text(f"{entry.item_id}  {entry.text}")
+        picked = choice.selectbox(
+            entry.item_id,
+            modes,
+            index=modes.index(entry.used),
+            format_func=lambda mode: tr(f"workbook.scoring_{mode}"),
+            key=f"catalogues.mode.{entry.item_id}",
+            label_visibility="collapsed",
+        )
+        if picked != entry.read:
+            overrides[entry.item_id] = picked
+        else:
+            overrides.pop(entry.item_id, None)
 
 
 if upload is not None:
@@ -179,13 +240,8 @@ after_hash = right.selectbox(
     key=f"catalogues.after.{len(hashes)}",  # a new catalogue is what one wants to compare
 )
 diff = diff_catalogues(by_hash[before_hash], by_hash[after_hash])
-counts = st.columns(4)
-for column, kind, changes in zip(
-    counts,
-    ("added", "removed", "renamed", "repointed"),
-    (diff.added, diff.removed, diff.renamed, diff.repointed),
-    strict=True,
-):
+kinds = diff.kinds()
+for column, (kind, changes) in zip(st.columns(len(kinds)), kinds, strict=True):
     column.metric(tr(f"catalogues.change_{kind}"), len(changes))
 if diff.same_items:
     st.info(tr("catalogues.no_item_changes"))
@@ -224,14 +280,6 @@ target = by_hash[target_hash]
 plan = plan_move(source, target)
 entered = set(store.items(audit.id)) | set(store.evidence_links(audit.id))
 to_map = [i for i in plan.left_behind if i in entered]
-st.caption(
-    tr(
-        "catalogues.move_plan",
-        same=len(plan.carried),
-        left=len(plan.left_behind),
-        open=len(plan.start_open),
-    )
-)
 mapping: dict[str, str | None] = {}
 if to_map:
     st.markdown(f"**{tr('catalogues.move_mapping')}**")
@@ -249,32 +297,50 @@ if to_map:
         )
         if picked != NONE:
             mapping[item_id] = picked
-if st.button(
+try:  # the exact preview: the move itself follows the same function
+    move = store.preview_catalogue_move(audit.id, target_hash, mapping)
+except MappingError as exc:
+    st.error(str(exc))
+    st.stop()
+st.caption(move_summary(move))
+st.dataframe(
+    pd.DataFrame(move_rows(move, source, target, lang())),
+    hide_index=True,
+    use_container_width=True,
+)
+move_key = f"move-catalogue.{audit.id}.{target.short_hash}"
+ask_button(
     tr("catalogues.move_button"),
+    move_key,
     type="primary",
     disabled=not may(Action.CLOSE_ROUND, audit.organisation_id),
-):
-    try:
-        plan_move(source, target, mapping)
-    except MappingError as exc:
-        st.error(str(exc))
-        st.stop()
-    moving_id, moving_version = audit.id, audit.version  # (a lambda would not see it narrowed)
-    new = attempt(
-        lambda: store.move_to_catalogue(
-            moving_id, target_hash, mapping=mapping, expected_version=moving_version, actor=actor()
-        )
+)
+
+
+moving_id, moving_version = audit.id, audit.version  # (do_move would not see audit narrowed)
+
+
+def do_move() -> None:
+    new = store.move_to_catalogue(
+        moving_id,
+        target_hash,
+        mapping=mapping,
+        expected_version=moving_version,
+        actor=actor(),
+        expected_preview=move,
     )
-    if new is not None:
-        result, _ = store.score(new.id)
-        open_audit(new.id)
-        flash(
-            "success",
-            tr(
-                "catalogues.moved",
-                round=new.round_no,
-                id=target.id,
-                score=display.score(result.score),
-            ),
-        )
-        st.rerun()
+    result, _ = store.score(new.id)
+    open_audit(new.id)
+    flash(
+        "success",
+        tr("catalogues.moved", round=new.round_no, id=target.id, score=display.score(result.score)),
+    )
+
+
+confirmation(
+    move_key,
+    tr("catalogues.move_confirm_title"),
+    move_confirmation(move, audit.round_no, target.id),
+    tr("catalogues.move_confirm"),
+    do_move,
+)

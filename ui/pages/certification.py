@@ -3,13 +3,13 @@ a surveillance round started from the certified round."""
 
 from __future__ import annotations
 
-from datetime import date
-
 import pandas as pd
 import streamlit as st
 
 from domain.permissions import Action
-from scoring.cycle import CycleEvent
+from scoring.cycle import CertificateState, CycleEventKind, EventState, EventStatus
+from store import certificate_cases as cases
+from ui.markup import plain
 from ui.state import (
     actor,
     attempt,
@@ -23,11 +23,12 @@ from ui.state import (
     show_flashes,
     tr,
 )
+from ui.state import today as today_here
 
 store = page_store()
 audit = require_audit()
 organisation = store.organisation(audit.organisation_id)
-today = date.today()
+today = today_here()
 
 st.title(tr("certification.title"))
 st.caption(f"{organisation.profile.name} · {tr('certification.caption')}")
@@ -37,42 +38,87 @@ certificate = store.current_certificate(organisation.id)
 if certificate is None:
     st.info(tr("certification.none"))
 else:
-    cycle = certificate.cycle
-    upcoming = cycle.next_event(today)
+    status = certificate.status(today)
     # long body names and numbers are read whole, so plain text rather than metrics
-    st.subheader(certificate.tier)
+    st.subheader(plain(status.tier))
     st.markdown(
         tr(
             "certification.summary",
-            body=certificate.body,
-            number=certificate.number,
+            body=plain(certificate.body),
+            number=plain(certificate.number),
             issued=certificate.issued_on.isoformat(),
         )
+        + " · "
+        + tr("certification.valid_until", day=status.valid_until.isoformat())
     )
+    state_text = tr(f"cycle.state.{status.state.value}")
+    if status.state is CertificateState.VALID:
+        st.success(state_text)
+    else:
+        st.error(state_text)
 
-    def label(event: CycleEvent) -> str:
-        return tr(f"cycle.{event.kind.value}", n=event.number)
+    def label(event: EventStatus) -> str:
+        if event.kind is CycleEventKind.SURVEILLANCE:
+            return tr("cycle.surveillance", n=event.number)
+        return tr("cycle.renewal")
 
-    def when(event: CycleEvent) -> str:
-        if event.due < today:
-            return tr("certification.past")
-        if event == upcoming:
-            return tr("certification.next", days=(event.due - today).days)
-        return ""
+    def when(event: EventStatus) -> str:
+        on = event.held_on.isoformat() if event.held_on else ""
+        if event.held and event.kind is CycleEventKind.SURVEILLANCE:
+            result = tr(f"cycle.result.{event.held.result.value}", tier=event.held.tier or "")
+            # a dataframe cell is text, not Markdown: the tier as typed
+            return tr("cycle.event.held_result", on=on, result=result)
+        text = tr(f"cycle.event.{event.state.value}", on=on)
+        if event.state in (EventState.DUE, EventState.UPCOMING):
+            text += " · " + tr("certification.in_days", days=(event.due - today).days)
+        return text
 
     st.dataframe(
         pd.DataFrame(
             {
-                tr("certification.event"): [label(e) for e in cycle.events],
-                tr("certification.due"): [e.due.isoformat() for e in cycle.events],
-                tr("certification.status"): [when(e) for e in cycle.events],
+                tr("certification.event"): [label(e) for e in status.events],
+                tr("certification.due"): [e.due.isoformat() for e in status.events],
+                tr("certification.status"): [when(e) for e in status.events],
             }
         ),
         hide_index=True,
         width="stretch",
     )
-    if upcoming is None:
-        st.warning(tr("certification.expired", day=cycle.renewal.isoformat()))
+    if status.state is CertificateState.EXPIRED:
+        st.warning(tr("certification.expired", day=status.valid_until.isoformat()))
+    may_record = may(Action.EDIT_ORGANISATION, organisation.id)
+    with st.expander(tr("certification.record_surveillance")):
+        with st.form("certification.surveillance", clear_on_submit=False):
+            held_in, tier_in, suspended_in = st.columns(3)
+            held_on = held_in.date_input(
+                tr("certification.held_on"), value=today, key="certification.held_on"
+            )
+            scheme_tiers = cases.known_tiers(store, organisation.id)
+            titles = {tier.id: tier.title.get(lang()) for tier in scheme_tiers}
+            new_tier = tier_in.selectbox(
+                tr("certification.new_tier"),
+                [None, *titles],
+                key="certification.new_tier",
+                format_func=lambda i: tr("certification.tier_kept") if i is None else titles[i],
+            )
+            suspended = suspended_in.checkbox(
+                tr("certification.suspended"), key="certification.suspended"
+            )
+            held = st.form_submit_button(
+                tr("certification.save_surveillance"), disabled=not may_record
+            )
+        if held:
+            save_and_rerun(
+                lambda: cases.record_surveillance(
+                    store,
+                    organisation.id,
+                    on=held_on,
+                    actor=actor(),
+                    tier_id=new_tier,
+                    suspended=suspended,
+                ),
+                tr("certification.surveillance_saved"),
+            )
     if st.button(
         tr("certification.start_surveillance"),
         icon=":material/event_repeat:",
@@ -138,7 +184,7 @@ if len(history) > 1:
                 tr("certification.number"): [c.number for c in history],
                 tr("certification.tier"): [c.tier for c in history],
                 tr("certification.issued_on"): [c.issued_on.isoformat() for c in history],
-                tr("certification.renewal"): [c.cycle.renewal.isoformat() for c in history],
+                tr("certification.renewal"): [c.cycle.valid_until.isoformat() for c in history],
             }
         ),
         hide_index=True,

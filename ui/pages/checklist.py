@@ -5,8 +5,6 @@ figures (ui.live_figures), not the page, so the whole catalogue can be on one pa
 
 from __future__ import annotations
 
-from datetime import date
-
 import pandas as pd
 import streamlit as st
 
@@ -15,7 +13,7 @@ from scoring import display
 from ui import live_figures
 from ui.change_log import entity_label, field_label, value_label
 from ui.item_editor import TOUCHED, ItemContext, entry, item_card
-from ui.labels import needed, points, verdict_metric
+from ui.labels import points, verdict_metric
 from ui.markup import plain
 from ui.specials import TAB_KEY, render_prerequisites, render_specials
 from ui.state import (
@@ -26,8 +24,11 @@ from ui.state import (
     require_audit,
     scored,
     show_flashes,
+    take_tier_change,
     tr,
+    when,
 )
+from ui.state import today as today_here
 
 FILTERS = ("all", "open", "no_evidence", "lost")
 LOG_LIMIT = 500
@@ -60,15 +61,16 @@ def draw_figures() -> None:
     score_col, tier_col, next_col, progress_col = row, row, row, row
     score_col.metric(tr("ui.score"), display.score(result.score))
     verdict_metric(tier_col, result, lang(), tr("ui.tier"))
+    # the next step as every surface words it: points, deductions to rectify, or none
+    step_value, step_caption = display.next_step_tile(result, lang())
     next_col.metric(
-        tr("ui.to_next_tier"),
-        needed(result.points_to_next_tier) if result.next_tier else "—",
-        result.next_tier.title.get(lang()) if result.next_tier else tr("ui.top_tier"),
-        delta_color="off",
-        delta_arrow="off",
+        tr("ui.to_next_tier"), step_value, step_caption, delta_color="off", delta_arrow="off"
     )
     progress_col.metric(tr("ui.assessed"), f"{assessed} / {len(result.items)}")
     st.progress(assessed / len(result.items))
+    changed = take_tier_change(audit.id)
+    if changed:  # a save just changed the tier: say so where the figures are
+        st.info(changed, icon=":material/swap_vert:")
 
 
 live_figures.host(draw_figures)
@@ -77,7 +79,7 @@ context = ItemContext(
     organisation_id=organisation.id,
     editable=editable,
     library={e.id: e for e in store.evidence_library(organisation.id, include_replaced=True)},
-    today=date.today(),
+    today=today_here(),
     requests=tuple(store.evidence_requests(audit.id)),
 )
 
@@ -189,12 +191,16 @@ if log_tab.open:
             st.dataframe(
                 pd.DataFrame(
                     {
-                        tr("ui.col_when"): [f"{c.at:%Y-%m-%d %H:%M:%S}" for c in changes],
+                        tr("ui.col_when"): [when(c.at, seconds=True) for c in changes],
                         tr("ui.col_who"): [c.actor for c in changes],
                         tr("ui.col_what"): [entity_label(c.entity, lang()) for c in changes],
                         tr("ui.col_field"): [field_label(c.field, lang()) for c in changes],
-                        tr("ui.col_old"): [value_label(c.field, c.old, lang()) for c in changes],
-                        tr("ui.col_new"): [value_label(c.field, c.new, lang()) for c in changes],
+                        tr("ui.col_old"): [
+                            value_label(c.field, c.old, lang(), catalogue) for c in changes
+                        ],
+                        tr("ui.col_new"): [
+                            value_label(c.field, c.new, lang(), catalogue) for c in changes
+                        ],
                     }
                 ),
                 hide_index=True,

@@ -4,15 +4,17 @@ by kind, and the charts."""
 
 from __future__ import annotations
 
-from datetime import date
 from fractions import Fraction
 
 import pandas as pd
 import streamlit as st
+from pandas.io.formats.style import Styler
 
 from domain.action_register import is_overdue
 from domain.readiness import readiness
 from scoring import EligibilityStatus, display
+from scoring.cycle import CertificateState
+from scoring.next_step import next_step
 from ui import dashboard_style
 from ui.brief_download import brief_button
 from ui.catalogue_rows import catalogue_line
@@ -28,7 +30,9 @@ from ui.dashboard_rows import (
 from ui.item_link import open_item
 from ui.labels import needed, points, status_label, verdict_metric
 from ui.markup import plain
+from ui.round_verdicts import verdicts_note
 from ui.state import lang, page_store, require_audit, scored, tr
+from ui.state import today as today_here
 
 PLAN_ROWS = 8  # more would push the first screen's answer off it; the rest is counted
 
@@ -39,8 +43,20 @@ organisation = store.organisation(audit.organisation_id)
 result, plan = scored(audit.id)
 records = store.items(audit.id)
 deductions = store.deductions(audit.id)
-today = date.today()
+today = today_here()
 dashboard_style.apply()
+
+OVERDUE_STYLE = "color: #c00000; font-weight: 600"  # as the register and the portfolio
+
+
+def red_when_overdue(frame: pd.DataFrame, column: str, overdue: list[bool]) -> Styler:
+    """The due dates of overdue actions in red, as in the action register and the brief."""
+
+    def styles(values: pd.Series) -> list[str]:
+        return [OVERDUE_STYLE if late else "" for late in overdue[: len(values)]]
+
+    return frame.style.apply(styles, subset=[column])
+
 
 # -- first screen: which tier, what blocks the next one, who fixes it by when ------------------
 title_col, brief_col = st.columns([3, 1], vertical_alignment="bottom")
@@ -60,20 +76,16 @@ with st.container(key=dashboard_style.FIGURES_KEY):
     tier_col, score_col, next_col, eligible_col = st.columns(4)
     verdict_metric(tier_col, result, lang(), tr("ui.tier"))
     score_col.metric(tr("ui.score"), display.score(result.score))
-    if result.next_tier:
-        next_col.metric(
-            tr("ui.to_next_tier"),
-            needed(result.points_to_next_tier),
-            result.next_tier.title.get(lang()),
-            delta_color="off",
-            delta_arrow="off",
-        )
-    else:
-        next_col.metric(
-            tr("ui.to_next_tier"), "—", tr("ui.top_tier"), delta_color="off", delta_arrow="off"
-        )
+    step_value, step_caption = display.next_step_tile(result, lang())
+    next_col.metric(
+        tr("ui.to_next_tier"), step_value, step_caption, delta_color="off", delta_arrow="off"
+    )
     eligibility = result.eligibility
     eligible_col.metric(tr("ui.eligibility"), tr(f"ui.eligibility_{eligibility.status.value}"))
+
+then_and_now = verdicts_note(store, audit.id) if audit.frozen_at is not None else None
+if then_and_now:
+    st.warning(then_and_now)
 
 if eligibility.status is EligibilityStatus.NOT_ELIGIBLE:
     titles = {p.id: p.title.get(lang()) for p in catalogue.spec.prerequisites}
@@ -83,12 +95,17 @@ elif eligibility.status is EligibilityStatus.UNCONFIRMED:
 for reason in display.fail_reasons(result, lang()):
     st.error(reason)
 if result.verdict.deductions_to_rectify:
-    st.warning(tr("verdict.deductions_to_rectify", count=result.verdict.deductions_to_rectify))
+    st.warning(display.next_step_text(result, lang(), quote=plain))
 
-if plan.target is None:
+if plan.target is None and result.verdict.tier is None:  # top score, prerequisite unmet
+    st.warning(display.next_step_text(result, lang()))
+elif plan.target is None:
     st.success(tr("ui.top_tier"))
 else:
-    st.markdown(f"#### {tr('dash.plan_heading', tier=plan.target.title.get(lang()))}")
+    # with deductions to rectify, the plan leads to the tier rectifying them reaches
+    reached = next_step(result).tier if result.verdict.deductions_to_rectify else None
+    heading_tier = (reached or plan.target).title.get(lang())
+    st.markdown(f"#### {tr('dash.plan_heading', tier=heading_tier)}")
     if plan.fixes:
         st.markdown(
             tr(
@@ -99,41 +116,62 @@ else:
                 effort=points(plan.total_effort),
             )
         )
-        fixes = plan_rows(plan, catalogue, records, deductions, today, lang())
+        every_fix = plan_rows(plan, catalogue, records, deductions, today, lang())
+        fixes = every_fix[:PLAN_ROWS]
         with st.container(key=dashboard_style.PLAN_KEY):
             st.table(
-                pd.DataFrame(
-                    {
-                        tr("dash.col_fix"): [
-                            f"{f.ref} {f.label}"
-                            if f.ref
-                            else tr("dash.fix_deduction", reason=f.label)
-                            for f in fixes
-                        ],
-                        tr("dash.col_gain"): [f"+{points(f.gain)}" for f in fixes],
-                        tr("actions.col_owner"): [owner_text(f.action, lang()) for f in fixes],
-                        tr("actions.col_due"): [
-                            due_text(f.action, f.overdue, lang()) for f in fixes
-                        ],
-                        tr("actions.col_state"): [state_text(f.action, lang()) for f in fixes],
-                    }
-                ).head(PLAN_ROWS),
+                red_when_overdue(
+                    pd.DataFrame(
+                        {
+                            tr("dash.col_fix"): [
+                                f"{f.ref} {f.label}"
+                                if f.ref
+                                else tr("dash.fix_deduction", reason=f.label)
+                                for f in fixes
+                            ],
+                            tr("dash.col_gain"): [f"+{points(f.gain)}" for f in fixes],
+                            tr("actions.col_owner"): [owner_text(f.action, lang()) for f in fixes],
+                            tr("actions.col_due"): [
+                                due_text(f.action, f.overdue, lang()) for f in fixes
+                            ],
+                            tr("actions.col_state"): [state_text(f.action, lang()) for f in fixes],
+                        }
+                    ),
+                    tr("actions.col_due"),
+                    [f.overdue for f in fixes],
+                ),
                 hide_index=True,
             )
-        if len(fixes) > PLAN_ROWS:
-            st.caption(tr("dash.plan_more", n=len(fixes) - PLAN_ROWS))
+        if len(every_fix) > PLAN_ROWS:
+            st.caption(tr("dash.plan_more", n=len(every_fix) - PLAN_ROWS))
     else:
         st.warning(tr("ui.plan_unreachable"))
 
 certificate = store.current_certificate(organisation.id)
 if certificate is not None:
-    named = {"tier": certificate.tier, "body": certificate.body, "number": certificate.number}
-    event = certificate.cycle.next_event(today)
-    if event is None:
-        st.warning(
-            tr("dash.certificate_expired", renewal=certificate.cycle.renewal.isoformat(), **named)
+    cycle_now = certificate.status(today)
+    named = {
+        "tier": plain(cycle_now.tier),
+        "body": plain(certificate.body),
+        "number": plain(certificate.number),
+    }
+    event = cycle_now.next_ahead
+    for late in cycle_now.overdue if cycle_now.at_risk else ():
+        st.error(
+            tr(
+                "cycle.at_risk",
+                event=tr(f"cycle.{late.kind.value}", n=late.number),
+                due=late.due.isoformat(),
+            ),
+            icon=":material/warning:",
         )
-    else:
+    if cycle_now.state is CertificateState.EXPIRED:
+        st.warning(
+            tr("dash.certificate_expired", renewal=cycle_now.valid_until.isoformat(), **named)
+        )
+    elif cycle_now.state is CertificateState.SUSPENDED:
+        st.warning(tr("cycle.state.suspended"))
+    elif event is not None:
         st.caption(
             tr(
                 "dash.certificate",
@@ -151,29 +189,33 @@ if result.gaps:
     gap_actions = [records[g.item_id].rectification for g in result.gaps]
     with st.container(key=dashboard_style.GAPS_KEY):
         st.table(
-            pd.DataFrame(
-                {
-                    tr("ui.col_item"): [g.item_id for g in result.gaps],
-                    tr("ui.col_title"): [
-                        g.title_en if lang() == "en" else g.title_zh for g in result.gaps
-                    ],
-                    # text, not floats: the table shows exactly what every other surface shows
-                    tr("ui.col_lost"): [needed(g.lost) for g in result.gaps],
-                    tr("actions.col_owner"): [owner_text(a, lang()) for a in gap_actions],
-                    tr("actions.col_due"): [
-                        due_text(a, is_overdue(a, today), lang()) for a in gap_actions
-                    ],
-                    tr("actions.col_state"): [state_text(a, lang()) for a in gap_actions],
-                    tr("ui.col_status"): [status_label(g.status, lang()) for g in result.gaps],
-                    tr("ui.col_gain"): [points(g.score_gain) for g in result.gaps],
-                    tr("ui.col_points"): [points(g.points) for g in result.gaps],
-                    tr("ui.col_confidence"): [
-                        display.confidence_label(
-                            catalogue.item(g.item_id).source.confidence, lang()
-                        )
-                        for g in result.gaps
-                    ],
-                }
+            red_when_overdue(
+                pd.DataFrame(
+                    {
+                        tr("ui.col_item"): [g.item_id for g in result.gaps],
+                        tr("ui.col_title"): [
+                            g.title_en if lang() == "en" else g.title_zh for g in result.gaps
+                        ],
+                        # text, not floats: the table shows exactly what every other surface shows
+                        tr("ui.col_lost"): [needed(g.lost) for g in result.gaps],
+                        tr("actions.col_owner"): [owner_text(a, lang()) for a in gap_actions],
+                        tr("actions.col_due"): [
+                            due_text(a, is_overdue(a, today), lang()) for a in gap_actions
+                        ],
+                        tr("actions.col_state"): [state_text(a, lang()) for a in gap_actions],
+                        tr("ui.col_status"): [status_label(g.status, lang()) for g in result.gaps],
+                        tr("ui.col_gain"): [points(g.score_gain) for g in result.gaps],
+                        tr("ui.col_points"): [points(g.points) for g in result.gaps],
+                        tr("ui.col_confidence"): [
+                            display.confidence_label(
+                                catalogue.item(g.item_id).source.confidence, lang()
+                            )
+                            for g in result.gaps
+                        ],
+                    }
+                ),
+                tr("actions.col_due"),
+                [is_overdue(a, today) for a in gap_actions],
             ),
             hide_index=True,
         )

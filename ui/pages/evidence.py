@@ -3,14 +3,13 @@ preview them, and verify that every stored file is still the file that was uploa
 
 from __future__ import annotations
 
-from datetime import date
-
 import pandas as pd
 import streamlit as st
 
 from domain.permissions import Action
-from evidence import format_bytes, preview_blob
+from evidence import preview_blob
 from evidence.blobs import GC_GRACE
+from scoring import display
 from ui.evidence_batch import batch_upload
 from ui.evidence_document import (
     covered_text,
@@ -32,7 +31,9 @@ from ui.state import (
     save_and_rerun,
     show_flashes,
     tr,
+    when,
 )
+from ui.state import today as today_here
 
 store = page_store()
 audit = require_audit()
@@ -54,7 +55,7 @@ supports: dict[int, list[str]] = {}
 for item_id, ids in links.items():
     for evidence_id in ids:
         supports.setdefault(evidence_id, []).append(item_id)
-today = date.today()
+today = today_here()
 
 st.markdown(f"#### {tr('ui.library')} ({len(library)})")
 if not library:
@@ -67,9 +68,11 @@ table = pd.DataFrame(
         tr("ui.col_title"): [e.title for e in library],
         tr("ui.kind"): [kind_label(e.kind) for e in library],
         tr("ui.col_file"): [e.original_name for e in library],
-        tr("ui.col_size"): [format_bytes(e.size) for e in library],
+        tr("ui.col_size"): [display.file_size(e.size) for e in library],
         tr("ui.col_type"): [e.media_type for e in library],
-        tr("ui.valid_until"): [e.valid_until.isoformat() if e.valid_until else "" for e in library],
+        tr("ui.valid_until"): [
+            display.day(e.valid_until) if e.valid_until else "" for e in library
+        ],
         tr("evidence.ui.covered"): [covered_text(e) for e in library],
         tr("evidence.ui.col_revision"): [e.revision for e in library],
         tr("ui.col_expired"): [tr("ui.expired") if e.expired_on(today) else "" for e in library],
@@ -116,8 +119,8 @@ with left:
             )
     st.caption(
         f"{tr('evidence.ui.revision', n=document.revision)} · "
-        f"{plain(document.original_name)} · {format_bytes(document.size)} · "
-        f"{plain(document.uploaded_by)} · {document.uploaded_at:%Y-%m-%d %H:%M}"
+        f"{plain(document.original_name)} · {display.file_size(document.size)} · "
+        f"{plain(document.uploaded_by)} · {when(document.uploaded_at)}"
     )
     st.code(document.sha256, language=None)
     download_button(store, document, key=f"download.{document.id}")
@@ -161,7 +164,7 @@ if st.button(tr("ui.gc")):
         tr(
             "ui.gc_done",
             n=len(report.removed),
-            size=format_bytes(report.freed_bytes),
+            size=display.file_size(report.freed_bytes),
             recent=report.kept_recent,
         )
     )

@@ -11,7 +11,7 @@ import streamlit as st
 from domain.permissions import Action
 from domain.records import AuditState
 from scoring import display
-from scoring.cycle import CycleEventKind
+from scoring.cycle import CertificateState, CycleEventKind
 from ui.portfolio_rows import (
     Memo,
     PortfolioFilter,
@@ -19,7 +19,8 @@ from ui.portfolio_rows import (
     filter_rows,
     portfolio_rows,
 )
-from ui.state import LANDING, go_to, lang, may, page_store, tr
+from ui.state import LANDING, go_to, lang, may, page_store, tr, when
+from ui.state import today as today_here
 
 TABLE = "portfolio.table"
 OVERDUE_STYLE = "color: #c00000; font-weight: 600"
@@ -33,7 +34,7 @@ def remembered_rows() -> Memo:
 
 
 store = page_store()
-today = date.today()
+today = today_here()
 st.title(tr("nav.portfolio"))
 rows = portfolio_rows(store, today, lang(), remembered_rows())
 if not rows:
@@ -74,11 +75,18 @@ if not shown:
 
 def _cycle_event(row: PortfolioRow) -> str:
     event = row.next_event
+    state = row.certificate
+    flag = ""
+    if state is not None and state is not CertificateState.VALID:
+        flag = tr(f"cycle.state.{state.value}")
+        flag = f"⚠ {flag}" if row.at_risk else flag
     if event is None:
-        return ""
+        return flag
     if event.kind is CycleEventKind.SURVEILLANCE:
-        return tr("cycle.surveillance", n=event.number)
-    return tr("cycle.renewal")
+        label = tr("cycle.surveillance", n=event.number)
+    else:
+        label = tr("cycle.renewal")
+    return f"{flag} · {label}" if flag else label
 
 
 def table(rows: list[PortfolioRow]) -> pd.DataFrame:
@@ -90,7 +98,7 @@ def table(rows: list[PortfolioRow]) -> pd.DataFrame:
     # dates as ISO text: they sort as dates, and a missing one stays blank (a styled table
     # would write "None")
     def dates(values: list[date | None]) -> list[str]:
-        return [d.isoformat() if d else "" for d in values]
+        return [display.day(d) if d else "" for d in values]
 
     # why a row is where it is first (overdue, dates), then the figures: what a phone shows
     # beside the pinned name before scrolling sideways
@@ -123,7 +131,7 @@ def table(rows: list[PortfolioRow]) -> pd.DataFrame:
                 tr(f"state.{r.state.value}") if r.state else "" for r in rows
             ],
             tr("portfolio.col_last_activity"): [
-                f"{r.last_activity:%Y-%m-%d %H:%M}" if r.last_activity else "" for r in rows
+                when(r.last_activity) if r.last_activity else "" for r in rows
             ],
             tr("portfolio.col_credit_code"): [r.credit_code for r in rows],
         }
@@ -134,10 +142,13 @@ def red_when_overdue(frame: pd.DataFrame) -> pd.DataFrame:
     styles = pd.DataFrame("", index=frame.index, columns=frame.columns)
     due = tr("portfolio.col_next_due")
     column = styles.columns.get_loc(due)
-    assert isinstance(column, int)  # the column names are unique
+    cycle_column = styles.columns.get_loc(tr("portfolio.col_cycle_event"))
+    assert isinstance(column, int) and isinstance(cycle_column, int)  # the names are unique
     for index, row in enumerate(shown):
         if row.overdue:
             styles.iloc[index, column] = OVERDUE_STYLE
+        if row.at_risk:
+            styles.iloc[index, cycle_column] = OVERDUE_STYLE
     return styles
 
 

@@ -3,16 +3,14 @@ organisation compared — score, tier, indicators, items."""
 
 from __future__ import annotations
 
-from fractions import Fraction
-
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
 from scoring import display
-from scoring.report import tier_title
+from scoring.history import tier_title
 from ui.charts import FONT
-from ui.labels import points, status_label
+from ui.labels import status_label
 from ui.markup import plain
 from ui.review_panel import render_review_panel
 from ui.round_close import render_close_round
@@ -62,7 +60,7 @@ score_col, tier_col, moved_col = st.columns(3)
 score_col.metric(
     tr("ui.score"),
     display.score_of(after),
-    display.signed(Fraction(after["score_exact"]) - Fraction(before["score_exact"])),
+    display.signed(comparison.score_delta),
 )
 tier_col.metric(
     tr("ui.tier"),
@@ -80,12 +78,12 @@ if not comparison.same_catalogue:
 seconds = [d for d in comparison.indicators if d.level == 2 and d.delta is not None]
 figure = go.Figure(
     go.Bar(
-        x=[d.delta for d in seconds],
+        x=[float(d.delta) for d in seconds if d.delta is not None],
         y=[f"{d.id} {d.title_en if lang() == 'en' else d.title_zh}" for d in seconds],
         orientation="h",
-        marker_color=["#2da44e" if d.delta >= 0 else "#cf222e" for d in seconds],
-        # our text, not plotly's rounding; the floats come from JSON: drop float noise first
-        customdata=[display.signed(Fraction(d.delta).limit_denominator(10**6)) for d in seconds],
+        marker_color=["#2da44e" if (d.delta or 0) >= 0 else "#cf222e" for d in seconds],
+        # our text from the exact delta, not plotly's rounding of the bar's float
+        customdata=[display.signed(d.delta or 0) for d in seconds],
         hovertemplate="%{y}: %{customdata}<extra></extra>",
     )
 )
@@ -94,7 +92,7 @@ figure.update_layout(
     font={"family": FONT},
     height=480,
     margin={"l": 10, "r": 10, "t": 30, "b": 30},
-    xaxis={"ticksuffix": " pp", "zeroline": True},
+    xaxis={"ticksuffix": tr("ui.points_suffix"), "zeroline": True},
 )
 st.markdown(f"#### {tr('ui.indicator_deltas')}")
 st.plotly_chart(figure, width="stretch")
@@ -116,7 +114,7 @@ if comparison.items:
                     status_label(c.status_after, lang()) if c.status_after else "—"
                     for c in comparison.items
                 ],
-                tr("ui.col_delta"): [points(c.delta) for c in comparison.items],
+                tr("ui.col_delta"): [display.signed(c.delta) for c in comparison.items],
             }
         ),
         hide_index=True,

@@ -14,9 +14,10 @@ import streamlit as st
 from domain.account_records import UserRecord
 from domain.permissions import ORGANISATION_ROLES, Action, permits
 from store.accounts import MIN_PASSWORD, AccountError
-from ui.auth import current_actor, user_accounts
+from store.sessions import SignInSessions
+from ui.auth import current_actor, user_accounts, web_settings
 from ui.markup import plain
-from ui.state import flash, lang, page_store, show_flashes, tr
+from ui.state import flash, lang, page_store, show_flashes, tr, when
 
 actor = current_actor()
 st.title(tr("users.title"))
@@ -61,8 +62,7 @@ st.dataframe(
             tr("users.col_roles"): [roles_of(u) for u in users],
             tr("users.col_active"): [tr("users.yes" if u.active else "users.no") for u in users],
             tr("users.col_last_login"): [
-                f"{u.last_login_at:%Y-%m-%d %H:%M} UTC" if u.last_login_at else tr("users.never")
-                for u in users
+                when(u.last_login_at) if u.last_login_at else tr("users.never") for u in users
             ],
         }
     ),
@@ -192,3 +192,40 @@ with st.form("users.password", clear_on_submit=False):
                 tr("users.password_reset", login=chosen.login),
                 clear=("users.password.new", "users.password.again"),
             )
+
+# -- sessions: who is signed in where, and ending one ------------------------------------------
+st.subheader(tr("users.sessions"))
+live = SignInSessions(accounts.store, web_settings()).active()
+if not live:
+    st.caption(tr("users.no_sessions"))
+    st.stop()
+st.dataframe(
+    pd.DataFrame(
+        {
+            tr("users.col_name"): [s.display_name for s in live],
+            tr("users.col_login"): [s.login for s in live],
+            tr("users.session_via"): [tr(f"users.via.{s.via}") for s in live],
+            tr("users.session_started"): [f"{s.created_at:%Y-%m-%d %H:%M} UTC" for s in live],
+            tr("users.session_seen"): [f"{s.last_seen_at:%Y-%m-%d %H:%M} UTC" for s in live],
+            tr("users.session_browser"): [s.user_agent for s in live],
+            tr("users.session_address"): [s.address or "—" for s in live],
+        }
+    ),
+    hide_index=True,
+    width="stretch",
+)
+by_id = {s.id: s for s in live}
+ended = st.selectbox(
+    tr("users.session"),
+    list(by_id),
+    key="users.session.chosen",
+    format_func=lambda i: (
+        f"{by_id[i].display_name} ({by_id[i].login}) · "
+        f"{by_id[i].last_seen_at:%H:%M} UTC · {by_id[i].user_agent[:60]}"
+    ),
+)
+if st.button(tr("users.end_session"), key="users.session.end"):
+    act(
+        lambda: SignInSessions(accounts.store).end_by_id(ended),
+        tr("users.session_ended", login=by_id[ended].login),
+    )
