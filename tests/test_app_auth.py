@@ -296,7 +296,7 @@ def test_a_bad_idle_setting_is_refused_naming_it(raw):
         idle_minutes({"GBT_AUDIT_IDLE_MINUTES": raw})
     assert refused.value.setting == "GBT_AUDIT_IDLE_MINUTES"
     assert refused.value.code == (
-        "settings.not_a_number" if raw == "soon" else "settings.not_positive"
+        "settings.not_a_number" if raw == "soon" else "settings.out_of_range"
     )
 
 

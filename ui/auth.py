@@ -35,16 +35,10 @@ TOKEN_KEY = "auth.session_token"
 ENDED_KEY = "auth.ended"
 
 
-class AuthSettingsError(ValueError):
-    pass
-
-
 def idle_minutes(env: Mapping[str, str] | None = None) -> float:
-    """GBT_AUDIT_IDLE_MINUTES: minutes without a click before a session ends."""
-    try:
-        return web_settings(env).idle / timedelta(minutes=1)
-    except SettingsError as wrong:
-        raise AuthSettingsError(wrong.message(lang())) from None
+    """GBT_AUDIT_IDLE_MINUTES: minutes without a click before a session ends (a bad value is
+    the list's SettingsError, with its code and the variable)."""
+    return web_settings(env).idle / timedelta(minutes=1)
 
 
 def web_settings(env: Mapping[str, str] | None = None) -> WebSettings:
@@ -90,9 +84,9 @@ def require_login() -> Actor:
     """The signed-in person, or say the session has ended (with a way back) and stop."""
     try:
         actor = check_session()
-    except (SettingsError, AuthSettingsError) as wrong:
+    except SettingsError as wrong:
         # a setting of the installation, named; nobody is let in meanwhile
-        st.error(wrong.message(lang()) if isinstance(wrong, SettingsError) else str(wrong))
+        st.error(wrong.message(lang()))
         st.stop()
         raise AssertionError("st.stop() returned") from None
     if actor is not None:
@@ -107,7 +101,7 @@ def seems_signed_in() -> bool:
     """Whether this run has a live session (the menu shows only then)."""
     try:
         return check_session() is not None
-    except (SettingsError, AuthSettingsError):
+    except SettingsError:
         return False  # require_login names the setting
 
 
@@ -117,7 +111,7 @@ def current_actor() -> Actor | None:
     require_login names)."""
     try:
         return check_session()
-    except (SettingsError, AuthSettingsError):
+    except SettingsError:
         return None
 
 
