@@ -47,9 +47,10 @@ class MoveChanged(ConflictError):
 
     def __init__(self, audit_id: int) -> None:
         self.values = {"audit": audit_id}
-        super().__init__(
-            t(self.code, "zh", **self.values) + " — " + t(self.code, "en", **self.values)
-        )
+        super().__init__("audit", reason="catalogues.move_changed")
+
+    def text(self, lang: str) -> str:
+        return t(self.code, lang, **self.values)
 
 
 @dataclass(frozen=True)
