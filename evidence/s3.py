@@ -123,7 +123,8 @@ class S3BlobStore(SpoolFolder):
         key = self._key(sha256)
         try:
             with tmp.open("rb") as body:
-                try:
+
+                def put() -> None:  # create-only, checked by the server against the SHA-256
                     self.client.put_object(
                         Bucket=self.bucket,
                         Key=key,
@@ -132,6 +133,9 @@ class S3BlobStore(SpoolFolder):
                         ChecksumSHA256=base64.b64encode(bytes.fromhex(sha256)).decode(),
                         IfNoneMatch="*",
                     )
+
+                try:
+                    put()
                 except ClientError as exc:
                     if _code(exc) not in _EXISTS:
                         raise BlobStoreUnavailable(f"put {key}: {_code(exc)} {exc}") from None
@@ -139,14 +143,7 @@ class S3BlobStore(SpoolFolder):
                         return StoredBlob(sha256, size, created=False)
                     body.seek(0)  # deleted by garbage collection in between: store it again
                     with _answered(f"put {key}"):
-                        self.client.put_object(
-                            Bucket=self.bucket,
-                            Key=key,
-                            Body=body,
-                            ContentLength=size,
-                            ChecksumSHA256=base64.b64encode(bytes.fromhex(sha256)).decode(),
-                            IfNoneMatch="*",
-                        )
+                        put()
                 except BotoCoreError as exc:
                     raise BlobStoreUnavailable(f"put {key}: {exc}") from None
         finally:
