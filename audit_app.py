@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from settings.logs import log_to_stderr
 from ui.auth import current_actor, require_login, seems_signed_in
 from ui.errors import guarded
 from ui.sidebar import render_sidebar
@@ -15,6 +16,7 @@ st.set_page_config(
     page_title="星级售后自评 · GB/T 27922", page_icon=":material/workspace_premium:", layout="wide"
 )
 
+log_to_stderr()  # the gbt_audit.* log on the server's standard error (once per process)
 forget_score()  # a full run reads the audit afresh (a colleague may have saved meanwhile)
 
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # 星级售后自评 — the two set-up commands of the README:
 #   ./dev.sh app    install everything, then start the app on http://127.0.0.1:8501
-#   ./dev.sh test   install everything (with the test tools), then run every check and test
+#   ./dev.sh test   install everything (with the test tools), then ruff, mypy and every test
 # Both install the Debian packages they need (Pango for WeasyPrint, Noto CJK fonts with Hanazono
 # for rare CJK characters and Noto Color Emoji as fallbacks, and for the
 # tests Chromium, poppler-utils and LibreOffice Calc, which recalculates the 自评表), create .venv and install the project into it.
@@ -55,5 +55,7 @@ fi
 echo "==> ruff"
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
+echo "==> mypy"
+.venv/bin/mypy
 echo "==> pytest"
 exec .venv/bin/pytest "$@"

@@ -36,7 +36,7 @@ def median_ms(samples: list[float]) -> float:
     return statistics.median(samples) * 1000
 
 
-def timed(run) -> float:  # type: ignore[no-untyped-def]
+def timed(run) -> float:
     start = time.perf_counter()
     run()
     return time.perf_counter() - start

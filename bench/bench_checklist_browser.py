@@ -39,7 +39,7 @@ st.write(f"chosen: {choice}")
 """
 
 
-def open_checklist(browser, url: str, seeded: Seeded):  # type: ignore[no-untyped-def]
+def open_checklist(browser, url: str, seeded: Seeded):
     """A new tab signed in on the checklist; returns (page, seconds from address to cards)."""
     from playwright.sync_api import expect
 

@@ -52,12 +52,12 @@ class Session:
         self.lost_clicks: list[str] = []
         self.errors: list[str] = []
 
-    async def settle(self, page) -> None:  # type: ignore[no-untyped-def]
+    async def settle(self, page) -> None:
         for _ in range(2):  # as tests/browser_app.settle: idle twice, a moment apart
             await page.wait_for_timeout(100)
             await page.wait_for_function(IDLE, timeout=LONG)
 
-    async def run(self, browser, url: str, duration: float, think: float) -> None:  # type: ignore[no-untyped-def]
+    async def run(self, browser, url: str, duration: float, think: float) -> None:
         context = await browser.new_context(viewport={"width": 1440, "height": 900})
         page = await context.new_page()
         await page.add_init_script(INIT)
@@ -92,7 +92,7 @@ class Session:
         finally:
             await context.close()
 
-    async def switch(self, page, indicator: str, last_item: str) -> bool:  # type: ignore[no-untyped-def]
+    async def switch(self, page, indicator: str, last_item: str) -> bool:
         """Choose ``indicator`` (never the one shown: that click would start no run)."""
         group = page.get_by_role("radiogroup", name="二级指标")
         label = group.get_by_text(re.compile(rf"^{re.escape(indicator)} "))  # not a caption
@@ -107,7 +107,7 @@ class Session:
             return False
         return True
 
-    async def score(self, page, item_id: str) -> None:  # type: ignore[no-untyped-def]
+    async def score(self, page, item_id: str) -> None:
         card = page.locator(".st-key-card_" + item_id.replace(".", "_"))
         status = "not_conforming" if self.chosen.get(item_id) == "conforming" else "conforming"
         choices = card.get_by_role("radiogroup", name="评价结果")
@@ -124,7 +124,7 @@ class Session:
             self.chosen[item_id] = status
 
 
-async def drive(url: str, seeded: Seeded, sessions: int, seconds: float, think: float):  # type: ignore[no-untyped-def]
+async def drive(url: str, seeded: Seeded, sessions: int, seconds: float, think: float):
     from playwright.async_api import async_playwright
 
     people = [Session(n, seeded.audit_ids[n], seeded) for n in range(sessions)]

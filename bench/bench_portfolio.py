@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-def timed(run) -> float:  # type: ignore[no-untyped-def]
+def timed(run) -> float:
     start = time.perf_counter()
     run()
     return time.perf_counter() - start

@@ -54,7 +54,7 @@ def seed(data_dir: Path, evidence: int = 0, audits: int = 1) -> Seeded:
     return Seeded(ids[0], user.id, audit_ids=tuple(ids))
 
 
-def _link_evidence(store, organisation_id: int, audit_id: int, items: list[str], n: int) -> None:  # type: ignore[no-untyped-def]
+def _link_evidence(store, organisation_id: int, audit_id: int, items: list[str], n: int) -> None:
     from weasyprint import HTML
 
     base = HTML(string="<h1>证据</h1>").write_pdf()

@@ -34,8 +34,8 @@ from scoring import (
     score_audit,
 )
 from scoring.text_report import render_text
+from settings import SettingsError
 from store import StoreError
-from store.config import SettingsError
 
 REFUSED = 1
 USAGE = 2  # as argparse exits for a bad option

@@ -16,8 +16,9 @@ from reminders.digest import body, digests, subject
 from reminders.ics import calendar_ics
 from reminders.mail import MailError, load_smtp_settings, message, send_all
 from scoring import display
+from settings import SettingsError
 from store import StoreError
-from store.config import SettingsError, display_zone
+from store.config import display_zone
 from texts import t
 
 DEFAULT_DAYS = 14

@@ -13,9 +13,9 @@ from criteria.yaml_source import bounded
 from evidence import format_bytes
 from evidence.blobs import GC_GRACE
 from scoring import display
-from scoring.report import tier_title
+from scoring.history import tier_title
+from settings import SettingsError
 from store import AuditStore, StoreError, open_store
-from store.config import SettingsError
 from texts import LANGS, t
 
 REFUSED = 1

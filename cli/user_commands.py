@@ -5,22 +5,23 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import os
 import sys
 from typing import Any
 
 from domain.permissions import ORGANISATION_ROLES, Role
 from scoring import display
+from settings import CLI_ACCOUNT as ACTING_ACCOUNT
+from settings import SettingsError
 from store import StoreError, open_store
 from store.accounts import AccountError, Accounts
-from store.config import SettingsError, display_zone
+from store.config import display_zone
 
 REFUSED = 1
 ALL = "all"  # ORG_ID meaning the whole installation: the administrator role
 ALL_ROLE = "admin"  # user add --role admin
 
 
-CLI_ACCOUNT = "GBT_AUDIT_CLI_ACCOUNT"  # the administrator account the command line acts as
+CLI_ACCOUNT = ACTING_ACCOUNT.name  # the administrator account the command line acts as
 
 
 class _Actions:
@@ -106,7 +107,7 @@ def acting_account(accounts: Accounts, chosen: str | None) -> str:
     """What the change log records for the command line: the administrator account named by
     --as or GBT_AUDIT_CLI_ACCOUNT, as 'display name (login, #id)'. Before any administrator
     exists (setting up), the set-up itself. Never the shell's user name."""
-    name = (chosen or os.environ.get(CLI_ACCOUNT) or "").strip()
+    name = (chosen or ACTING_ACCOUNT.read()).strip()
     if not name:
         if any(u.administrator and u.active for u in accounts.users()):
             raise NoActingAccount(

@@ -306,7 +306,7 @@ class _TableReader:
     def letter(self, role: str) -> str:
         return get_column_letter(self.columns.columns[role])
 
-    def refuse(self, code: str, row: int, role: str | None = None, **values: Any) -> None:
+    def refuse(self, code: str, row: int | None, role: str | None = None, **values: Any) -> None:
         column = self.letter(role) if role else None
         self.problems.append(WorkbookProblem(code, self.sheet.title, row, column, values))
 
@@ -727,7 +727,7 @@ def _meta(book: Workbook, name: str) -> dict[str, Any] | None:
 def _meta_from_base(
     base: Catalogue, name: str, sha256: str, sheet: str, prefix: int | None
 ) -> dict[str, Any]:
-    data = plain_data(base.spec.model_dump(mode="python", exclude_none=True))
+    data: dict[str, Any] = plain_data(base.spec.model_dump(mode="python", exclude_none=True))
     stem = PurePath(name).stem
     note = t("workbook.source_note", "en", sheet=sheet, sha256=sha256)
     if prefix is not None:

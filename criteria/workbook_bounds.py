@@ -142,16 +142,16 @@ def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
-def _events(stream: IO[bytes]) -> Iterator[tuple[str, Any]]:
+def _events(stream: _Capped) -> Iterator[tuple[str, Any]]:
     return iterparse(stream, events=("end",), forbid_dtd=True)
 
 
-def _plain(stream: IO[bytes]) -> None:
+def _plain(stream: _Capped) -> None:
     for _event, element in _events(stream):
         element.clear()
 
 
-def _sheet(stream: IO[bytes], member: str, limits: WorkbookLimits, before: int) -> int:
+def _sheet(stream: _Capped, member: str, limits: WorkbookLimits, before: int) -> int:
     rows = cells = formulas = merged = 0
     for _event, element in _events(stream):
         tag = _local(element.tag)
@@ -211,10 +211,12 @@ def _area(ref: str) -> int:
         min_col, min_row, max_col, max_row = range_boundaries(ref)
     except (ValueError, TypeError):
         return 1
+    if min_col is None or min_row is None or max_col is None or max_row is None:
+        return 1  # a whole row or column ("A:A"): counted as one, like a ref that does not parse
     return (max_col - min_col + 1) * (max_row - min_row + 1)
 
 
-def _shared_strings(stream: IO[bytes], member: str, limits: WorkbookLimits) -> None:
+def _shared_strings(stream: _Capped, member: str, limits: WorkbookLimits) -> None:
     """The prolog through defusedxml (a DTD comes before the root element), then the entries
     counted in the raw bytes, which is many times faster than parsing each one."""
     head = stream.read(CHUNK)

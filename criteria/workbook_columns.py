@@ -11,6 +11,7 @@ import hashlib
 import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 
 from openpyxl.utils import column_index_from_string, get_column_letter
 
@@ -175,7 +176,7 @@ def guess_columns(
         if role in columns:
             continue
         free = [i for i in range(1, width + 1) if i not in taken]
-        best = max(free, key=lambda i, test=test: test(_column(rows, i)), default=None)
+        best = max(free, key=partial(_scored_by, test, rows), default=None)
         if best is not None and test(_column(rows, best)) >= 0.6:
             columns[role] = best
             taken.add(best)
@@ -193,6 +194,13 @@ _NUMBERED = re.compile(r"^\d+(\.\d+){1,3}\.?$")
 
 def _empty(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _scored_by(
+    test: Callable[[Sequence[object]], float], rows: Sequence[Sequence[object]], index: int
+) -> float:
+    """How well column ``index`` of ``rows`` passes ``test`` (picks the best free column)."""
+    return test(_column(rows, index))
 
 
 def _column(rows: Sequence[Sequence[object]], index: int) -> list[object]:

@@ -51,6 +51,7 @@ WRAP = Alignment(wrap_text=True, vertical="top")
 def export_blank(catalogue: Catalogue, destination: IO[bytes]) -> None:
     book = Workbook()
     sheet = book.active
+    assert isinstance(sheet, Worksheet)  # a new workbook opens on one empty worksheet
     sheet.title = SHEET
     title = f"{catalogue.spec.title.zh} 自评表（{catalogue.id} {catalogue.spec.version}）"
     sheet.append([title])

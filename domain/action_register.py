@@ -127,7 +127,7 @@ def _item_order(row: ActionRow) -> tuple[int, ...]:
     return tuple(int(p) for p in (row.item_id or "999").split("."))
 
 
-_SORTS: dict[SortKey, Callable[[ActionRow], tuple]] = {
+_SORTS: dict[SortKey, Callable[[ActionRow], tuple[object, ...]]] = {
     SortKey.ATTENTION: lambda r: (
         not r.overdue,
         r.state is ActionState.DONE,

@@ -96,3 +96,18 @@ class StoreUnavailable(StoreError):
 
     def message(self, lang: str = "zh") -> str:
         return t(self.code, lang, **self.values)
+
+
+class AccountError(StoreError):
+    """A refusal about accounts; ``code`` and ``values`` pick its text in texts/auth.yaml."""
+
+    def __init__(self, code: str, **values: object) -> None:
+        self.code, self.values = code, values
+        super().__init__(f"{t(code, 'zh', **values)} — {t(code, 'en', **values)}")
+
+    def text(self, lang: str) -> str:
+        values = dict(self.values)
+        role_key = f"auth.role.{values.get('role')}"
+        if role_key in keys():  # a role by its label ("已有角色 editor" read as code)
+            values["role"] = t(role_key, lang)
+        return t(self.code, lang, **values)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, fields
+from typing import Any
 
 from stdnum.cn import uscc
 from stdnum.exceptions import ValidationError as NumberError
@@ -41,7 +42,7 @@ class ProfileProblem:
 
 def normalise(profile: OrganisationProfile) -> OrganisationProfile:
     """Trim text fields; credit codes are upper case without spaces."""
-    values = {}
+    values: dict[str, Any] = {}
     for f in fields(profile):
         value = getattr(profile, f.name)
         values[f.name] = value.strip() if isinstance(value, str) else value

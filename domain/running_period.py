@@ -51,12 +51,12 @@ def running_period(
     """The unbroken coverage ending at the latest covered day, or None without dated records."""
     system = system_item_ids(catalogue)
     linked = {e for item_id, ids in links.items() if item_id in system for e in ids}
-    periods = [
-        (d.covered_from or d.covered_to, d.covered_to or d.covered_from)
-        for d in (evidence[i] for i in linked if i in evidence)
-        if d.kind == OPERATING_RECORD and (d.covered_from or d.covered_to)
-    ]
-    return _latest_stretch(periods)  # type: ignore[arg-type]
+    periods: list[tuple[date, date]] = []
+    for d in (evidence[i] for i in linked if i in evidence):
+        start, end = d.covered_from or d.covered_to, d.covered_to or d.covered_from
+        if d.kind == OPERATING_RECORD and start is not None and end is not None:
+            periods.append((start, end))
+    return _latest_stretch(periods)
 
 
 def _latest_stretch(periods: Iterable[tuple[date, date]]) -> RunningPeriod | None:

@@ -7,6 +7,7 @@ from io import BytesIO
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from openpyxl.worksheet.worksheet import Worksheet
 
 from domain.action_register import ActionRow, Source
 from dossier.xlsx import _append, _header
@@ -29,6 +30,7 @@ def actions_xlsx(rows: Sequence[ActionRow], lang: str = "zh") -> bytes:
     """The rows as shown (filtered and sorted by the caller), as an .xlsx file's bytes."""
     book = Workbook()
     sheet = book.active
+    assert isinstance(sheet, Worksheet)  # a new workbook opens on one empty worksheet
     sheet.title = t("actions.sheet", lang)
     _header(sheet, [(t(code, lang), width) for code, width in COLUMNS])
     sheet.freeze_panes = "A2"

@@ -23,7 +23,9 @@ from store.review import Reviews, ReviewStatus
 from store.round_history import round_verdicts
 
 
-def dossier_data(store: AuditStore, audit_id: int, now: datetime | None = None) -> DossierData:
+def dossier_data(
+    store: AuditStore | GuardedStore, audit_id: int, now: datetime | None = None
+) -> DossierData:
     audit = store.audit(audit_id)
     result, plan = store.score(audit_id)
     linked = sorted({i for ids in store.evidence_links(audit_id).values() for i in ids})
@@ -69,7 +71,7 @@ class ExportedDossier:
     report: DossierReport
 
 
-def export_names(store: AuditStore, audit_id: int) -> tuple[str, str]:
+def export_names(store: AuditStore | GuardedStore, audit_id: int) -> tuple[str, str]:
     """The file names of the PDF and the spreadsheet: bounded, unique per audit round."""
     audit = store.audit(audit_id)
     name = store.organisation(audit.organisation_id).profile.name
@@ -78,7 +80,7 @@ def export_names(store: AuditStore, audit_id: int) -> tuple[str, str]:
 
 
 def export_dossier(
-    store: AuditStore,
+    store: AuditStore | GuardedStore,
     audit_id: int,
     folder: Path,
     progress: Callable[[float, str], None] | None = None,
@@ -141,7 +143,7 @@ class DossierDownloads:
 
 
 def export_downloads(
-    store: AuditStore,
+    store: AuditStore | GuardedStore,
     audit_id: int,
     progress: Callable[[float, str], None] | None = None,
 ) -> DossierDownloads:

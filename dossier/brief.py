@@ -26,6 +26,7 @@ from store.action_register import action_rows
 from texts import t
 
 if TYPE_CHECKING:
+    from store.access import GuardedStore
     from store.repository import AuditStore
 
 BASE_URL = TEMPLATES.as_uri() + "/"
@@ -109,7 +110,9 @@ def tier_text(result: ScoreResult, lang: str) -> str:
     return display.verdict_label(result, lang)
 
 
-def build_brief(store: AuditStore, audit_id: int, today: date, lang: str = "zh") -> Brief:
+def build_brief(
+    store: AuditStore | GuardedStore, audit_id: int, today: date, lang: str = "zh"
+) -> Brief:
     audit = store.audit(audit_id)
     organisation = store.organisation(audit.organisation_id)
     catalogue = store.catalogue(audit.catalogue_hash)

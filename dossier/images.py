@@ -24,7 +24,9 @@ _LOSSLESS_MODES = frozenset({"1", "L", "LA", "P", "RGB", "RGBA"})
 class TooManyPixels(ValueError):
     def __init__(self, width: int | None = None, height: int | None = None) -> None:
         # Pillow refuses the largest images itself, before it tells their size
-        self.size = f"{width}×{height}" if width else f"> {2 * Image.MAX_IMAGE_PIXELS:,}"
+        # (MAX_IMAGE_PIXELS is None only if someone switched Pillow's check off, which we don't)
+        limit = Image.MAX_IMAGE_PIXELS or 0
+        self.size = f"{width}×{height}" if width else f"> {2 * limit:,}"
         super().__init__(self.size)
 
     @property

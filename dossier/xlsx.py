@@ -85,7 +85,9 @@ def write_xlsx(data: DossierData, destination: Path) -> None:
     check_consistency(data)
     view = build_view(data)
     book = Workbook()
-    _items_sheet(book.active, view)
+    sheet = book.active
+    assert isinstance(sheet, Worksheet)  # a new workbook opens on one empty worksheet
+    _items_sheet(sheet, view)
     _evidence_sheet(book.create_sheet("证据索引"), view)
     _facts_sheet(book.create_sheet("基本信息"), view)
     with atomic_output(destination) as stream:
@@ -104,15 +106,16 @@ def _shown(exact: str) -> str:
 def _sum(column: int, rows: Sequence[int]) -> str:
     """SUM over the given rows of one column, as contiguous ranges."""
     ranges: list[str] = []
-    start = previous = None
+    start: int | None = None
+    previous = 0  # read only once a range has started
     for row in [*sorted(rows), None]:
-        if start is not None and (row is None or row != previous + 1):  # type: ignore[operator]
+        if start is not None and (row is None or row != previous + 1):
             c = _col(column)
             ranges.append(f"{c}{start}" if start == previous else f"{c}{start}:{c}{previous}")
             start = None
-        if row is not None and start is None:
-            start = row
-        previous = row
+        if row is not None:
+            start = row if start is None else start
+            previous = row
     return f"SUM({','.join(ranges) or 0})"
 
 
@@ -135,10 +138,10 @@ def _item_formulas(sheet: Worksheet, n: int, excludable: bool) -> None:
         f'IF({status}="{conform}",{points},IF(LEFT({status},{len(sampled)})="{sampled}",'
         f"IF(N({checked})>0,{points}*N({conforming})/N({checked}),0),0))"
     )
-    _formula(sheet.cell(n, EXACT_APPLICABLE), f"={applicable}", "General")
-    _formula(sheet.cell(n, EXACT_EARNED), f"={earned}", "General")
-    _formula(sheet.cell(n, APPLICABLE), _shown(f"{_col(EXACT_APPLICABLE)}{n}"))
-    _formula(sheet.cell(n, EARNED), _shown(f"{_col(EXACT_EARNED)}{n}"))
+    _formula(_cell(sheet, n, EXACT_APPLICABLE), f"={applicable}", "General")
+    _formula(_cell(sheet, n, EXACT_EARNED), f"={earned}", "General")
+    _formula(_cell(sheet, n, APPLICABLE), _shown(f"{_col(EXACT_APPLICABLE)}{n}"))
+    _formula(_cell(sheet, n, EARNED), _shown(f"{_col(EXACT_EARNED)}{n}"))
 
 
 def _items_sheet(sheet: Worksheet, view: DossierView) -> None:
@@ -264,7 +267,7 @@ def _totals(sheet: Worksheet, view: DossierView, items: list[int]) -> None:
             _formula(value_cell, value)
         elif kind:
             value_cell.number_format = kind
-    note = [None] * len(ITEM_COLUMNS)
+    note: list[Any] = [None] * len(ITEM_COLUMNS)
     note[LABEL - 1] = (
         "分值与得分均截断至两位小数，不进位（显示的分数不会达到精确得分未达到的等级线）；"
         "“还差”按进位显示。"
@@ -358,10 +361,18 @@ def _header(sheet: Worksheet, columns: Sequence[tuple[str, int]]) -> None:
         sheet.column_dimensions[get_column_letter(n)].width = width
 
 
+def _cell(sheet: Worksheet, row: int, column: int) -> Cell:
+    """A cell of a row this module wrote (plain: it merges none of the cells it fills)."""
+    cell = sheet.cell(row, column)
+    assert isinstance(cell, Cell)
+    return cell
+
+
 def _append(sheet: Worksheet, values: Sequence[Any]) -> list[Cell]:
     """Append a row: text stays text (never a formula), dates and numbers get formats."""
     sheet.append(list(values))
-    cells = list(sheet[sheet.max_row])[: len(values)]
+    # a row just appended has only plain cells (merged cells come from merge_cells)
+    cells = [c for c in sheet[sheet.max_row] if isinstance(c, Cell)][: len(values)]
     for cell, value in zip(cells, values, strict=True):
         if isinstance(value, str):
             cell.value = printable(value)

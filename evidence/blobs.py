@@ -109,6 +109,14 @@ Check = Callable[[BinaryIO], None]
 refuse it, and then nothing is stored."""
 
 
+class BlobIntake(Protocol):
+    """Where the upload checks put a file: the blob store itself, or an import's staging area."""
+
+    def put(
+        self, stream: Readable, *, max_bytes: int, check: Check | None = None
+    ) -> StoredBlob: ...
+
+
 class BlobStore(Protocol):
     """The file side of the evidence library: ``LocalBlobStore`` (a folder, the default) or
     ``evidence.s3.S3BlobStore`` (a bucket), chosen by GBT_AUDIT_EVIDENCE_URL."""
@@ -236,7 +244,8 @@ class SpoolFolder:
         return removed
 
     def staging(self) -> StagingArea:
-        return StagingArea(self, Path(tempfile.mkdtemp(dir=self._tmp, prefix=_STAGE_PREFIX)))  # type: ignore[arg-type]
+        folder = Path(tempfile.mkdtemp(dir=self._tmp, prefix=_STAGE_PREFIX))
+        return StagingArea(self, folder)  # type: ignore[arg-type]  # mixed into BlobStores only
 
     def work_folder(self, prefix: str) -> Path:
         if not prefix.startswith(_WORK_PREFIXES):
@@ -251,7 +260,7 @@ class SpoolFolder:
         try:
             if check is not None:
                 with tmp.open("rb") as written:
-                    check(written)  # type: ignore[arg-type]
+                    check(written)
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise
@@ -448,7 +457,7 @@ class VerifiedReader(io.RawIOBase):
 
     def read(self, size: int | None = -1, /) -> bytes:
         whole = size is None or size < 0
-        data = self._raw.read() if whole else self._raw.read(size)
+        data = self._raw.read() if size is None or size < 0 else self._raw.read(size)
         if data:
             self._digest.update(data)
         if (whole or (not data and size != 0)) and not self._done:
@@ -498,7 +507,7 @@ class StagingArea:
         try:
             if check is not None:
                 with tmp.open("rb") as written:
-                    check(written)  # type: ignore[arg-type]
+                    check(written)
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise

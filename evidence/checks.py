@@ -12,8 +12,9 @@ import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
-from evidence.blobs import BlobStore, BlobTooLarge, Readable
+from evidence.blobs import BlobIntake, BlobTooLarge, Readable
 from evidence.formats import FORMATS
 from evidence.image_check import DECODED_KINDS, ImageProblem, check_decodes, check_header
 from evidence.names import (
@@ -82,7 +83,7 @@ class IngestedFile:
 
 
 def ingest(
-    store: BlobStore,
+    store: BlobIntake,
     original_name: str,
     stream: Readable,
     policy: UploadPolicy = UploadPolicy(),  # frozen, so one shared default is safe
@@ -144,13 +145,13 @@ def ingest(
         raise _refused(
             RefusalCode.CONTENT_MISMATCH, "not_text_at", name=name, offset=not_text.offset
         ) from None
-    except ImageProblem as problem:
+    except ImageProblem as image_problem:
         code = (
             RefusalCode.TOO_MANY_PIXELS
-            if problem.reason == "image_too_many_pixels"
+            if image_problem.reason == "image_too_many_pixels"
             else RefusalCode.BROKEN_IMAGE
         )
-        raise _refused(code, problem.reason, name=name, **problem.values) from None
+        raise _refused(code, image_problem.reason, name=name, **image_problem.values) from None
     except OSError as exc:
         if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
             raise _refused(RefusalCode.NO_SPACE, "no_space", name=name) from None
@@ -201,9 +202,10 @@ def _declared_size(stream: Readable) -> int | None:
     seekable = getattr(stream, "seekable", None)
     if callable(seekable) and seekable():
         try:
-            here = stream.tell()  # type: ignore[attr-defined]
-            end = stream.seek(0, io.SEEK_END)  # type: ignore[attr-defined]
-            stream.seek(here)  # type: ignore[attr-defined]
+            seekable_stream: Any = stream  # seekable() said it has tell() and seek()
+            here = seekable_stream.tell()
+            end = seekable_stream.seek(0, io.SEEK_END)
+            seekable_stream.seek(here)
             return int(end - here)
         except (OSError, AttributeError, ValueError):
             return None

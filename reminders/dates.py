@@ -17,6 +17,7 @@ from store.action_register import action_rows, current_rounds
 from texts import t
 
 if TYPE_CHECKING:
+    from store.access import GuardedStore
     from store.repository import AuditStore
 
 
@@ -86,7 +87,7 @@ def action_due_date(row: ActionRow, organisation_id: int, lang: str) -> DueDate:
 
 
 def audit_due_dates(
-    store: AuditStore, audit_id: int, today: date, lang: str = "zh"
+    store: AuditStore | GuardedStore, audit_id: int, today: date, lang: str = "zh"
 ) -> list[DueDate]:
     """What one audit's organisation has to watch: the audit's open actions with a due date,
     the organisation's evidence that runs out, its certificate's surveillance and renewal."""
@@ -100,7 +101,10 @@ def audit_due_dates(
 
 
 def organisation_dates(
-    store: AuditStore, organisation_id: int, lang: str = "zh", today: date | None = None
+    store: AuditStore | GuardedStore,
+    organisation_id: int,
+    lang: str = "zh",
+    today: date | None = None,
 ) -> list[DueDate]:
     """Evidence validity and the certification cycle: the organisation's, whatever the round.
     Each surveillance is marked held, or overdue (the certificate at risk), as on ``today``."""
@@ -153,7 +157,7 @@ def organisation_dates(
 
 
 def owner_due_dates(
-    store: AuditStore, person: Person, today: date, lang: str = "zh"
+    store: AuditStore | GuardedStore, person: Person, today: date, lang: str = "zh"
 ) -> list[DueDate]:
     """One person's open actions with a due date, across every organisation's open rounds."""
     found: list[DueDate] = []

@@ -1,13 +1,12 @@
 """Sending the digest through the SMTP server named in settings (standard library smtplib).
 
-Settings, by environment variable like the store's (store/config.py):
-GBT_AUDIT_SMTP_HOST, GBT_AUDIT_SMTP_PORT (587 with STARTTLS, else 25), GBT_AUDIT_SMTP_FROM,
-GBT_AUDIT_SMTP_STARTTLS (true/false, default true), GBT_AUDIT_SMTP_USER, GBT_AUDIT_SMTP_PASSWORD.
+Settings, by environment variable, from the settings list (settings/): GBT_AUDIT_SMTP_HOST,
+GBT_AUDIT_SMTP_PORT (587 with STARTTLS, else 25), GBT_AUDIT_SMTP_FROM, GBT_AUDIT_SMTP_STARTTLS
+(true/false, default true), GBT_AUDIT_SMTP_USER, GBT_AUDIT_SMTP_PASSWORD.
 """
 
 from __future__ import annotations
 
-import os
 import smtplib
 import ssl
 from collections.abc import Mapping, Sequence
@@ -15,12 +14,11 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
-from store.config import SettingsError
+import settings as listed
+from settings import SettingsError
 from texts import t
 
 TIMEOUT_SECONDS = 20
-_TRUE = {"1", "true", "yes", "on"}
-_FALSE = {"0", "false", "no", "off"}
 
 
 class MailError(RuntimeError):
@@ -39,27 +37,16 @@ class SmtpSettings:
 
 def load_smtp_settings(env: Mapping[str, str] | None = None) -> SmtpSettings:
     """The mail server from the environment; SettingsError names the setting that is wrong."""
-    env = os.environ if env is None else env
-    host = (env.get("GBT_AUDIT_SMTP_HOST") or "").strip()
-    sender = (env.get("GBT_AUDIT_SMTP_FROM") or "").strip()
-    for name, value in (("GBT_AUDIT_SMTP_HOST", host), ("GBT_AUDIT_SMTP_FROM", sender)):
-        if not value:
-            raise SettingsError("mail.setting_missing", name, name=name)
-    raw_tls = (env.get("GBT_AUDIT_SMTP_STARTTLS") or "true").strip().lower()
-    if raw_tls not in _TRUE | _FALSE:
-        name = "GBT_AUDIT_SMTP_STARTTLS"
-        raise SettingsError("mail.setting_invalid", name, name=name, value=raw_tls)
-    starttls = raw_tls in _TRUE
-    raw_port = (env.get("GBT_AUDIT_SMTP_PORT") or ("587" if starttls else "25")).strip()
-    if not raw_port.isdigit() or not 0 < int(raw_port) < 65536:
-        name = "GBT_AUDIT_SMTP_PORT"
-        raise SettingsError("mail.setting_invalid", name, name=name, value=raw_port)
-    user = env.get("GBT_AUDIT_SMTP_USER") or ""
-    password = env.get("GBT_AUDIT_SMTP_PASSWORD") or ""
+    host = listed.SMTP_HOST.read(env)
+    sender = listed.SMTP_FROM.read(env)
+    starttls = listed.SMTP_STARTTLS.read(env)
+    port = listed.SMTP_PORT.read(env, default="587" if starttls else "25")
+    user = listed.SMTP_USER.read(env)
+    password = listed.SMTP_PASSWORD.read(env)
     if user and not password:
-        name = "GBT_AUDIT_SMTP_PASSWORD"
+        name = listed.SMTP_PASSWORD.name
         raise SettingsError("mail.setting_missing", name, name=name)
-    return SmtpSettings(host, int(raw_port), sender, starttls, user, password)
+    return SmtpSettings(host, port, sender, starttls, user, password)
 
 
 def message(sender: str, recipient: str, subject: str, text: str) -> EmailMessage:

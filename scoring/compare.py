@@ -128,10 +128,11 @@ def _items(before: dict[str, Any], after: dict[str, Any]) -> list[ItemChange]:
     changes = []
     for item_id in dict.fromkeys([*new, *old]):
         a, b = old.get(item_id), new.get(item_id)
+        title = (new[item_id] if b else old[item_id])["title"]  # the id is in one of the two
         change = ItemChange(
             id=item_id,
-            title_zh=(b or a)["title"]["zh"],  # type: ignore[index]
-            title_en=(b or a)["title"]["en"],  # type: ignore[index]
+            title_zh=title["zh"],
+            title_en=title["en"],
             status_before=a["status"] if a else None,
             status_after=b["status"] if b else None,
             earned_before=(exact_value(a, "earned") or ZERO) if a else ZERO,

@@ -248,18 +248,18 @@ def cycle_status(
         if made.result is SurveillanceResult.CHANGED and made.tier:
             current_tier = made.tier
     if on > cycle.valid_until:
-        state = CertificateState.EXPIRED
+        standing = CertificateState.EXPIRED
     elif so_far and so_far[-1].result is SurveillanceResult.SUSPENDED:
-        state = CertificateState.SUSPENDED
+        standing = CertificateState.SUSPENDED
     elif any(e.state is EventState.OVERDUE for e in events):
-        state = CertificateState.AT_RISK
+        standing = CertificateState.AT_RISK
     else:
-        state = CertificateState.VALID
+        standing = CertificateState.VALID
     return CycleStatus(
         on=on,
         issued_on=issued_on,
         valid_until=cycle.valid_until,
-        state=state,
+        state=standing,
         tier=current_tier,
         events=tuple(events),
     )

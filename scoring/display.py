@@ -30,6 +30,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, timedelta, tzinfo
+from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -40,7 +41,9 @@ if TYPE_CHECKING:
     from scoring.engine import ScoreResult, Verdict
 
 DECIMALS = 2
-_Number = Fraction | int
+_Number = (
+    Fraction | Decimal | int
+)  # Fraction(...) takes each exactly (a catalogue's points are Decimal)
 EMPTY = "—"  # a value not given, on every surface
 DEFAULT_ZONE = "Asia/Shanghai"
 

@@ -107,6 +107,16 @@ class VerdictThenAndNow:
         return self.now_label is not None
 
 
+def tier_title(result: dict[str, Any], lang: str) -> str:
+    """The verdict of a result in its JSON form (snapshots from before verdicts existed: the
+    tier, or the scheme's name for below every tier)."""
+    key = "en" if lang == "en" else "zh"
+    if "verdict" in result:
+        return str(result["verdict"]["label"][key])
+    tier = result["tier"] or result["fail_title"]
+    return str(tier[key])
+
+
 def then_and_now(
     snapshot: Mapping[str, Any],
     current: Mapping[str, Any],
@@ -117,8 +127,6 @@ def then_and_now(
 ) -> VerdictThenAndNow:
     """Both verdicts of a frozen round in ``lang``: ``snapshot`` as recorded, ``current`` its
     entries scored today (both in the JSON form of scoring.report)."""
-    from scoring.report import tier_title
-
     then, now = tier_title(dict(snapshot), lang), tier_title(dict(current), lang)
     same = recorded_tier(snapshot) == recorded_tier(current)  # wording may change, not the tier
     return VerdictThenAndNow(

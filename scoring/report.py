@@ -69,16 +69,6 @@ def _next_step(step: NextStep) -> dict[str, Any]:
     }
 
 
-def tier_title(result: dict[str, Any], lang: str) -> str:
-    """The verdict of a result in its JSON form (snapshots from before verdicts existed: the
-    tier, or the scheme's name for below every tier)."""
-    key = "en" if lang == "en" else "zh"
-    if "verdict" in result:
-        return result["verdict"]["label"][key]
-    tier = result["tier"] or result["fail_title"]
-    return tier[key]
-
-
 def result_to_dict(result: ScoreResult, plan: Plan | None = None) -> dict[str, Any]:
     verdict = result.verdict
     data: dict[str, Any] = {

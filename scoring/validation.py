@@ -76,7 +76,7 @@ def validate_audit(catalogue: Catalogue, audit: AuditInput) -> list[AuditProblem
     problems: list[AuditProblem] = []
     has_item, item_of = catalogue.has_item, catalogue.item
     for key, assessment in audit.assessments.items():
-        where = ("items", key)
+        where: tuple[str | int, ...] = ("items", key)
         if key != assessment.item_id:
             problems.append(AuditProblem(where, f"recorded under id {assessment.item_id!r}"))
             continue

@@ -9,6 +9,7 @@ The command line keeps using the bare store: it is the administrator's local too
 from __future__ import annotations
 
 import inspect
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,11 +24,14 @@ from domain.permissions import (
     Role,
     permits,
 )
+from settings import logs
 from store.accounts import AccountError
 from store.repository import AuditStore
 from store.review import Reviews
 from store.tables import DeductionRow
 from texts import t
+
+log = logging.getLogger(logs.PERMISSIONS)
 
 
 class NotPermitted(AccountError):
@@ -54,6 +58,13 @@ class NotPermitted(AccountError):
 def require(actor: Actor, organisation_id: int | None, action: Action) -> None:
     if permits(actor, organisation_id, action):
         return
+    log.warning(
+        "refused: %s (%s) may not %s in organisation %s",
+        actor.login,
+        actor.display_name,
+        action.value,
+        organisation_id if organisation_id is not None else "(installation-wide)",
+    )
     if organisation_id is None or action in GLOBAL_ACTIONS:
         raise NotPermitted(
             "auth.error.not_permitted_global", action=action, name=actor.display_name

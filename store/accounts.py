@@ -13,34 +13,18 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from domain.account_records import UserRecord
-from domain.errors import StoreError
+from domain.errors import AccountError
 from domain.permissions import ORGANISATION_ROLES, Actor, Role
 from store.account_tables import FirstAdministratorRow, GrantRow, UserRow
 from store.base import utcnow
 from store.repository import AuditStore
 from store.sessions import end_sessions_of
 from store.tables import OrganisationRow
-from texts import keys, t
 
 MIN_PASSWORD = 10
 _HASHER = PasswordHasher()  # argon2id with the library's current recommended parameters
 # verified against when the login name is unknown, so both answers take the same time
 _UNKNOWN_USER_HASH = _HASHER.hash("no account has this login name")
-
-
-class AccountError(StoreError):
-    """A refusal about accounts; ``code`` and ``values`` pick its text in texts/auth.yaml."""
-
-    def __init__(self, code: str, **values: object) -> None:
-        self.code, self.values = code, values
-        super().__init__(f"{t(code, 'zh', **values)} — {t(code, 'en', **values)}")
-
-    def text(self, lang: str) -> str:
-        values = dict(self.values)
-        role_key = f"auth.role.{values.get('role')}"
-        if role_key in keys():  # a role by its label ("已有角色 editor" read as code)
-            values["role"] = t(role_key, lang)
-        return t(self.code, lang, **values)
 
 
 def normalise_login(login: str) -> str:

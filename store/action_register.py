@@ -15,10 +15,13 @@ from texts import t
 
 if TYPE_CHECKING:
     from criteria import Catalogue
+    from store.access import GuardedStore
     from store.repository import AuditStore
 
 
-def action_rows(store: AuditStore, audit_id: int, today: date, lang: str = "zh") -> list[ActionRow]:
+def action_rows(
+    store: AuditStore | GuardedStore, audit_id: int, today: date, lang: str = "zh"
+) -> list[ActionRow]:
     """Every rectification action of one audit, in catalogue order, then the deductions'."""
     audit = store.audit(audit_id)
     catalogue = store.catalogue(audit.catalogue_hash)
@@ -69,7 +72,7 @@ def action_rows(store: AuditStore, audit_id: int, today: date, lang: str = "zh")
 
 
 def request_rows(
-    store: AuditStore, audit_id: int, catalogue: Catalogue, today: date, lang: str
+    store: AuditStore | GuardedStore, audit_id: int, catalogue: Catalogue, today: date, lang: str
 ) -> list[ActionRow]:
     """Requests for evidence as actions: the colleague asked is the owner; a request closes
     (done) when a file is linked to its item."""
@@ -99,14 +102,14 @@ def request_rows(
     return rows
 
 
-def current_rounds(store: AuditStore, organisation_id: int) -> list[AuditRecord]:
+def current_rounds(store: AuditStore | GuardedStore, organisation_id: int) -> list[AuditRecord]:
     """The rounds whose actions are live: drafts. A closed round's actions were carried into
     the round opened from it, so listing both would show every action twice."""
     return [a for a in store.audits(organisation_id) if a.state is AuditState.DRAFT]
 
 
 def organisation_action_rows(
-    store: AuditStore, organisation_id: int, today: date, lang: str = "zh"
+    store: AuditStore | GuardedStore, organisation_id: int, today: date, lang: str = "zh"
 ) -> list[ActionRow]:
     return [
         row
@@ -116,7 +119,7 @@ def organisation_action_rows(
 
 
 def apply_bulk(
-    store: AuditStore, rows: Sequence[ActionRow], change: BulkChange, *, actor: str
+    store: AuditStore | GuardedStore, rows: Sequence[ActionRow], change: BulkChange, *, actor: str
 ) -> BulkOutcome:
     """Change every row as read: each row is its own versioned write, so one row changed by
     someone else meanwhile is refused (and reported) without holding back the others."""

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import shutil
 import tempfile
@@ -25,7 +26,7 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 from sqlalchemy import select
@@ -36,8 +37,9 @@ from criteria import Catalogue, CatalogueError, parse_catalogue
 from domain.errors import InvalidEntry, NotFound
 from domain.records import OrganisationProfile
 from evidence import EvidenceRefused, UploadPolicy, ingest
-from evidence.blobs import StagingArea
+from evidence.blobs import Readable, StagingArea
 from evidence.names import shown
+from settings import logs
 from store import changelog
 from store.archive_members import (
     FORMAT,
@@ -71,6 +73,8 @@ from store.tables import (
     OrganisationRow,
     SnapshotRow,
 )
+
+log = logging.getLogger(logs.IMPORTS)
 
 FORMAT_VERSION = 1
 CHUNK = 1 << 20
@@ -132,7 +136,7 @@ def export_audit(store: AuditStore, audit_id: int, destination: Path) -> Path:
         def rows(table: Any, *where: Any) -> list[dict[str, Any]]:
             return [_columns(r) for r in session.scalars(select(table).where(*where))]
 
-        data = {
+        data: dict[str, Any] = {
             "organisation": _columns(session.get(OrganisationRow, organisation_id)),
             "audits": [_columns(r) for r in chain],
             "items": rows(ItemRow, ItemRow.audit_id.in_(ids)),
@@ -193,7 +197,7 @@ def _write_bytes(archive: zipfile.ZipFile, name: str, payload: bytes) -> dict[st
     return {"path": name, "sha256": hashlib.sha256(payload).hexdigest(), "size": len(payload)}
 
 
-def _write_stream(archive: zipfile.ZipFile, name: str, source: IO[bytes]) -> dict[str, Any]:
+def _write_stream(archive: zipfile.ZipFile, name: str, source: Readable) -> dict[str, Any]:
     digest, size = hashlib.sha256(), 0
     info = zipfile.ZipInfo(name, date_time=datetime.now(UTC).timetuple()[:6])
     info.compress_type = zipfile.ZIP_STORED  # evidence (PDF, images) is compressed already
@@ -229,6 +233,14 @@ class _Manifest(BaseModel):
 
 
 def import_archive(store: AuditStore, source: Path, *, actor: str) -> ImportResult:
+    try:
+        return _import_archive(store, source, actor=actor)
+    except ArchiveRefused as refused:
+        log.warning("archive %s refused (import by %s): %s", Path(source).name, actor, refused)
+        raise
+
+
+def _import_archive(store: AuditStore, source: Path, *, actor: str) -> ImportResult:
     policy = store.upload_policy
     with open_zip(source) as archive:
         members = check_members(archive, policy.max_bytes)

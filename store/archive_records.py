@@ -108,7 +108,8 @@ class _ActionIn(_Record):
 
     def rectification(self) -> Rectification:
         # the state stays text here: the store's own check turns it into an ActionState
-        return Rectification(self.action, self.action_owner, self.action_due, self.action_state)  # type: ignore[arg-type]
+        state: Any = self.action_state
+        return Rectification(self.action, self.action_owner, self.action_due, state)
 
 
 class ItemIn(_ActionIn):
@@ -341,7 +342,7 @@ def _check_entries(data: ArchiveData, audits: dict[int, CheckedAudit]) -> None:
         record = ItemRecord(
             audit_id=item.audit_id,
             item_id=item.item_id,
-            status=item.status,  # type: ignore[arg-type]  # the check makes it a Status
+            status=item.status,  # type: ignore[arg-type]  # text: the check makes it a Status
             samples_checked=item.samples_checked,
             samples_conforming=item.samples_conforming,
             justification=item.justification,
@@ -355,7 +356,7 @@ def _check_entries(data: ArchiveData, audits: dict[int, CheckedAudit]) -> None:
     _unique("special deduction id", [d.id for d in data.deductions])
     for deduction in data.deductions:
         audit = _audit_of(audits, deduction.audit_id, f"special deduction {deduction.id}")
-        record = DeductionRecord(
+        deduction_record = DeductionRecord(
             0,
             deduction.audit_id,
             deduction.reason,
@@ -367,7 +368,7 @@ def _check_entries(data: ArchiveData, audits: dict[int, CheckedAudit]) -> None:
             f"{audit.where}: special deduction {deduction.id}",
             AuditsMixin._checked_deduction,
             audit.catalogue,
-            record,
+            deduction_record,
         )
         audit.deductions.append((deduction, checked))
     _unique("special bonus id", [b.id for b in data.bonuses])

@@ -202,14 +202,14 @@ class AuditsMixin(StoreBase):
     def items(self, audit_id: int) -> dict[str, ItemRecord]:
         with self._read() as session:
             self._audit_row(session, audit_id)
-            links = self._links(session, audit_id)
+            links = self._links(session, audit_id)  # type: ignore[attr-defined]  # EvidenceMixin's
             rows = session.scalars(select(ItemRow).where(ItemRow.audit_id == audit_id))
             return {row.item_id: convert.item(row, links.get(row.item_id, ())) for row in rows}
 
     def item(self, audit_id: int, item_id: str) -> ItemRecord:
         with self._read() as session:
             row = session.get(ItemRow, (audit_id, item_id))
-            links = self._links(session, audit_id).get(item_id, ())
+            links = self._links(session, audit_id).get(item_id, ())  # type: ignore[attr-defined]  # EvidenceMixin's
             if row is None:
                 self._audit_row(session, audit_id)
                 return ItemRecord(audit_id, item_id, evidence_ids=tuple(sorted(links)))
@@ -258,7 +258,7 @@ class AuditsMixin(StoreBase):
             return self._with_links(session, convert.item(row))
 
     def _with_links(self, session: Session, record: ItemRecord) -> ItemRecord:
-        links = self._links(session, record.audit_id).get(record.item_id, ())
+        links = self._links(session, record.audit_id).get(record.item_id, ())  # type: ignore[attr-defined]  # EvidenceMixin's
         return replace(record, evidence_ids=tuple(sorted(links)))
 
     @staticmethod
@@ -322,10 +322,13 @@ class AuditsMixin(StoreBase):
         with self._write("special deduction") as session:
             audit_row = self._draft_audit(session, audit_id)
             catalogue = self.catalogue(audit_row.catalogue_hash)
-            recorded = session.scalar(
-                select(func.count())
-                .select_from(DeductionRow)
-                .where(DeductionRow.audit_id == audit_id)
+            recorded = (
+                session.scalar(
+                    select(func.count())
+                    .select_from(DeductionRow)
+                    .where(DeductionRow.audit_id == audit_id)
+                )
+                or 0
             )
             if recorded >= MAX_SPECIAL_DEDUCTIONS:  # the plausibility bound scoring refuses above
                 raise InvalidEntry(

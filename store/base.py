@@ -8,6 +8,7 @@ on and is refused with ConflictError if someone saved in between (two tabs, two 
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -32,6 +33,7 @@ from scoring import (
     Status,
     display,
 )
+from settings import logs
 from store import changelog, convert
 from store.config import display_zone
 from store.database import WRITE_TRANSACTION, reported
@@ -43,6 +45,8 @@ from store.tables import (
     OrganisationRow,
     WorkbookLayoutRow,
 )
+
+log = logging.getLogger(logs.IMPORTS)
 
 Row = TypeVar("Row", bound=Base)
 
@@ -162,7 +166,11 @@ class StoreBase:
 
     def register_catalogue(self, text: str, source: str = "<text>") -> Catalogue:
         """Keep a catalogue (validated) so audits can be scored against it later, verbatim."""
-        catalogue = parse_catalogue(text, source)
+        try:
+            catalogue = parse_catalogue(text, source)
+        except CatalogueError as refused:
+            log.warning("catalogue %s refused: %s", source, refused)
+            raise
         with self._write("catalogue") as session:
             if session.get(CatalogueRow, catalogue.content_hash) is None:
                 session.add(

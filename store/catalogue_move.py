@@ -24,6 +24,7 @@ from domain.records import AuditRecord, AuditState
 from scoring import Status
 from store import convert
 from store.base import utcnow
+from store.evidence_library import EvidenceMixin
 from store.rounds import DEDUCTION_COPY, ITEM_COPY, RoundsMixin
 from store.tables import (
     AuditRow,
@@ -252,7 +253,7 @@ class CatalogueMoveMixin(RoundsMixin):
         source = self.catalogue(row.catalogue_hash)
         if source.content_hash == target.content_hash:
             raise InvalidEntry("审核已在此目录上 — the audit already uses this catalogue")
-        links = self._links(session, row.id)
+        links = EvidenceMixin._links(session, row.id)
         entered = {
             item.item_id: EnteredItem(
                 Status(item.status),

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from criteria import Tier
 from domain.certificate_rules import CertificateRule
@@ -18,6 +19,9 @@ from scoring.cycle import (
 from store.certification import CertificateRecord
 from store.repository import AuditStore
 
+if TYPE_CHECKING:  # the guard wraps the store; the cases take either
+    from store.access import GuardedStore
+
 MAX_FIELD = 200  # a body's name, a certificate number, a tier: one line each
 
 
@@ -27,7 +31,7 @@ class SurveillanceRecorded:
     held: HeldSurveillance
 
 
-def known_tiers(store: AuditStore, organisation_id: int) -> list[Tier]:
+def known_tiers(store: AuditStore | GuardedStore, organisation_id: int) -> list[Tier]:
     """The tiers of the scheme the organisation's latest round is scored under."""
     rounds = store.audits(organisation_id)
     if not rounds:
@@ -36,7 +40,7 @@ def known_tiers(store: AuditStore, organisation_id: int) -> list[Tier]:
     return list(store.catalogue(latest.catalogue_hash).scheme(latest.scheme_id).tiers)
 
 
-def resolve_tier(store: AuditStore, organisation_id: int, tier_id: str) -> str:
+def resolve_tier(store: AuditStore | GuardedStore, organisation_id: int, tier_id: str) -> str:
     """A tier id (``four_star``) or title (四星级) of the organisation's scheme, as the title a
     certificate states (Chinese, as printed); refused with the known ids otherwise."""
     given = tier_id.strip()
@@ -56,7 +60,7 @@ def _bounded(**fields: str) -> None:
 
 
 def add_certificate(
-    store: AuditStore,
+    store: AuditStore | GuardedStore,
     organisation_id: int,
     *,
     body: str,
@@ -74,7 +78,7 @@ def add_certificate(
 
 
 def record_surveillance(
-    store: AuditStore,
+    store: AuditStore | GuardedStore,
     organisation_id: int,
     *,
     on: date,
@@ -98,7 +102,11 @@ def record_surveillance(
 
 
 def certificate_status(
-    store: AuditStore, organisation_id: int, *, on: date, window_days: int = DUE_WINDOW_DAYS
+    store: AuditStore | GuardedStore,
+    organisation_id: int,
+    *,
+    on: date,
+    window_days: int = DUE_WINDOW_DAYS,
 ) -> tuple[CertificateRecord, CycleStatus]:
     if not 0 <= window_days <= MAX_DUE_WINDOW_DAYS:
         raise CertificateRule("cycle.bad_window", value=window_days, limit=MAX_DUE_WINDOW_DAYS)

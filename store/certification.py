@@ -158,9 +158,9 @@ class CertificationMixin(StoreBase):
             raise InvalidEntry(t("cycle.no_certified_round", lang))
         number = certificate.cycle.surveillance_number(on, [h.held_on for h in certificate.held])
         title = t("cycle.surveillance_title", lang, n=number, year=on.year)
-        source = self.audit(source_id)
+        source = self.audit(source_id)  # type: ignore[attr-defined]  # AuditsMixin's
         if source.state is AuditState.DRAFT:  # certified on a round still open: close it now
-            return self.close_round(  # type: ignore[attr-defined]
+            return self.close_round(  # type: ignore[attr-defined]  # RoundsMixin's
                 source.id,
                 expected_version=source.version,
                 actor=actor,
@@ -169,7 +169,7 @@ class CertificationMixin(StoreBase):
             )
         with self._write("audit") as session:
             row = self._audit_row(session, source.id)
-            new = self._open_next_round(session, row, title, on, actor)  # type: ignore[attr-defined]
+            new = self._open_next_round(session, row, title, on, actor)  # type: ignore[attr-defined]  # RoundsMixin's
             self._log(
                 session,
                 actor,
@@ -257,5 +257,6 @@ class CertificationMixin(StoreBase):
         return certificate.status(on, window_days=window_days)
 
     def _last_closed_round(self, organisation_id: int) -> int | None:
-        closed = [a for a in self.audits(organisation_id) if a.state is AuditState.FROZEN]
+        rounds = self.audits(organisation_id)  # type: ignore[attr-defined]  # AuditsMixin's
+        closed = [a for a in rounds if a.state is AuditState.FROZEN]
         return closed[-1].id if closed else None

@@ -114,11 +114,13 @@ def append_imported(
     each entry marked as imported from the archive with that SHA-256, chained anew here."""
     append(
         session,
-        (
-            Entry(**{key: values.get(key) for key in _CONTENT}, imported_sha256=archive_sha256)
-            for values in entries
-        ),
+        (Entry(**_content(values), imported_sha256=archive_sha256) for values in entries),
     )
+
+
+def _content(values: dict[str, Any]) -> dict[str, Any]:
+    """An entry's content columns from an archive's row (those it lacks are None)."""
+    return {key: values.get(key) for key in _CONTENT}
 
 
 def lock(session: Session) -> None:

@@ -45,7 +45,7 @@ class EvidenceMixin(StoreBase):
         """Store a file in the organisation's library. Returns the record and whether it is new:
         the same content uploaded again returns the existing record. Raises EvidenceRefused
         (with its reason) for files that may not be stored; nothing is kept then."""
-        self.organisation(organisation_id)
+        self.organisation(organisation_id)  # type: ignore[attr-defined]  # OrganisationsMixin's
         check_period(covered_from, covered_to)
         ingested = ingest(self.blobs, original_name, stream, self.upload_policy)
         with self._write("evidence") as session:

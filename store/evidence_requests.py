@@ -97,7 +97,7 @@ class EvidenceRequestsMixin(EvidenceRevisionsMixin):
                 row.owner = owner.strip()
             if due is not _UNSET and due != row.due:
                 diff.append(("due", row.due, due))
-                row.due = due  # type: ignore[assignment]
+                row.due = due  # type: ignore[assignment]  # a date or None: not _UNSET here
             if closed is not None and closed != (row.closed_at is not None):
                 diff.append(("closed", row.closed_at is not None, closed))
                 row.closed_at = utcnow() if closed else None

@@ -16,9 +16,9 @@ import socket
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import CursorResult, Result, delete, select, update
 
 from domain.errors import NotFound
 from store.base import utcnow
@@ -183,7 +183,7 @@ class Jobs:
                 )
                 .values(progress=round(fraction, 4), message=message[:500], heartbeat_at=utcnow())
             )
-            return bool(done.rowcount)
+            return bool(_changed(done))
 
     def finish(self, job_id: int, worker: str, result: dict[str, Any]) -> bool:
         return self._end(job_id, worker, JobState.DONE, result=result, progress=1)
@@ -201,7 +201,7 @@ class Jobs:
                 .where(*where)
                 .values(state=state.value, finished_at=utcnow(), **values)
             )
-            return bool(done.rowcount)
+            return bool(_changed(done))
 
     def recover(self, now: datetime | None = None) -> list[int]:
         """Running jobs whose worker stopped beating: queued again while they have attempts
@@ -245,4 +245,9 @@ class Jobs:
                     JobRow.finished_at < cutoff,
                 )
             )
-            return int(done.rowcount or 0)
+            return _changed(done)
+
+
+def _changed(result: Result[Any]) -> int:
+    """The rows an UPDATE or DELETE changed (an executed statement's result is a cursor's)."""
+    return int(cast(CursorResult[Any], result).rowcount or 0)

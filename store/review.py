@@ -6,38 +6,25 @@ records the withdrawal with a change-log line."""
 
 from __future__ import annotations
 
-from fractions import Fraction
+from collections.abc import Callable
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from domain.account_records import ReviewEvent, ReviewKind, ReviewState, ReviewStatus
+from domain.account_records import ReviewKind, ReviewState, ReviewStatus
 from domain.permissions import Actor
 from domain.records import AuditState
 from scoring import display, score_audit
 from store.account_tables import ReviewEventRow
-from store.accounts import AccountError
 from store.base import utcnow
 from store.repository import AuditStore
+from store.review_state import (
+    ReviewError,
+    last_change_id,
+    require_signed_off_in,
+    review_status,
+)
 from store.tables import AuditRow, ChangeRow
-
-
-class ReviewError(AccountError):
-    """A review step that does not fit the round's state (nothing was recorded)."""
-
-
-def _event(row: ReviewEventRow) -> ReviewEvent:
-    return ReviewEvent(
-        id=row.id,
-        audit_id=row.audit_id,
-        kind=ReviewKind(row.kind),
-        at=row.at,
-        user_id=row.user_id,
-        user_name=row.user_name,
-        comment=row.comment,
-        score=Fraction(row.score) if row.score is not None else None,
-        catalogue_hash=row.catalogue_hash,
-    )
 
 
 class Reviews:
@@ -47,7 +34,7 @@ class Reviews:
     def status(self, audit_id: int) -> ReviewStatus:
         with self.store._read() as session:
             self.store._audit_row(session, audit_id)
-            return self._status(session, audit_id)
+            return review_status(session, audit_id)
 
     def submit(self, audit_id: int, actor: Actor, comment: str = "") -> ReviewStatus:
         def check(status: ReviewStatus) -> None:
@@ -106,7 +93,7 @@ class Reviews:
             return False
         with self.store._write("review") as session:
             audit = self.store._audit_row(session, audit_id)
-            status = self._status(session, audit_id)
+            status = review_status(session, audit_id)
             if not self._due(status):  # someone recorded it in between
                 return False
             self._log_and_add(session, audit, ReviewKind.WITHDRAWN, None, actor_name, "")
@@ -114,7 +101,7 @@ class Reviews:
 
     def _withdrawal_due(self, audit_id: int) -> bool:
         with self.store._read() as session:
-            return self._due(self._status(session, audit_id))
+            return self._due(review_status(session, audit_id))
 
     @staticmethod
     def _due(status: ReviewStatus) -> bool:
@@ -123,24 +110,18 @@ class Reviews:
     def require_signed_off(self, audit_id: int) -> None:
         """Refuse (ReviewError) unless the round's sign-off holds: the close path calls this."""
         with self.store._read() as session:
-            self.require_signed_off_in(session, self.store._audit_row(session, audit_id))
-
-    def require_signed_off_in(self, session: Session, audit: AuditRow) -> None:
-        """The same check inside the caller's transaction, with the round locked: a change
-        saved just before the freeze withdraws the sign-off and so refuses the close."""
-        state = self._status(session, audit.id).state
-        if state is not ReviewState.SIGNED_OFF:
-            raise ReviewError(
-                "auth.review.error.not_signed_off",
-                round_no=audit.round_no,
-                state=state.value,
-            )
+            require_signed_off_in(session, self.store._audit_row(session, audit_id))
 
     # -- inside a transaction --------------------------------------------------------------
 
     def _record(
-        self, audit_id, actor: Actor, kind: ReviewKind, comment: str, check
-    ) -> ReviewStatus:  # type: ignore[no-untyped-def]
+        self,
+        audit_id: int,
+        actor: Actor,
+        kind: ReviewKind,
+        comment: str,
+        check: Callable[[ReviewStatus], None],
+    ) -> ReviewStatus:
         with self.store._write("review") as session:
             # the round locked alone (entry saves share the lock): the score a sign-off records
             # and the last change it is measured against are read at one moment, so a save
@@ -148,10 +129,10 @@ class Reviews:
             audit = self.store._locked_audit(session, audit_id, exclusive=True)
             if audit.state != AuditState.DRAFT.value:
                 raise ReviewError("auth.review.error.not_draft", round_no=audit.round_no)
-            check(self._status(session, audit_id))
+            check(review_status(session, audit_id))
             self._log_and_add(session, audit, kind, actor.user_id, actor.display_name, comment)
             session.flush()
-            return self._status(session, audit_id)
+            return review_status(session, audit_id)
 
     def _log_and_add(
         self,
@@ -192,38 +173,6 @@ class Reviews:
                 score=str(score) if score is not None else None,
                 score_display=None,  # the exact score is stored; shown through scoring.display
                 catalogue_hash=catalogue_hash,
-                last_change_id=self._last_change_id(session, audit.id),
+                last_change_id=last_change_id(session, audit.id),
             )
         )
-
-    @staticmethod
-    def _last_change_id(session: Session, audit_id: int) -> int | None:
-        return session.scalar(select(func.max(ChangeRow.id)).where(ChangeRow.audit_id == audit_id))
-
-    def _status(self, session: Session, audit_id: int) -> ReviewStatus:
-        rows = session.scalars(
-            select(ReviewEventRow)
-            .where(ReviewEventRow.audit_id == audit_id)
-            .order_by(ReviewEventRow.id)
-        ).all()
-        events = tuple(_event(row) for row in rows)
-        if not rows:
-            return ReviewStatus(ReviewState.NOT_SUBMITTED, events, None)
-        last = rows[-1]
-        if last.kind == ReviewKind.SIGNED_OFF.value:
-            # once closed the round cannot change; its own closing lines are not changes
-            draft = session.get(AuditRow, audit_id).state == AuditState.DRAFT.value
-            changed = draft and (self._last_change_id(session, audit_id) or 0) > (
-                last.last_change_id or 0
-            )
-            if changed:
-                return ReviewStatus(
-                    ReviewState.WITHDRAWN, events, None, changed_after_sign_off=True
-                )
-            return ReviewStatus(ReviewState.SIGNED_OFF, events, events[-1])
-        state = {
-            ReviewKind.SUBMITTED.value: ReviewState.SUBMITTED,
-            ReviewKind.RETURNED.value: ReviewState.RETURNED,
-            ReviewKind.WITHDRAWN.value: ReviewState.WITHDRAWN,
-        }[last.kind]
-        return ReviewStatus(state, events, None)

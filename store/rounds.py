@@ -17,6 +17,7 @@ from scoring.compare import RoundComparison, compare_rounds
 from store import convert
 from store.audits import AuditsMixin
 from store.base import utcnow
+from store.review_state import require_signed_off_in
 from store.tables import (
     AuditRow,
     BonusRow,
@@ -48,12 +49,10 @@ class RoundsMixin(AuditsMixin):
         """Freeze this round and open the next one, starting from a copy of its entries
         (statuses, findings, actions, special items, evidence links). Returns the new round.
         Only a round whose sign-off holds is closed (ReviewError otherwise)."""
-        from store.review import Reviews  # it builds on the whole store, which builds on this
-
         with self._write("audit") as session:
             row = self._draft_audit(session, audit_id, exclusive=True)
             self._check_version("audit", row.version, expected_version)
-            Reviews(self).require_signed_off_in(session, row)  # type: ignore[arg-type]
+            require_signed_off_in(session, row)
             self._freeze(session, row, self.catalogue(row.catalogue_hash), actor)
             nxt = self._open_next_round(
                 session, row, next_title or row.title, next_date or utcnow().date(), actor

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import delete, select
+from sqlalchemy import ColumnElement, delete, select
 from sqlalchemy.orm import Session
 
 from store.account_tables import SessionRow, UserRow
@@ -162,9 +162,9 @@ class SignInSessions:
             ).all()
         return [_record(row, user) for row, user in rows]
 
-    def _delete(self, condition: object) -> int:
+    def _delete(self, condition: ColumnElement[bool]) -> int:
         with self.store._write("session") as session:
-            result = session.execute(delete(SessionRow).where(condition))  # type: ignore[arg-type]
+            result = session.execute(delete(SessionRow).where(condition))
             return int(getattr(result, "rowcount", 0) or 0)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -55,6 +55,11 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
+def _versioned_by(column: Mapped[int]) -> dict[str, Any]:
+    """A table's mapper arguments: optimistic locking on its ``version`` column."""
+    return {"version_id_col": column}
+
+
 class CatalogueRow(Base):
     """Every catalogue an audit was scored against, kept verbatim so it can be reloaded."""
 
@@ -100,7 +105,7 @@ class OrganisationRow(Base):
     archived: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     version: Mapped[int] = mapped_column(Integer, default=1)
-    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
+    __mapper_args__ = _versioned_by(version)
 
 
 class AuditRow(Base):
@@ -123,7 +128,7 @@ class AuditRow(Base):
     # when the certification body is expected: evidence must still be valid then
     planned_certification_on: Mapped[date | None] = mapped_column(Date)
     version: Mapped[int] = mapped_column(Integer, default=1)
-    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
+    __mapper_args__ = _versioned_by(version)
 
 
 class ItemRow(Base):
@@ -144,7 +149,7 @@ class ItemRow(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_by: Mapped[str] = mapped_column(Text, default="")
     version: Mapped[int] = mapped_column(Integer, default=1)
-    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
+    __mapper_args__ = _versioned_by(version)
 
 
 class DeductionRow(Base):
@@ -159,7 +164,7 @@ class DeductionRow(Base):
     action_due: Mapped[date | None] = mapped_column(Date)
     action_state: Mapped[str] = mapped_column(String(20), default="open")
     version: Mapped[int] = mapped_column(Integer, default=1)
-    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
+    __mapper_args__ = _versioned_by(version)
 
 
 class BonusRow(Base):
@@ -168,7 +173,7 @@ class BonusRow(Base):
     audit_id: Mapped[int] = mapped_column(ForeignKey("audits.id"), index=True)
     reason: Mapped[str] = mapped_column(Text)
     version: Mapped[int] = mapped_column(Integer, default=1)
-    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
+    __mapper_args__ = _versioned_by(version)
 
 
 class EvidenceRow(Base):
@@ -197,7 +202,7 @@ class EvidenceRow(Base):
     replaced_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     replaced_by: Mapped[str | None] = mapped_column(Text)
     version: Mapped[int] = mapped_column(Integer, default=1)
-    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
+    __mapper_args__ = _versioned_by(version)
 
 
 class EvidenceRequestRow(Base):
@@ -218,7 +223,7 @@ class EvidenceRequestRow(Base):
     closed_by: Mapped[str | None] = mapped_column(Text)
     evidence_id: Mapped[int | None] = mapped_column(ForeignKey("evidence.id"))
     version: Mapped[int] = mapped_column(Integer, default=1)
-    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
+    __mapper_args__ = _versioned_by(version)
 
 
 class EvidenceLinkRow(Base):
@@ -275,7 +280,7 @@ class CertificateRow(Base):
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
     recorded_by: Mapped[str] = mapped_column(Text, default="")
     version: Mapped[int] = mapped_column(Integer, default=1)
-    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
+    __mapper_args__ = _versioned_by(version)
 
 
 class SurveillanceRow(Base):

@@ -1,5 +1,5 @@
-"""The settings of the sign-in and its sessions, read and checked once from the environment; a
-bad one is a SettingsError naming the variable (texts/store.yaml).
+"""The settings of the sign-in and its sessions, declared in the settings list (settings/) and
+read through it; a bad one is a SettingsError naming the variable (texts/store.yaml).
 
     GBT_AUDIT_IDLE_MINUTES      minutes without a request before a session ends (30)
     GBT_AUDIT_SESSION_HOURS     the longest a session lasts, idle or not (12)
@@ -15,18 +15,14 @@ bad one is a SettingsError naming the variable (texts/store.yaml).
 from __future__ import annotations
 
 import ipaddress
-import math
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
-from urllib.parse import urlsplit
 
-from store.config import SettingsError
+import settings as listed
+from settings import DEFAULT_IDLE_MINUTES, DEFAULT_SESSION_HOURS, Network
 
-DEFAULT_IDLE_MINUTES = 30
-DEFAULT_SESSION_HOURS = 12
-Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+__all__ = ["DEFAULT_IDLE_MINUTES", "DEFAULT_SESSION_HOURS", "Network", "WebSettings"]
 
 
 @dataclass(frozen=True)
@@ -40,60 +36,15 @@ class WebSettings:
 
 
 def load_web_settings(env: Mapping[str, str] | None = None) -> WebSettings:
-    env = os.environ if env is None else env
-    idle = _positive(env, "GBT_AUDIT_IDLE_MINUTES", DEFAULT_IDLE_MINUTES, high=7 * 24 * 60)
-    hours = _positive(env, "GBT_AUDIT_SESSION_HOURS", DEFAULT_SESSION_HOURS, high=24 * 90)
+    """Read and checked through the settings list (settings/), once per call."""
     return WebSettings(
-        idle=timedelta(minutes=idle),
-        lifetime=timedelta(hours=hours),
-        secure_cookie=_flag(env, "GBT_AUDIT_SECURE_COOKIE"),
-        trusted_proxies=_networks(env, "GBT_AUDIT_TRUSTED_PROXIES"),
-        public_origin=_origin(env, "GBT_AUDIT_PUBLIC_ORIGIN"),
-        single_person_sign_off=_flag(env, "GBT_AUDIT_SINGLE_PERSON_SIGN_OFF"),
+        idle=timedelta(minutes=listed.IDLE_MINUTES.read(env)),
+        lifetime=timedelta(hours=listed.SESSION_HOURS.read(env)),
+        secure_cookie=listed.SECURE_COOKIE.read(env),
+        trusted_proxies=listed.TRUSTED_PROXIES.read(env),
+        public_origin=listed.PUBLIC_ORIGIN.read(env),
+        single_person_sign_off=listed.SINGLE_PERSON_SIGN_OFF.read(env),
     )
-
-
-def _positive(env: Mapping[str, str], name: str, default: float, *, high: float) -> float:
-    raw = (env.get(name) or "").strip() or str(default)
-    try:
-        value = float(raw)
-    except ValueError:
-        raise SettingsError("settings.not_a_number", name, value=raw) from None
-    if not math.isfinite(value) or not 0 < value <= high:
-        raise SettingsError("settings.out_of_range", name, value=raw, low=0, high=high)
-    return value
-
-
-def _flag(env: Mapping[str, str], name: str) -> bool:
-    raw = (env.get(name) or "").strip().lower()
-    if raw in ("", "0", "false", "no", "off"):
-        return False
-    if raw in ("1", "true", "yes", "on"):
-        return True
-    raise SettingsError("settings.not_a_flag", name, value=raw)
-
-
-def _networks(env: Mapping[str, str], name: str) -> tuple[Network, ...]:
-    raw = env.get(name) or ""
-    networks = []
-    for part in raw.replace(";", ",").split(","):
-        if not part.strip():
-            continue
-        try:
-            networks.append(ipaddress.ip_network(part.strip(), strict=False))
-        except ValueError:
-            raise SettingsError("settings.not_an_address", name, value=part.strip()) from None
-    return tuple(networks)
-
-
-def _origin(env: Mapping[str, str], name: str) -> str | None:
-    raw = (env.get(name) or "").strip().rstrip("/")
-    if not raw:
-        return None
-    parts = urlsplit(raw)
-    if parts.scheme not in ("http", "https") or not parts.netloc or parts.path:
-        raise SettingsError("settings.not_an_origin", name, value=raw)
-    return f"{parts.scheme}://{parts.netloc}".lower()
 
 
 def client_address(

@@ -15,7 +15,7 @@ APP = str(Path(__file__).parent.parent / "audit_app.py")
 
 def fresh_app(monkeypatch, folder: Path) -> AuditStore:
     """Point the app at an empty data folder; returns a store on the same database."""
-    from ui.state import get_store
+    from ui.context import get_store
 
     monkeypatch.setenv("GBT_AUDIT_DATA_DIR", str(folder))
     monkeypatch.delenv("GBT_AUDIT_DATABASE_URL", raising=False)
@@ -80,8 +80,10 @@ def on_tab(at: AppTest, label: str) -> AppTest:
 
 def confirm(at: AppTest, ask_label: str) -> AppTest:
     """Click a button that asks first, then confirm in its dialog."""
-    next(b for b in at.button if b.label == ask_label and b.key.startswith("ask.")).click().run()
-    next(b for b in at.button if b.key.startswith("confirm.")).click().run()
+    next(
+        b for b in at.button if b.label == ask_label and (b.key or "").startswith("ask.")
+    ).click().run()
+    next(b for b in at.button if (b.key or "").startswith("confirm.")).click().run()
     return at
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from evidence import BlobStore, LocalBlobStore
 
 
-def _bucket(blobs: BlobStore):  # type: ignore[no-untyped-def]
+def _bucket(blobs: BlobStore):
     from evidence.s3 import S3BlobStore
 
     assert isinstance(blobs, S3BlobStore)

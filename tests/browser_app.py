@@ -13,6 +13,8 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+import settings as listed
+
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -24,12 +26,12 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 # where screenshots go for a person to look at (outside the repository by default)
-SHOTS = Path(os.environ.get("GBT_AUDIT_SCREENSHOTS", "/tmp/gbt-audit-screenshots"))
+SHOTS = listed.SCREENSHOTS.read()
 
 
 def free_port() -> int:
     """A free port on 127.0.0.1; GBT_AUDIT_BROWSER_PORTS=8600-8649 keeps to a range."""
-    wanted = os.environ.get("GBT_AUDIT_BROWSER_PORTS")
+    wanted = listed.BROWSER_PORTS.read()
     candidates = range(*(int(p) + i for i, p in enumerate(wanted.split("-")))) if wanted else [0]
     for port in candidates:
         with socket.socket() as probe:

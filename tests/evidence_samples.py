@@ -6,6 +6,7 @@ import hashlib
 import io
 import struct
 import zipfile
+from typing import Any
 
 from PIL import Image
 
@@ -91,7 +92,7 @@ class _Unseekable(io.RawIOBase):
     def writable(self) -> bool:
         return True
 
-    def write(self, b) -> int:  # type: ignore[override]
+    def write(self, b) -> int:
         self.data += b
         return len(b)
 
@@ -166,7 +167,7 @@ def ole(
         entries.append({"name": name, "type": 2, "data": data.ljust(4096, b"\0")})
     for name, inner in storages.items():
         entries[0]["children"].append(len(entries))
-        storage = {"name": name, "type": 1, "children": []}
+        storage: dict[str, Any] = {"name": name, "type": 1, "children": []}
         entries.append(storage)
         for inner_name, data in inner.items():
             storage["children"].append(len(entries))
@@ -238,16 +239,19 @@ def _dir_entry(entry: dict) -> bytes:
     return bytes(raw)
 
 
-def word_97(**layout: bool) -> bytes:
-    return ole({"WordDocument": b"\xec\xa5" + b"word" * 100, "1Table": b"table"}, **layout)
+def word_97(*, data_first: bool = False) -> bytes:
+    streams = {"WordDocument": b"\xec\xa5" + b"word" * 100, "1Table": b"table"}
+    return ole(streams, data_first=data_first)
 
 
-def excel_97(**layout: bool) -> bytes:
-    return ole({"Workbook": b"\x09\x08\x10\x00\x00\x06\x05\x00" + b"cells" * 100}, **layout)
+def excel_97(*, data_first: bool = False) -> bytes:
+    streams = {"Workbook": b"\x09\x08\x10\x00\x00\x06\x05\x00" + b"cells" * 100}
+    return ole(streams, data_first=data_first)
 
 
-def powerpoint_97(**layout: bool) -> bytes:
-    return ole({"PowerPoint Document": b"slides" * 100, "Current User": b"user"}, **layout)
+def powerpoint_97(*, data_first: bool = False) -> bytes:
+    streams = {"PowerPoint Document": b"slides" * 100, "Current User": b"user"}
+    return ole(streams, data_first=data_first)
 
 
 # ---- programs ------------------------------------------------------------------------------

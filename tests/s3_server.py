@@ -62,7 +62,7 @@ def moto_server() -> Iterator[str]:
             process.wait()
 
 
-def client(endpoint: str):  # type: ignore[no-untyped-def]
+def client(endpoint: str):
     import boto3
 
     return boto3.client(

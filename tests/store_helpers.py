@@ -73,7 +73,7 @@ def test_audit(store: AuditStore, organisation: Organisation | None = None) -> A
     )
 
 
-test_audit.__test__ = False  # a helper, not a test
+test_audit.__test__ = False  # type: ignore[attr-defined]  # pytest reads it: a helper, not a test
 
 
 def sign_off(store: AuditStore, audit_id: int, reviewer: str = "签核人") -> None:

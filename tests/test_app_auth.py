@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
+import httpx
 import pytest
 from app_helpers import APP, fresh_app, new_audit, sign_in_as, texts
 from starlette.applications import Starlette
@@ -21,12 +22,13 @@ from starlette.testclient import TestClient
 from streamlit.runtime.memory_media_file_storage import _calculate_file_id
 from streamlit.testing.v1 import AppTest
 
+from settings import SettingsError
 from store.accounts import Accounts
 from store.base import utcnow
 from store.sessions import SignInSessions
 from store.web_settings import load_web_settings
 from texts import t
-from ui.auth import COOKIE, AuthSettingsError, idle_minutes
+from ui.auth import COOKIE, idle_minutes
 from ui.evidence_media import offered
 from ui.web import ROUTES, SignInGate, safe_next
 
@@ -68,12 +70,12 @@ def client() -> TestClient:
     return TestClient(app, follow_redirects=False)
 
 
-def post_sign_in(web: TestClient, origin: str | None = ORIGIN, **form: str) -> Response:
+def post_sign_in(web: TestClient, origin: str | None = ORIGIN, **form: str) -> httpx.Response:
     headers = {"Origin": origin} if origin else {}
     return web.post("/account/sign-in", data=form, headers=headers)
 
 
-def sign_in(web: TestClient, login: str = "wang", next_path: str = "/") -> Response:
+def sign_in(web: TestClient, login: str = "wang", next_path: str = "/") -> httpx.Response:
     answer = post_sign_in(web, login=login, password=PASSWORD, next=next_path)
     assert answer.status_code == 303, answer.text
     return answer
@@ -292,8 +294,12 @@ def test_the_change_log_names_the_signed_in_account_and_asks_for_no_typed_name(p
 
 @pytest.mark.parametrize("raw", ["soon", "0", "-5"])
 def test_a_bad_idle_setting_is_refused_naming_it(raw):
-    with pytest.raises(AuthSettingsError, match="GBT_AUDIT_IDLE_MINUTES"):
+    with pytest.raises(SettingsError) as refused:
         idle_minutes({"GBT_AUDIT_IDLE_MINUTES": raw})
+    assert refused.value.setting == "GBT_AUDIT_IDLE_MINUTES"
+    assert refused.value.code == (
+        "settings.not_a_number" if raw == "soon" else "settings.out_of_range"
+    )
 
 
 def test_the_app_keeps_xsrf_protection_on_and_secrets_out_of_git():

@@ -150,7 +150,7 @@ def test_a_merged_table_with_modes_in_words_is_confirmed_item_by_item_then_impor
     items = default_catalogue().items
     assert len(items) > MODES_PAGE  # so the choices come a page at a time
 
-    def modes():  # type: ignore[no-untyped-def]
+    def modes():
         return {s.label: s for s in at.selectbox if s.label.count(".") == 2}
 
     assert len(modes()) == MODES_PAGE

@@ -14,7 +14,7 @@ from evidence_samples import pdf
 from store_helpers import CATALOGUE_TEXT
 from streamlit.testing.v1 import AppTest
 
-from domain.records import Status
+from scoring import Status
 from texts import t
 
 Y, N = True, False
@@ -206,7 +206,7 @@ def test_pages_reach_the_store_only_through_the_guard():
     # the sign-in gate (its routes and the download gate in web.py) and the guard itself hold
     # the bare store; nothing else may
     bare = {p.relative_to(ui).as_posix() for p in ui.rglob("*.py") if "get_store" in p.read_text()}
-    assert bare == {"state.py", "auth.py", "web.py"}
+    assert bare == {"context.py", "auth.py", "web.py"}  # web.py: the sign-in routes
 
 
 def test_a_consultant_sees_the_organisation_they_created_at_once(people):

@@ -173,7 +173,7 @@ def test_a_setting_the_app_cannot_use_is_named_on_the_page(
 ):
     """Whoever opens the app learns which setting to fix (the administrator reads the same in
     the server's log), instead of a bare "unexpected error"."""
-    from ui.state import get_store
+    from ui.context import get_store
 
     monkeypatch.setenv("GBT_AUDIT_DATA_DIR", str(tmp_path))
     monkeypatch.delenv("GBT_AUDIT_DATABASE_URL", raising=False)

@@ -154,9 +154,9 @@ def test_an_empty_file_is_refused():
 def test_a_loaded_catalogue_cannot_be_changed():
     catalogue = build_catalogue(ITEMS)
     with pytest.raises(dataclasses.FrozenInstanceError):
-        catalogue.origin = "elsewhere"  # type: ignore[misc]
+        catalogue.origin = "elsewhere"
     with pytest.raises(Exception, match="frozen"):
-        catalogue.items[0].points = 99  # type: ignore[misc]
+        catalogue.items[0].points = 99
     assert isinstance(catalogue.items, tuple)
 
 

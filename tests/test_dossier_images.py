@@ -8,7 +8,8 @@ from datetime import datetime
 import pytest
 from dossier_fixtures import FolderEvidence, dossier_data, item_records
 from PIL import Image
-from pypdf import PdfReader
+from pypdf import PageObject, PdfReader
+from pypdf.generic import DictionaryObject
 
 from domain.records import EvidenceRecord
 from dossier import Inclusion, render_pdf
@@ -53,7 +54,7 @@ def placed_images(pdf) -> set[tuple[int, int]]:
     """The pixel sizes of the images in the PDF (its pages share one resource dictionary)."""
     sizes = set()
     for page in PdfReader(pdf).pages:
-        xobjects = page["/Resources"].get("/XObject", {})
+        xobjects = _resources(page).get("/XObject", {})
         for xobject in xobjects.values():
             xobject = xobject.get_object()
             if xobject["/Subtype"] == "/Image":
@@ -99,3 +100,9 @@ def test_an_image_with_too_many_pixels_is_refused_naming_the_file(tmp_path, widt
     for lang in ("zh", "en"):
         assert "网点全景.png" in refused.text(lang) and size in refused.text(lang)
     assert placed_images(tmp_path / "out.pdf") == set()
+
+
+def _resources(page: PageObject) -> DictionaryObject:
+    resources = page["/Resources"].get_object()
+    assert isinstance(resources, DictionaryObject)
+    return resources

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 from dossier_fixtures import EVIDENCE_FILES, dossier_data, item_records, write_evidence
-from pypdf import PdfReader
+from pypdf import PageObject, PdfReader
+from pypdf.generic import DictionaryObject
 
 from dossier import Inclusion, render_pdf
 from dossier.numbers import points_text
@@ -102,7 +103,7 @@ def embedded_fonts(reader: PdfReader) -> set[str]:
     """Base names of the fonts whose program is embedded (a FontFile in their descriptor)."""
     found = set()
     for page in reader.pages[:3]:
-        for font in page["/Resources"]["/Font"].values():
+        for font in _fonts(page).values():
             font = font.get_object()
             for descendant in font.get("/DescendantFonts", [font]):
                 descriptor = descendant.get_object().get("/FontDescriptor")
@@ -211,6 +212,14 @@ def test_a_finding_longer_than_a_page_is_printed_in_full(tmp_path):
         text = page.extract_text()
         if "缺少顾客签字" in text:
             assert "评价发现 / 说明" in text
+
+
+def _fonts(page: PageObject) -> DictionaryObject:
+    resources = page["/Resources"].get_object()
+    assert isinstance(resources, DictionaryObject)
+    fonts = resources["/Font"].get_object()
+    assert isinstance(fonts, DictionaryObject)
+    return fonts
 
 
 def test_evidence_kinds_are_printed_by_their_labels():

@@ -6,7 +6,8 @@ import pypdfium2 as pdfium
 import pytest
 from dossier_fixtures import dossier_data, item_records, with_organisation
 from openpyxl import load_workbook
-from pypdf import PdfReader
+from pypdf import PageObject, PdfReader
+from pypdf.generic import DictionaryObject
 
 from domain.records import DeductionRecord
 from dossier import render_pdf, write_xlsx
@@ -32,7 +33,7 @@ def fonts_used(path) -> set[str]:
     return {
         str(font.get_object()["/BaseFont"])
         for page in PdfReader(path).pages
-        for font in page["/Resources"]["/Font"].values()
+        for font in _fonts(page).values()
         if "/BaseFont" in font.get_object()
     }
 
@@ -127,3 +128,11 @@ def test_digits_are_set_in_the_text_font_never_in_the_emoji_font(tmp_path):
 @pytest.mark.parametrize("char", ["\u200d", "\ufe0f", " ", "\n", "\u3000"])
 def test_joiners_selectors_and_spaces_need_no_glyph(char):
     assert missing_glyphs([char]) == []
+
+
+def _fonts(page: PageObject) -> DictionaryObject:
+    resources = page["/Resources"].get_object()
+    assert isinstance(resources, DictionaryObject)
+    fonts = resources["/Font"].get_object()
+    assert isinstance(fonts, DictionaryObject)
+    return fonts

@@ -40,7 +40,7 @@ def blobs(evidence_backend: S3Settings | None, tmp_path: Path) -> BlobStore:
     return S3BlobStore(evidence_backend, tmp_path / "spool")
 
 
-def put(blobs: BlobStore, data: bytes, max_bytes: int = 100 * MiB):  # type: ignore[no-untyped-def]
+def put(blobs: BlobStore, data: bytes, max_bytes: int = 100 * MiB):
     return blobs.put(io.BytesIO(data), max_bytes=max_bytes)
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, timedelta
 from fractions import Fraction
+from typing import Any
 
 import pytest
 from app_helpers import fresh_app, new_audit, signed_off
@@ -29,7 +30,7 @@ from ui.portfolio_rows import (
 TODAY = date(2026, 11, 24)
 
 
-def row(name: str, **changes: object) -> PortfolioRow:
+def row(name: str, **changes: Any) -> PortfolioRow:
     """A sound row with no dates, 20 points short of the first tier."""
     base = PortfolioRow(
         audit_id=1,

@@ -326,7 +326,7 @@ def test_the_command_imports_into_the_store_as_a_new_round(tmp_path, monkeypatch
     assert len(store.audits(audit.organisation_id)) == audits
 
 
-def _every_row(store) -> dict[str, list[tuple]]:  # type: ignore[no-untyped-def]
+def _every_row(store) -> dict[str, list[tuple]]:
     from sqlalchemy import select
 
     from store.tables import Base

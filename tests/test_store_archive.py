@@ -8,6 +8,7 @@ import stat
 import zipfile
 
 import pytest
+from evidence_samples import image
 from store_helpers import VALID_CODE, company, new_store, sign_off, test_audit
 
 from scoring import Status
@@ -216,3 +217,23 @@ def test_inconsistent_records_roll_back_the_whole_import(exported, tmp_path):
     with pytest.raises(ArchiveRefused, match="links evidence 424242, which is not in the archive"):
         import_archive(store, bad, actor="x")
     assert store.organisations() == before_orgs
+
+
+def test_an_archive_with_a_photo_imports(source, tmp_path):
+    # the upload check decodes a stored image; on import it is stored in the staging area first
+    audit = test_audit(source, company(source, code=VALID_CODE))
+    photo = image("PNG")
+    record, _ = source.add_evidence(
+        audit.organisation_id,
+        "服务网点.png",
+        io.BytesIO(photo),
+        title="网点照片",
+        kind="照片",
+        actor="qm",
+    )
+    source.link_evidence(audit.id, "1.1.1", record.id, actor="qm")
+    archive = export_audit(source, audit.id, tmp_path / "out" / "audit.zip")
+    target = new_store(f"sqlite:///{tmp_path / 'client' / 'audit.db'}", tmp_path / "client")
+    result = import_archive(target, archive, actor="client")
+    (imported,) = target.evidence_library(target.audit(result.audit_ids[audit.id]).organisation_id)
+    assert target.evidence_content(imported.id) == photo

@@ -137,8 +137,8 @@ def test_concurrent_writers_never_fork_the_chain(store, audit):
     assert len(store.changes(audit_id=audit.id)) == 1 + 4 * 15  # "created" and every save
 
 
-def test_the_migration_chains_the_entries_written_before_it(database_url):
-    engine = make_engine(database_url)
+def test_the_migration_chains_the_entries_written_before_it(empty_database_url):
+    engine = make_engine(empty_database_url)
     config = alembic_config()
     with engine.begin() as connection:
         config.attributes["connection"] = connection

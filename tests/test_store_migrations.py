@@ -15,8 +15,8 @@ from store.database import (
 HEAD = head_revision()  # the newest revision: every test below migrates to it
 
 
-def test_migrations_match_the_tables_the_code_declares(database_url):
-    engine = make_engine(database_url)
+def test_migrations_match_the_tables_the_code_declares(empty_database_url):
+    engine = make_engine(empty_database_url)
     migrate(engine)
     with engine.begin() as connection:
         config = alembic_config()
@@ -24,8 +24,8 @@ def test_migrations_match_the_tables_the_code_declares(database_url):
         command.check(config)  # raises if autogenerate would find any difference
 
 
-def test_migrating_twice_changes_nothing_and_a_new_database_starts_at_head(database_url):
-    engine = make_engine(database_url)
+def test_migrating_twice_changes_nothing_and_a_new_database_starts_at_head(empty_database_url):
+    engine = make_engine(empty_database_url)
     migrate(engine)
     first = current_revision(engine)
     tables = set(inspect(engine).get_table_names())
@@ -35,10 +35,12 @@ def test_migrating_twice_changes_nothing_and_a_new_database_starts_at_head(datab
     assert {"organisations", "audits", "item_assessments", "evidence", "change_log"} <= tables
 
 
-def test_the_change_log_chain_migration_goes_down_and_up_again_keeping_the_guards(database_url):
+def test_the_change_log_chain_migration_goes_down_and_up_again_keeping_the_guards(
+    empty_database_url,
+):
     from sqlalchemy import text
 
-    engine = make_engine(database_url)
+    engine = make_engine(empty_database_url)
     migrate(engine)
     config = alembic_config()
     with engine.begin() as connection:
@@ -58,12 +60,14 @@ def test_the_change_log_chain_migration_goes_down_and_up_again_keeping_the_guard
         connection.execute(text("DELETE FROM change_log"))
 
 
-def test_the_evidence_revisions_migration_goes_down_and_up_keeping_the_documents(database_url):
+def test_the_evidence_revisions_migration_goes_down_and_up_keeping_the_documents(
+    empty_database_url,
+):
     """0005 adds revisions, covered periods and requests; documents stored before it become
     their own first revision, and going back to 0004 keeps them."""
     from sqlalchemy import text
 
-    engine = make_engine(database_url)
+    engine = make_engine(empty_database_url)
     migrate(engine)
     config = alembic_config()
     with engine.begin() as connection:

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 HEADER = ("编号", "评价内容", "分值", "评分方式", "可删减")
 # a 100-point table with indicator rows: 1 (60) → 1.1 (60) → 1.1.1, 1.1.2; 2 (40) → 2.1 → 2.1.1
@@ -33,6 +34,7 @@ def table(
     """A workbook: an optional banner row, the header row, then ``rows`` as given."""
     book = Workbook()
     ws = book.active
+    assert isinstance(ws, Worksheet)  # a new workbook opens on one empty worksheet
     ws.title = sheet
     if banner is not None:
         ws.append([banner])

@@ -17,14 +17,14 @@ from urllib.parse import urlencode, urlsplit
 import streamlit as st
 
 from domain.permissions import Actor
+from settings import SettingsError
 from store.access import GuardedStore
 from store.accounts import Accounts
-from store.config import SettingsError
 from store.sessions import SessionEnd, SignInSessions
 from store.web_settings import WebSettings, load_web_settings
+from ui.context import get_store, lang, tr
 from ui.markup import plain
 from ui.run_memo import once_per_run
-from ui.state import get_store, lang, tr
 
 COOKIE = "gbt_session"  # the session token; set and cleared only by ui/web.py
 SIGN_IN_PATH = "/account/sign-in"
@@ -36,16 +36,10 @@ TOKEN_KEY = "auth.session_token"
 ENDED_KEY = "auth.ended"
 
 
-class AuthSettingsError(ValueError):
-    pass
-
-
 def idle_minutes(env: Mapping[str, str] | None = None) -> float:
-    """GBT_AUDIT_IDLE_MINUTES: minutes without a click before a session ends."""
-    try:
-        return web_settings(env).idle / timedelta(minutes=1)
-    except SettingsError as wrong:
-        raise AuthSettingsError(wrong.message(lang())) from None
+    """GBT_AUDIT_IDLE_MINUTES: minutes without a click before a session ends (a bad value is
+    the list's SettingsError, with its code and the variable)."""
+    return web_settings(env).idle / timedelta(minutes=1)
 
 
 def web_settings(env: Mapping[str, str] | None = None) -> WebSettings:
@@ -91,9 +85,9 @@ def require_login() -> Actor:
     """The signed-in person, or say the session has ended (with a way back) and stop."""
     try:
         actor = check_session()
-    except (SettingsError, AuthSettingsError) as wrong:
+    except SettingsError as wrong:
         # a setting of the installation, named; nobody is let in meanwhile
-        st.error(wrong.message(lang()) if isinstance(wrong, SettingsError) else str(wrong))
+        st.error(wrong.message(lang()))
         st.stop()
         raise AssertionError("st.stop() returned") from None
     if actor is not None:
@@ -108,7 +102,7 @@ def seems_signed_in() -> bool:
     """Whether this run has a live session (the menu shows only then)."""
     try:
         return check_session() is not None
-    except (SettingsError, AuthSettingsError):
+    except SettingsError:
         return False  # require_login names the setting
 
 
@@ -118,7 +112,7 @@ def current_actor() -> Actor | None:
     require_login names)."""
     try:
         return check_session()
-    except (SettingsError, AuthSettingsError):
+    except SettingsError:
         return None
 
 

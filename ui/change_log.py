@@ -73,8 +73,8 @@ def value_label(
         if match:
             return t(f"log.review.{match[1]}", lang) + match[3]
     if field == "rectification":
-        parts = value.split(" | ")
-        if len(parts) == 4 and parts[3] in _ACTION_STATES:
-            parts[3] = t(f"action.{parts[3]}", lang)
-            return " | ".join(parts)
+        pieces = value.split(" | ")
+        if len(pieces) == 4 and pieces[3] in _ACTION_STATES:
+            pieces[3] = t(f"action.{pieces[3]}", lang)
+            return " | ".join(pieces)
     return value

@@ -11,11 +11,11 @@ from typing import ParamSpec, TypeVar
 import streamlit as st
 
 from domain.errors import StoreUnavailable
+from settings import SettingsError, logs
 from store.access import NotPermitted
-from store.config import SettingsError
 from ui.state import lang, tr
 
-log = logging.getLogger("gbt_audit.app")
+log = logging.getLogger(logs.APP)
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -41,7 +41,10 @@ def guarded(body: Callable[P, R]) -> Callable[P, R | None]:
         except NotPermitted as refused:
             st.error(refused.text(lang()))
             return None
-        except (SettingsError, StoreUnavailable) as unusable:
+        except SettingsError as unusable:  # logged (gbt_audit.settings) when it was raised
+            st.error(unusable.message(lang()))
+            return None
+        except StoreUnavailable as unusable:
             log.warning("%s", unusable.message("en"))
             st.error(unusable.message(lang()))
             return None

@@ -3,6 +3,7 @@ kind, validity and covered period, proposed from the file's name and editable.""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import pandas as pd
@@ -115,9 +116,7 @@ def batch_upload(
             continue
         for item_id in items:
             attempt(
-                lambda o=outcome, i=item_id: store.link_evidence(
-                    audit.id, i, o.record.id, actor=actor()
-                )
+                partial(store.link_evidence, audit.id, item_id, outcome.record.id, actor=actor())
             )
         key = "ui.upload_stored" if outcome.new else "ui.upload_duplicate"
         flash("success", tr(key, name=plain(outcome.name), title=plain(outcome.record.title)))

@@ -9,7 +9,8 @@ from domain.evidence_rules import EvidenceRule
 from domain.records import EvidenceRecord
 from evidence import EvidenceRefused
 from scoring import display
-from store import StoreError
+from store import AuditStore, StoreError
+from store.access import GuardedStore
 from ui.confirm import ask_button, confirmation
 from ui.evidence_intake import upload_limit_mb
 from ui.evidence_media import offered
@@ -26,11 +27,13 @@ def covered_text(document: EvidenceRecord) -> str:
     return f"{start} – {end}"
 
 
-def download_button(store: object, document: EvidenceRecord, *, key: str) -> None:
+def download_button(
+    store: AuditStore | GuardedStore, document: EvidenceRecord, *, key: str
+) -> None:
     """The stored bytes, re-hashed before they are offered: a changed or missing file is named
     and not offered."""
     try:
-        content = store.evidence_content(document.id)  # type: ignore[attr-defined]
+        content = store.evidence_content(document.id)
     except EvidenceRule as exc:
         st.error(exc.message(lang()))
         return
@@ -46,8 +49,8 @@ def download_button(store: object, document: EvidenceRecord, *, key: str) -> Non
     )
 
 
-def show_revisions(store: object, document: EvidenceRecord) -> None:
-    revisions = store.evidence_revisions(document.id)  # type: ignore[attr-defined]
+def show_revisions(store: AuditStore | GuardedStore, document: EvidenceRecord) -> None:
+    revisions = store.evidence_revisions(document.id)
     if len(revisions) < 2:
         return
     with st.expander(tr("evidence.ui.revisions", n=len(revisions))):
@@ -66,7 +69,7 @@ def show_revisions(store: object, document: EvidenceRecord) -> None:
             download_button(store, revision, key=f"download.{revision.id}")
 
 
-def replace_form(store: object, document: EvidenceRecord) -> None:
+def replace_form(store: AuditStore | GuardedStore, document: EvidenceRecord) -> None:
     with st.expander(tr("evidence.ui.replace")), st.form(f"replace.{document.id}"):
         upload = st.file_uploader(
             tr("evidence.ui.new_revision_file"), max_upload_size=upload_limit_mb(store)
@@ -77,7 +80,7 @@ def replace_form(store: object, document: EvidenceRecord) -> None:
         covered_to = to_col.date_input(tr("evidence.ui.covered_to"), value=None)
         if st.form_submit_button(tr("evidence.ui.replace_button")) and upload is not None:
             try:
-                record = store.replace_evidence(  # type: ignore[attr-defined]
+                record = store.replace_evidence(
                     document.id,
                     upload.name,
                     upload,
@@ -97,7 +100,7 @@ def replace_form(store: object, document: EvidenceRecord) -> None:
                 st.rerun()
 
 
-def remove_button(store: object, document: EvidenceRecord) -> None:
+def remove_button(store: AuditStore | GuardedStore, document: EvidenceRecord) -> None:
     key = f"remove-evidence.{document.id}"
     ask_button(tr("evidence.ui.remove"), key)
     confirmation(
@@ -105,5 +108,5 @@ def remove_button(store: object, document: EvidenceRecord) -> None:
         tr("evidence.ui.remove_title"),
         tr("evidence.ui.remove_body", title=plain(document.title)),
         tr("evidence.ui.remove_confirm"),
-        lambda: store.remove_evidence(document.id, actor=actor()),  # type: ignore[attr-defined]
+        lambda: store.remove_evidence(document.id, actor=actor()),
     )

@@ -12,12 +12,13 @@ from domain.records import EvidenceRecord
 from evidence import EvidenceRefused
 from evidence.name_hints import hints_from_name
 from store import AuditStore, StoreError
+from store.access import GuardedStore
 from store.evidence_batch import EVIDENCE_KINDS
 from texts import t
 from ui.state import lang as current_lang
 
 
-def upload_limit_mb(store: AuditStore) -> int:
+def upload_limit_mb(store: AuditStore | GuardedStore) -> int:
     """The uploader's own limit in MiB (what Streamlit shows and enforces before our check),
     matching the app's evidence limit; .streamlit/config.toml sets the same default."""
     return max(1, -(-store.upload_policy.max_bytes // (1 << 20)))
@@ -84,7 +85,7 @@ def ingest_files(
             record, new = store.add_evidence(
                 organisation_id,
                 upload.name,
-                upload,  # type: ignore[arg-type]
+                upload,  # type: ignore[arg-type]  # read like a binary file; only .read() is used
                 title=meta.title,
                 kind=meta.kind,
                 valid_until=meta.valid_until,

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import partial
+from typing import Any
 
 import streamlit as st
 
@@ -131,7 +133,7 @@ def _load(audit_id: int, record: ItemRecord) -> None:
         loaded[field] = values[field]
 
 
-def _value(audit_id: int, item_id: str, field: str) -> object:
+def _value(audit_id: int, item_id: str, field: str) -> Any:  # a widget's value, as it set it
     return st.session_state.get(_key(audit_id, item_id, field))
 
 
@@ -162,8 +164,8 @@ def _save(audit_id: int, item_id: str, *fields: str) -> bool:
             return False  # saved once the sample counts are given
         changes["status"] = status
         if status is Status.SAMPLED:
-            changes["samples_checked"] = int(value("checked"))  # type: ignore[arg-type]
-            changes["samples_conforming"] = int(value("conforming"))  # type: ignore[arg-type]
+            changes["samples_checked"] = int(value("checked"))
+            changes["samples_conforming"] = int(value("conforming"))
         if status is Status.NOT_APPLICABLE:
             changes["justification"] = value("justification") or ""
     for field in ("justification", "finding", "notes"):
@@ -175,7 +177,7 @@ def _save(audit_id: int, item_id: str, *fields: str) -> bool:
         changes["rectification"] = Rectification(
             str(value("action") or ""),
             str(value("owner") or ""),
-            value("due"),  # type: ignore[arg-type]
+            value("due"),
             ActionState(value("action_state") or "open"),
         )
     versions = st.session_state.setdefault("item_versions", {})
@@ -497,9 +499,7 @@ def _evidence(item: Item, record: ItemRecord, ctx: ItemContext) -> None:
                 tr("ui.unlink_title"),
                 tr("ui.unlink_body", title=plain(document.title), item=item.id),
                 tr("ui.unlink"),
-                lambda d=document: store.unlink_evidence(
-                    ctx.audit_id, item.id, d.id, actor=actor()
-                ),
+                partial(store.unlink_evidence, ctx.audit_id, item.id, document.id, actor=actor()),
             )
     item_requests(
         [r for r in ctx.requests if r.item_id == item.id], ctx.audit_id, item.id, ctx.editable

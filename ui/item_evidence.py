@@ -39,14 +39,14 @@ def item_requests(
     requests: Sequence[EvidenceRequest], audit_id: int, item_id: str, editable: bool
 ) -> None:
     for request in requests:
-        due = display.day(request.due)
+        due_text = display.day(request.due)
         if request.open:
             st.warning(
                 tr(
                     "evidence.ui.request_open",
                     owner=plain(request.owner),
                     needed=plain(request.needed),
-                    due=due,
+                    due=due_text,
                     by=plain(request.requested_by),
                 ),
                 icon=":material/pending_actions:",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -37,7 +38,7 @@ def verdict_metric(column: Any, result: ScoreResult, lang: str, label: str) -> N
     column.metric(label, headline, detail, delta_color="off", delta_arrow="off")
 
 
-def points(value: Fraction | None) -> str:
+def points(value: Fraction | Decimal | int | None) -> str:
     """Points reached, as every surface shows them (scoring/display.py): truncated."""
     return "—" if value is None else display.points(value)
 

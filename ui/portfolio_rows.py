@@ -24,12 +24,14 @@ from domain.records import ActionState, AuditRecord, AuditState, Organisation
 from scoring import display
 from scoring.cycle import CertificateState, CycleEvent, EventStatus
 from scoring.engine import ScoreResult, score_audit
+from scoring.history import tier_title
 from scoring.next_step import NextStepKind, next_step
-from scoring.report import tier_title
+from settings import logs
 from store import AuditStore
+from store.access import GuardedStore
 from texts import t
 
-log = logging.getLogger(__name__)
+log = logging.getLogger(logs.PORTFOLIO)
 
 
 @dataclass(frozen=True)
@@ -132,7 +134,7 @@ Memo = MutableMapping[int, tuple[Stamp, PortfolioRow]]
 
 
 def portfolio_rows(
-    store: AuditStore, today: date, lang: str, memo: Memo | None = None
+    store: AuditStore | GuardedStore, today: date, lang: str, memo: Memo | None = None
 ) -> list[PortfolioRow]:
     """Every organisation the store shows (a guarded store: those the person may read), in
     attention order. ``memo``, kept by the caller, saves re-scoring organisations nothing was
@@ -242,7 +244,7 @@ def _tier_group(result: dict[str, Any], lang: str) -> str:
     return t("verdict.no_tier", lang)
 
 
-def _figures(store: AuditStore, audit: AuditRecord, lang: str) -> _Figures:
+def _figures(store: AuditStore | GuardedStore, audit: AuditRecord, lang: str) -> _Figures:
     if audit.state is AuditState.DRAFT:
         # scored here without the next-tier plan the dashboard needs: a third of the cost
         entries = store.audit_input(audit.id)
@@ -251,7 +253,7 @@ def _figures(store: AuditStore, audit: AuditRecord, lang: str) -> _Figures:
 
 
 def _row(
-    store: AuditStore,
+    store: AuditStore | GuardedStore,
     organisation: Organisation,
     today: date,
     lang: str,

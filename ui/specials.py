@@ -9,6 +9,7 @@ from domain.records import ActionState, AuditRecord, DeductionRecord, Rectificat
 from domain.running_period import running_period
 from scoring import display
 from store import AuditStore, StoreError
+from store.access import GuardedStore
 from ui.confirm import ask_button, confirmation
 from ui.labels import action_labels
 from ui.markup import plain
@@ -19,7 +20,7 @@ TAB_KEY = "checklist.tab"  # the checklist's tab set, tracked by the server
 
 
 def render_specials(
-    store: AuditStore, audit: AuditRecord, catalogue: Catalogue, editable: bool
+    store: AuditStore | GuardedStore, audit: AuditRecord, catalogue: Catalogue, editable: bool
 ) -> None:
     rules = catalogue.spec.special_items
     categories = {c.id: c.title.get(lang()) for c in rules.deduction_categories}
@@ -90,7 +91,7 @@ def _add_deduction(store: AuditStore, audit_id: int, form: str) -> None:
             lambda: store.add_deduction(
                 audit_id,
                 reason=str(st.session_state.get(f"{form}.reason") or ""),
-                category=st.session_state.get(f"{form}.category"),
+                category=str(st.session_state.get(f"{form}.category") or ""),
                 item_id=st.session_state.get(f"{form}.item") or None,
                 actor=actor(),
             ),
@@ -109,7 +110,7 @@ def _add_deduction(store: AuditStore, audit_id: int, form: str) -> None:
 
 
 def _deduction(
-    store: AuditStore,
+    store: AuditStore | GuardedStore,
     deduction: DeductionRecord,
     categories: dict[str, str],
     catalogue: Catalogue,
@@ -166,7 +167,7 @@ def _deduction(
 
 
 def render_prerequisites(
-    store: AuditStore, audit: AuditRecord, catalogue: Catalogue, editable: bool
+    store: AuditStore | GuardedStore, audit: AuditRecord, catalogue: Catalogue, editable: bool
 ) -> None:
     st.caption(tr("ui.prerequisites_help"))
     show_running_period(store, audit, catalogue)
@@ -208,7 +209,9 @@ def render_prerequisites(
             )
 
 
-def show_running_period(store: AuditStore, audit: AuditRecord, catalogue: Catalogue) -> None:
+def show_running_period(
+    store: AuditStore | GuardedStore, audit: AuditRecord, catalogue: Catalogue
+) -> None:
     """What the operating records show, next to the prerequisite a person confirms."""
     library = {
         e.id: e for e in store.evidence_library(audit.organisation_id, include_replaced=True)

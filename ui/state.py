@@ -1,34 +1,26 @@
-"""Per-session state: the store, the language, who is working, and which audit is open."""
+"""Per-session state: the store as the signed-in person may use it, who is working, and which
+audit is open; the language (ui.context) too, for the pages' convenience."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
 from typing import Any, NoReturn
-from zoneinfo import ZoneInfo
 
 import streamlit as st
 
 from domain.permissions import Action, permits
 from domain.records import AuditRecord
 from scoring import Plan, ScoreResult, display
-from store import AuditStore, StoreError, open_store
+from store import StoreError
 from store.access import GuardedStore, NotPermitted
-from store.config import display_zone
-from texts import t
+from ui.auth import guarded_store, signed_in_name
+from ui.context import lang, name_the_zone, today, tr, when, zone
 
-
-@st.cache_resource(show_spinner=False)
-def get_store() -> AuditStore:
-    """The bare store, one per server process (opening it migrates and preloads the
-    catalogue). Only the sign-in gate and the guard use it; pages use page_store()."""
-    return open_store()
+__all__ = ["lang", "name_the_zone", "today", "tr", "when", "zone"]  # with the names below
 
 
 def page_store() -> GuardedStore:
     """The store as the signed-in person may use it: every call checks their role."""
-    from ui.auth import guarded_store  # ui.auth builds on this module
-
     return guarded_store()
 
 
@@ -50,41 +42,8 @@ def read_only_notice(organisation_id: int) -> None:
         st.info(tr("auth.read_only_role", role=tr(f"auth.role.{role.value}")))
 
 
-def lang() -> str:
-    return st.session_state.get("lang", "zh")
-
-
-def tr(key: str, **values: object) -> str:
-    return t(key, lang(), **values)
-
-
-def zone() -> ZoneInfo:
-    """The organisation's time zone, in which the app shows every time."""
-    return display_zone()
-
-
-def today() -> date:
-    """Today where the organisation is."""
-    return display.today(zone())
-
-
-def when(value: datetime | None, *, seconds: bool = False) -> str:
-    """A stored moment as the page shows it, in the organisation's zone; the page names the
-    zone once, at its foot (name_the_zone)."""
-    st.session_state["_times_shown"] = True
-    return display.moment(value, zone(), seconds=seconds)
-
-
-def name_the_zone() -> None:
-    """At the foot of a page that showed a time: which zone its times are in, once."""
-    if st.session_state.pop("_times_shown", False):
-        st.caption(display.zone_note(zone(), lang()))
-
-
 def actor() -> str:
     """The name that goes into the change log: the signed-in account's display name."""
-    from ui.auth import signed_in_name  # ui.auth builds on this module
-
     return signed_in_name() or tr("ui.anonymous")
 
 

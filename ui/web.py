@@ -19,7 +19,6 @@ Host the request came to). Every value shown on these pages is escaped (Jinja2 a
 from __future__ import annotations
 
 import json
-import logging
 import secrets
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
@@ -66,7 +65,6 @@ OPEN_PREFIXES = (
 )
 GUARDED_PREFIXES = ("/media/",)  # answered 403 without a session (never a redirect)
 
-log = logging.getLogger(__name__)
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -76,7 +74,7 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 
 def _store() -> AuditStore:
-    from ui.state import get_store  # one store per process, shared with the Streamlit runs
+    from ui.context import get_store  # one store per process, shared with the Streamlit runs
 
     return get_store()
 
@@ -544,7 +542,7 @@ class SignInGate:
         try:
             settings = _settings()
         except SettingsError as wrong:
-            response = PlainTextResponse(
+            response: Response = PlainTextResponse(
                 " / ".join(wrong.message(lang) for lang in LANGS), status_code=500
             )
             await response(scope, receive, send)

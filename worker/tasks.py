@@ -10,10 +10,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from settings import logs
 from store import AuditStore
 from store.jobs import Job, Jobs
 
-log = logging.getLogger("gbt_audit.worker")
+log = logging.getLogger(logs.WORKER)
 Progress = Callable[[float, str], None]
 NO_LIMIT = 1 << 40  # a result file is ours, not an upload
 PDF = "application/pdf"

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 import pytest
 from browser_app import ROOT, free_port
 
+import settings as listed
 from store import open_store
 from store.accounts import Accounts
 from texts import t
@@ -71,7 +72,7 @@ def app_with_sso(tmp_path, monkeypatch, identity_provider) -> Iterator[str]:
     accounts = Accounts(open_store())
     accounts.add_user("admin", "管理员", password="admin password", administrator=True, actor="t")
     accounts.add_user("wang", "王经理", email="Wang@Example.cn", actor="admin")  # SSO only
-    port = free_port() if os.environ.get("GBT_AUDIT_BROWSER_PORTS") else port_in(PORTS)
+    port = free_port() if listed.BROWSER_PORTS.read() else port_in(PORTS)
     url = f"http://127.0.0.1:{port}/"
     secrets_file = tmp_path / "secrets.toml"
     secrets_file.write_text(

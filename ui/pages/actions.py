@@ -101,7 +101,7 @@ chosen_indicators = indicator_col.multiselect(
     placeholder=tr("actions.any"),
     format_func=lambda i: f"{i} {catalogue.second_level(i).title.get(lang())}",
 )
-window = due_col.date_input(tr("actions.due_window"), value=(), key="actions.window")
+window = due_col.date_input(tr("actions.due_window"), value=[], key="actions.window")
 sort_by = sort_col.selectbox(
     tr("actions.sort"),
     list(SortKey),
@@ -119,7 +119,7 @@ wanted = ActionFilter(
     due_to=due_to or due_from,
     overdue_only=overdue_only,
 )
-shown = sort_actions(filter_actions(rows, wanted), SortKey(sort_by))
+shown = sort_actions(filter_actions(rows, wanted), SortKey(sort_by or SortKey.ATTENTION))
 overdue_count = sum(1 for row in shown if row.overdue)
 st.caption(tr("actions.count", n=len(shown), total=len(rows), overdue=overdue_count))
 
@@ -209,14 +209,14 @@ if brief_key in st.session_state:
 
 with st.container(border=True):
     st.markdown(f"**{tr('actions.selected', n=len(selected))}**")
-    linkable = [r for r in selected if r.item_id]
-    for row in linkable[:10]:
+    linkable = [(r, r.item_id) for r in selected if r.item_id]
+    for row, item_id in linkable[:10]:
         if st.button(
             tr("actions.open_item", item=row.item_id),
             key=f"actions.open.{row.key}",
             icon=":material/open_in_new:",
         ):
-            open_item(row.audit_id, catalogue, row.item_id)
+            open_item(row.audit_id, catalogue, item_id)
     with st.form("actions.bulk", border=False):
         state_in, owner_in, due_in, clear_in = st.columns([2, 2, 2, 1])
         new_state = state_in.selectbox(

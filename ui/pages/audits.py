@@ -6,13 +6,14 @@ import shutil
 from collections.abc import Callable
 from dataclasses import fields
 from pathlib import Path
+from typing import Any
 
 import streamlit as st
 
 from domain.permissions import Action
 from domain.records import AuditRecord, Organisation, OrganisationProfile
 from scoring import display
-from scoring.report import tier_title
+from scoring.history import tier_title
 from store import StoreError
 from store.archive import ArchiveRefused
 from ui.confirm import ask_button, confirmation
@@ -74,14 +75,14 @@ def profile_form(
 
 
 def entered_profile(key: str) -> OrganisationProfile:
-    values: dict[str, object] = {}
+    values: dict[str, Any] = {}
     for field in fields(OrganisationProfile):
         value = st.session_state.get(f"{key}.{field.name}")
         if field.name in NUMBER_FIELDS:
             values[field.name] = int(value) if value is not None else None
         else:
             values[field.name] = str(value or "")
-    return OrganisationProfile(**values)  # type: ignore[arg-type]
+    return OrganisationProfile(**values)
 
 
 def refused(key: str, exc: StoreError) -> None:
@@ -162,7 +163,9 @@ def import_panel() -> None:
 
 
 def audit_rows(organisation: Organisation) -> None:
-    audits = store.audits(organisation.id, include_archived=st.session_state.get("show_archived"))
+    audits = store.audits(
+        organisation.id, include_archived=bool(st.session_state.get("show_archived"))
+    )
     if not audits:
         st.caption(tr("ui.no_audits"))
     for audit in audits:
@@ -241,11 +244,11 @@ def audit_row(audit: AuditRecord) -> None:
                     folder = store.blobs.work_folder("export-")  # gc removes it
                     path = store.export_archive(audit.id, folder / f"audit-{audit.id}.zip")
                 st.session_state[f"archive_path.{audit.id}"] = path
-            path = st.session_state.get(f"archive_path.{audit.id}")
-            if path is not None and Path(path).exists():
+            prepared = st.session_state.get(f"archive_path.{audit.id}")
+            if prepared is not None and Path(prepared).exists():
                 st.download_button(
                     tr("ui.download_archive"),
-                    data=Path(path).read_bytes(),
+                    data=Path(prepared).read_bytes(),
                     file_name=f"gbt27922-audit-{audit.id}-round{audit.round_no}.zip",
                     mime="application/zip",
                     key=f"dl.{audit.id}",

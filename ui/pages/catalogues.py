@@ -123,14 +123,14 @@ def workbook_upload(data: bytes, name: str) -> None:
         st.info(tr("catalogues.layout_remembered"))
     st.markdown(f"**{tr('catalogues.mapping')}**")
     mapping: dict[str, int] = {}
-    options = [NONE, *letters]
+    choices = [NONE, *letters]
     grid = st.columns(5)
     for n, role in enumerate(ROLES):
         default = guessed.get(role, NONE)
         chosen = grid[n % 5].selectbox(
             tr(f"catalogues.role_{role}") + (" *" if role in REQUIRED else ""),
-            options,
-            index=options.index(default) if default in options else 0,
+            choices,
+            index=choices.index(default) if default in choices else 0,
             key=f"catalogues.role.{name}.{shown.sheet}.{role}",
         )
         if chosen != NONE:
@@ -335,12 +335,15 @@ ask_button(
 )
 
 
+moving_id, moving_version = audit.id, audit.version  # (do_move would not see audit narrowed)
+
+
 def do_move() -> None:
     new = store.move_to_catalogue(
-        audit.id,
+        moving_id,
         target_hash,
         mapping=mapping,
-        expected_version=audit.version,
+        expected_version=moving_version,
         actor=actor(),
         expected_preview=move,
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
 from scoring import display
@@ -71,7 +73,7 @@ def show_result(job: Job) -> None:
     for index, (column, entry) in enumerate(zip(columns, job.files(), strict=False)):
         column.download_button(
             labels[index] if index < len(labels) else entry["name"],
-            lambda index=index: job_file(store, job, index),
+            partial(job_file, store, job, index),
             file_name=entry["name"],
             mime=entry["media_type"],
             type="primary" if index == 0 else "secondary",

@@ -142,13 +142,14 @@ def table(rows: list[PortfolioRow]) -> pd.DataFrame:
 def red_when_overdue(frame: pd.DataFrame) -> pd.DataFrame:
     styles = pd.DataFrame("", index=frame.index, columns=frame.columns)
     due = tr("portfolio.col_next_due")
+    column = styles.columns.get_loc(due)
+    cycle_column = styles.columns.get_loc(tr("portfolio.col_cycle_event"))
+    assert isinstance(column, int) and isinstance(cycle_column, int)  # the names are unique
     for index, row in enumerate(shown):
         if row.overdue:
-            styles.iloc[index, styles.columns.get_loc(due)] = OVERDUE_STYLE
+            styles.iloc[index, column] = OVERDUE_STYLE
         if row.at_risk:
-            styles.iloc[index, styles.columns.get_loc(tr("portfolio.col_cycle_event"))] = (
-                OVERDUE_STYLE
-            )
+            styles.iloc[index, cycle_column] = OVERDUE_STYLE
     return styles
 
 

@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from scoring import display
-from scoring.report import tier_title
+from scoring.history import tier_title
 from ui.charts import FONT
 from ui.labels import status_label
 from ui.markup import plain

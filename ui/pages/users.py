@@ -19,11 +19,12 @@ from ui.auth import current_actor, user_accounts, web_settings
 from ui.markup import plain
 from ui.state import flash, lang, page_store, show_flashes, tr, when
 
-actor = current_actor()
+signed_in = current_actor()
 st.title(tr("users.title"))
-if actor is None or not permits(actor, None, Action.MANAGE_USERS):
+if signed_in is None or not permits(signed_in, None, Action.MANAGE_USERS):
     st.error(tr("users.not_permitted"))  # the menu hides this page; an address still lands here
     st.stop()
+actor = signed_in  # an Actor from here on, in the lambdas below too
 show_flashes()
 accounts = user_accounts()
 organisations = {o.id: o.profile.name for o in page_store().organisations(include_archived=True)}
