@@ -2,6 +2,7 @@
 # 星级售后自评 — the two set-up commands of the README:
 #   ./dev.sh app    install everything, then start the app on http://127.0.0.1:8501
 #   ./dev.sh test   install everything (with the test tools), then ruff, mypy and every test
+#                   (on two processes; ./dev.sh test -n 0 runs them in this one)
 # Both install the Debian packages they need (Pango for WeasyPrint, Noto CJK fonts with Hanazono
 # for rare CJK characters and Noto Color Emoji as fallbacks, and for the
 # tests Chromium, poppler-utils and LibreOffice Calc, which recalculates the 自评表), create .venv and install the project into it.
@@ -58,4 +59,5 @@ echo "==> ruff"
 echo "==> mypy"
 .venv/bin/mypy
 echo "==> pytest"
-exec .venv/bin/pytest "$@"
+# two worker processes (pytest-xdist), the browser journeys all on one of them (tests/conftest.py)
+exec .venv/bin/pytest -n 2 --dist loadgroup "$@"

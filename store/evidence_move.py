@@ -7,7 +7,6 @@ source stops the move before anything is removed."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +15,7 @@ from sqlalchemy import select
 
 from evidence.blobs import BlobChanged, BlobMissing, BlobStore, LocalBlobStore
 from evidence.s3_settings import BadEvidenceUrl, s3_settings
+from settings import environment
 from store.repository import AuditStore
 from store.tables import EvidenceRow
 
@@ -41,7 +41,7 @@ def open_target(target: str, spool: Path) -> BlobStore:
         from evidence.s3 import S3BlobStore
 
         try:
-            settings = s3_settings(os.environ, target)
+            settings = s3_settings(environment(), target)  # AWS's own variables
         except BadEvidenceUrl as exc:
             raise MoveRefused(f"{target[:120]}: not a usable s3://BUCKET/PREFIX ({exc})") from None
         return S3BlobStore(settings, spool)

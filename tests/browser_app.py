@@ -30,9 +30,12 @@ SHOTS = listed.SCREENSHOTS.read()
 
 
 def free_port() -> int:
-    """A free port on 127.0.0.1; GBT_AUDIT_BROWSER_PORTS=8600-8649 keeps to a range."""
+    """A free port on 127.0.0.1; GBT_AUDIT_BROWSER_PORTS=8600-8649 keeps to a range. Under
+    pytest-xdist each worker takes its own share of the range (gw0 the 1st, 3rd… port, gw1 the
+    2nd, 4th…): a port probed free here is bound by the server only seconds later, and another
+    worker probing meanwhile must not pick it too."""
     wanted = listed.BROWSER_PORTS.read()
-    candidates = range(*(int(p) + i for i, p in enumerate(wanted.split("-")))) if wanted else [0]
+    candidates = worker_share(parse_ports(wanted)) if wanted else [0]
     for port in candidates:
         with socket.socket() as probe:
             try:
@@ -41,6 +44,20 @@ def free_port() -> int:
                 continue
             return probe.getsockname()[1]
     raise RuntimeError(f"no free port in {wanted}")
+
+
+def parse_ports(wanted: str) -> range:
+    """``8600-8649`` (both ends included) or one port."""
+    low, _, high = wanted.partition("-")
+    return range(int(low), int(high or low) + 1)
+
+
+def worker_share(ports: range) -> range:
+    """This pytest-xdist worker's ports of ``ports`` (all of them outside xdist)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")  # gw0, gw1, …
+    count = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT") or 1)
+    index = int(worker[2:]) if worker.startswith("gw") and worker[2:].isdigit() else 0
+    return ports[index % count :: count]
 
 
 class Server:

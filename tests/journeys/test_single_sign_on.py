@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import secrets
-import socket
 import subprocess
 import sys
 import threading
@@ -17,7 +16,6 @@ from collections.abc import Iterator
 import pytest
 from browser_app import ROOT, free_port
 
-import settings as listed
 from store import open_store
 from store.accounts import Accounts
 from texts import t
@@ -25,18 +23,6 @@ from texts import t
 pytestmark = pytest.mark.browser
 playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 provider_mock = pytest.importorskip("oidc_provider_mock", reason="oidc-provider-mock missing")
-PORTS = range(8670, 8690)  # this suite's Streamlit ports
-
-
-def port_in(candidates: range) -> int:
-    for port in candidates:
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise RuntimeError(f"no free port in {candidates}")
 
 
 @pytest.fixture
@@ -72,7 +58,7 @@ def app_with_sso(tmp_path, monkeypatch, identity_provider) -> Iterator[str]:
     accounts = Accounts(open_store())
     accounts.add_user("admin", "管理员", password="admin password", administrator=True, actor="t")
     accounts.add_user("wang", "王经理", email="Wang@Example.cn", actor="admin")  # SSO only
-    port = free_port() if listed.BROWSER_PORTS.read() else port_in(PORTS)
+    port = free_port()  # GBT_AUDIT_BROWSER_PORTS's range, this worker's share of it
     url = f"http://127.0.0.1:{port}/"
     secrets_file = tmp_path / "secrets.toml"
     secrets_file.write_text(
