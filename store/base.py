@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from typing import Any, TypeVar
 
 from sqlalchemy import Engine, select
@@ -47,6 +48,15 @@ from store.tables import (
 )
 
 log = logging.getLogger(logs.IMPORTS)
+
+
+@lru_cache(maxsize=16)
+def _parsed_catalogue(text: str, source: str) -> Catalogue:
+    """A catalogue parsed once per process (a Catalogue is immutable): every store opening
+    registers the bundled catalogue, and its YAML takes a tenth of a second to read. A refused
+    text is not remembered, so its refusal is logged each time."""
+    return parse_catalogue(text, source)
+
 
 Row = TypeVar("Row", bound=Base)
 
@@ -167,7 +177,7 @@ class StoreBase:
     def register_catalogue(self, text: str, source: str = "<text>") -> Catalogue:
         """Keep a catalogue (validated) so audits can be scored against it later, verbatim."""
         try:
-            catalogue = parse_catalogue(text, source)
+            catalogue = _parsed_catalogue(text, source)
         except CatalogueError as refused:
             log.warning("catalogue %s refused: %s", source, refused)
             raise

@@ -2,25 +2,45 @@
 
 from __future__ import annotations
 
+import atexit
+import shutil
+import tempfile
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
 from domain.records import AuditRecord, OrganisationProfile
-from store import AuditStore, open_store
+from store import AuditStore, Settings, open_store
 
 APP = str(Path(__file__).parent.parent / "audit_app.py")
 
 
 def fresh_app(monkeypatch, folder: Path) -> AuditStore:
-    """Point the app at an empty data folder; returns a store on the same database."""
+    """Point the app at a new data folder, its database a copy of one migrated once per test
+    process (as the app's first start leaves it: no account, the bundled catalogue); returns a
+    store on the same database."""
     from ui.context import get_store
 
+    folder.mkdir(parents=True, exist_ok=True)
+    if not (folder / "audit.db").exists():  # a folder the test filled itself is kept
+        shutil.copyfile(_migrated_database(), folder / "audit.db")
     monkeypatch.setenv("GBT_AUDIT_DATA_DIR", str(folder))
     monkeypatch.delenv("GBT_AUDIT_DATABASE_URL", raising=False)
     get_store.clear()
     return open_store()
+
+
+@lru_cache(maxsize=1)
+def _migrated_database() -> Path:
+    """A SQLite file migrated to the newest revision, made once per process in a folder of its
+    own (each pytest-xdist worker has its own), removed when the process ends."""
+    folder = Path(tempfile.mkdtemp(prefix="gbt-audit-template-"))
+    atexit.register(shutil.rmtree, folder, True)
+    path = folder / "audit.db"
+    open_store(Settings(folder, f"sqlite:///{path}", folder / "evidence", 1 << 20)).engine.dispose()
+    return path
 
 
 def app(page: str | None = None, audit_id: int | None = None, lang: str = "zh") -> AppTest:
