@@ -9,11 +9,15 @@ import os
 import sys
 from typing import Any
 
-from domain.permissions import ORGANISATION_ROLES, Role
+from domain.account_records import UserRecord
+from domain.permissions import ORGANISATION_ROLES, Actor, Role
 from scoring import display
+from services import accounts
+from services.context import Context
 from store import StoreError, open_store
 from store.accounts import AccountError, Accounts
 from store.config import SettingsError, display_zone
+from store.repository import AuditStore
 
 REFUSED = 1
 ALL = "all"  # ORG_ID meaning the whole installation: the administrator role
@@ -79,51 +83,69 @@ def add_user_commands(commands: Any) -> None:
     revoke.set_defaults(run=run_revoke)
 
 
-def _accounts(args: argparse.Namespace | None = None) -> Accounts | None:
-    """The accounts, and who acts on them (None: refused, the reason printed)."""
+def _context(args: argparse.Namespace | None = None) -> Context | None:
+    """The named local administrator (``--as``), acting through the same services as the app
+    (None: refused, the reason printed). Without ``args`` (reading only) no name is needed."""
     try:
-        accounts = Accounts(open_store())
+        store = open_store()
     except (SettingsError, StoreError) as exc:
         print(f"cannot open the store: {exc}", file=sys.stderr)
         return None
-    if args is not None:
-        try:
-            _ACTING["actor"] = acting_account(accounts, getattr(args, "as_account", None))
-        except NoActingAccount as refused:
-            print(f"{refused}; nothing was changed", file=sys.stderr)
-            return None
-    return accounts
+    if args is None:
+        return Context.local_administrator(store, "gbt-audit")
+    try:
+        return acting_context(store, getattr(args, "as_account", None))
+    except NoActingAccount as refused:
+        print(f"{refused}; nothing was changed", file=sys.stderr)
+        return None
 
 
 class NoActingAccount(Exception):
     pass
 
 
-_ACTING: dict[str, str] = {}
+SET_UP = "gbt-audit set-up (no administrator yet)"
 
 
 def acting_account(accounts: Accounts, chosen: str | None) -> str:
     """What the change log records for the command line: the administrator account named by
     --as or GBT_AUDIT_CLI_ACCOUNT, as 'display name (login, #id)'. Before any administrator
     exists (setting up), the set-up itself. Never the shell's user name."""
+    user = _acting_user(accounts, chosen)
+    return SET_UP if user is None else _logged_as(user)
+
+
+def acting_context(store: AuditStore, chosen: str | None) -> Context:
+    """The command line as a named local administrator: the account --as names (its id, so a
+    four-eyes rule sees the same person as in the app), or the set-up before any exists."""
+    user = _acting_user(Accounts(store), chosen)
+    if user is None:
+        return Context.local_administrator(store, SET_UP)
+    return Context(
+        Actor(user_id=user.id, login=user.login, display_name=_logged_as(user), administrator=True),
+        store,
+    )
+
+
+def _acting_user(accounts: Accounts, chosen: str | None) -> UserRecord | None:
     name = (chosen or os.environ.get(CLI_ACCOUNT) or "").strip()
     if not name:
         if any(u.administrator and u.active for u in accounts.users()):
             raise NoActingAccount(
                 f"say which administrator account you act as: --as NAME or {CLI_ACCOUNT}=NAME"
             )
-        return "gbt-audit set-up (no administrator yet)"
+        return None
     try:
         user = accounts.user(name)
     except AccountError:
         raise NoActingAccount(f"--as {name}: no such account") from None
     if not (user.administrator and user.active):
         raise NoActingAccount(f"--as {name}: not an active administrator")
+    return user
+
+
+def _logged_as(user: UserRecord) -> str:
     return f"{user.display_name} ({user.login}, #{user.id})"
-
-
-def _who() -> str:
-    return _ACTING["actor"]
 
 
 def _password(from_stdin: bool) -> str | None:
@@ -159,8 +181,8 @@ def _run(action: Any) -> int:
 
 
 def run_add(args: argparse.Namespace) -> int:
-    accounts = _accounts(args)
-    if accounts is None:
+    ctx = _context(args)
+    if ctx is None:
         return REFUSED
     if args.role and args.role != ALL_ROLE and args.org is None:
         print(f"--role {args.role} needs --org ORG_ID", file=sys.stderr)
@@ -175,28 +197,29 @@ def run_add(args: argparse.Namespace) -> int:
         return REFUSED
 
     def add() -> None:
+        granted = bool(args.role) and args.role != ALL_ROLE
         user = accounts.add_user(
+            ctx,
             args.login,
             args.display_name or args.login,
-            actor=_who(),
             password=password,
             email=args.email,
             administrator=args.role == ALL_ROLE,
+            organisation_id=args.org if granted else None,
+            role=args.role if granted else None,
         )
-        if args.role and args.role != ALL_ROLE:
-            accounts.grant(user.login, args.org, args.role, actor=_who())
         print(f"added {user.login} ({user.display_name}){' as administrator' * user.administrator}")
 
     return _run(add)
 
 
 def run_list(args: argparse.Namespace) -> int:
-    accounts = _accounts()
-    if accounts is None:
+    ctx = _context()
+    if ctx is None:
         return REFUSED
     zone = display_zone()
     print(display.zone_note(zone, "en"), file=sys.stderr)  # once: the list's times are in it
-    for user in accounts.users():
+    for user in accounts.users(ctx):
         roles = ["administrator"] if user.administrator else []
         roles += [f"{role.value}@{org}" for org, role in user.grants]
         last = display.moment(user.last_login_at, zone) if user.last_login_at else "never"
@@ -209,26 +232,26 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_passwd(args: argparse.Namespace) -> int:
-    accounts = _accounts(args)
-    if accounts is None:
+    ctx = _context(args)
+    if ctx is None:
         return REFUSED
     password = _password(args.password_stdin)
     if password is None:
         print("give the password on stdin with --password-stdin", file=sys.stderr)
         return REFUSED
-    return _run(lambda: accounts.set_password(args.login, password, actor=_who()))
+    return _run(lambda: accounts.set_password(ctx, args.login, password))
 
 
 def run_set_active(args: argparse.Namespace) -> int:
-    accounts = _accounts(args)
-    if accounts is None:
+    ctx = _context(args)
+    if ctx is None:
         return REFUSED
-    return _run(lambda: accounts.set_active(args.login, args.active, actor=_who()))
+    return _run(lambda: accounts.set_active(ctx, args.login, args.active))
 
 
 def run_grant(args: argparse.Namespace) -> int:
-    accounts = _accounts(args)
-    if accounts is None:
+    ctx = _context(args)
+    if ctx is None:
         return REFUSED
     organisation = _organisation(args.organisation)
     if organisation is None or args.role.strip().lower() in {ALL_ROLE, Role.ADMINISTRATOR}:
@@ -238,15 +261,15 @@ def run_grant(args: argparse.Namespace) -> int:
         }:
             print(f"the administrator role is granted with ORG_ID '{ALL}'", file=sys.stderr)
             return 2
-        return _run(lambda: accounts.set_administrator(args.login, True, actor=_who()))
-    return _run(lambda: accounts.grant(args.login, organisation, args.role, actor=_who()))
+        return _run(lambda: accounts.set_administrator(ctx, args.login, True))
+    return _run(lambda: accounts.grant(ctx, args.login, organisation, args.role))
 
 
 def run_revoke(args: argparse.Namespace) -> int:
-    accounts = _accounts(args)
-    if accounts is None:
+    ctx = _context(args)
+    if ctx is None:
         return REFUSED
     organisation = _organisation(args.organisation)
     if organisation is None:
-        return _run(lambda: accounts.set_administrator(args.login, False, actor=_who()))
-    return _run(lambda: accounts.revoke(args.login, organisation, actor=_who()))
+        return _run(lambda: accounts.set_administrator(ctx, args.login, False))
+    return _run(lambda: accounts.revoke(ctx, args.login, organisation))

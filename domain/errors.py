@@ -96,3 +96,20 @@ class StoreUnavailable(StoreError):
 
     def message(self, lang: str = "zh") -> str:
         return t(self.code, lang, **self.values)
+
+
+class Refused(StoreError):
+    """A refusal as data: ``code`` is the texts/ key, ``values`` fill it. The reader's text is
+    chosen late, in the reader's language (``text(lang)``); ``str()`` is the English text, for
+    logs. Tests assert ``code`` and ``values``, never prose."""
+
+    def __init__(self, code: str, **values: object) -> None:
+        self.code = code
+        self.values = values
+        super().__init__(code)
+
+    def text(self, lang: str) -> str:
+        return t(self.code, lang, **self.values)
+
+    def __str__(self) -> str:
+        return self.text("en")

@@ -7,6 +7,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from domain.errors import Refused
+from texts import t
+
 
 class Role(StrEnum):
     """A role someone holds in one organisation. ``administrator`` is installation-wide."""
@@ -92,6 +95,42 @@ def permits(actor: Actor, organisation_id: int | None, action: Action) -> bool:
         return False
     role = actor.grants.get(organisation_id)
     return role is not None and action in ROLE_ACTIONS[role]
+
+
+class NotPermitted(Refused):
+    """The person's role does not allow this here; nothing was read or changed. Values: the
+    person's ``name``, the ``action`` and, for an organisation's action, ``organisation_id``.
+    Its text names the action and the roles that may do it, in the reader's language."""
+
+    @property
+    def action(self) -> Action:
+        return Action(str(self.values["action"]))
+
+    def text(self, lang: str) -> str:
+        roles = [
+            r for r in (Role.ADMINISTRATOR, *ORGANISATION_ROLES) if self.action in ROLE_ACTIONS[r]
+        ]
+        joiner = "、" if lang == "zh" else ", "
+        values = dict(self.values)
+        values["action"] = t(f"auth.action.{self.action.value}", lang)
+        values["roles"] = joiner.join(t(f"auth.role.{r.value}", lang) for r in roles)
+        return t(self.code, lang, **values)
+
+
+def require(actor: Actor, organisation_id: int | None, action: Action) -> None:
+    """Refuse (NotPermitted) unless ``actor`` may do ``action`` in ``organisation_id``."""
+    if permits(actor, organisation_id, action):
+        return
+    if organisation_id is None or action in GLOBAL_ACTIONS:
+        raise NotPermitted(
+            "auth.error.not_permitted_global", name=actor.display_name, action=action.value
+        )
+    raise NotPermitted(
+        "auth.error.not_permitted",
+        name=actor.display_name,
+        organisation_id=organisation_id,
+        action=action.value,
+    )
 
 
 def role_table() -> list[tuple[Action, dict[Role, bool]]]:

@@ -8,9 +8,10 @@ import pytest
 from account_helpers import team
 from store_helpers import new_store
 
+from domain.permissions import NotPermitted
 from domain.records import OrganisationProfile
 from store import AuditStore
-from store.access import OWN, PASSED_THROUGH, RULES, GuardedStore, NotPermitted
+from store.access import OWN, PASSED_THROUGH, RULES, GuardedStore
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from typing import ParamSpec, TypeVar
 import streamlit as st
 
 from domain.errors import StoreUnavailable
-from store.access import NotPermitted
+from domain.permissions import NotPermitted
 from store.config import SettingsError
 from ui.state import lang, tr
 

@@ -9,11 +9,12 @@ from zoneinfo import ZoneInfo
 
 import streamlit as st
 
-from domain.permissions import Action, permits
+from domain.permissions import Action, NotPermitted, permits
 from domain.records import AuditRecord
 from scoring import Plan, ScoreResult, display
+from services.context import Context
 from store import AuditStore, StoreError, open_store
-from store.access import GuardedStore, NotPermitted
+from store.access import GuardedStore
 from store.config import display_zone
 from texts import t
 
@@ -30,6 +31,11 @@ def page_store() -> GuardedStore:
     from ui.auth import guarded_store  # ui.auth builds on this module
 
     return guarded_store()
+
+
+def context() -> Context:
+    """The signed-in person as the services see them (services/context.py)."""
+    return Context(page_store().actor, get_store())
 
 
 def may(action: Action, organisation_id: int | None) -> bool:
