@@ -5,26 +5,20 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import os
 import sys
 from typing import Any
 
-from domain.account_records import UserRecord
-from domain.permissions import ORGANISATION_ROLES, Actor, Role
+from cli.identity import NoActingAccount, acting_context, add_as_argument
+from domain.permissions import ORGANISATION_ROLES, Role
 from scoring import display
 from services import accounts
 from services.context import Context
 from store import StoreError, open_store
-from store.accounts import AccountError, Accounts
 from store.config import SettingsError, display_zone
-from store.repository import AuditStore
 
 REFUSED = 1
 ALL = "all"  # ORG_ID meaning the whole installation: the administrator role
 ALL_ROLE = "admin"  # user add --role admin
-
-
-CLI_ACCOUNT = "GBT_AUDIT_CLI_ACCOUNT"  # the administrator account the command line acts as
 
 
 class _Actions:
@@ -35,12 +29,7 @@ class _Actions:
 
     def add_parser(self, name: str, **kwargs: Any) -> argparse.ArgumentParser:
         parser: argparse.ArgumentParser = self.actions.add_parser(name, **kwargs)
-        parser.add_argument(
-            "--as",
-            dest="as_account",
-            metavar="ADMIN",
-            help=f"the administrator account the change log records (default: ${CLI_ACCOUNT})",
-        )
+        add_as_argument(parser)
         return parser
 
 
@@ -98,54 +87,6 @@ def _context(args: argparse.Namespace | None = None) -> Context | None:
     except NoActingAccount as refused:
         print(f"{refused}; nothing was changed", file=sys.stderr)
         return None
-
-
-class NoActingAccount(Exception):
-    pass
-
-
-SET_UP = "gbt-audit set-up (no administrator yet)"
-
-
-def acting_account(accounts: Accounts, chosen: str | None) -> str:
-    """What the change log records for the command line: the administrator account named by
-    --as or GBT_AUDIT_CLI_ACCOUNT, as 'display name (login, #id)'. Before any administrator
-    exists (setting up), the set-up itself. Never the shell's user name."""
-    user = _acting_user(accounts, chosen)
-    return SET_UP if user is None else _logged_as(user)
-
-
-def acting_context(store: AuditStore, chosen: str | None) -> Context:
-    """The command line as a named local administrator: the account --as names (its id, so a
-    four-eyes rule sees the same person as in the app), or the set-up before any exists."""
-    user = _acting_user(Accounts(store), chosen)
-    if user is None:
-        return Context.local_administrator(store, SET_UP)
-    return Context(
-        Actor(user_id=user.id, login=user.login, display_name=_logged_as(user), administrator=True),
-        store,
-    )
-
-
-def _acting_user(accounts: Accounts, chosen: str | None) -> UserRecord | None:
-    name = (chosen or os.environ.get(CLI_ACCOUNT) or "").strip()
-    if not name:
-        if any(u.administrator and u.active for u in accounts.users()):
-            raise NoActingAccount(
-                f"say which administrator account you act as: --as NAME or {CLI_ACCOUNT}=NAME"
-            )
-        return None
-    try:
-        user = accounts.user(name)
-    except AccountError:
-        raise NoActingAccount(f"--as {name}: no such account") from None
-    if not (user.administrator and user.active):
-        raise NoActingAccount(f"--as {name}: not an active administrator")
-    return user
-
-
-def _logged_as(user: UserRecord) -> str:
-    return f"{user.display_name} ({user.login}, #{user.id})"
 
 
 def _password(from_stdin: bool) -> str | None:

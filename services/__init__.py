@@ -16,7 +16,10 @@ in one unit of work):
   unit of work); the store's certification methods are gone.
 - a round's items: services/rounds.py ``save_item`` for the command line and what comes next;
   the checklist still saves through the guard (one transaction, sign-off withdrawal included).
+- evidence in a round: services/evidence.py (add to the library, link, unlink, and one file
+  stored and linked in one transaction); ``gbt-audit evidence add`` uses it, so a link made from
+  the command line withdraws a sign-off exactly as the app does.
 - still through store.AuditStore / GuardedStore: organisations, rounds (audit details, items,
-  deductions, bonus, closing, comparing), evidence and requests for evidence, catalogues and
+  deductions, bonus, closing, comparing), requests for evidence, catalogues and
   catalogue moves, archives, the change log.
 """
