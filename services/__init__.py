@@ -9,7 +9,9 @@ in one unit of work):
 - review and sign-off: services/review.py (status, submit, return, sign off); the pages and the
   dossier use it; the guard's review methods are gone.
 - accounts, roles and sign-in sessions (listing, ending one): services/accounts.py; the Users
-  page and ``gbt-audit user`` use it.
+  page and ``gbt-audit user`` (as the administrator account --as names, cli/identity.py) use it.
+- creating an organisation (its creator's consultant role in the same transaction):
+  services/organisations.py; the audits page uses it, the guard no longer offers it.
 - certificates, surveillances held, the certificate's status and surveillance rounds:
   services/certification.py; the certification page, the dashboard and ``gbt-audit
   certificate`` use it (the portfolio, brief and reminders read certificates in their own read
@@ -19,7 +21,7 @@ in one unit of work):
 - evidence in a round: services/evidence.py (add to the library, link, unlink, and one file
   stored and linked in one transaction); ``gbt-audit evidence add`` uses it, so a link made from
   the command line withdraws a sign-off exactly as the app does.
-- still through store.AuditStore / GuardedStore: organisations, rounds (audit details, items,
+- still through store.AuditStore / GuardedStore: organisations' details, rounds (audit details, items,
   deductions, bonus, closing, comparing), requests for evidence, catalogues and
   catalogue moves, archives, the change log.
 """

@@ -12,8 +12,8 @@ from datetime import date
 
 import pytest
 from account_helpers import team
-from sqlalchemy import event
 from store_helpers import new_store
+from transaction_helpers import Transactions
 
 import services
 from domain.account_records import ReviewKind, ReviewState
@@ -142,22 +142,6 @@ def test_a_refused_change_leaves_the_sign_off_and_the_entry_as_they_were(t):
     assert store.item(audit, "1.1.1") == item
     admin = Context(people.actor("admin"), store)
     assert review.review_status(admin, audit).state is ReviewState.SIGNED_OFF
-
-
-class Transactions:
-    def __init__(self, engine):
-        self.count = 0
-        self.engine = engine
-
-    def __enter__(self):
-        event.listen(self.engine, "begin", self.begun)
-        return self
-
-    def begun(self, _connection):
-        self.count += 1
-
-    def __exit__(self, *exc):
-        event.remove(self.engine, "begin", self.begun)
 
 
 def test_a_save_and_a_dossier_read_are_one_transaction_each(t):
