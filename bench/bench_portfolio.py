@@ -22,6 +22,9 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
+from services import certification
+from services.context import Context
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -75,13 +78,13 @@ def seed(organisations: int) -> None:
                 else Rectification(),
             )
         if n % 3 == 0:
-            store.add_certificate(
+            certification.add_certificate(
+                Context.local_administrator(store, "bench"),
                 organisation.id,
                 body="认证机构",
                 number=f"CERT-{n:03d}",
                 tier="五星级",
                 issued_on=today - timedelta(days=30 * n),
-                actor="bench",
             )
 
 

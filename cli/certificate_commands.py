@@ -1,5 +1,6 @@
 """``gbt-audit certificate add|record|status``: the certification cycle for consultants' scripts.
-The logic is in store/certificate_cases.py; this file reads arguments and prints."""
+The use cases are services/certification.py, called as the local administrator; this file reads
+arguments and prints."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from typing import Any
 
 from cli.store_commands import REFUSED, _store
 from domain.certificate_rules import CertificateRule
+from domain.errors import Refused
 from scoring.cycle import (
     DUE_WINDOW_DAYS,
     CycleEventKind,
@@ -20,7 +22,8 @@ from scoring.cycle import (
     HeldSurveillance,
     status_to_dict,
 )
-from store import certificate_cases as cases
+from services import certification
+from services.context import Context
 from store.certification import CertificateRecord
 from texts import t
 
@@ -74,22 +77,28 @@ def _who() -> str:
     return f"{getpass.getuser()} (gbt-audit)"
 
 
-def run_add(args: argparse.Namespace) -> int:
+def _context() -> Context | None:
+    """The person at this machine, acting as the local administrator through the services."""
     store = _store()
-    if store is None:
+    return None if store is None else Context.local_administrator(store, _who())
+
+
+def run_add(args: argparse.Namespace) -> int:
+    ctx = _context()
+    if ctx is None:
         return REFUSED
     try:
-        record = cases.add_certificate(
-            store,
+        tier = certification.resolve_tier(ctx, args.organisation, args.tier)
+        record = certification.add_certificate(
+            ctx,
             args.organisation,
             body=args.body,
             number=args.number,
-            tier_id=args.tier,
+            tier=tier,
             issued_on=args.issued,
-            actor=_who(),
         )
-    except CertificateRule as exc:
-        print(exc.message(args.lang), file=sys.stderr)
+    except (CertificateRule, Refused) as exc:
+        print(exc.text(args.lang), file=sys.stderr)
         return REFUSED
     print(
         t(
@@ -110,20 +119,15 @@ def _result(held: HeldSurveillance, lang: str) -> str:
 
 
 def run_record(args: argparse.Namespace) -> int:
-    store = _store()
-    if store is None:
+    ctx = _context()
+    if ctx is None:
         return REFUSED
     try:
-        recorded = cases.record_surveillance(
-            store,
-            args.organisation,
-            on=args.on,
-            actor=_who(),
-            tier_id=args.tier,
-            suspended=args.suspended,
+        recorded = certification.record_surveillance(
+            ctx, args.organisation, on=args.on, tier_id=args.tier, suspended=args.suspended
         )
-    except CertificateRule as exc:
-        print(exc.message(args.lang), file=sys.stderr)
+    except (CertificateRule, Refused) as exc:
+        print(exc.text(args.lang), file=sys.stderr)
         return REFUSED
     held = recorded.held
     print(
@@ -177,15 +181,15 @@ def status_lines(certificate: CertificateRecord, status: CycleStatus, lang: str)
 
 
 def run_status(args: argparse.Namespace) -> int:
-    store = _store()
-    if store is None:
+    ctx = _context()
+    if ctx is None:
         return REFUSED
     try:
-        certificate, status = cases.certificate_status(
-            store, args.organisation, on=args.on or date.today(), window_days=args.window
+        certificate, status = certification.certificate_status(
+            ctx, args.organisation, on=args.on or date.today(), window_days=args.window
         )
-    except CertificateRule as exc:
-        print(exc.message(args.lang), file=sys.stderr)
+    except (CertificateRule, Refused) as exc:
+        print(exc.text(args.lang), file=sys.stderr)
         return REFUSED
     if args.json:
         data = {

@@ -8,20 +8,17 @@ import getpass
 import sys
 from typing import Any
 
+from cli.identity import NoActingAccount, acting_context, add_as_argument
 from domain.permissions import ORGANISATION_ROLES, Role
 from scoring import display
-from settings import CLI_ACCOUNT as ACTING_ACCOUNT
-from settings import SettingsError
+from services import accounts
+from services.context import Context
 from store import StoreError, open_store
-from store.accounts import AccountError, Accounts
-from store.config import display_zone
+from store.config import SettingsError, display_zone
 
 REFUSED = 1
 ALL = "all"  # ORG_ID meaning the whole installation: the administrator role
 ALL_ROLE = "admin"  # user add --role admin
-
-
-CLI_ACCOUNT = ACTING_ACCOUNT.name  # the administrator account the command line acts as
 
 
 class _Actions:
@@ -32,12 +29,7 @@ class _Actions:
 
     def add_parser(self, name: str, **kwargs: Any) -> argparse.ArgumentParser:
         parser: argparse.ArgumentParser = self.actions.add_parser(name, **kwargs)
-        parser.add_argument(
-            "--as",
-            dest="as_account",
-            metavar="ADMIN",
-            help=f"the administrator account the change log records (default: ${CLI_ACCOUNT})",
-        )
+        add_as_argument(parser)
         return parser
 
 
@@ -80,51 +72,21 @@ def add_user_commands(commands: Any) -> None:
     revoke.set_defaults(run=run_revoke)
 
 
-def _accounts(args: argparse.Namespace | None = None) -> Accounts | None:
-    """The accounts, and who acts on them (None: refused, the reason printed)."""
+def _context(args: argparse.Namespace | None = None) -> Context | None:
+    """The named local administrator (``--as``), acting through the same services as the app
+    (None: refused, the reason printed). Without ``args`` (reading only) no name is needed."""
     try:
-        accounts = Accounts(open_store())
+        store = open_store()
     except (SettingsError, StoreError) as exc:
         print(f"cannot open the store: {exc}", file=sys.stderr)
         return None
-    if args is not None:
-        try:
-            _ACTING["actor"] = acting_account(accounts, getattr(args, "as_account", None))
-        except NoActingAccount as refused:
-            print(f"{refused}; nothing was changed", file=sys.stderr)
-            return None
-    return accounts
-
-
-class NoActingAccount(Exception):
-    pass
-
-
-_ACTING: dict[str, str] = {}
-
-
-def acting_account(accounts: Accounts, chosen: str | None) -> str:
-    """What the change log records for the command line: the administrator account named by
-    --as or GBT_AUDIT_CLI_ACCOUNT, as 'display name (login, #id)'. Before any administrator
-    exists (setting up), the set-up itself. Never the shell's user name."""
-    name = (chosen or ACTING_ACCOUNT.read()).strip()
-    if not name:
-        if any(u.administrator and u.active for u in accounts.users()):
-            raise NoActingAccount(
-                f"say which administrator account you act as: --as NAME or {CLI_ACCOUNT}=NAME"
-            )
-        return "gbt-audit set-up (no administrator yet)"
+    if args is None:
+        return Context.local_administrator(store, "gbt-audit")
     try:
-        user = accounts.user(name)
-    except AccountError:
-        raise NoActingAccount(f"--as {name}: no such account") from None
-    if not (user.administrator and user.active):
-        raise NoActingAccount(f"--as {name}: not an active administrator")
-    return f"{user.display_name} ({user.login}, #{user.id})"
-
-
-def _who() -> str:
-    return _ACTING["actor"]
+        return acting_context(store, getattr(args, "as_account", None))
+    except NoActingAccount as refused:
+        print(f"{refused}; nothing was changed", file=sys.stderr)
+        return None
 
 
 def _password(from_stdin: bool) -> str | None:
@@ -160,8 +122,8 @@ def _run(action: Any) -> int:
 
 
 def run_add(args: argparse.Namespace) -> int:
-    accounts = _accounts(args)
-    if accounts is None:
+    ctx = _context(args)
+    if ctx is None:
         return REFUSED
     if args.role and args.role != ALL_ROLE and args.org is None:
         print(f"--role {args.role} needs --org ORG_ID", file=sys.stderr)
@@ -176,28 +138,29 @@ def run_add(args: argparse.Namespace) -> int:
         return REFUSED
 
     def add() -> None:
+        granted = bool(args.role) and args.role != ALL_ROLE
         user = accounts.add_user(
+            ctx,
             args.login,
             args.display_name or args.login,
-            actor=_who(),
             password=password,
             email=args.email,
             administrator=args.role == ALL_ROLE,
+            organisation_id=args.org if granted else None,
+            role=args.role if granted else None,
         )
-        if args.role and args.role != ALL_ROLE:
-            accounts.grant(user.login, args.org, args.role, actor=_who())
         print(f"added {user.login} ({user.display_name}){' as administrator' * user.administrator}")
 
     return _run(add)
 
 
 def run_list(args: argparse.Namespace) -> int:
-    accounts = _accounts()
-    if accounts is None:
+    ctx = _context()
+    if ctx is None:
         return REFUSED
     zone = display_zone()
     print(display.zone_note(zone, "en"), file=sys.stderr)  # once: the list's times are in it
-    for user in accounts.users():
+    for user in accounts.users(ctx):
         roles = ["administrator"] if user.administrator else []
         roles += [f"{role.value}@{org}" for org, role in user.grants]
         last = display.moment(user.last_login_at, zone) if user.last_login_at else "never"
@@ -210,26 +173,26 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_passwd(args: argparse.Namespace) -> int:
-    accounts = _accounts(args)
-    if accounts is None:
+    ctx = _context(args)
+    if ctx is None:
         return REFUSED
     password = _password(args.password_stdin)
     if password is None:
         print("give the password on stdin with --password-stdin", file=sys.stderr)
         return REFUSED
-    return _run(lambda: accounts.set_password(args.login, password, actor=_who()))
+    return _run(lambda: accounts.set_password(ctx, args.login, password))
 
 
 def run_set_active(args: argparse.Namespace) -> int:
-    accounts = _accounts(args)
-    if accounts is None:
+    ctx = _context(args)
+    if ctx is None:
         return REFUSED
-    return _run(lambda: accounts.set_active(args.login, args.active, actor=_who()))
+    return _run(lambda: accounts.set_active(ctx, args.login, args.active))
 
 
 def run_grant(args: argparse.Namespace) -> int:
-    accounts = _accounts(args)
-    if accounts is None:
+    ctx = _context(args)
+    if ctx is None:
         return REFUSED
     organisation = _organisation(args.organisation)
     if organisation is None or args.role.strip().lower() in {ALL_ROLE, Role.ADMINISTRATOR}:
@@ -239,15 +202,15 @@ def run_grant(args: argparse.Namespace) -> int:
         }:
             print(f"the administrator role is granted with ORG_ID '{ALL}'", file=sys.stderr)
             return 2
-        return _run(lambda: accounts.set_administrator(args.login, True, actor=_who()))
-    return _run(lambda: accounts.grant(args.login, organisation, args.role, actor=_who()))
+        return _run(lambda: accounts.set_administrator(ctx, args.login, True))
+    return _run(lambda: accounts.grant(ctx, args.login, organisation, args.role))
 
 
 def run_revoke(args: argparse.Namespace) -> int:
-    accounts = _accounts(args)
-    if accounts is None:
+    ctx = _context(args)
+    if ctx is None:
         return REFUSED
     organisation = _organisation(args.organisation)
     if organisation is None:
-        return _run(lambda: accounts.set_administrator(args.login, False, actor=_who()))
-    return _run(lambda: accounts.revoke(args.login, organisation, actor=_who()))
+        return _run(lambda: accounts.set_administrator(ctx, args.login, False))
+    return _run(lambda: accounts.revoke(ctx, args.login, organisation))

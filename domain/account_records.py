@@ -7,6 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 from fractions import Fraction
 
+from domain.errors import Refused
 from domain.permissions import Role
 
 
@@ -58,3 +59,8 @@ class ReviewStatus:
     events: tuple[ReviewEvent, ...]  # oldest first
     sign_off: ReviewEvent | None  # the sign-off in force, if any
     changed_after_sign_off: bool = False  # the last sign-off no longer holds
+
+
+class ReviewError(Refused):
+    """A review step that does not fit the round's state, or a close without a holding
+    sign-off (nothing was recorded)."""

@@ -111,3 +111,20 @@ class AccountError(StoreError):
         if role_key in keys():  # a role by its label ("已有角色 editor" read as code)
             values["role"] = t(role_key, lang)
         return t(self.code, lang, **values)
+
+
+class Refused(StoreError):
+    """A refusal as data: ``code`` is the texts/ key, ``values`` fill it. The reader's text is
+    chosen late, in the reader's language (``text(lang)``); ``str()`` is the English text, for
+    logs. Tests assert ``code`` and ``values``, never prose."""
+
+    def __init__(self, code: str, **values: object) -> None:
+        self.code = code
+        self.values = values
+        super().__init__(code)
+
+    def text(self, lang: str) -> str:
+        return t(self.code, lang, **self.values)
+
+    def __str__(self) -> str:
+        return self.text("en")

@@ -3,9 +3,16 @@ both read from ROLE_ACTIONS, so the three cannot drift apart."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+
+from domain.errors import Refused
+from texts import t
+
+# settings/logs.PERMISSIONS, named here: the domain imports nothing but domain and texts
+log = logging.getLogger("gbt_audit.permissions")
 
 
 class Role(StrEnum):
@@ -92,6 +99,49 @@ def permits(actor: Actor, organisation_id: int | None, action: Action) -> bool:
         return False
     role = actor.grants.get(organisation_id)
     return role is not None and action in ROLE_ACTIONS[role]
+
+
+class NotPermitted(Refused):
+    """The person's role does not allow this here; nothing was read or changed. Values: the
+    person's ``name``, the ``action`` and, for an organisation's action, ``organisation_id``.
+    Its text names the action and the roles that may do it, in the reader's language."""
+
+    @property
+    def action(self) -> Action:
+        return Action(str(self.values["action"]))
+
+    def text(self, lang: str) -> str:
+        roles = [
+            r for r in (Role.ADMINISTRATOR, *ORGANISATION_ROLES) if self.action in ROLE_ACTIONS[r]
+        ]
+        joiner = "、" if lang == "zh" else ", "
+        values = dict(self.values)
+        values["action"] = t(f"auth.action.{self.action.value}", lang)
+        values["roles"] = joiner.join(t(f"auth.role.{r.value}", lang) for r in roles)
+        return t(self.code, lang, **values)
+
+
+def require(actor: Actor, organisation_id: int | None, action: Action) -> None:
+    """Refuse (NotPermitted) unless ``actor`` may do ``action`` in ``organisation_id``."""
+    if permits(actor, organisation_id, action):
+        return
+    log.warning(
+        "refused: %s (%s) may not %s in organisation %s",
+        actor.login,
+        actor.display_name,
+        action.value,
+        organisation_id if organisation_id is not None else "(installation-wide)",
+    )
+    if organisation_id is None or action in GLOBAL_ACTIONS:
+        raise NotPermitted(
+            "auth.error.not_permitted_global", name=actor.display_name, action=action.value
+        )
+    raise NotPermitted(
+        "auth.error.not_permitted",
+        name=actor.display_name,
+        organisation_id=organisation_id,
+        action=action.value,
+    )
 
 
 def role_table() -> list[tuple[Action, dict[Role, bool]]]:

@@ -18,32 +18,36 @@ from dossier.xlsx import write_xlsx
 from evidence.blobs import CHUNK_BYTES, BlobChanged, BlobMissing, BlobStore
 from scoring.history import VerdictThenAndNow
 from store import AuditStore
-from store.access import GuardedStore
-from store.review import Reviews, ReviewStatus
+from store.access import GuardedStore, bare
 from store.round_history import round_verdicts
+from store.uow import UnitOfWork
 
 
 def dossier_data(
     store: AuditStore | GuardedStore, audit_id: int, now: datetime | None = None
 ) -> DossierData:
-    audit = store.audit(audit_id)
-    result, plan = store.score(audit_id)
-    linked = sorted({i for ids in store.evidence_links(audit_id).values() for i in ids})
-    bonus = store.bonus(audit_id)
-    return DossierData(
-        organisation=store.organisation(audit.organisation_id).profile,
-        audit=audit,
-        catalogue=store.catalogue(audit.catalogue_hash),
-        result=result,
-        plan=plan,
-        items=store.items(audit_id),
-        deductions=tuple(store.deductions(audit_id)),
-        bonuses=(bonus,) if bonus else (),
-        evidence=tuple(store.evidence(i) for i in linked),
-        generated_at=now or datetime.now(UTC),
-        review=_review(store, audit_id),
-        verdicts=_verdicts(store, audit_id, (now or datetime.now(UTC)).date()),
-    )
+    """Everything the dossier shows, read in one transaction (one consistent state, however
+    many colleagues save meanwhile); through the guard when the app hands it the guarded store
+    (the command line hands the bare one)."""
+    with UnitOfWork(bare(store), write=False) as uow:
+        audit = store.audit(audit_id)  # through the guard: the read permission is checked here
+        result, plan = store.score(audit_id)
+        linked = sorted({i for ids in store.evidence_links(audit_id).values() for i in ids})
+        bonus = store.bonus(audit_id)
+        return DossierData(
+            organisation=store.organisation(audit.organisation_id).profile,
+            audit=audit,
+            catalogue=store.catalogue(audit.catalogue_hash),
+            result=result,
+            plan=plan,
+            items=store.items(audit_id),
+            deductions=tuple(store.deductions(audit_id)),
+            bonuses=(bonus,) if bonus else (),
+            evidence=tuple(store.evidence(i) for i in linked),
+            generated_at=now or datetime.now(UTC),
+            review=uow.reviews.status(audit_id),
+            verdicts=_verdicts(store, audit_id, (now or datetime.now(UTC)).date()),
+        )
 
 
 def _verdicts(
@@ -54,14 +58,6 @@ def _verdicts(
     if any(v is None or not v.differs for v in both.values()):
         return None
     return {lang: v for lang, v in both.items() if v is not None}
-
-
-def _review(store: AuditStore | GuardedStore, audit_id: int) -> ReviewStatus:
-    """The round's review and sign-off; through the guard when the app hands it the guarded
-    store (the command line hands the bare one)."""
-    if isinstance(store, GuardedStore):
-        return store.review_status(audit_id)
-    return Reviews(store).status(audit_id)
 
 
 @dataclass(frozen=True)

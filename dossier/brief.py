@@ -22,7 +22,9 @@ from dossier.fetcher import DossierFetcher
 from dossier.fonts import find_cjk_fonts
 from dossier.templating import TEMPLATES, environment
 from scoring import FailReason, FixKind, Plan, ScoreResult, display
+from store.access import bare
 from store.action_register import action_rows
+from store.uow import UnitOfWork
 from texts import t
 
 if TYPE_CHECKING:
@@ -113,6 +115,14 @@ def tier_text(result: ScoreResult, lang: str) -> str:
 def build_brief(
     store: AuditStore | GuardedStore, audit_id: int, today: date, lang: str = "zh"
 ) -> Brief:
+    """The brief's figures, read in one transaction."""
+    with UnitOfWork(bare(store), write=False) as uow:
+        return _brief(store, uow, audit_id, today, lang)
+
+
+def _brief(
+    store: AuditStore | GuardedStore, uow: UnitOfWork, audit_id: int, today: date, lang: str
+) -> Brief:
     audit = store.audit(audit_id)
     organisation = store.organisation(audit.organisation_id)
     catalogue = store.catalogue(audit.catalogue_hash)
@@ -144,7 +154,7 @@ def build_brief(
     detail = t("brief.separator", lang).join(
         titles[p] for p in (*eligibility.unmet, *eligibility.unconfirmed)
     )
-    certificate = store.current_certificate(organisation.id)
+    certificate = next(iter(uow.certificates.of_organisation(organisation.id)), None)
     cycle = certificate.status(today) if certificate else None
     event = cycle.next_ahead if cycle else None
     risks = [

@@ -13,7 +13,9 @@ from domain.action_register import ActionRow, Source
 from domain.owners import Person, is_owner
 from domain.records import ActionState
 from scoring.cycle import CycleEventKind, EventState
+from store.access import bare
 from store.action_register import action_rows, current_rounds
+from store.uow import UnitOfWork
 from texts import t
 
 if TYPE_CHECKING:
@@ -120,7 +122,8 @@ def organisation_dates(
         for evidence in store.evidence_library(organisation_id)
         if evidence.valid_until is not None
     ]
-    certificate = store.current_certificate(organisation_id)
+    with UnitOfWork(bare(store), write=False) as uow:  # after the guard let this person read
+        certificate = next(iter(uow.certificates.of_organisation(organisation_id)), None)
     if certificate is not None:
         status = certificate.status(today or date.today())
         for event in status.events:

@@ -9,73 +9,15 @@ The command line keeps using the bare store: it is the administrator's local too
 from __future__ import annotations
 
 import inspect
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from domain.permissions import (
-    GLOBAL_ACTIONS,
-    ORGANISATION_ROLES,
-    ROLE_ACTIONS,
-    Action,
-    Actor,
-    Role,
-    permits,
-)
-from settings import logs
-from store.accounts import AccountError
+from domain.permissions import Action, Actor, permits, require
 from store.repository import AuditStore
-from store.review import Reviews
-from store.tables import DeductionRow
-from texts import t
-
-log = logging.getLogger(logs.PERMISSIONS)
-
-
-class NotPermitted(AccountError):
-    """The signed-in person's role does not allow this here; nothing was read or changed. Its
-    text names the action and the roles that may do it, in the reader's language."""
-
-    def __init__(self, code: str, *, action: Action, **values: object) -> None:
-        self.action = action
-        super().__init__(code, **values, **self._named(action, "en"))
-
-    @staticmethod
-    def _named(action: Action, lang: str) -> dict[str, str]:
-        roles = [r for r in (Role.ADMINISTRATOR, *ORGANISATION_ROLES) if action in ROLE_ACTIONS[r]]
-        joiner = "、" if lang == "zh" else ", "
-        return {
-            "action": t(f"auth.action.{action.value}", lang),
-            "roles": joiner.join(t(f"auth.role.{r.value}", lang) for r in roles),
-        }
-
-    def text(self, lang: str) -> str:
-        return t(self.code, lang, **{**self.values, **self._named(self.action, lang)})
-
-
-def require(actor: Actor, organisation_id: int | None, action: Action) -> None:
-    if permits(actor, organisation_id, action):
-        return
-    log.warning(
-        "refused: %s (%s) may not %s in organisation %s",
-        actor.login,
-        actor.display_name,
-        action.value,
-        organisation_id if organisation_id is not None else "(installation-wide)",
-    )
-    if organisation_id is None or action in GLOBAL_ACTIONS:
-        raise NotPermitted(
-            "auth.error.not_permitted_global", action=action, name=actor.display_name
-        )
-    raise NotPermitted(
-        "auth.error.not_permitted",
-        action=action,
-        name=actor.display_name,
-        organisation_id=organisation_id,
-    )
-
+from store.review import require_signed_off, withdraw_if_changed
+from store.uow import UnitOfWork
 
 # Where a call's organisation comes from: the id it is about (its first argument) names an
 # organisation, an audit, an evidence document, a request for evidence or a special deduction.
@@ -99,7 +41,8 @@ def _request(store: AuditStore, key: Any) -> int:
 
 
 def _deduction(store: AuditStore, key: Any) -> int:
-    return store.audit(_deduction_audit(store, key)).organisation_id
+    with UnitOfWork(store, write=False) as uow:
+        return uow.rounds.get(uow.rounds.of_deduction(key)).organisation_id
 
 
 @dataclass(frozen=True)
@@ -151,13 +94,6 @@ RULES: dict[str, Rule] = {
     "set_organisation_archived": _r(A.ARCHIVE, _organisation),
     "create_audit": _r(A.CREATE_ROUND, _organisation),
     "set_audit_archived": _r(A.ARCHIVE, _audit),
-    # the certification cycle
-    "certificates": _r(R, _organisation),
-    "current_certificate": _r(R, _organisation),
-    "add_certificate": _r(A.EDIT_ORGANISATION, _organisation),
-    "record_surveillance": _r(A.EDIT_ORGANISATION, _organisation),
-    "certificate_status": _r(R, _organisation),
-    "start_surveillance_round": _r(A.CREATE_ROUND, _organisation),
 }
 # the store's public methods the facade implements itself (filtered lists, checked closing...)
 OWN = frozenset(
@@ -174,12 +110,14 @@ OWN = frozenset(
         "verify_evidence",
         "verify_change_log",
         "collect_garbage",
-        "create_organisation",
         "close_round",
         "move_to_catalogue",
         "transaction",
     }
 )
+# the store's public methods a signed-in person reaches only through a service (services/): the
+# guard does not offer them
+THROUGH_SERVICES = frozenset({"create_organisation"})
 PASSED_THROUGH = frozenset({"blobs", "upload_policy"})  # reached only through checked records
 
 
@@ -187,7 +125,6 @@ class GuardedStore:
     def __init__(self, store: AuditStore, actor: Actor) -> None:
         self._store = store
         self.actor = actor
-        self.reviews = Reviews(store)
 
     def __getattr__(self, name: str) -> Any:
         if name in PASSED_THROUGH:
@@ -198,17 +135,19 @@ class GuardedStore:
         method = getattr(self._store, name)
 
         def guarded(*args: Any, **kwargs: Any) -> Any:
-            key = _first_argument(method, args, kwargs)
-            require(self.actor, rule.locate(self._store, key), rule.action)
-            if "actor" in kwargs:
-                kwargs["actor"] = self.actor.display_name
-            audit_id = None
-            if rule.changes_audit:
-                audit_id = key if rule.locate is _audit else _deduction_audit(self._store, key)
-            outcome = method(*args, **kwargs)
-            if audit_id is not None:
-                self.reviews.withdraw_if_changed(audit_id, self.actor.display_name)
-            return outcome
+            # the check, the change and the sign-off it withdraws: one transaction
+            with UnitOfWork(self._store, write=rule.action is not Action.READ) as uow:
+                key = _first_argument(method, args, kwargs)
+                require(self.actor, rule.locate(self._store, key), rule.action)
+                if "actor" in kwargs:
+                    kwargs["actor"] = self.actor.display_name
+                audit_id = None
+                if rule.changes_audit:
+                    audit_id = key if rule.locate is _audit else uow.rounds.of_deduction(key)
+                outcome = method(*args, **kwargs)
+                if audit_id is not None:
+                    withdraw_if_changed(uow, audit_id, self.actor.display_name)
+                return outcome
 
         guarded.__name__ = name
         return guarded
@@ -298,42 +237,21 @@ class GuardedStore:
 
     # -- creating an organisation; closing a round; archives -------------------------------
 
-    def create_organisation(self, profile: Any, actor: str = "") -> Any:
-        """A consultant who creates a client organisation becomes its consultant."""
-        require(self.actor, None, Action.CREATE_ORGANISATION)
-        from store.accounts import Accounts
-
-        organisation = self._store.create_organisation(profile, actor=self.actor.display_name)
-        if not self.actor.administrator:
-            Accounts(self._store).grant(
-                self.actor.login,
-                organisation.id,
-                Role.CONSULTANT.value,
-                actor=self.actor.display_name,
-            )
-            grants = {**self.actor.grants, organisation.id: Role.CONSULTANT}
-            self.actor = Actor(
-                self.actor.user_id,
-                self.actor.login,
-                self.actor.display_name,
-                self.actor.administrator,
-                grants,
-            )
-        return organisation
-
     def close_round(self, audit_id: int, **kwargs: Any) -> Any:
         """Only a round whose sign-off holds can be closed."""
-        require(self.actor, self._store.audit(audit_id).organisation_id, Action.CLOSE_ROUND)
-        self.reviews.require_signed_off(audit_id)
-        kwargs["actor"] = self.actor.display_name
-        return self._store.close_round(audit_id, **kwargs)
+        with UnitOfWork(self._store) as uow:
+            require(self.actor, uow.rounds.get(audit_id).organisation_id, Action.CLOSE_ROUND)
+            require_signed_off(uow, audit_id)
+            kwargs["actor"] = self.actor.display_name
+            return self._store.close_round(audit_id, **kwargs)
 
     def move_to_catalogue(self, audit_id: int, target_hash: str, **kwargs: Any) -> Any:
         """Moving freezes the round as closing does: the same role, and the sign-off must hold."""
-        require(self.actor, self._store.audit(audit_id).organisation_id, Action.CLOSE_ROUND)
-        self.reviews.require_signed_off(audit_id)
-        kwargs["actor"] = self.actor.display_name
-        return self._store.move_to_catalogue(audit_id, target_hash, **kwargs)
+        with UnitOfWork(self._store) as uow:
+            require(self.actor, uow.rounds.get(audit_id).organisation_id, Action.CLOSE_ROUND)
+            require_signed_off(uow, audit_id)
+            kwargs["actor"] = self.actor.display_name
+            return self._store.move_to_catalogue(audit_id, target_hash, **kwargs)
 
     def export_archive(self, audit_id: int, destination: Path) -> Path:
         from store.archive import export_audit
@@ -347,27 +265,6 @@ class GuardedStore:
         require(self.actor, None, Action.IMPORT_ARCHIVE)
         return import_archive(self._store, source, actor=self.actor.display_name)
 
-    # -- review and sign-off ---------------------------------------------------------------
-
-    def review_status(self, audit_id: int) -> Any:
-        require(self.actor, self._store.audit(audit_id).organisation_id, Action.READ)
-        return self.reviews.status(audit_id)
-
-    def submit_for_review(self, audit_id: int, comment: str = "") -> Any:
-        require(self.actor, self._store.audit(audit_id).organisation_id, Action.SUBMIT_REVIEW)
-        return self.reviews.submit(audit_id, self.actor, comment)
-
-    def return_for_changes(self, audit_id: int, comment: str) -> Any:
-        require(self.actor, self._store.audit(audit_id).organisation_id, Action.RETURN_REVIEW)
-        return self.reviews.return_for_changes(audit_id, self.actor, comment)
-
-    def sign_off(self, audit_id: int, comment: str = "") -> Any:
-        from store.web_settings import load_web_settings
-
-        require(self.actor, self._store.audit(audit_id).organisation_id, Action.SIGN_OFF)
-        single = load_web_settings().single_person_sign_off
-        return self.reviews.sign_off(audit_id, self.actor, comment, single_person=single)
-
 
 def _first_argument(
     method: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]
@@ -377,6 +274,6 @@ def _first_argument(
     return next(iter(bound.values()))
 
 
-def _deduction_audit(store: AuditStore, deduction_id: int) -> int:
-    with store._read() as session:
-        return store._existing(session, DeductionRow, deduction_id, "special deduction").audit_id
+def bare(store: AuditStore | GuardedStore) -> AuditStore:
+    """The store under a guard, to open a unit of work on (the guard still checks each call)."""
+    return store._store if isinstance(store, GuardedStore) else store

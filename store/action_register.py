@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 from domain.action_register import ActionRow, BulkChange, BulkOutcome, Source, is_overdue
 from domain.errors import StoreError
 from domain.records import ActionState, AuditRecord, AuditState, Rectification
+from store.access import bare
+from store.uow import UnitOfWork
 from texts import t
 
 if TYPE_CHECKING:
@@ -22,7 +24,15 @@ if TYPE_CHECKING:
 def action_rows(
     store: AuditStore | GuardedStore, audit_id: int, today: date, lang: str = "zh"
 ) -> list[ActionRow]:
-    """Every rectification action of one audit, in catalogue order, then the deductions'."""
+    """Every rectification action of one audit, in catalogue order, then the deductions'; read
+    in one transaction."""
+    with UnitOfWork(bare(store), write=False):
+        return _action_rows(store, audit_id, today, lang)
+
+
+def _action_rows(
+    store: AuditStore | GuardedStore, audit_id: int, today: date, lang: str
+) -> list[ActionRow]:
     audit = store.audit(audit_id)
     catalogue = store.catalogue(audit.catalogue_hash)
     records = store.items(audit_id)
@@ -111,11 +121,13 @@ def current_rounds(store: AuditStore | GuardedStore, organisation_id: int) -> li
 def organisation_action_rows(
     store: AuditStore | GuardedStore, organisation_id: int, today: date, lang: str = "zh"
 ) -> list[ActionRow]:
-    return [
-        row
-        for audit in current_rounds(store, organisation_id)
-        for row in action_rows(store, audit.id, today, lang)
-    ]
+    """Every open round's actions, read in one transaction."""
+    with UnitOfWork(bare(store), write=False):
+        return [
+            row
+            for audit in current_rounds(store, organisation_id)
+            for row in action_rows(store, audit.id, today, lang)
+        ]
 
 
 def apply_bulk(

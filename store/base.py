@@ -11,15 +11,12 @@ import json
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from contextvars import ContextVar
 from datetime import UTC, date, datetime
 from functools import lru_cache
 from typing import Any, TypeVar
 
 from sqlalchemy import Engine, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.orm.exc import StaleDataError
 
 from criteria import Catalogue, CatalogueError, parse_catalogue
 from domain.errors import ConflictError, InvalidEntry, NotFound, ReadOnly
@@ -35,7 +32,7 @@ from scoring import (
     display,
 )
 from settings import logs
-from store import changelog, convert
+from store import changelog, convert, transaction
 from store.config import display_zone
 from store.database import WRITE_TRANSACTION, reported
 from store.tables import (
@@ -59,10 +56,6 @@ def _parsed_catalogue(text: str, source: str) -> Catalogue:
 
 
 Row = TypeVar("Row", bound=Base)
-
-# The transaction a use case opened with StoreBase.transaction(), per engine, for this thread /
-# task: every read and write made inside it joins it (so reads see what it wrote so far).
-_AMBIENT: ContextVar[dict[int, Session] | None] = ContextVar("store_transaction", default=None)
 
 
 def utcnow() -> datetime:
@@ -97,15 +90,12 @@ class StoreBase:
 
     # -- sessions --------------------------------------------------------------------------
 
-    def _ambient(self) -> Session | None:
-        open_ = _AMBIENT.get()
-        return None if open_ is None else open_.get(id(self.engine))
-
     @contextmanager
     def _read(self) -> Iterator[Session]:
-        ambient = self._ambient()
-        if ambient is not None:
-            yield ambient
+        """A session to read in: the open unit of work's (store/uow.py), else a fresh one."""
+        open_ = transaction.joined(self.engine)
+        if open_ is not None:
+            yield open_.session
             return
         with reported(self.engine), self._sessions() as session:
             yield session
@@ -115,33 +105,34 @@ class StoreBase:
         """All-or-nothing across several store calls: every read and write made through this
         store (or another store object on the same engine) inside the block joins one
         transaction, committed when the block ends and rolled back entirely if it raises."""
-        if self._ambient() is not None:
+        if transaction.joined(self.engine) is not None:
             raise RuntimeError("store transactions do not nest")
-        with self._write(what) as session:
-            token = _AMBIENT.set({**(_AMBIENT.get() or {}), id(self.engine): session})
-            try:
-                yield session
-            finally:
-                _AMBIENT.reset(token)
+        with (
+            self._write(what) as session,
+            transaction.holding(transaction.Open(self.engine, session, writable=True)),
+        ):
+            yield session
 
     @contextmanager
     def _write(self, what: str) -> Iterator[Session]:
-        """One transaction; a concurrent change surfaces as ConflictError, nothing saved.
-        Inside ``transaction()`` it joins that transaction instead of opening its own."""
-        ambient = self._ambient()
-        if ambient is not None:
-            yield ambient
+        """One transaction (the open unit of work's, when one is open); a concurrent change
+        surfaces as ConflictError, nothing saved."""
+        open_ = transaction.joined(self.engine)
+        if open_ is not None:
+            if not open_.writable:
+                raise RuntimeError(f"{what}: a write inside a read-only unit of work")
+            with transaction.conflicts(what):
+                yield open_.session
+                open_.session.flush()
             return
-        try:
-            with reported(self.engine), self._sessions() as session, session.begin():
-                session.connection(execution_options={WRITE_TRANSACTION: True})
-                yield session
-        except StaleDataError:
-            raise ConflictError(what, reason="conflict.while_saving") from None
-        except IntegrityError as exc:
-            if "unique" in str(exc.orig).lower() or "duplicate" in str(exc.orig).lower():
-                raise ConflictError(what, reason="conflict.created_meanwhile") from None
-            raise
+        with (
+            transaction.conflicts(what),
+            reported(self.engine),
+            self._sessions() as session,
+            session.begin(),
+        ):
+            session.connection(execution_options={WRITE_TRANSACTION: True})
+            yield session
 
     @staticmethod
     def _log(

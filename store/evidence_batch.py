@@ -1,6 +1,8 @@
-"""Adding a batch of files to an audit's evidence: the use case behind
-``gbt-audit evidence add`` (and the same intake as the app's upload: ``AuditStore.add_evidence``
-runs every check of evidence.checks). One refused file does not stop the others."""
+"""Adding a batch of files to an audit's evidence: the loop behind ``gbt-audit evidence add``
+(and the same intake as the app's upload: ``AuditStore.add_evidence`` runs every check of
+evidence.checks). One refused file does not stop the others. Each file goes in through
+``file_one`` (the command passes services/evidence.file_evidence): the file, its links and the
+sign-off they withdraw in one transaction."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
+from typing import BinaryIO, Protocol
 
 from domain.errors import InvalidEntry, ReadOnly, StoreError
 from domain.evidence_rules import EvidenceRule
@@ -79,12 +82,28 @@ def check_batch(
         )
 
 
+class FileOne(Protocol):
+    """Store one file and link it to the batch's items, all or nothing."""
+
+    def __call__(
+        self,
+        original_name: str,
+        stream: BinaryIO,
+        *,
+        title: str,
+        kind: str,
+        valid_until: date | None,
+        covered_from: date | None,
+        covered_to: date | None,
+    ) -> tuple[EvidenceRecord, bool]: ...
+
+
 def add_files(
     store: AuditStore,
     audit_id: int,
     files: Sequence[Path],
     *,
-    actor: str,
+    file_one: FileOne,
     items: Sequence[str] = (),
     title: str | None = None,
     kind: str | None = None,
@@ -94,14 +113,12 @@ def add_files(
     audit. Title, kind and covered period default to what the file's name suggests, as in the
     app's upload form."""
     check_batch(store, audit_id, files, items, kind)
-    organisation_id = store.audit(audit_id).organisation_id
     outcomes = []
     for path in files:
         hints = hints_from_name(path.name)
         try:
             with path.open("rb") as stream:
-                record, new = store.add_evidence(
-                    organisation_id,
+                record, new = file_one(
                     path.name,
                     stream,
                     title=title or hints.title,
@@ -109,10 +126,7 @@ def add_files(
                     valid_until=valid_until,
                     covered_from=hints.covered_from,
                     covered_to=hints.covered_to,
-                    actor=actor,
                 )
-            for item in items:
-                store.link_evidence(audit_id, item, record.id, actor=actor)
         except EvidenceRefused as exc:
             reason = {"zh": exc.message_zh, "en": exc.message_en}
             outcomes.append(FileOutcome(path, Outcome.REFUSED, reason=reason))

@@ -8,11 +8,10 @@ on and is refused with ConflictError if someone saved in between (two tabs, two 
 from __future__ import annotations
 
 from store.catalogue_move import CatalogueMoveMixin
-from store.certification import CertificationMixin
 from store.evidence_requests import EvidenceRequestsMixin
 from store.organisations import OrganisationsMixin
 
 
-class AuditStore(OrganisationsMixin, CatalogueMoveMixin, EvidenceRequestsMixin, CertificationMixin):
+class AuditStore(OrganisationsMixin, CatalogueMoveMixin, EvidenceRequestsMixin):
     """Organisations, audits and their rounds, item assessments, evidence, certificates and the
     change log."""

@@ -1,178 +1,86 @@
-"""Review and sign-off of a round: editors submit it, a reviewer returns it with comments or
-signs it off. A sign-off records who, when, the exact score and the catalogue it was scored
-against; review events are append-only (database triggers). A change to the round after its
-sign-off means the sign-off no longer holds: the state says so at once, and ``withdraw_if_changed``
-records the withdrawal with a change-log line."""
+"""Review and sign-off rules over a unit of work: recording a step (submitted, returned, signed
+off, withdrawn) and withdrawing a sign-off the round's content no longer matches. A sign-off
+records who, when, the exact score and the catalogue it was scored against; review events are
+append-only (database triggers). The use cases are services/review.py; a service that changes a
+round's content calls ``withdraw_if_changed`` in its own transaction (services/registry.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
-from domain.account_records import ReviewKind, ReviewState, ReviewStatus
-from domain.permissions import Actor
+from domain.account_records import ReviewError, ReviewKind, ReviewState, ReviewStatus
 from domain.records import AuditState
 from scoring import display, score_audit
-from store.account_tables import ReviewEventRow
-from store.base import utcnow
-from store.repository import AuditStore
-from store.review_state import (
-    ReviewError,
-    last_change_id,
-    require_signed_off_in,
-    review_status,
-)
-from store.tables import AuditRow, ChangeRow
+from store.uow import UnitOfWork
 
 
-class Reviews:
-    def __init__(self, store: AuditStore) -> None:
-        self.store = store
+def withdrawal_due(status: ReviewStatus) -> bool:
+    return status.changed_after_sign_off and status.events[-1].kind is ReviewKind.SIGNED_OFF
 
-    def status(self, audit_id: int) -> ReviewStatus:
-        with self.store._read() as session:
-            self.store._audit_row(session, audit_id)
-            return review_status(session, audit_id)
 
-    def submit(self, audit_id: int, actor: Actor, comment: str = "") -> ReviewStatus:
-        def check(status: ReviewStatus) -> None:
-            if status.state is ReviewState.SUBMITTED:
-                raise ReviewError("auth.review.error.already_submitted")
-            if status.state is ReviewState.SIGNED_OFF:
-                raise ReviewError("auth.review.error.already_signed_off")
+def withdraw_if_changed(uow: UnitOfWork, audit_id: int, actor_name: str) -> bool:
+    """Record, in the caller's unit of work, that a signed-off round changed since (event and
+    change-log line); True if a withdrawal was recorded now."""
+    if not withdrawal_due(uow.reviews.status(audit_id)):
+        return False
+    record(uow, audit_id, ReviewKind.WITHDRAWN, None, actor_name, "", withdrawal=True)
+    return True
 
-        return self._record(audit_id, actor, ReviewKind.SUBMITTED, comment, check)
 
-    def return_for_changes(self, audit_id: int, actor: Actor, comment: str) -> ReviewStatus:
-        if not comment.strip():
-            raise ReviewError("auth.review.error.comment_required")
+def record(
+    uow: UnitOfWork,
+    audit_id: int,
+    kind: ReviewKind,
+    user_id: int | None,
+    user_name: str,
+    comment: str,
+    check: Callable[[ReviewStatus], None] | None = None,
+    *,
+    withdrawal: bool = False,
+) -> ReviewStatus:
+    """Append a review event and its change-log line; ``check`` may refuse first."""
+    # a step locks the round alone (entry saves share the lock): the score a sign-off records
+    # and the last change it is measured against are read at one moment, so a save cannot land
+    # between them. A withdrawal runs inside the save that caused it (the shared lock).
+    audit = uow.rounds.locked(audit_id, exclusive=not withdrawal)
+    if not withdrawal and audit.state != AuditState.DRAFT.value:
+        raise ReviewError("auth.review.error.not_draft", round_no=audit.round_no)
+    if check is not None:
+        check(uow.reviews.status(audit_id))
+    score = catalogue_hash = None
+    if kind is ReviewKind.SIGNED_OFF:
+        result = score_audit(uow.catalogues.get(audit.catalogue_hash), uow.rounds.entries(audit))
+        score = result.score
+        catalogue_hash = audit.catalogue_hash
+    new = {
+        ReviewKind.SIGNED_OFF: f"{kind.value} {display.score_or_empty(score)}",
+        ReviewKind.WITHDRAWN: "withdrawn: changed after sign-off",
+    }.get(kind, kind.value)
+    comment = comment.strip()
+    uow.changes.append(
+        user_name,
+        "review",
+        [("review", None, f"{new} — {comment}" if comment else new)],
+        organisation_id=audit.organisation_id,
+        audit_id=audit.id,
+    )
+    uow.reviews.add(
+        audit_id,
+        kind,
+        user_id=user_id,
+        user_name=user_name,
+        comment=comment,
+        score=score,
+        catalogue_hash=catalogue_hash,
+    )
+    return uow.reviews.status(audit_id)
 
-        def check(status: ReviewStatus) -> None:
-            if status.state is not ReviewState.SUBMITTED:
-                raise ReviewError("auth.review.error.not_submitted")
 
-        return self._record(audit_id, actor, ReviewKind.RETURNED, comment, check)
-
-    def sign_off(
-        self, audit_id: int, actor: Actor, comment: str = "", *, single_person: bool = False
-    ) -> ReviewStatus:
-        """Four eyes: whoever submitted the round, or made its last change, cannot sign it
-        off, unless ``single_person`` (GBT_AUDIT_SINGLE_PERSON_SIGN_OFF, a company of one);
-        such a sign-off is then shown as one on the dossier."""
-
-        def check(status: ReviewStatus) -> None:
-            if status.state is not ReviewState.SUBMITTED:
-                raise ReviewError("auth.review.error.not_submitted")
-            if single_person:
-                return
-            submitted = status.events[-1]
-            if submitted.user_id == actor.user_id:
-                raise ReviewError("auth.review.error.own_submission", name=actor.display_name)
-            if self._last_changer(audit_id) == actor.display_name:
-                raise ReviewError("auth.review.error.own_change", name=actor.display_name)
-
-        return self._record(audit_id, actor, ReviewKind.SIGNED_OFF, comment, check)
-
-    def _last_changer(self, audit_id: int) -> str | None:
-        """Who made the round's last change (review steps themselves are not changes)."""
-        with self.store._read() as session:
-            return session.scalar(
-                select(ChangeRow.actor)
-                .where(ChangeRow.audit_id == audit_id, ChangeRow.entity != "review")
-                .order_by(ChangeRow.id.desc())
-                .limit(1)
-            )
-
-    def withdraw_if_changed(self, audit_id: int, actor_name: str) -> bool:
-        """Record that a signed-off round changed since (event and change-log line); True if
-        a withdrawal was recorded now. Called after every change, so it only reads unless a
-        withdrawal is due."""
-        if not self._withdrawal_due(audit_id):
-            return False
-        with self.store._write("review") as session:
-            audit = self.store._audit_row(session, audit_id)
-            status = review_status(session, audit_id)
-            if not self._due(status):  # someone recorded it in between
-                return False
-            self._log_and_add(session, audit, ReviewKind.WITHDRAWN, None, actor_name, "")
-            return True
-
-    def _withdrawal_due(self, audit_id: int) -> bool:
-        with self.store._read() as session:
-            return self._due(review_status(session, audit_id))
-
-    @staticmethod
-    def _due(status: ReviewStatus) -> bool:
-        return status.changed_after_sign_off and status.events[-1].kind is ReviewKind.SIGNED_OFF
-
-    def require_signed_off(self, audit_id: int) -> None:
-        """Refuse (ReviewError) unless the round's sign-off holds: the close path calls this."""
-        with self.store._read() as session:
-            require_signed_off_in(session, self.store._audit_row(session, audit_id))
-
-    # -- inside a transaction --------------------------------------------------------------
-
-    def _record(
-        self,
-        audit_id: int,
-        actor: Actor,
-        kind: ReviewKind,
-        comment: str,
-        check: Callable[[ReviewStatus], None],
-    ) -> ReviewStatus:
-        with self.store._write("review") as session:
-            # the round locked alone (entry saves share the lock): the score a sign-off records
-            # and the last change it is measured against are read at one moment, so a save
-            # cannot land between them and leave a sign-off holding for a score it never saw
-            audit = self.store._locked_audit(session, audit_id, exclusive=True)
-            if audit.state != AuditState.DRAFT.value:
-                raise ReviewError("auth.review.error.not_draft", round_no=audit.round_no)
-            check(review_status(session, audit_id))
-            self._log_and_add(session, audit, kind, actor.user_id, actor.display_name, comment)
-            session.flush()
-            return review_status(session, audit_id)
-
-    def _log_and_add(
-        self,
-        session: Session,
-        audit: AuditRow,
-        kind: ReviewKind,
-        user_id: int | None,
-        user_name: str,
-        comment: str,
-    ) -> None:
-        score = catalogue_hash = None
-        if kind is ReviewKind.SIGNED_OFF:
-            entries = self.store._entries(session, audit)
-            result = score_audit(self.store.catalogue(audit.catalogue_hash), entries)
-            score = result.score
-            catalogue_hash = audit.catalogue_hash
-        new = {
-            ReviewKind.SIGNED_OFF: f"{kind.value} {display.score_or_empty(score)}",
-            ReviewKind.WITHDRAWN: "withdrawn: changed after sign-off",
-        }.get(kind, kind.value)
-        self.store._log(
-            session,
-            user_name,
-            "review",
-            [("review", None, f"{new} — {comment.strip()}" if comment.strip() else new)],
-            organisation_id=audit.organisation_id,
-            audit_id=audit.id,
-        )
-        session.flush()
-        session.add(
-            ReviewEventRow(
-                audit_id=audit.id,
-                kind=kind.value,
-                at=utcnow(),
-                user_id=user_id,
-                user_name=user_name,
-                comment=comment.strip(),
-                score=str(score) if score is not None else None,
-                score_display=None,  # the exact score is stored; shown through scoring.display
-                catalogue_hash=catalogue_hash,
-                last_change_id=last_change_id(session, audit.id),
-            )
+def require_signed_off(uow: UnitOfWork, audit_id: int) -> None:
+    """Refuse (ReviewError) unless the round's sign-off holds: closing and moving need it."""
+    audit = uow.rounds.row(audit_id)
+    state = uow.reviews.status(audit_id).state
+    if state is not ReviewState.SIGNED_OFF:
+        raise ReviewError(
+            "auth.review.error.not_signed_off", round_no=audit.round_no, state=state.value
         )

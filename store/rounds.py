@@ -10,14 +10,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from criteria import Catalogue
+from domain.account_records import ReviewError, ReviewState
 from domain.errors import InvalidEntry
 from domain.records import AuditRecord, AuditState
 from scoring import plan_next_tier, result_to_dict, score_audit
 from scoring.compare import RoundComparison, compare_rounds
-from store import convert
+from store import convert, review_rows
 from store.audits import AuditsMixin
 from store.base import utcnow
-from store.review_state import require_signed_off_in
 from store.tables import (
     AuditRow,
     BonusRow,
@@ -52,7 +52,11 @@ class RoundsMixin(AuditsMixin):
         with self._write("audit") as session:
             row = self._draft_audit(session, audit_id, exclusive=True)
             self._check_version("audit", row.version, expected_version)
-            require_signed_off_in(session, row)
+            state = review_rows.status(session, row.id).state
+            if state is not ReviewState.SIGNED_OFF:
+                raise ReviewError(
+                    "auth.review.error.not_signed_off", round_no=row.round_no, state=state.value
+                )
             self._freeze(session, row, self.catalogue(row.catalogue_hash), actor)
             nxt = self._open_next_round(
                 session, row, next_title or row.title, next_date or utcnow().date(), actor
@@ -68,8 +72,9 @@ class RoundsMixin(AuditsMixin):
             session.flush()
             return convert.audit(nxt)
 
+    @staticmethod
     def _open_next_round(
-        self, session: Session, row: AuditRow, title: str, on: date, actor: str
+        session: Session, row: AuditRow, title: str, on: date, actor: str
     ) -> AuditRow:
         """The organisation's next round after ``row``, on the same catalogue, starting from a
         copy of its entries."""
@@ -95,7 +100,7 @@ class RoundsMixin(AuditsMixin):
         )
         session.add(nxt)
         session.flush()
-        self._copy_entries(session, row.id, nxt.id, actor)
+        RoundsMixin._copy_entries(session, row.id, nxt.id, actor)
         return nxt
 
     def _freeze(self, session: Session, row: AuditRow, catalogue: Catalogue, actor: str) -> None:

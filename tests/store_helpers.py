@@ -77,8 +77,8 @@ test_audit.__test__ = False  # type: ignore[attr-defined]  # pytest reads it: a 
 
 
 def sign_off(store: AuditStore, audit_id: int, reviewer: str = "签核人") -> None:
-    """Submit the round and sign it off as a reviewer account (created on first use): only a
-    signed-off round can be closed."""
+    """Submit the round and sign it off as an administrator account (created on first use):
+    only a signed-off round can be closed."""
     from store.accounts import AccountError, Accounts
 
     accounts = Accounts(store)
@@ -86,21 +86,23 @@ def sign_off(store: AuditStore, audit_id: int, reviewer: str = "签核人") -> N
     try:
         accounts.user(login)
     except AccountError:
-        accounts.add_user(login, reviewer, password="reviewer password", actor="tests")
+        accounts.add_user(
+            login, reviewer, password="reviewer password", actor="tests", administrator=True
+        )
     submit_and_sign_off(store, audit_id, accounts.user(login).id)
 
 
 def submit_and_sign_off(store: AuditStore, audit_id: int, user_id: int) -> None:
     """The round submitted for review and signed off by one account (as a company of one may,
     GBT_AUDIT_SINGLE_PERSON_SIGN_OFF): only a signed-off round can be closed or moved."""
+    from services import review
+    from services.context import Context
     from store.accounts import Accounts
-    from store.review import Reviews
 
     actor = Accounts(store).actor(user_id)
     assert actor is not None
-    reviews = Reviews(store)
-    reviews.submit(audit_id, actor)
-    reviews.sign_off(audit_id, actor, single_person=True)
+    review.submit_for_review(Context(actor, store), audit_id)
+    review.sign_off(Context(actor, store), audit_id, single_person=True)
 
 
 def close_signed_off(store: AuditStore, audit_id: int, **kwargs) -> AuditRecord:

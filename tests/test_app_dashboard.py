@@ -10,6 +10,8 @@ from app_helpers import app, fresh_app, new_audit, texts
 
 from domain.records import ActionState, Rectification
 from scoring import Status, display
+from services import certification
+from services.context import Context
 from texts import t
 from ui.markup import plain
 
@@ -206,13 +208,13 @@ def test_a_readiness_line_opens_its_item_on_the_checklist(store):
 def test_the_next_surveillance_or_renewal_shows_when_a_certificate_exists(store):
     audit = new_audit(store)
     issued = TODAY - timedelta(days=400)
-    store.add_certificate(
+    certification.add_certificate(
+        Context.local_administrator(store, "测试员"),
         audit.organisation_id,
         body="中国商业联合会",
         number="CSC-2025-0007",
         tier="三星级",
         issued_on=issued,
-        actor="测试员",
     )
     at = app("dashboard", audit.id)
     second = issued.replace(year=issued.year + 2)
@@ -222,7 +224,9 @@ def test_the_next_surveillance_or_renewal_shows_when_a_certificate_exists(store)
     first = issued.replace(year=issued.year + 1).isoformat()
     risk = t("cycle.at_risk", "zh", event=t("cycle.surveillance", "zh", n=1), due=first)
     assert risk in [e.value for e in at.error]
-    store.record_surveillance(audit.organisation_id, on=TODAY, actor="测试员")
+    certification.record_surveillance(
+        Context.local_administrator(store, "测试员"), audit.organisation_id, on=TODAY
+    )
     assert risk not in texts(app("dashboard", audit.id))
 
 

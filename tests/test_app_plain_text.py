@@ -12,8 +12,9 @@ from streamlit.testing.v1 import AppTest
 
 from domain.records import OrganisationProfile, Rectification
 from scoring import Status
+from services import review
+from services.context import Context
 from store.accounts import Accounts
-from store.review import Reviews
 from ui.markup import plain
 
 APP = "../audit_app.py"
@@ -83,7 +84,7 @@ def hostile(monkeypatch, tmp_path):
     store.link_evidence(audit.id, item, evidence.id, actor="t")
     actor = accounts.actor(admin.id)
     assert actor is not None
-    Reviews(store).submit(audit.id, actor, comment=f"请审 {HOSTILE}")
+    review.submit_for_review(Context(actor, store), audit.id, f"请审 {HOSTILE}")
     return store, audit, admin
 
 

@@ -14,6 +14,8 @@ from streamlit.testing.v1 import AppTest
 from domain.records import OrganisationProfile, Rectification
 from scoring import Status
 from scoring.cycle import add_years
+from services import certification
+from services.context import Context
 from store import AuditStore
 from store.accounts import Accounts
 
@@ -64,13 +66,13 @@ def clients(store) -> dict[str, int]:
     audits["丙 整改两周后到期"] = new_audit(store, "丙 整改两周后到期")
     action(store, audits["丙 整改两周后到期"].id, "1.1.1", today + timedelta(days=14))
     audits["乙 十天后监督审核"] = new_audit(store, "乙 十天后监督审核")
-    store.add_certificate(
+    certification.add_certificate(
+        Context.local_administrator(store, "测试员"),
         audits["乙 十天后监督审核"].organisation_id,
         body="中国质量认证中心",
         number="CQC-2",
         tier="三星级",
         issued_on=add_years(today, -1) + timedelta(days=10),
-        actor="测试员",
     )
     audits["甲 逾期整改"] = new_audit(store, "甲 逾期整改")
     action(store, audits["甲 逾期整改"].id, "1.1.1", today - timedelta(days=3))

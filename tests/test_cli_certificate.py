@@ -8,6 +8,8 @@ import pytest
 
 from cli.main import main
 from domain.records import OrganisationProfile
+from services import certification
+from services.context import Context
 from store import open_store
 from texts import t
 
@@ -110,7 +112,9 @@ def test_refusals_name_what_is_wrong_and_save_nothing(capsys, store, organisatio
         "--tier", "six_star", "--issued", "2026-12-31",
     )  # fmt: skip
     assert code == 1 and "six_star" in err and "four_star" in err
-    assert store.certificates(organisation.id) == []
+    assert (
+        certification.certificates(Context.local_administrator(store, "qm"), organisation.id) == []
+    )
 
     code, _, err = run(capsys, "certificate", "status", organisation.id, "--lang", "en")
     assert code == 1 and t("cycle.no_certificate", "en") in err
@@ -128,7 +132,14 @@ def test_refusals_name_what_is_wrong_and_save_nothing(capsys, store, organisatio
         capsys, "certificate", "record", organisation.id, "--on", "2027-12-01", "--lang", "en"
     )
     assert code == 1 and t("cycle.already_held", "en", on="2027-12-01") in err
-    assert len(store.current_certificate(organisation.id).held) == 1
+    assert (
+        len(
+            certification.current_certificate(
+                Context.local_administrator(store, "qm"), organisation.id
+            ).held
+        )
+        == 1
+    )
 
     code, _, err = run(
         capsys, "certificate", "status", organisation.id, "--window", "9999", "--lang", "en"

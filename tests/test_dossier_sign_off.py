@@ -7,16 +7,18 @@ from store_helpers import new_store, test_audit
 
 from dossier.assemble import export_dossier
 from scoring import Status, display
+from services import review
+from services.context import Context
 from store.accounts import Accounts
-from store.review import Reviews
 
 PASSWORD = "correct horse battery"
 
 
-def people(store):
+def people(store, organisation_id):
     accounts = Accounts(store)
     for login, name in [("editor", "编辑王"), ("reviewer", "审核李")]:
         accounts.add_user(login, name, password=PASSWORD, actor="setup")
+        accounts.grant(login, organisation_id, login, actor="setup")
     return {login: accounts.actor(accounts.user(login).id) for login in ("editor", "reviewer")}
 
 
@@ -33,9 +35,9 @@ def test_a_signed_off_round_prints_who_when_score_and_catalogue_on_the_cover(tmp
     store = new_store(f"sqlite:///{tmp_path / 'audit.db'}", tmp_path)
     audit = test_audit(store)
     store.save_item(audit.id, "1.1.1", expected_version=0, actor="编辑王", status=Status.CONFORMING)
-    who = people(store)
-    Reviews(store).submit(audit.id, who["editor"])
-    signed = Reviews(store).sign_off(audit.id, who["reviewer"]).sign_off
+    who = people(store, audit.organisation_id)
+    review.submit_for_review(Context(who["editor"], store), audit.id)
+    signed = review.sign_off(Context(who["reviewer"], store), audit.id).sign_off
     store.close_round(audit.id, expected_version=store.audit(audit.id).version, actor="顾问周")
 
     cover = flat(cover_text(store, audit.id, tmp_path / "out"))
@@ -50,11 +52,11 @@ def test_a_signed_off_round_prints_who_when_score_and_catalogue_on_the_cover(tmp
 def test_a_round_whose_sign_off_was_withdrawn_says_not_signed_off(tmp_path):
     store = new_store(f"sqlite:///{tmp_path / 'audit.db'}", tmp_path)
     audit = test_audit(store)
-    who = people(store)
+    who = people(store, audit.organisation_id)
     assert "未签核·NOTSIGNEDOFF未提交审核" in flat(cover_text(store, audit.id, tmp_path / "a"))
 
-    Reviews(store).submit(audit.id, who["editor"])
-    Reviews(store).sign_off(audit.id, who["reviewer"])
+    review.submit_for_review(Context(who["editor"], store), audit.id)
+    review.sign_off(Context(who["reviewer"], store), audit.id)
     store.save_item(audit.id, "1.1.1", expected_version=0, actor="编辑王", status=Status.CONFORMING)
     cover = flat(cover_text(store, audit.id, tmp_path / "b"))
     assert "未签核·NOTSIGNEDOFF签核已撤回（签核后有修改）" in cover

@@ -9,9 +9,8 @@ from pathlib import Path
 import pytest
 from store_helpers import new_store
 
-from domain.permissions import Action, Actor, Role
+from domain.permissions import Action, Actor, NotPermitted, Role, require
 from settings import logs
-from store.access import NotPermitted, require
 from store.archive import ArchiveRefused, import_archive
 
 ROOT = Path(__file__).resolve().parent.parent

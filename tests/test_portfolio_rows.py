@@ -15,6 +15,8 @@ from app_helpers import fresh_app, new_audit, signed_off
 from domain.records import AuditState, OrganisationProfile, Rectification
 from scoring import Status
 from scoring.cycle import CertificateState, CycleEvent, CycleEventKind, add_years
+from services import certification
+from services.context import Context
 from store import AuditStore
 from store.access import GuardedStore
 from store.accounts import Accounts
@@ -201,13 +203,13 @@ def test_a_row_has_points_to_next_tier_next_due_next_surveillance_and_last_activ
         rectification=Rectification("培训", "李工", today - timedelta(days=1)),
     )
     issued = add_years(today, -1) + timedelta(days=40)
-    store.add_certificate(
+    certification.add_certificate(
+        Context.local_administrator(store, "测试员"),
         audit.organisation_id,
         body="中国质量认证中心",
         number="CQC-1",
         tier="四星级",
         issued_on=issued,
-        actor="测试员",
     )
     exact, _ = store.score(audit.id)
 

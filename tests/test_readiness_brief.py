@@ -10,6 +10,8 @@ from pypdf import PdfReader
 from domain.records import ActionState, Rectification
 from dossier.brief import MAX_PLAN_ROWS, build_brief, render_brief
 from scoring import Status
+from services import certification
+from services.context import Context
 from store import open_store
 from texts import t
 
@@ -160,13 +162,13 @@ def test_an_overdue_surveillance_puts_the_certificate_at_risk_on_the_brief(store
     """Issued 2025-09-01: its first surveillance was due by 2026-09-01 and none is recorded."""
     audit = new_audit(store)
     assess(store, audit, [])
-    store.add_certificate(
+    certification.add_certificate(
+        Context.local_administrator(store, "qm"),
         audit.organisation_id,
         body="中国质量认证中心",
         number="CQC-1",
         tier="四星级",
         issued_on=date(2025, 9, 1),
-        actor="qm",
     )
     brief = build_brief(store, audit.id, TODAY)
     risk = t("cycle.at_risk", "zh", event=t("cycle.surveillance", "zh", n=1), due="2026-09-01")
@@ -175,5 +177,7 @@ def test_an_overdue_surveillance_puts_the_certificate_at_risk_on_the_brief(store
     out = tmp_path / "brief.pdf"
     assert render_brief(brief, out) == 1
     assert "暂停风险" in pdf_text(out)
-    store.record_surveillance(audit.organisation_id, on=date(2026, 10, 8), actor="qm")
+    certification.record_surveillance(
+        Context.local_administrator(store, "qm"), audit.organisation_id, on=date(2026, 10, 8)
+    )
     assert build_brief(store, audit.id, TODAY).certificate_risk == ""

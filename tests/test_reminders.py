@@ -17,6 +17,8 @@ from reminders.digest import body, digests
 from reminders.ics import calendar_ics
 from scoring import Status
 from scoring.cycle import add_years
+from services import certification
+from services.context import Context
 from store import open_store
 from texts import t
 
@@ -74,13 +76,13 @@ def audit(store):
         valid_until=TODAY + timedelta(days=10),
         actor="qm",
     )
-    store.add_certificate(
+    certification.add_certificate(
+        Context.local_administrator(store, "qm"),
         organisation.id,
         body="中国质量认证中心",
         number="CQC-0042",
         tier="四星级",
         issued_on=TODAY - timedelta(days=300),
-        actor="qm",
     )
     return audit
 
@@ -150,8 +152,13 @@ def test_an_overdue_surveillance_is_in_the_digest_as_a_risk_until_one_is_recorde
         OrganisationProfile(name="华东家电服务有限公司", contact_email="qm@example.cn"), actor="qm"
     )
     issued = TODAY - timedelta(days=400)
-    store.add_certificate(
-        organisation.id, body="机构", number="N-1", tier="三星级", issued_on=issued, actor="qm"
+    certification.add_certificate(
+        Context.local_administrator(store, "qm"),
+        organisation.id,
+        body="机构",
+        number="N-1",
+        tier="三星级",
+        issued_on=issued,
     )
     [digest] = digests(store, TODAY, days=14)
     [risk] = digest.overdue
@@ -161,7 +168,9 @@ def test_an_overdue_surveillance_is_in_the_digest_as_a_risk_until_one_is_recorde
         "cycle.at_risk", "zh", event=t("cycle.surveillance", "zh", n=1), due=due
     )
     assert risk.summary in body(digest)
-    store.record_surveillance(organisation.id, on=TODAY - timedelta(days=2), actor="qm")
+    certification.record_surveillance(
+        Context.local_administrator(store, "qm"), organisation.id, on=TODAY - timedelta(days=2)
+    )
     assert digests(store, TODAY, days=14) == []
 
 

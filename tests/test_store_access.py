@@ -7,10 +7,14 @@ import inspect
 import pytest
 from account_helpers import team
 from store_helpers import new_store
+from transaction_helpers import Transactions
 
+from domain.permissions import NotPermitted
 from domain.records import OrganisationProfile
+from services import organisations
+from services.context import Context
 from store import AuditStore
-from store.access import OWN, PASSED_THROUGH, RULES, GuardedStore, NotPermitted
+from store.access import OWN, PASSED_THROUGH, RULES, THROUGH_SERVICES, GuardedStore
 
 
 @pytest.fixture
@@ -30,7 +34,7 @@ def test_every_public_store_method_has_a_decided_rule():
         for name, _ in inspect.getmembers(AuditStore)
         if not name.startswith("_") and callable(getattr(AuditStore, name))
     }
-    assert public == set(RULES) | OWN
+    assert public == set(RULES) | OWN | THROUGH_SERVICES
     assert not PASSED_THROUGH & public
 
 
@@ -90,15 +94,24 @@ def test_the_change_log_names_the_signed_in_account_not_a_typed_name(t):
 
 
 def test_a_consultant_creating_a_client_organisation_becomes_its_consultant(t):
-    _store, people = t
-    consultant = guarded(t, "consultant")
-    created = consultant.create_organisation(OrganisationProfile(name="西北电器有限公司"))
-    assert created.id in {o.id for o in consultant.organisations()}
+    store, people = t
+    consultant = Context(people.actor("consultant"), store)
+    with Transactions(store.engine) as one:
+        created = organisations.create_organisation(
+            consultant, OrganisationProfile(name="西北电器有限公司")
+        )
+    assert one.count == 1  # the organisation and its consultant's role: saved together
+    assert created.id in {o.id for o in guarded(t, "consultant").organisations()}
     assert people.accounts.actor(people.accounts.user("consultant").id).grants[created.id] == (
         "consultant"
     )
     with pytest.raises(NotPermitted):
-        guarded(t, "editor").create_organisation(OrganisationProfile(name="越权公司"))
+        organisations.create_organisation(
+            Context(people.actor("editor"), store), OrganisationProfile(name="越权公司")
+        )
+    assert "越权公司" not in {o.profile.name for o in store.organisations(include_archived=True)}
+    with pytest.raises(AttributeError):  # the guard no longer offers it: one door
+        guarded(t, "consultant").create_organisation  # noqa: B018
 
 
 def test_only_administrators_see_the_whole_log_and_verify_every_file(t):

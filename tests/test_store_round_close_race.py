@@ -11,9 +11,10 @@ from fractions import Fraction
 import pytest
 from store_helpers import new_store, sign_off, test_audit
 
+from domain.account_records import ReviewError
 from scoring import Status, result_to_dict, score_audit
 from store import ConflictError, ReadOnly
-from store.review import ReviewError, Reviews
+from store.uow import UnitOfWork
 
 CLOSES = 30
 ITEM = "1.1.1"
@@ -106,7 +107,8 @@ def test_closing_a_round_never_loses_a_concurrent_confirmed_save(store):
         )
         if stored["score_exact"] != recomputed["score_exact"]:
             snapshot_mismatches.append((close, stored["score_exact"], recomputed["score_exact"]))
-        signed = Reviews(store).status(audit.id).sign_off
+        with UnitOfWork(store, write=False) as uow:
+            signed = uow.reviews.status(audit.id).sign_off
         if signed is None or signed.score != Fraction(stored["score_exact"]):
             unsigned_freezes.append((close, signed and signed.score, stored["score_exact"]))
         audit = following

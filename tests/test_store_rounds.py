@@ -5,9 +5,9 @@ from datetime import date
 import pytest
 from store_helpers import company, new_store, sign_off, test_audit
 
+from domain.account_records import ReviewError
 from scoring import Status
 from store import InvalidEntry, ReadOnly
-from store.review import ReviewError
 
 
 @pytest.fixture

@@ -11,7 +11,17 @@ PREFIX = re.compile(r"""\btr?\(\s*f["']([a-z_]+\.[a-z_.]*)\{""")
 
 
 def sources():
-    for folder in ("ui", "scoring", "store", "dossier", "evidence", "cli", "reminders"):
+    for folder in (
+        "ui",
+        "scoring",
+        "store",
+        "dossier",
+        "evidence",
+        "cli",
+        "reminders",
+        "domain",
+        "services",
+    ):
         yield from (ROOT / folder).rglob("*.py")
     yield ROOT / "audit_app.py"
 
@@ -34,7 +44,9 @@ def test_texts_fill_their_placeholders():
 
 
 def test_every_refusal_code_the_store_raises_has_texts():
-    raised = re.compile(r"""(?:Error|NotPermitted|notice)\(\s*["'](auth\.[a-z_.]+)["']""")
+    raised = re.compile(
+        r"""(?:Error|NotPermitted|Refused|notice)\(\s*["']((?:auth|cycle|store|accounts)\.[a-z_.]+)["']"""
+    )
     tuples = re.compile(r"""\(\s*["'](auth\.[a-z_.]+)["']\s*,\s*\{""")
     used = {
         m

@@ -46,12 +46,6 @@ def web_settings(env: Mapping[str, str] | None = None) -> WebSettings:
     return load_web_settings(env)
 
 
-def user_accounts() -> Accounts:
-    """Every account, for the administrators' users page (which checks the role first): the
-    accounts are the guard's own data, so they are not behind it."""
-    return Accounts(get_store())
-
-
 def session_token() -> str | None:
     try:
         token = st.context.cookies.get(COOKIE)

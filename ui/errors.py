@@ -11,8 +11,8 @@ from typing import ParamSpec, TypeVar
 import streamlit as st
 
 from domain.errors import StoreUnavailable
+from domain.permissions import NotPermitted
 from settings import SettingsError, logs
-from store.access import NotPermitted
 from ui.state import lang, tr
 
 log = logging.getLogger(logs.APP)

@@ -28,7 +28,9 @@ from scoring.history import tier_title
 from scoring.next_step import NextStepKind, next_step
 from settings import logs
 from store import AuditStore
-from store.access import GuardedStore
+from store.access import GuardedStore, bare
+from store.certification import CertificateRecord
+from store.uow import UnitOfWork
 from texts import t
 
 log = logging.getLogger(logs.PORTFOLIO)
@@ -139,27 +141,39 @@ def portfolio_rows(
     """Every organisation the store shows (a guarded store: those the person may read), in
     attention order. ``memo``, kept by the caller, saves re-scoring organisations nothing was
     written to since; an organisation's row is looked up only after the store has let this
-    person read its change log."""
-    rows = []
-    for organisation in store.organisations():
-        try:
-            last = next(iter(store.changes(organisation_id=organisation.id, limit=1)), None)
-            stamp = (organisation.created_at, last.id if last else 0, today, lang)
-            remembered = memo.get(organisation.id) if memo is not None else None
-            if remembered is not None and remembered[0] == stamp:
-                row: PortfolioRow | None = remembered[1]
-            else:
-                row = _row(store, organisation, today, lang, last.at if last else None)
-                if memo is not None and row is not None:
-                    memo[organisation.id] = (stamp, row)
-        # Any failure is this organisation's alone: show it on its row, log the details for
-        # the server's operator, and go on with the others.
-        except Exception as exc:
-            log.exception("portfolio row of organisation %s cannot be computed", organisation.id)
-            row = _broken(organisation, exc, lang)
-        if row is not None:
-            rows.append(row)
+    person read its change log. Read in one transaction."""
+    rows: list[PortfolioRow] = []
+    with UnitOfWork(bare(store), write=False):
+        for organisation in store.organisations():
+            _add_row(store, organisation, today, lang, memo, rows)
     return sorted(rows, key=attention_order)
+
+
+def _add_row(
+    store: AuditStore | GuardedStore,
+    organisation: Organisation,
+    today: date,
+    lang: str,
+    memo: Memo | None,
+    rows: list[PortfolioRow],
+) -> None:
+    try:
+        last = next(iter(store.changes(organisation_id=organisation.id, limit=1)), None)
+        stamp = (organisation.created_at, last.id if last else 0, today, lang)
+        remembered = memo.get(organisation.id) if memo is not None else None
+        if remembered is not None and remembered[0] == stamp:
+            row: PortfolioRow | None = remembered[1]
+        else:
+            row = _row(store, organisation, today, lang, last.at if last else None)
+            if memo is not None and row is not None:
+                memo[organisation.id] = (stamp, row)
+    # Any failure is this organisation's alone: show it on its row, log the details for
+    # the server's operator, and go on with the others.
+    except Exception as exc:
+        log.exception("portfolio row of organisation %s cannot be computed", organisation.id)
+        row = _broken(organisation, exc, lang)
+    if row is not None:
+        rows.append(row)
 
 
 @dataclass(frozen=True)
@@ -268,7 +282,7 @@ def _row(
     actions += [d.rectification for d in store.deductions(latest.id)]
     pending = [a for a in actions if a.is_set and a.state is not ActionState.DONE]
     dues = [a.due for a in pending if a.due]
-    certificate = store.current_certificate(organisation.id)
+    certificate = _current_certificate(store, organisation.id)
     cycle = certificate.status(today) if certificate else None
     return PortfolioRow(
         audit_id=latest.id,
@@ -292,6 +306,14 @@ def _row(
         last_activity=last_activity,
         certificate=cycle.state if cycle else None,
     )
+
+
+def _current_certificate(
+    store: AuditStore | GuardedStore, organisation_id: int
+) -> CertificateRecord | None:
+    """Read after the store let this person read the organisation's change log."""
+    with UnitOfWork(bare(store), write=False) as uow:
+        return next(iter(uow.certificates.of_organisation(organisation_id)), None)
 
 
 def _broken(organisation: Organisation, exc: Exception, lang: str) -> PortfolioRow:

@@ -8,13 +8,14 @@ from collections.abc import Callable
 import streamlit as st
 
 from domain.account_records import ReviewEvent, ReviewKind, ReviewState
+from domain.errors import Refused
 from domain.permissions import Action, permits
 from domain.records import AuditState
 from scoring import display
-from store.access import GuardedStore, NotPermitted
-from store.accounts import AccountError
+from services import review
+from store.access import GuardedStore
 from ui.markup import plain
-from ui.state import flash, lang, tr, when
+from ui.state import context, flash, lang, tr, when
 
 STEP_TEXT = {
     ReviewKind.SUBMITTED: "auth.review.submitted",
@@ -28,7 +29,8 @@ def render_review_panel(store: GuardedStore, audit_id: int) -> None:
     audit = store.audit(audit_id)
     organisation_id = audit.organisation_id
     draft = audit.state is AuditState.DRAFT  # a closed round keeps its history, takes no steps
-    status = store.review_status(audit_id)
+    ctx = context()
+    status = review.review_status(ctx, audit_id)
     st.subheader(tr("auth.review.title"))
     st.markdown(tr("auth.review.state", state=tr(f"auth.review.{status.state.value}")))
     if status.sign_off is not None:
@@ -53,7 +55,7 @@ def render_review_panel(store: GuardedStore, audit_id: int) -> None:
             (
                 "submit",
                 "auth.review.submit",
-                lambda c: store.submit_for_review(audit_id, c),
+                lambda c: review.submit_for_review(ctx, audit_id, c),
                 "auth.review.done_submitted",
             )
         )
@@ -63,7 +65,7 @@ def render_review_panel(store: GuardedStore, audit_id: int) -> None:
                 (
                     "return",
                     "auth.review.return",
-                    lambda c: store.return_for_changes(audit_id, c),
+                    lambda c: review.return_for_changes(ctx, audit_id, c),
                     "auth.review.done_returned",
                 )
             )
@@ -72,7 +74,7 @@ def render_review_panel(store: GuardedStore, audit_id: int) -> None:
                 (
                     "sign_off",
                     "auth.review.sign_off",
-                    lambda c: store.sign_off(audit_id, c),
+                    lambda c: review.sign_off(ctx, audit_id, c),
                     "auth.review.done_signed_off",
                 )
             )
@@ -82,7 +84,7 @@ def render_review_panel(store: GuardedStore, audit_id: int) -> None:
             if column.button(tr(label), key=f"review.{audit_id}.{name}"):
                 try:
                     step(comment)
-                except (AccountError, NotPermitted) as refused:
+                except Refused as refused:
                     st.error(refused.text(lang()))  # what was typed stays in the box
                 else:
                     st.session_state.pop(f"review.{audit_id}.comment", None)

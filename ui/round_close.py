@@ -9,13 +9,14 @@ import streamlit as st
 from domain.account_records import ReviewState
 from domain.permissions import Action, permits
 from domain.records import AuditRecord
+from services import review
 from store.access import GuardedStore
 from ui.confirm import ask_button, confirmation
-from ui.state import flash, open_audit, tr
+from ui.state import context, flash, open_audit, tr
 
 
 def render_close_round(store: GuardedStore, audit: AuditRecord) -> None:
-    state = store.review_status(audit.id).state
+    state = review.review_status(context(), audit.id).state
     reason = None
     if not permits(store.actor, audit.organisation_id, Action.CLOSE_ROUND):
         reason = tr("ui.close_not_permitted")

@@ -8,13 +8,14 @@ from typing import Any, NoReturn
 
 import streamlit as st
 
-from domain.permissions import Action, permits
+from domain.permissions import Action, NotPermitted, permits
 from domain.records import AuditRecord
 from scoring import Plan, ScoreResult, display
+from services.context import Context
 from store import StoreError
-from store.access import GuardedStore, NotPermitted
+from store.access import GuardedStore
 from ui.auth import guarded_store, signed_in_name
-from ui.context import lang, name_the_zone, today, tr, when, zone
+from ui.context import get_store, lang, name_the_zone, today, tr, when, zone
 
 __all__ = ["lang", "name_the_zone", "today", "tr", "when", "zone"]  # with the names below
 
@@ -22,6 +23,11 @@ __all__ = ["lang", "name_the_zone", "today", "tr", "when", "zone"]  # with the n
 def page_store() -> GuardedStore:
     """The store as the signed-in person may use it: every call checks their role."""
     return guarded_store()
+
+
+def context() -> Context:
+    """The signed-in person as the services see them (services/context.py)."""
+    return Context(page_store().actor, get_store())
 
 
 def may(action: Action, organisation_id: int | None) -> bool:

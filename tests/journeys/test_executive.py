@@ -13,6 +13,8 @@ from playwright.sync_api import Locator, expect
 
 from domain.records import ActionState, OrganisationProfile, Rectification
 from scoring import Status
+from services import certification
+from services.context import Context
 from store import open_store
 from store.accounts import Accounts
 
@@ -48,13 +50,13 @@ def seeded_audit(data_dir, monkeypatch) -> int:
         status = Status.NOT_CONFORMING if n % 6 == 0 else Status.CONFORMING
         extra = {"rectification": actions[item.id]} if item.id in actions else {}
         store.save_item(audit.id, item.id, expected_version=0, actor="王敏", status=status, **extra)
-    store.add_certificate(
+    certification.add_certificate(
+        Context.local_administrator(store, "王敏"),
         organisation.id,
         body="中国商业联合会",
         number="CSC-2024-0123",
         tier="三星级",
         issued_on=TODAY - timedelta(days=500),
-        actor="王敏",
     )
     Accounts(store).add_first_administrator("zhaoyue", "赵总", PASSWORD)
     return audit.id

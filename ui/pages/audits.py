@@ -14,6 +14,7 @@ from domain.permissions import Action
 from domain.records import AuditRecord, Organisation, OrganisationProfile
 from scoring import display
 from scoring.history import tier_title
+from services import organisations as organisation_services
 from store import StoreError
 from store.archive import ArchiveRefused
 from ui.confirm import ask_button, confirmation
@@ -25,6 +26,7 @@ from ui.state import (
     LANDING,
     actor,
     attempt,
+    context,
     current_audit_id,
     flash,
     go_to,
@@ -93,7 +95,7 @@ def create_organisation() -> None:
     """Form callback: runs before the page is drawn, so the new organisation can be chosen."""
     profile = entered_profile("new_org")
     try:
-        created = store.create_organisation(profile, actor())
+        created = organisation_services.create_organisation(context(), profile)
     except StoreError as exc:
         refused("new_org", exc)
         return

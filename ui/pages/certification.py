@@ -8,11 +8,11 @@ import streamlit as st
 
 from domain.permissions import Action
 from scoring.cycle import CertificateState, CycleEventKind, EventState, EventStatus
-from store import certificate_cases as cases
+from services import certification
 from ui.markup import plain
 from ui.state import (
-    actor,
     attempt,
+    context,
     flash,
     lang,
     may,
@@ -34,7 +34,8 @@ st.title(tr("certification.title"))
 st.caption(f"{plain(organisation.profile.name)} · {tr('certification.caption')}")
 show_flashes()
 
-certificate = store.current_certificate(organisation.id)
+ctx = context()
+certificate = certification.current_certificate(ctx, organisation.id)
 if certificate is None:
     st.info(tr("certification.none"))
 else:
@@ -93,7 +94,7 @@ else:
             held_on = held_in.date_input(
                 tr("certification.held_on"), value=today, key="certification.held_on"
             )
-            scheme_tiers = cases.known_tiers(store, organisation.id)
+            scheme_tiers = certification.known_tiers(ctx, organisation.id)
             titles = {tier.id: tier.title.get(lang()) for tier in scheme_tiers}
             new_tier = tier_in.selectbox(
                 tr("certification.new_tier"),
@@ -109,13 +110,8 @@ else:
             )
         if held:
             save_and_rerun(
-                lambda: cases.record_surveillance(
-                    store,
-                    organisation.id,
-                    on=held_on,
-                    actor=actor(),
-                    tier_id=new_tier,
-                    suspended=suspended,
+                lambda: certification.record_surveillance(
+                    ctx, organisation.id, on=held_on, tier_id=new_tier, suspended=suspended
                 ),
                 tr("certification.surveillance_saved"),
             )
@@ -125,8 +121,8 @@ else:
         disabled=not may(Action.CREATE_ROUND, organisation.id),
     ):
         started = attempt(
-            lambda: store.start_surveillance_round(
-                organisation.id, on=today, actor=actor(), lang=lang()
+            lambda: certification.start_surveillance_round(
+                ctx, organisation.id, on=today, lang=lang()
             )
         )
         if started is not None:
@@ -162,19 +158,19 @@ with st.expander(tr("certification.record"), expanded=certificate is None):
         )
     if submitted:
         save_and_rerun(
-            lambda: store.add_certificate(
+            lambda: certification.add_certificate(
+                ctx,
                 organisation.id,
                 body=body,
                 number=number,
                 tier=tier,
                 issued_on=issued_on,
-                actor=actor(),
                 audit_id=round_id,
             ),
             tr("certification.saved"),
         )
 
-history = store.certificates(organisation.id)
+history = certification.certificates(ctx, organisation.id)
 if len(history) > 1:
     st.subheader(tr("certification.history"))
     st.dataframe(

@@ -15,6 +15,7 @@ from domain.readiness import readiness
 from scoring import EligibilityStatus, display
 from scoring.cycle import CertificateState
 from scoring.next_step import next_step
+from services import certification
 from ui import dashboard_style
 from ui.brief_download import brief_button
 from ui.catalogue_rows import catalogue_line
@@ -31,7 +32,7 @@ from ui.item_link import open_item
 from ui.labels import needed, points, status_label, verdict_metric
 from ui.markup import plain
 from ui.round_verdicts import verdicts_note
-from ui.state import lang, page_store, require_audit, scored, tr
+from ui.state import context, lang, page_store, require_audit, scored, tr
 from ui.state import today as today_here
 
 PLAN_ROWS = 8  # more would push the first screen's answer off it; the rest is counted
@@ -147,7 +148,7 @@ else:
     else:
         st.warning(tr("ui.plan_unreachable"))
 
-certificate = store.current_certificate(organisation.id)
+certificate = certification.current_certificate(context(), organisation.id)
 if certificate is not None:
     cycle_now = certificate.status(today)
     named = {

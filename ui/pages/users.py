@@ -1,6 +1,7 @@
 """Users (administrators only): every account with its roles; add an account, disable or enable
 it, grant or revoke a role in an organisation, reset a password. Everything goes through the
-store's Accounts, as the command line does, so the same refusals hold (the last administrator,
+account services (services/accounts.py), as the command line does, so the same checks and
+refusals hold (the last administrator,
 a login taken, a role granted twice) and each is shown with its own text. A refused form keeps
 what was typed."""
 
@@ -12,12 +13,13 @@ import pandas as pd
 import streamlit as st
 
 from domain.account_records import UserRecord
+from domain.errors import Refused
 from domain.permissions import ORGANISATION_ROLES, Action, permits
+from services import accounts as account_services
 from store.accounts import MIN_PASSWORD, AccountError
-from store.sessions import SignInSessions
-from ui.auth import current_actor, user_accounts, web_settings
+from ui.auth import current_actor, web_settings
 from ui.markup import plain
-from ui.state import flash, lang, page_store, show_flashes, tr, when
+from ui.state import context, flash, lang, page_store, show_flashes, tr, when
 
 signed_in = current_actor()
 st.title(tr("users.title"))
@@ -26,7 +28,7 @@ if signed_in is None or not permits(signed_in, None, Action.MANAGE_USERS):
     st.stop()
 actor = signed_in  # an Actor from here on, in the lambdas below too
 show_flashes()
-accounts = user_accounts()
+ctx = context()
 organisations = {o.id: o.profile.name for o in page_store().organisations(include_archived=True)}
 
 
@@ -34,7 +36,7 @@ def act(change: Callable[[], object], done: str, clear: tuple[str, ...] = ()) ->
     """Run one account change: on refusal say why and keep what was typed; else rerun."""
     try:
         change()
-    except AccountError as refused:
+    except (AccountError, Refused) as refused:
         st.error(refused.text(lang()))
         return
     for key in clear:
@@ -53,7 +55,7 @@ def roles_of(user: UserRecord) -> str:
     return "；".join(roles + [role_text(org, role.value) for org, role in user.grants]) or "—"
 
 
-users = accounts.users()
+users = account_services.users(ctx)
 st.dataframe(
     pd.DataFrame(
         {
@@ -90,10 +92,10 @@ with (
             st.error(tr("auth.passwords_differ"))
         else:
             act(
-                lambda: accounts.add_user(
+                lambda: account_services.add_user(
+                    ctx,
                     login,
                     name,
-                    actor=actor.display_name,
                     password=password,
                     email=email or None,
                     administrator=administrator,
@@ -122,16 +124,14 @@ if toggle.button(
     tr("users.disable" if chosen.active else "users.enable"), key="users.toggle_active"
 ):
     act(
-        lambda: accounts.set_active(chosen.login, not chosen.active, actor=actor.display_name),
+        lambda: account_services.set_active(ctx, chosen.login, not chosen.active),
         tr("users.disabled" if chosen.active else "users.enabled", login=chosen.login),
     )
 if admin.button(
     tr("users.drop_admin" if chosen.administrator else "users.make_admin"), key="users.toggle_admin"
 ):
     act(
-        lambda: accounts.set_administrator(
-            chosen.login, not chosen.administrator, actor=actor.display_name
-        ),
+        lambda: account_services.set_administrator(ctx, chosen.login, not chosen.administrator),
         tr("users.admin_changed", login=chosen.login),
     )
 
@@ -155,9 +155,7 @@ with grant_col.container(border=True):
         )
         if st.button(tr("users.grant"), key="users.grant.submit"):
             act(
-                lambda: accounts.grant(
-                    chosen.login, organisation_id, role, actor=actor.display_name
-                ),
+                lambda: account_services.grant(ctx, chosen.login, organisation_id, role),
                 tr(
                     "users.granted_role",
                     login=plain(chosen.login),
@@ -179,7 +177,7 @@ with revoke_col.container(border=True):
         )
         if st.button(tr("users.revoke"), key="users.revoke.submit"):
             act(
-                lambda: accounts.revoke(chosen.login, revoked, actor=actor.display_name),
+                lambda: account_services.revoke(ctx, chosen.login, revoked),
                 tr("users.revoked", login=chosen.login),
             )
     else:
@@ -199,14 +197,14 @@ with st.form("users.password", clear_on_submit=False):
             st.error(tr("auth.passwords_differ"))
         else:
             act(
-                lambda: accounts.set_password(chosen.login, new, actor=actor.display_name),
+                lambda: account_services.set_password(ctx, chosen.login, new),
                 tr("users.password_reset", login=chosen.login),
                 clear=("users.password.new", "users.password.again"),
             )
 
 # -- sessions: who is signed in where, and ending one ------------------------------------------
 st.subheader(tr("users.sessions"))
-live = SignInSessions(accounts.store, web_settings()).active()
+live = account_services.sessions(ctx, web_settings())
 if not live:
     st.caption(tr("users.no_sessions"))
     st.stop()
@@ -237,6 +235,6 @@ ended = st.selectbox(
 )
 if st.button(tr("users.end_session"), key="users.session.end"):
     act(
-        lambda: SignInSessions(accounts.store).end_by_id(ended),
+        lambda: account_services.end_session(ctx, ended),
         tr("users.session_ended", login=by_id[ended].login),
     )

@@ -1,6 +1,5 @@
-"""A round's review state as its events say, read inside the caller's transaction. The store's
-own round closing checks it (store.rounds) as Reviews does (store.review, which records the
-events): it lives below both, so neither needs the other."""
+"""A round's review events as the review records read them (store/repositories.py's Reviews
+and the round close both read them in their own transaction)."""
 
 from __future__ import annotations
 
@@ -10,14 +9,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from domain.account_records import ReviewEvent, ReviewKind, ReviewState, ReviewStatus
-from domain.errors import AccountError
 from domain.records import AuditState
 from store.account_tables import ReviewEventRow
 from store.tables import AuditRow, ChangeRow
-
-
-class ReviewError(AccountError):
-    """A review step that does not fit the round's state (nothing was recorded)."""
 
 
 def _event(row: ReviewEventRow) -> ReviewEvent:
@@ -38,8 +32,19 @@ def last_change_id(session: Session, audit_id: int) -> int | None:
     return session.scalar(select(func.max(ChangeRow.id)).where(ChangeRow.audit_id == audit_id))
 
 
-def review_status(session: Session, audit_id: int) -> ReviewStatus:
-    """The round's review state now (inside the caller's transaction)."""
+def last_changer(session: Session, audit_id: int) -> str | None:
+    """Who made the round's last change (review steps themselves are not changes)."""
+    return session.scalar(
+        select(ChangeRow.actor)
+        .where(ChangeRow.audit_id == audit_id, ChangeRow.entity != "review")
+        .order_by(ChangeRow.id.desc())
+        .limit(1)
+    )
+
+
+def status(session: Session, audit_id: int) -> ReviewStatus:
+    """The state a round's review events add up to: a sign-off followed by a change to the
+    (still open) round no longer holds."""
     rows = session.scalars(
         select(ReviewEventRow)
         .where(ReviewEventRow.audit_id == audit_id)
@@ -51,7 +56,8 @@ def review_status(session: Session, audit_id: int) -> ReviewStatus:
     last = rows[-1]
     if last.kind == ReviewKind.SIGNED_OFF.value:
         # once closed the round cannot change; its own closing lines are not changes
-        draft = session.get_one(AuditRow, audit_id).state == AuditState.DRAFT.value
+        audit = session.get(AuditRow, audit_id)
+        draft = audit is not None and audit.state == AuditState.DRAFT.value
         changed = draft and (last_change_id(session, audit_id) or 0) > (last.last_change_id or 0)
         if changed:
             return ReviewStatus(ReviewState.WITHDRAWN, events, None, changed_after_sign_off=True)
@@ -62,14 +68,3 @@ def review_status(session: Session, audit_id: int) -> ReviewStatus:
         ReviewKind.WITHDRAWN.value: ReviewState.WITHDRAWN,
     }[last.kind]
     return ReviewStatus(state, events, None)
-
-
-def require_signed_off_in(session: Session, audit: AuditRow) -> None:
-    """Refuse (ReviewError) unless the round's sign-off holds, inside the caller's transaction
-    with the round locked: a change saved just before the freeze withdraws the sign-off and so
-    refuses the close."""
-    state = review_status(session, audit.id).state
-    if state is not ReviewState.SIGNED_OFF:
-        raise ReviewError(
-            "auth.review.error.not_signed_off", round_no=audit.round_no, state=state.value
-        )

@@ -1,0 +1,27 @@
+"""Use cases: one typed function each, the only way in for ui/, cli/ and what comes next (an
+HTTP API, a worker). Every service is registered with the permission it needs and where its
+organisation comes from (services/registry.py); it runs, side effects included, in one unit of
+work (store/uow.py) and commits once.
+
+Where the aggregates stand (the rest still goes through store.AuditStore and
+store.access.GuardedStore, whose guarded calls already run check, change and sign-off withdrawal
+in one unit of work):
+- review and sign-off: services/review.py (status, submit, return, sign off); the pages and the
+  dossier use it; the guard's review methods are gone.
+- accounts, roles and sign-in sessions (listing, ending one): services/accounts.py; the Users
+  page and ``gbt-audit user`` (as the administrator account --as names, cli/identity.py) use it.
+- creating an organisation (its creator's consultant role in the same transaction):
+  services/organisations.py; the audits page uses it, the guard no longer offers it.
+- certificates, surveillances held, the certificate's status and surveillance rounds:
+  services/certification.py; the certification page, the dashboard and ``gbt-audit
+  certificate`` use it (the portfolio, brief and reminders read certificates in their own read
+  unit of work); the store's certification methods are gone.
+- a round's items: services/rounds.py ``save_item`` for the command line and what comes next;
+  the checklist still saves through the guard (one transaction, sign-off withdrawal included).
+- evidence in a round: services/evidence.py (add to the library, link, unlink, and one file
+  stored and linked in one transaction); ``gbt-audit evidence add`` uses it, so a link made from
+  the command line withdraws a sign-off exactly as the app does.
+- still through store.AuditStore / GuardedStore: organisations' details, rounds (audit details, items,
+  deductions, bonus, closing, comparing), requests for evidence, catalogues and
+  catalogue moves, archives, the change log.
+"""

@@ -1,0 +1,178 @@
+"""The one door: every service is in the permission registry, a forged call without the role is
+refused before anything is read or changed, a change through a service (the app's or the
+command line's) withdraws a sign-off in the same transaction, and a save or a dossier read is
+one transaction."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+from datetime import date
+
+import pytest
+from account_helpers import team
+from store_helpers import new_store
+from transaction_helpers import Transactions
+
+import services
+from domain.account_records import ReviewKind, ReviewState
+from domain.permissions import NotPermitted
+from dossier.assemble import dossier_data
+from dossier.brief import build_brief
+from services import review, rounds
+from services.context import Context
+from services.registry import REGISTRY, By
+from store.access import GuardedStore
+from store.action_register import organisation_action_rows
+from ui.portfolio_rows import portfolio_rows
+
+PLUMBING = {"services.context", "services.registry"}
+
+
+def service_modules():
+    for info in pkgutil.iter_modules(services.__path__, "services."):
+        if info.name not in PLUMBING and not info.name.rsplit(".", 1)[1].startswith("_"):
+            yield importlib.import_module(info.name)
+
+
+SERVICE_MODULES = list(service_modules())  # imported before the registry is parametrised over
+
+
+def test_every_public_function_in_services_is_registered():
+    public = {
+        f"{module.__name__}.{name}"
+        for module in SERVICE_MODULES
+        for name, value in vars(module).items()
+        if inspect.isfunction(value)
+        and value.__module__ == module.__name__
+        and not name.startswith("_")
+    }
+    assert public, "no services found"
+    assert sorted(public - set(REGISTRY)) == []
+
+
+def _service(name: str):
+    module, function = name.rsplit(".", 1)
+    return getattr(importlib.import_module(module), function)
+
+
+@pytest.fixture
+def t(database_url, tmp_path):
+    store = new_store(database_url, tmp_path)
+    return store, team(store)
+
+
+def _arguments(function, key):
+    """The key, then a placeholder for every other required argument: a refused call never
+    gets as far as reading them."""
+    parameters = list(inspect.signature(function).parameters.values())[2:]
+    args = [None for p in parameters if p.default is p.empty and p.kind is p.POSITIONAL_OR_KEYWORD]
+    kwargs = {p.name: None for p in parameters if p.default is p.empty and p.kind is p.KEYWORD_ONLY}
+    return ([key] if key is not None else []) + args, kwargs
+
+
+@pytest.mark.parametrize("name", sorted(REGISTRY))
+def test_a_forged_call_without_the_role_is_refused(t, name):
+    """The editor of organisation A calls every service on organisation B's records (no role
+    there), and the viewer of A every service that changes something in A."""
+    store, people = t
+    registration = REGISTRY[name]
+    function = _service(name)
+    keys = {
+        By.ORGANISATION: (people.b.id, people.a.id),
+        By.ROUND: (people.audit_b.id, people.audit_a.id),
+        By.NOTHING: (None, None),
+    }
+    elsewhere, here = keys[registration.by]  # a new kind of key: add it here
+    before = store.changes(limit=1)
+    calls = [("editor", elsewhere)]
+    if registration.action.value != "read":
+        calls.append(("viewer", here))
+    for login, key in calls:
+        args, kwargs = _arguments(function, key)
+        with pytest.raises(NotPermitted) as refused:
+            function(Context(people.actor(login), store), *args, **kwargs)
+        assert refused.value.code.startswith("auth.error.not_permitted")
+        assert refused.value.values["action"] == registration.action.value
+    assert store.changes(limit=1) == before  # nothing was written
+
+
+def _signed_off(store, people):
+    audit = people.audit_a.id
+    rounds.save_item(
+        Context(people.actor("editor"), store),
+        audit,
+        "1.1.1",
+        expected_version=0,
+        status="conforming",
+    )
+    review.submit_for_review(Context(people.actor("editor"), store), audit)
+    review.sign_off(Context(people.actor("reviewer"), store), audit)
+    return audit
+
+
+def test_a_change_through_the_command_line_withdraws_the_sign_off_as_the_app_does(t):
+    store, people = t
+    audit = _signed_off(store, people)
+    local = Context.local_administrator(store, "质量经理（命令行）")
+    item = store.item(audit, "1.1.1")
+    rounds.save_item(local, audit, "1.1.1", expected_version=item.version, finding="复核")
+    status = review.review_status(local, audit)
+    assert status.state is ReviewState.WITHDRAWN
+    assert status.events[-1].kind is ReviewKind.WITHDRAWN
+    assert status.events[-1].user_name == "质量经理（命令行）"
+    line = store.changes(audit_id=audit, limit=1)[0]
+    assert (line.actor, line.field) == ("质量经理（命令行）", "review")
+
+
+def test_a_refused_change_leaves_the_sign_off_and_the_entry_as_they_were(t):
+    store, people = t
+    audit = _signed_off(store, people)
+    item = store.item(audit, "1.1.1")
+    with pytest.raises(Exception) as refused:  # the versioned write refuses a stale version
+        rounds.save_item(
+            Context(people.actor("editor"), store),
+            audit,
+            "1.1.1",
+            expected_version=item.version - 1,
+            finding="过期",
+        )
+    assert type(refused.value).__name__ == "ConflictError"
+    assert store.item(audit, "1.1.1") == item
+    admin = Context(people.actor("admin"), store)
+    assert review.review_status(admin, audit).state is ReviewState.SIGNED_OFF
+
+
+def test_a_save_and_a_dossier_read_are_one_transaction_each(t):
+    store, people = t
+    audit = _signed_off(store, people)
+    editor = people.actor("editor")
+    item = store.item(audit, "1.1.1")
+    with Transactions(store.engine) as through_the_guard:  # the app's save (withdraws too)
+        GuardedStore(store, editor).save_item(
+            audit, "1.1.1", expected_version=item.version, actor="", finding="一"
+        )
+    item = store.item(audit, "1.1.1")
+    with Transactions(store.engine) as through_the_service:
+        rounds.save_item(
+            Context(editor, store), audit, "1.1.1", expected_version=item.version, finding="二"
+        )
+    with Transactions(store.engine) as dossier:
+        data = dossier_data(GuardedStore(store, editor), audit)
+    assert data.review.state is ReviewState.WITHDRAWN
+    assert (through_the_guard.count, through_the_service.count, dossier.count) == (1, 1, 1)
+
+
+def test_each_read_model_reads_in_one_transaction(t):
+    store, people = t
+    consultant = GuardedStore(store, people.actor("consultant"))
+    today = date(2026, 12, 1)
+    with Transactions(store.engine) as portfolio:
+        rows = portfolio_rows(consultant, today, "zh")
+    with Transactions(store.engine) as register:
+        organisation_action_rows(consultant, people.a.id, today)
+    with Transactions(store.engine) as brief:
+        build_brief(consultant, people.audit_a.id, today)
+    assert len(rows) == 2
+    assert (portfolio.count, register.count, brief.count) == (1, 1, 1)
