@@ -59,8 +59,14 @@ def import_archive(store: AuditStore, params: dict[str, Any], progress: Progress
     from store.archive import import_archive as run_import
 
     progress(0.05, "")
-    with store.blobs.local_copy(params["input_sha256"]) as path:
-        outcome = run_import(store, path, actor=str(params.get("actor") or "worker"))
+    work = store.blobs.work_folder("job-")
+    try:
+        with store.blobs.local_copy(params["input_sha256"]) as path:
+            named = work / "archive.zip"  # refusals name the file as the upload did before
+            named.symlink_to(path.resolve())
+            outcome = run_import(store, named, actor=str(params.get("actor") or "worker"))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
     return {
         "organisation_id": outcome.organisation_id,
         "audit_ids": {str(k): v for k, v in outcome.audit_ids.items()},
@@ -68,8 +74,30 @@ def import_archive(store: AuditStore, params: dict[str, Any], progress: Progress
     }
 
 
+def brief(store: AuditStore, params: dict[str, Any], progress: Progress) -> dict[str, Any]:
+    """The one-page readiness brief (dossier/brief.py) of an audit, as of ``today``."""
+    from datetime import date
+
+    from dossier.brief import build_brief, render_brief
+
+    audit_id = int(params["audit_id"])
+    today = date.fromisoformat(str(params["today"]))
+    lang = str(params.get("lang") or "zh")
+    progress(0.1, "")
+    work = store.blobs.work_folder("job-")
+    try:
+        target = work / f"brief-{audit_id}-{today.isoformat()}.pdf"
+        render_brief(build_brief(store, audit_id, today, lang), target, lang)
+        progress(0.9, "")
+        files = [store_file(store, target, target.name, PDF)]
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return {"files": files}
+
+
 TASKS: dict[str, Callable[[AuditStore, dict[str, Any], Progress], dict[str, Any]]] = {
     "dossier": dossier,
+    "brief": brief,
     "import": import_archive,
 }
 
@@ -82,6 +110,18 @@ def failure_text(exc: BaseException) -> str:
     if isinstance(exc, StoreError | DossierDataError | MissingCJKFont):
         return str(exc)
     return f"{type(exc).__name__}: {exc}"
+
+
+def failure_reason(exc: BaseException) -> dict[str, str] | None:
+    """The refusal in each language, when it can word itself (an archive's coded refusal, a
+    refused entry): the page shows the reader's; None for the others (``failure_text``)."""
+    text = getattr(exc, "text", None)
+    if not callable(text):
+        return None
+    try:
+        return {lang: str(text(lang)) for lang in ("zh", "en")}
+    except Exception:  # a refusal that cannot word itself still has its message
+        return None
 
 
 def run_claimed(
@@ -107,6 +147,6 @@ def run_claimed(
     except Exception as exc:
         if not isinstance(exc, OSError | ValueError | LookupError):
             log.exception("job %s (%s) failed", job.id, job.kind)
-        jobs.fail(job.id, worker, failure_text(exc))
+        jobs.fail(job.id, worker, failure_text(exc), reason=failure_reason(exc))
         return False
     return jobs.finish(job.id, worker, result)
