@@ -254,3 +254,22 @@ def test_a_lost_brief_or_import_job_is_retried_by_the_worker_then_failed_with_wh
 
     job = jobs.job(lost.id)
     assert job.state is JobState.FAILED and job.error == "worker_lost" and job.attempts == 2
+
+
+def test_a_job_run_in_the_app_and_stopped_midway_is_failed_not_left_running(store):
+    """Streamlit stops a script run (the page left, another click) with an exception that is
+    no Exception: the job the app was running itself is failed as interrupted, and the stop
+    goes on its way."""
+    from streamlit.runtime.scriptrunner_utils.exceptions import StopException
+
+    from worker.requests import request_job
+
+    audit = audit_with_evidence(store)
+
+    def page_left(fraction: float, message: str) -> None:
+        raise StopException()
+
+    with pytest.raises(StopException):
+        request_job(store, "dossier", {"audit_id": audit.id}, actor="qm", here_progress=page_left)
+    job = Jobs(store).job(1)
+    assert job.state is JobState.FAILED and job.error == "interrupted"

@@ -13,6 +13,7 @@ from store import StoreError
 from store.jobs import Job, Jobs, JobState
 from ui.state import actor, lang, tr
 from worker.requests import bare_store, job_file, request_job
+from worker.tasks import INTERRUPTED
 
 POLL_SECONDS = 1.0
 
@@ -52,7 +53,9 @@ def current(store: Any, key: str, belongs: Callable[[Job], bool]) -> Job | None:
 
 def failure(job: Job) -> str:
     """Why a failed job failed, in the reader's language."""
-    return tr("jobs.worker_lost") if job.error == "worker_lost" else job.failure(lang())
+    if job.error in ("worker_lost", INTERRUPTED):
+        return tr(f"jobs.{job.error}")
+    return job.failure(lang())
 
 
 @st.fragment(run_every=POLL_SECONDS)

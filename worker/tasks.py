@@ -20,6 +20,9 @@ PDF = "application/pdf"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+INTERRUPTED = "interrupted"  # the job's error when its run was stopped midway (texts: jobs.*)
+
+
 class JobLost(Exception):
     """The job was taken from this worker (it stopped beating for too long); stop working."""
 
@@ -149,4 +152,10 @@ def run_claimed(
             log.exception("job %s (%s) failed", job.id, job.kind)
         jobs.fail(job.id, worker, failure_text(exc), reason=failure_reason(exc))
         return False
+    except BaseException:
+        # the run was stopped from outside: in the app, the page was left or clicked again
+        # (Streamlit stops a script with an exception of its own), and nobody will beat for the
+        # job; failed now rather than running forever (or made later for nobody)
+        jobs.fail(job.id, worker, INTERRUPTED)
+        raise
     return jobs.finish(job.id, worker, result)
