@@ -65,7 +65,7 @@ class Session:
         try:
             start = time.perf_counter()
             await page.goto(f"{url}checklist?audit={self.audit_id}")
-            form = page.get_by_test_id("stForm")
+            form = page.locator("form")  # the sign-in page is the server's own HTML form
             await form.get_by_label("登录名").fill(self.seeded.login)
             await form.get_by_label("密码", exact=True).fill(self.seeded.password)
             await form.get_by_role("button", name="登录", exact=True).click()

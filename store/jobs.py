@@ -30,7 +30,7 @@ WORKER_GONE = timedelta(seconds=30)  # no beat for this long: the worker is not 
 JOB_STALE = timedelta(seconds=60)  # a running job without a beat for this long lost its worker
 MAX_ATTEMPTS = 2  # a job whose worker died is tried once more, then failed
 KEEP_FINISHED = timedelta(days=1)  # a finished job (and its result files) is kept this long
-KINDS = ("dossier", "import")
+KINDS = ("dossier", "brief", "import")
 
 
 class JobState(StrEnum):
@@ -58,6 +58,12 @@ class Job:
     @property
     def finished(self) -> bool:
         return self.state in (JobState.DONE, JobState.FAILED)
+
+    def failure(self, lang: str) -> str:
+        """Why the job failed, in the reader's language where the refusal could say so; a lost
+        worker is the code ``worker_lost`` (the page words it)."""
+        reason = (self.result or {}).get("reason") or {}
+        return str(reason.get(lang) or self.error)
 
     def files(self) -> list[dict[str, Any]]:
         """The result's files: name, sha256, size, media_type (blobs in the store)."""
@@ -188,8 +194,18 @@ class Jobs:
     def finish(self, job_id: int, worker: str, result: dict[str, Any]) -> bool:
         return self._end(job_id, worker, JobState.DONE, result=result, progress=1)
 
-    def fail(self, job_id: int, worker: str | None, error: str) -> bool:
-        return self._end(job_id, worker, JobState.FAILED, error=error[:2000])
+    def fail(
+        self,
+        job_id: int,
+        worker: str | None,
+        error: str,
+        *,
+        reason: dict[str, str] | None = None,
+    ) -> bool:
+        """The job failed: ``error`` as the log words it, ``reason`` the refusal in each
+        language when it has one (kept in the result, which has no files then)."""
+        extra: dict[str, Any] = {"result": {"reason": reason}} if reason else {}
+        return self._end(job_id, worker, JobState.FAILED, error=error[:2000], **extra)
 
     def _end(self, job_id: int, worker: str | None, state: JobState, **values: Any) -> bool:
         where = [JobRow.id == job_id, JobRow.state == JobState.RUNNING.value]

@@ -235,9 +235,12 @@ def test_without_a_certificate_no_cycle_line_shows(store):
     assert "认证证书" not in texts(app("dashboard", audit.id))
 
 
-def test_the_readiness_brief_is_a_download_on_the_first_screen(store):
+def test_the_readiness_brief_is_made_and_downloaded_from_the_first_screen(store):
     audit = new_audit(store)
     at = app("dashboard", audit.id)
+    assert at.get("download_button") == []
+    next(b for b in at.button if b.label == "生成就绪简报（PDF）").click().run(timeout=60)
+    assert not at.exception
     downloads = at.get("download_button")
     assert len(downloads) == 1
     assert downloads[0].proto.label == "下载就绪简报（PDF）"

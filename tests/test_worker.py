@@ -15,6 +15,7 @@ from datetime import date, timedelta
 import pytest
 from evidence_samples import pdf
 from s3_server import environment
+from store_helpers import settings_for
 
 from domain.records import OrganisationProfile
 from store import open_store
@@ -150,3 +151,125 @@ def test_a_worker_killed_mid_job_leaves_it_to_be_retried_and_it_completes(store,
     assert jobs.recover(utcnow() + JOB_STALE + timedelta(seconds=1)) == [queued.id]
     run_worker(store, once=True)
     assert jobs.job(queued.id).state is JobState.DONE
+
+
+# -- the readiness brief and the archive import, as jobs -------------------------------------
+
+
+def archive_blob(store, tmp_path):
+    """An audit made on another installation, its archive kept as a blob of this store as the
+    audits page keeps an upload. Returns the blob's hash and the exported audit."""
+    from store.archive import export_audit
+
+    url = f"sqlite:///{tmp_path / 'elsewhere.db'}"
+    elsewhere = open_store(settings_for(url, tmp_path / "elsewhere"))
+    audit = audit_with_evidence(elsewhere)
+    path = export_audit(elsewhere, audit.id, tmp_path / "archive.zip")
+    with path.open("rb") as stream:
+        return store.blobs.put(stream, max_bytes=1 << 30).sha256, audit
+
+
+def test_a_brief_job_is_made_by_the_worker_as_a_one_page_pdf_in_the_blob_store(store):
+    import pypdf
+
+    audit = audit_with_evidence(store)
+    jobs = Jobs(store)
+    params = {"audit_id": audit.id, "today": "2026-12-07", "lang": "en"}
+    queued = jobs.enqueue("brief", params, actor="qm")
+
+    assert run_worker(store, once=True) == 1
+
+    job = jobs.job(queued.id)
+    assert job.state is JobState.DONE and job.progress == 1.0
+    [brief] = job.files()
+    assert brief["name"] == f"brief-{audit.id}-2026-12-07.pdf"
+    with store.blobs.open(brief["sha256"]) as stream:
+        pages = pypdf.PdfReader(io.BytesIO(stream.read())).pages
+    assert len(pages) == 1 and "Readiness brief" in pages[0].extract_text()
+
+
+def test_an_import_job_brings_the_archive_in_through_the_worker(store, tmp_path):
+    before = {o.id for o in store.organisations()}
+    sha256, audit = archive_blob(store, tmp_path)
+    queued = Jobs(store).enqueue("import", {"input_sha256": sha256, "actor": "顾问"}, actor="x")
+
+    assert run_worker(store, once=True) == 1
+
+    job = Jobs(store).job(queued.id)
+    assert job.state is JobState.DONE, job.error
+    organisation_id = job.result["organisation_id"]
+    assert organisation_id not in before
+    [imported] = store.audits(organisation_id)
+    assert imported.title == audit.title
+    assert job.result["evidence_files"] == 1
+    assert [e.title for e in store.evidence_library(organisation_id)] == ["制度"]
+
+
+def test_a_refused_archive_fails_its_job_with_the_refusal_in_both_languages(store):
+    before = len(store.organisations())
+    garbage = store.blobs.put(io.BytesIO(b"PK\x03\x04 not a zip"), max_bytes=1 << 20).sha256
+    queued = Jobs(store).enqueue("import", {"input_sha256": garbage, "actor": "顾问"}, actor="x")
+
+    run_worker(store, once=True)
+
+    job = Jobs(store).job(queued.id)
+    assert job.state is JobState.FAILED and job.files() == []
+    assert job.failure("zh") != job.failure("en")
+    assert job.failure("zh") and job.failure("en")
+    assert len(store.organisations()) == before
+
+
+@pytest.mark.parametrize("kind", ["brief", "import"])
+def test_a_lost_brief_or_import_job_is_retried_by_the_worker_then_failed_with_why(
+    store, tmp_path, kind
+):
+    audit = audit_with_evidence(store)
+    params = (
+        {"audit_id": audit.id, "today": "2026-12-07", "lang": "zh"}
+        if kind == "brief"
+        else {"input_sha256": archive_blob(store, tmp_path)[0], "actor": "顾问"}
+    )
+    jobs = Jobs(store)
+    retried = jobs.enqueue(kind, params, actor="qm")
+    jobs.claim("died-mid-job")  # a worker took it and was killed
+    with store._write("test") as session:
+        session.get(JobRow, retried.id).heartbeat_at = utcnow() - JOB_STALE - timedelta(seconds=1)
+
+    assert run_worker(store, once=True) == 1  # the loop queues it again and runs it
+
+    job = jobs.job(retried.id)
+    assert job.state is JobState.DONE and job.attempts == 2
+
+    lost = jobs.enqueue(kind, params, actor="qm")
+    stale = utcnow() - JOB_STALE - timedelta(seconds=1)
+    assert jobs.claim("died-once").id == lost.id
+    with store._write("test") as session:
+        session.get(JobRow, lost.id).heartbeat_at = stale
+    assert jobs.recover() == [lost.id]  # queued again once
+    assert jobs.claim("died-twice").id == lost.id
+    with store._write("test") as session:
+        session.get(JobRow, lost.id).heartbeat_at = stale
+
+    assert run_worker(store, once=True) == 0  # the loop fails it: nothing left to run
+
+    job = jobs.job(lost.id)
+    assert job.state is JobState.FAILED and job.error == "worker_lost" and job.attempts == 2
+
+
+def test_a_job_run_in_the_app_and_stopped_midway_is_failed_not_left_running(store):
+    """Streamlit stops a script run (the page left, another click) with an exception that is
+    no Exception: the job the app was running itself is failed as interrupted, and the stop
+    goes on its way."""
+    from streamlit.runtime.scriptrunner_utils.exceptions import StopException
+
+    from worker.requests import request_job
+
+    audit = audit_with_evidence(store)
+
+    def page_left(fraction: float, message: str) -> None:
+        raise StopException()
+
+    with pytest.raises(StopException):
+        request_job(store, "dossier", {"audit_id": audit.id}, actor="qm", here_progress=page_left)
+    job = Jobs(store).job(1)
+    assert job.state is JobState.FAILED and job.error == "interrupted"

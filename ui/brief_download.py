@@ -1,18 +1,19 @@
-"""The readiness brief (dossier/brief.py) as a one-click download: the PDF is made when the
-button is clicked (Streamlit runs the callable then), not on every run of the page."""
+"""The readiness brief (dossier/brief.py) as a job (store/jobs.py): a click asks for it, the
+worker makes it (or, with none running, this server, saying so), the page follows it and then
+offers the PDF from the blob store. The same panel on the dashboard and the action register."""
 
 from __future__ import annotations
 
-import tempfile
 from datetime import date
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import streamlit as st
 
-from dossier.brief import build_brief, render_brief
 from dossier.fonts import MissingCJKFont, find_cjk_fonts
+from store.jobs import Job, JobState
+from ui import job_view
+from ui.markup import plain
 from ui.state import tr
 
 
@@ -26,26 +27,52 @@ def missing_fonts() -> str | None:
     return None
 
 
-def brief_pdf(store: Any, audit_id: int, today: date, lang: str) -> bytes:
-    with tempfile.TemporaryDirectory() as work:
-        target = Path(work, "brief.pdf")
-        render_brief(build_brief(store, audit_id, today, lang), target, lang)
-        return target.read_bytes()
-
-
-def brief_button(store: Any, audit_id: int, today: date, lang: str) -> None:
-    """The download button, or why there is none."""
+def brief_panel(
+    store: Any,
+    audit_id: int,
+    today: date,
+    lang: str,
+    *,
+    prefix: str,
+    make: str,
+    working: str,
+    ready: str,
+    help: str | None = None,
+) -> None:
+    """The button that asks for the brief, its progress, then its download (or why not)."""
     problem = missing_fonts()
     if problem:
         st.caption(problem)
         return
-    st.download_button(
-        tr("dash.brief_download"),
-        lambda: brief_pdf(store, audit_id, today, lang),
-        file_name=f"brief-{audit_id}-{today.isoformat()}.pdf",
-        mime="application/pdf",
-        key=f"dash.brief.{audit_id}",
+    key = f"{prefix}.brief_job.{audit_id}"
+    params = {"audit_id": audit_id, "today": today.isoformat(), "lang": lang}
+    if st.button(make, key=f"{prefix}.brief.{audit_id}", help=help, icon=":material/summarize:"):
+        job_view.start(store, "brief", params, key, working)
+
+    def belongs(job: Job) -> bool:
+        return job.kind == "brief" and job.params == params
+
+    job = job_view.current(store, key, belongs)
+    if job is None:
+        return
+    if not job.finished:
+        job_view.follow(store, job.id)
+    elif job.state is JobState.FAILED:
+        st.error(tr("ui.dossier_refused", reason=plain(job_view.failure(job))))
+    else:
+        job_view.download(st, store, job, 0, ready)
+
+
+def brief_button(store: Any, audit_id: int, today: date, lang: str) -> None:
+    """The dashboard's brief, on its first screen."""
+    brief_panel(
+        store,
+        audit_id,
+        today,
+        lang,
+        prefix="dash",
+        make=tr("dash.brief_make"),
+        working=tr("dash.brief_making"),
+        ready=tr("dash.brief_download"),
         help=tr("dash.brief_help"),
-        icon=":material/picture_as_pdf:",
-        on_click="ignore",  # the page need not run again for a download
     )

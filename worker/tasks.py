@@ -21,6 +21,9 @@ PDF = "application/pdf"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+INTERRUPTED = "interrupted"  # the job's error when its run was stopped midway (texts: jobs.*)
+
+
 class JobLost(Exception):
     """The job was taken from this worker (it stopped beating for too long); stop working."""
 
@@ -60,8 +63,14 @@ def import_archive(store: AuditStore, params: dict[str, Any], progress: Progress
     from store.archive import import_archive as run_import
 
     progress(0.05, "")
-    with store.blobs.local_copy(params["input_sha256"]) as path:
-        outcome = run_import(store, path, actor=str(params.get("actor") or "worker"))
+    work = store.blobs.work_folder("job-")
+    try:
+        with store.blobs.local_copy(params["input_sha256"]) as path:
+            named = work / "archive.zip"  # refusals name the file as the upload did before
+            named.symlink_to(path.resolve())
+            outcome = run_import(store, named, actor=str(params.get("actor") or "worker"))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
     return {
         "organisation_id": outcome.organisation_id,
         "audit_ids": {str(k): v for k, v in outcome.audit_ids.items()},
@@ -69,8 +78,30 @@ def import_archive(store: AuditStore, params: dict[str, Any], progress: Progress
     }
 
 
+def brief(store: AuditStore, params: dict[str, Any], progress: Progress) -> dict[str, Any]:
+    """The one-page readiness brief (dossier/brief.py) of an audit, as of ``today``."""
+    from datetime import date
+
+    from dossier.brief import build_brief, render_brief
+
+    audit_id = int(params["audit_id"])
+    today = date.fromisoformat(str(params["today"]))
+    lang = str(params.get("lang") or "zh")
+    progress(0.1, "")
+    work = store.blobs.work_folder("job-")
+    try:
+        target = work / f"brief-{audit_id}-{today.isoformat()}.pdf"
+        render_brief(build_brief(store, audit_id, today, lang), target, lang)
+        progress(0.9, "")
+        files = [store_file(store, target, target.name, PDF)]
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return {"files": files}
+
+
 TASKS: dict[str, Callable[[AuditStore, dict[str, Any], Progress], dict[str, Any]]] = {
     "dossier": dossier,
+    "brief": brief,
     "import": import_archive,
 }
 
@@ -83,6 +114,18 @@ def failure_text(exc: BaseException) -> str:
     if isinstance(exc, StoreError | DossierDataError | MissingCJKFont):
         return str(exc)
     return f"{type(exc).__name__}: {exc}"
+
+
+def failure_reason(exc: BaseException) -> dict[str, str] | None:
+    """The refusal in each language, when it can word itself (an archive's coded refusal, a
+    refused entry): the page shows the reader's; None for the others (``failure_text``)."""
+    text = getattr(exc, "text", None)
+    if not callable(text):
+        return None
+    try:
+        return {lang: str(text(lang)) for lang in ("zh", "en")}
+    except Exception:  # a refusal that cannot word itself still has its message
+        return None
 
 
 def run_claimed(
@@ -108,6 +151,12 @@ def run_claimed(
     except Exception as exc:
         if not isinstance(exc, OSError | ValueError | LookupError):
             log.exception("job %s (%s) failed", job.id, job.kind)
-        jobs.fail(job.id, worker, failure_text(exc))
+        jobs.fail(job.id, worker, failure_text(exc), reason=failure_reason(exc))
         return False
+    except BaseException:
+        # the run was stopped from outside: in the app, the page was left or clicked again
+        # (Streamlit stops a script with an exception of its own), and nobody will beat for the
+        # job; failed now rather than running forever (or made later for nobody)
+        jobs.fail(job.id, worker, INTERRUPTED)
+        raise
     return jobs.finish(job.id, worker, result)

@@ -104,7 +104,10 @@ def test_executive_answers_three_questions_from_the_first_screen(chromium, serve
     expect(nobody).to_contain_text(LATER.isoformat())
     app.see("认证证书：三星级（中国商业联合会，CSC-2024-0123）")
 
-    # the brief for the desk: one A4 page with the plan and its owner
+    # the brief for the desk: one A4 page with the plan and its owner (made as a job: with no
+    # worker running, by this server, which says so)
+    app.page.get_by_role("button", name="生成就绪简报（PDF）").click()
+    app.see("没有运行中的后台处理程序（gbt-audit worker），简报已在本服务器上生成。")
     with app.page.expect_download(timeout=60_000) as download:
         app.page.get_by_role("button", name="下载就绪简报（PDF）").click()
     pdf = download.value.path().read_bytes()

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 import pandas as pd
 import streamlit as st
 
@@ -20,11 +17,10 @@ from domain.owners import Person
 from domain.permissions import Action
 from domain.records import ActionState, AuditState
 from dossier.actions_xlsx import actions_xlsx, row_label
-from dossier.brief import build_brief, render_brief
-from dossier.fonts import MissingCJKFont
 from reminders.dates import audit_due_dates, owner_due_dates
 from reminders.ics import calendar_ics
 from store.action_register import action_rows, apply_bulk, organisation_action_rows
+from ui.brief_download import brief_panel
 from ui.item_link import open_item
 from ui.labels import action_labels
 from ui.markup import plain
@@ -188,23 +184,16 @@ if len(chosen_owners) == 1 and chosen_owners[0]:
         mime="text/calendar",
         icon=":material/person:",
     )
-brief_key = f"actions.brief.{audit.id}"
-if brief_col.button(tr("actions.make_brief"), icon=":material/summarize:"):
-    with st.spinner(tr("actions.making_brief")), tempfile.TemporaryDirectory() as work:
-        target = Path(work, "brief.pdf")
-        try:
-            render_brief(build_brief(store, audit.id, today, lang()), target, lang())
-        except MissingCJKFont as exc:
-            st.error(str(exc))
-        else:
-            st.session_state[brief_key] = target.read_bytes()
-if brief_key in st.session_state:
-    brief_col.download_button(
-        tr("actions.download_brief"),
-        st.session_state[brief_key],
-        file_name=f"brief-{audit.id}-{today.isoformat()}.pdf",
-        mime="application/pdf",
-        icon=":material/picture_as_pdf:",
+with brief_col:
+    brief_panel(
+        store,
+        audit.id,
+        today,
+        lang(),
+        prefix="actions",
+        make=tr("actions.make_brief"),
+        working=tr("actions.making_brief"),
+        ready=tr("actions.download_brief"),
     )
 
 with st.container(border=True):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable
 from dataclasses import fields
 from pathlib import Path
@@ -12,11 +11,14 @@ import streamlit as st
 
 from domain.permissions import Action
 from domain.records import AuditRecord, Organisation, OrganisationProfile
+from evidence.blobs import BlobTooLarge
 from scoring import display
 from scoring.history import tier_title
 from services import organisations as organisation_services
 from store import StoreError
 from store.archive import ArchiveRefused
+from store.jobs import Job, JobState
+from ui import job_view
 from ui.confirm import ask_button, confirmation
 from ui.evidence_intake import upload_limit_mb
 from ui.markup import plain
@@ -38,11 +40,31 @@ from ui.state import (
     tr,
 )
 from ui.state import today as today_here
+from worker.requests import bare_store, request_job
 
 NUMBER_FIELDS = {"headcount", "service_headcount", "service_outlets", "sales_outlets"}
 LONG_FIELDS = {"business_scope", "profile", "honours", "products_in_scope"}
 
+IMPORT_JOB = "audits.import_job"  # this session's archive import, while a worker has it
+
+
+def imported(job: Job) -> None:
+    """A finished import: its organisation chosen and what it brought, or why it was refused."""
+    if job.state is JobState.DONE:
+        result = job.result or {}
+        st.session_state["org_id"] = result["organisation_id"]
+        audits, files = len(result.get("audit_ids", {})), result.get("evidence_files", 0)
+        flash("success", tr("ui.imported", audits=audits, files=files))
+    else:
+        flash("error", tr("ui.import_refused", reason=plain(job_view.failure(job))))
+
+
 store = page_store()
+pending_import = job_view.current(store, IMPORT_JOB, lambda job: job.kind == "import")
+if pending_import is not None and pending_import.finished:
+    st.session_state.pop(IMPORT_JOB, None)
+    imported(pending_import)
+    pending_import = None
 st.title(tr("nav.audits"))
 show_flashes()
 ORG_FORM_ERROR = "org_form.error"  # (form key, message) of a refused organisation form
@@ -128,31 +150,35 @@ def new_organisation() -> None:
 
 
 def import_upload() -> None:
-    """Button callback: import the chosen archive and choose its organisation."""
+    """Button callback: keep the chosen archive as a blob and import it as a job (in the worker
+    when one runs, else here, now); then choose its organisation."""
     upload = st.session_state.get("import_zip")
-    if upload is None:
+    if upload is None or not may(Action.IMPORT_ARCHIVE, None):
         return
-    # in the store's spool folder, not the system's temp: gc removes what a killed import left
-    folder = store.blobs.work_folder("import-")
+    upload.seek(0)
     try:
-        path = folder / "archive.zip"
-        with path.open("wb") as target:
-            upload.seek(0)
-            shutil.copyfileobj(upload, target, 1 << 20)
-        try:
-            outcome = store.import_archive(path)
-        except (ArchiveRefused, StoreError) as exc:
-            flash("error", tr("ui.import_refused", reason=plain(refusal(exc))))
-            return
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-    st.session_state["org_id"] = outcome.organisation_id
-    flash("success", tr("ui.imported", audits=len(outcome.audit_ids), files=outcome.evidence_files))
+        # a blob, so that a worker on another machine (same database and bucket) can read it;
+        # kept until the job is forgotten (store.jobs.Jobs.expire), then garbage collection
+        stored = bare_store(store).blobs.put(upload, max_bytes=upload_limit_mb(store) << 20)
+        job, here = request_job(
+            store, "import", {"input_sha256": stored.sha256, "actor": actor()}, actor=actor()
+        )
+    except (ArchiveRefused, StoreError, BlobTooLarge, OSError) as exc:  # OSError: the bucket
+        flash("error", tr("ui.import_refused", reason=plain(refusal(exc))))
+        return
+    if here:
+        flash("caption", tr("jobs.ran_here_import"))
+        imported(job)
+    else:
+        st.session_state[IMPORT_JOB] = job.id
 
 
 def import_panel() -> None:
     if not may(Action.IMPORT_ARCHIVE, None):
         return
+    if pending_import is not None:
+        st.caption(tr("jobs.import_queued"))
+        job_view.follow(store, pending_import.id)
     with st.expander(tr("ui.import_archive")):
         upload = st.file_uploader(
             tr("ui.archive_file"),
@@ -161,7 +187,12 @@ def import_panel() -> None:
             max_upload_size=upload_limit_mb(store),
         )
         if upload is not None:
-            st.button(tr("ui.import"), key="do_import", on_click=import_upload)
+            st.button(
+                tr("ui.import"),
+                key="do_import",
+                on_click=import_upload,
+                disabled=pending_import is not None,
+            )
 
 
 def audit_rows(organisation: Organisation) -> None:

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from functools import partial
-
 import streamlit as st
 
 from scoring import display
-from store import StoreError
-from store.jobs import Job, Jobs, JobState
+from store.jobs import Job, JobState
+from ui import job_view
 from ui.catalogue_rows import catalogue_line
 from ui.labels import verdict_metric
 from ui.markup import plain
-from ui.state import actor, lang, page_store, require_audit, scored, tr
-from worker.requests import bare_store, job_file, request_job
+from ui.state import lang, page_store, require_audit, scored, tr
 
 store = page_store()
 audit = require_audit()
@@ -37,24 +34,12 @@ if result.open_items:
 
 key = f"dossier.job.{audit.id}"
 if st.button(tr("ui.dossier_build"), type="primary"):
-    bar = st.progress(0.0, text=tr("ui.dossier_building"))
-
-    def progress(fraction: float, message: str) -> None:
-        bar.progress(min(max(fraction, 0.0), 1.0), text=message or tr("ui.dossier_building"))
-
-    job, here = request_job(
-        store, "dossier", {"audit_id": audit.id}, actor=actor(), here_progress=progress
-    )
-    st.session_state[key] = job.id
-    if here:
-        bar.empty()
-        st.caption(tr("jobs.ran_here"))
+    job_view.start(store, "dossier", {"audit_id": audit.id}, key, tr("ui.dossier_building"))
 
 
 def show_result(job: Job) -> None:
     if job.state is JobState.FAILED:
-        reason = tr("jobs.worker_lost") if job.error == "worker_lost" else job.error
-        st.error(tr("ui.dossier_refused", reason=plain(reason)))
+        st.error(tr("ui.dossier_refused", reason=plain(job_view.failure(job))))
         return
     result = job.result or {}
     st.success(
@@ -71,40 +56,14 @@ def show_result(job: Job) -> None:
     columns = st.columns(2)
     labels = (tr("ui.download_pdf"), tr("ui.download_xlsx"))
     for index, (column, entry) in enumerate(zip(columns, job.files(), strict=False)):
-        column.download_button(
-            labels[index] if index < len(labels) else entry["name"],
-            partial(job_file, store, job, index),
-            file_name=entry["name"],
-            mime=entry["media_type"],
-            type="primary" if index == 0 else "secondary",
-            key=f"dossier.file.{job.id}.{index}",
-            on_click="ignore",  # the file is read from the store when clicked
-        )
+        label = labels[index] if index < len(labels) else entry["name"]
+        job_view.download(column, store, job, index, label, primary=index == 0)
 
 
-@st.fragment(run_every=1.0)
-def follow(job_id: int) -> None:
-    """A queued or running job, polled once a second; the page runs again when it ends."""
-    job = Jobs(bare_store(store)).job(job_id)
-    if job.finished:
-        st.rerun()
-    if job.state is JobState.QUEUED:
-        text = tr("jobs.retrying") if job.message == "worker_lost_retry" else tr("jobs.queued")
-        st.progress(0.0, text=text)
-    else:
-        st.progress(min(max(job.progress, 0.0), 1.0), text=job.message or tr("jobs.running"))
-
-
-job_id = st.session_state.get(key)
-if isinstance(job_id, int):
-    try:
-        job = Jobs(bare_store(store)).job(job_id)
-    except StoreError:
-        st.session_state.pop(key, None)
-    else:
-        if job.params.get("audit_id") != audit.id:
-            st.session_state.pop(key, None)
-        elif job.finished:
-            show_result(job)
-        else:
-            follow(job_id)
+job = job_view.current(
+    store, key, lambda job: job.kind == "dossier" and job.params.get("audit_id") == audit.id
+)
+if job is not None and job.finished:
+    show_result(job)
+elif job is not None:
+    job_view.follow(store, job.id)

@@ -1,0 +1,303 @@
+"""Ten people clicking while a large dossier is exported (issue 22; run by hand, prints numbers,
+asserts nothing). Uses Chromium: run it through the shared lock, niced:
+
+    flock /work/wt/browser.lock nice -n 10 .venv/bin/python bench/bench_export_load.py \
+        [--sessions 10] [--seconds 60] [--evidence 50] [--pages 5] [--worker-nice 10]
+
+One `streamlit run` server on a fresh data folder (SQLite), one audit of the full GB/T 27922
+catalogue per person (as bench/bench_load.py: switch indicators, score items, a pause between
+actions, each click timed inside its page by bench/screen_timing.py), and one more audit whose
+dossier runs to about 270 pages (``--evidence`` PDFs of ``--pages`` pages linked to its items).
+Three phases, in one run and on the same server, each ``--seconds`` of clicking after the
+sessions have signed in:
+
+1. baseline: nobody exports;
+2. export in the app: one more browser session clicks 生成申请资料 again and again with no
+   worker running, so the Streamlit server that every session shares makes the dossier;
+3. export in the worker: the same, with ``gbt-audit worker`` running (as its own process,
+   niced by ``--worker-nice`` as a worker on the app's own machine would be), so the app only
+   queues the job and its page polls it.
+
+It prints each phase's click p50/p95 side by side, the change against the baseline (target of
+the issue: the export costs the others < 20 % at p95), and the exports' own times and pages.
+The browsers run on the server's machine and take the same cores the server and the worker
+need: on a shared or 2-core machine the three phases differ by that too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import functools
+import io
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "bench")]
+
+from bench_load import LONG, Session  # noqa: E402
+from browser_app import CHROMIUM, CHROMIUM_ARGS, Server  # noqa: E402
+from screen_timing import INIT, quantiles  # noqa: E402
+from seeding import Seeded, seed  # noqa: E402
+
+PHASES = ("baseline", "export in the app", "export in the worker")
+
+
+def evidence_pdf(pages: int) -> bytes:
+    """A realistic evidence file: a heading, Chinese prose and a table on every page."""
+    from weasyprint import HTML
+
+    rows = "".join(
+        f"<tr><td>{n}</td><td>2026-0{n % 9 + 1}-1{n % 10}</td><td>上门维修空调，更换压缩机</td>"
+        "<td>已完成</td><td>满意</td></tr>"
+        for n in range(1, 16)
+    )
+    body = "".join(
+        f"<section style='break-before: page'><h1>服务记录 第 {p + 1} 页</h1>"
+        "<p>本记录依据《售后服务管理制度》第 4.2 条填写，记录顾客报修、派工、上门、完工确认及"
+        "回访的全过程。服务人员须在接单后 2 小时内与顾客联系，24 小时内上门。</p>"
+        "<table cellspacing=0 cellpadding=4 width=100% border=1><tr><th>序号</th><th>日期</th>"
+        f"<th>服务内容</th><th>状态</th><th>回访</th></tr>{rows}</table></section>"
+        for p in range(pages)
+    )
+    return HTML(string=f"<html lang=zh><body>{body}</body></html>").write_pdf()
+
+
+def seed_export(audit_id: int, evidence: int, pages: int) -> None:
+    """Link ``evidence`` distinct PDFs of ``pages`` pages across the audit's items."""
+    from store import open_store
+
+    store = open_store()
+    audit = store.audit(audit_id)
+    items = [i.id for i in store.catalogue(audit.catalogue_hash).items]
+    base = evidence_pdf(pages)
+    for k in range(evidence):
+        record, _ = store.add_evidence(
+            audit.organisation_id,
+            f"服务记录{k:03d}.pdf",
+            io.BytesIO(base + f"\n% evidence {k}\n".encode()),  # distinct, still valid
+            title=f"服务记录 {k:03d}",
+            kind="record",
+            actor="bench",
+        )
+        store.link_evidence(audit.id, items[k % len(items)], record.id, actor="bench")
+
+
+@functools.cache
+def bench_store():  # type: ignore[no-untyped-def]
+    from store import open_store
+
+    return open_store()
+
+
+def finished_dossiers() -> list[tuple[float, int]]:
+    """(seconds from queued to finished, pages) of every dossier job done so far."""
+    from sqlalchemy import select
+
+    from store.tables import JobRow
+
+    with bench_store()._read() as session:
+        rows = session.execute(
+            select(JobRow.created_at, JobRow.finished_at, JobRow.result, JobRow.state)
+            .where(JobRow.kind == "dossier", JobRow.finished_at.is_not(None))
+            .order_by(JobRow.id)
+        ).all()
+    return [
+        ((done - queued).total_seconds(), int((result or {}).get("pages", 0)))
+        for queued, done, result, state in rows
+        if state == "done"
+    ]
+
+
+class Exporter:
+    """One more person, on the big audit's dossier page, building the dossier again and again
+    until the others are done clicking."""
+
+    def __init__(self, audit_id: int, seeded: Seeded) -> None:
+        self.audit_id, self.seeded = audit_id, seeded
+        self.exports: list[tuple[float, int]] = []
+        self.errors: list[str] = []
+
+    async def run(self, browser, url: str, people: list[Session], done: asyncio.Event) -> None:  # type: ignore[no-untyped-def]
+        context = await browser.new_context(viewport={"width": 1440, "height": 900})
+        page = await context.new_page()
+        await page.add_init_script(INIT)
+        try:
+            await page.goto(f"{url}dossier?audit={self.audit_id}")
+            form = page.locator("form")  # the sign-in page is the server's own HTML form
+            await form.get_by_label("登录名").fill(self.seeded.login)
+            await form.get_by_label("密码", exact=True).fill(self.seeded.password)
+            await form.get_by_role("button", name="登录", exact=True).click()
+            build = page.get_by_role("button", name="生成申请资料")
+            await build.wait_for(timeout=LONG)
+            while not all(p.first_load is not None or p.errors for p in people):
+                await asyncio.sleep(0.2)  # everyone has signed in: the clicking starts now
+            while not done.is_set():
+                before = len(finished_dossiers())
+                await build.click()
+                # the export under way is let finish (leaving would stop it midway)
+                deadline = time.monotonic() + 600
+                while len(finished_dossiers()) <= before and time.monotonic() < deadline:
+                    await asyncio.sleep(0.25)
+        except Exception as exc:  # reported with the figures, not raised
+            self.errors.append(f"{type(exc).__name__}: {str(exc).splitlines()[0]}")
+        finally:
+            await context.close()
+
+
+async def phase(
+    url: str, seeded: Seeded, number: int, sessions: int, seconds: float, think: float
+) -> tuple[list[Session], Exporter | None]:
+    """Phase ``number`` (0: baseline): each person on an audit of their own that no earlier
+    phase touched (a click on a status an item already has starts no run, and would wait)."""
+    from playwright.async_api import async_playwright
+
+    first = 1 + number * sessions  # audit 0 is the exporter's
+    people = [Session(n, seeded.audit_ids[first + n], seeded) for n in range(sessions)]
+    exporter = Exporter(seeded.audit_ids[0], seeded) if number else None
+    done = asyncio.Event()
+    async with async_playwright() as driver:
+        browser = await driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+        async def clicking() -> None:
+            await asyncio.gather(*(p.run(browser, url, seconds, think) for p in people))
+            done.set()
+
+        work = [clicking()]
+        if exporter is not None:
+            work.append(exporter.run(browser, url, people, done))
+        await asyncio.gather(*work)
+        await browser.close()
+    return people, exporter
+
+
+def start_worker(data_dir: Path, niceness: int) -> subprocess.Popen[bytes]:
+    from store.jobs import Jobs
+
+    env = {**os.environ, "GBT_AUDIT_DATA_DIR": str(data_dir)}
+    env.pop("GBT_AUDIT_DATABASE_URL", None)
+    worker = subprocess.Popen(
+        ["nice", "-n", str(niceness), sys.executable, "-m", "cli", "worker", "--poll", "0.2"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    jobs = Jobs(bench_store())
+    deadline = time.monotonic() + 60
+    while not jobs.worker_running():
+        if time.monotonic() > deadline or worker.poll() is not None:
+            raise RuntimeError("the worker did not start")
+        time.sleep(0.2)
+    return worker
+
+
+def stop_worker(worker: subprocess.Popen[bytes]) -> None:
+    worker.send_signal(signal.SIGTERM)  # the running job finishes first
+    try:
+        worker.wait(timeout=120)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        worker.wait()
+
+
+def click_times(people: list[Session]) -> list[float]:
+    return [s for p in people for samples in p.times.values() for s in samples]
+
+
+def p95(samples: list[float]) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))] if ordered else 0.0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sessions", type=int, default=10)
+    parser.add_argument("--seconds", type=float, default=60, help="of clicking, per phase")
+    parser.add_argument("--think", type=float, default=1.0, help="mean pause between actions")
+    parser.add_argument("--evidence", type=int, default=50, help="evidence PDFs in the dossier")
+    parser.add_argument("--pages", type=int, default=5, help="pages of each evidence PDF")
+    parser.add_argument("--worker-nice", type=int, default=10, help="the worker's niceness")
+    args = parser.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop the server and the worker
+
+    results: dict[str, tuple[list[Session], Exporter | None]] = {}
+    exports: dict[str, list[tuple[float, int]]] = defaultdict(list)
+    with tempfile.TemporaryDirectory() as folder:
+        data_dir = Path(folder) / "data"
+        seeded = seed(data_dir, audits=1 + len(PHASES) * args.sessions)
+        seed_export(seeded.audit_ids[0], args.evidence, args.pages)
+        app = Server(data_dir)
+        app.start()
+        try:
+            for number, name in enumerate(PHASES):
+                worker = start_worker(data_dir, args.worker_nice) if "worker" in name else None
+                try:
+                    seen = len(finished_dossiers())
+                    results[name] = asyncio.run(
+                        phase(app.url, seeded, number, args.sessions, args.seconds, args.think)
+                    )
+                finally:
+                    if worker is not None:
+                        stop_worker(worker)
+                exports[name] = finished_dossiers()[seen:]
+        finally:
+            app.stop()
+
+    print(
+        f"{args.sessions} sessions clicking for {args.seconds:.0f} s per phase; "
+        f"the dossier: {args.evidence} evidence PDFs × {args.pages} pages; "
+        f"worker niceness {args.worker_nice}; {os.cpu_count()} CPUs, "
+        f"load average {os.getloadavg()[0]:.1f} at the end"
+    )
+    base = click_times(results["baseline"][0])
+    base_p50, base_p95 = (statistics.median(base), p95(base)) if base else (0.0, 0.0)
+    print(f"{'phase':22} {'clicks':>6} {'p50':>8} {'p95':>8} {'p95 vs baseline':>16}  exports")
+    for name in PHASES:
+        people, exporter = results[name]
+        samples = click_times(people)
+        if not samples:
+            print(f"{name:22} no clicks")
+            continue
+        made = exports[name]
+        change = f"{(p95(samples) / base_p95 - 1) * 100:+.0f} %" if base_p95 else "—"
+        export_text = (
+            f"{len(made)} × {made[0][1]} pages, {statistics.median([m[0] for m in made]):.1f} s "
+            "each (median, queued to done)"
+            if made
+            else ("" if name == "baseline" else "none")
+        )
+        print(
+            f"{name:22} {len(samples):6} {statistics.median(samples) * 1000:6.0f} ms "
+            f"{p95(samples) * 1000:6.0f} ms {change:>16}  {export_text}"
+        )
+    for name in PHASES:
+        people, exporter = results[name]
+        print(f"\n{name}:")
+        times: dict[str, list[float]] = defaultdict(list)
+        for person in people:
+            for action, samples in person.times.items():
+                times[action].extend(samples)
+        for action in ("score an item", "switch indicator"):
+            print(f"  {action:17}: {quantiles(times[action])}")
+        lost = [f"session {p.number}: {c}" for p in people for c in p.lost_clicks]
+        print(f"  clicks the screen did not keep: {len(lost)} {', '.join(lost)}")
+        for person in people:
+            for error in person.errors:
+                print(f"  session {person.number} stopped: {error}")
+        if exporter is not None:
+            for error in exporter.errors:
+                print(f"  the exporter stopped: {error}")
+    print(f"\nbaseline p50 {base_p50 * 1000:.0f} ms, p95 {base_p95 * 1000:.0f} ms")
+
+
+if __name__ == "__main__":
+    main()
