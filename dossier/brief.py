@@ -149,7 +149,7 @@ def build_brief(store: AuditStore, audit_id: int, today: date, lang: str = "zh")
             "cycle.at_risk",
             lang,
             event=t(f"cycle.{late.kind.value}", lang, n=late.number),
-            due=late.due.isoformat(),
+            due=display.day(late.due),
         )
         for late in (cycle.overdue if cycle and cycle.at_risk else ())
     ]
