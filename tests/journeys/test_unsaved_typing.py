@@ -42,6 +42,15 @@ def seed(data_dir, monkeypatch) -> int:
     return audit.id
 
 
+STREAMLIT_ENGLISH = ("Drag and drop", "per file", "Press Enter", "+Enter to", "Running...")
+
+
+def no_streamlit_english(app: AuditApp) -> None:
+    """None of Streamlit's own English words on the Chinese page."""
+    shown = app.page.locator("body").inner_text()
+    assert not [w for w in STREAMLIT_ENGLISH if w in shown], shown[:2000]
+
+
 class Dialogs:
     """Every browser dialog, answered as told (dismissed unless accept is set)."""
 
@@ -66,12 +75,28 @@ def test_typed_text_not_saved_is_not_lost_without_a_word(chromium, server, monke
     app.open(f"checklist?audit={audit_id}")
     app.sign_in("wangmin", PASSWORD)
     app.see("已评项目")
+
+    # Streamlit's own words in Chinese: the item card's uploader
+    details = app.card("1.1.1").locator("details").first
+    expect(details).to_be_visible(timeout=LONG)
+    if details.get_attribute("open") is None:
+        details.locator("summary").click()
+        settle(app.page)
+    dropzone = app.card("1.1.1").get_by_test_id("stFileUploaderDropzone").first
+    # (1.67 shows its icon, "Upload" and the limit here; seen in this journey's first run)
+    expect(dropzone).to_contain_text("每个文件不超过 50MB", timeout=LONG)
+    expect(dropzone.get_by_role("button", name="选择文件")).to_be_visible()
+    expect(dropzone.get_by_role("button", name="上传文件")).to_have_count(1)  # its aria-label
+    no_streamlit_english(app)
+    app.snap("uploader-zh", widths=(1440, 390))
     app.tab("特别扣分与加分")
 
     # typed into the deduction form, not added: the menu asks, naming the field
     reason = app.keyed(f"add_deduction.{audit_id}.reason").locator("input")
     reason.click()
     reason.press_sequentially("三包期内拒绝更换")
+    expect(app.page.get_by_test_id("InputInstructions").first).to_contain_text("按 Enter 提交表单")
+    no_streamlit_english(app)
     app.page.get_by_role("link", name="仪表盘").click()
     app.page.wait_for_timeout(500)
     question = t("ui.unsaved_leave", "zh", fields="事实与理由")
@@ -120,6 +145,10 @@ def test_typed_text_not_saved_is_not_lost_without_a_word(chromium, server, monke
     if details.get_attribute("open") is None:
         details.locator("summary").click()
         settle(app.page)
+    english = app.card("1.1.1").get_by_test_id("stFileUploaderDropzone").first
+    expect(english).to_contain_text("50MB per file", timeout=LONG)  # Streamlit's own, in English
+    expect(english.get_by_role("button", name="Upload", exact=True)).to_be_visible()
+    expect(english).not_to_contain_text("每个文件")
     finding = app.card("1.1.1").get_by_label(t("ui.finding", "en"))
     expect(finding).to_be_editable(timeout=LONG)
     finding.click()
