@@ -14,6 +14,7 @@ from typing import Any
 from cli.store_commands import REFUSED, _store
 from domain.certificate_rules import CertificateRule
 from domain.errors import Refused
+from scoring import display
 from scoring.cycle import (
     DUE_WINDOW_DAYS,
     CycleEventKind,
@@ -108,7 +109,7 @@ def run_add(args: argparse.Namespace) -> int:
             body=record.body,
             number=record.number,
             tier=record.tier,
-            until=record.cycle.valid_until.isoformat(),
+            until=display.day(record.cycle.valid_until),
         )
     )
     return 0
@@ -135,7 +136,7 @@ def run_record(args: argparse.Namespace) -> int:
             "cycle.recorded",
             args.lang,
             n=recorded.number,
-            on=held.held_on.isoformat(),
+            on=display.day(held.held_on),
             result=_result(held, args.lang),
         )
     )
@@ -149,7 +150,7 @@ def event_label(event: EventStatus, lang: str) -> str:
 
 
 def event_state(event: EventStatus, lang: str) -> str:
-    on = event.held_on.isoformat() if event.held_on else ""
+    on = display.day(event.held_on)
     if event.held and event.kind is CycleEventKind.SURVEILLANCE:
         return t("cycle.event.held_result", lang, on=on, result=_result(event.held, lang))
     return t(f"cycle.event.{event.state.value}", lang, on=on)
@@ -163,7 +164,7 @@ def status_lines(certificate: CertificateRecord, status: CycleStatus, lang: str)
             body=certificate.body,
             number=certificate.number,
             tier=status.tier,
-            until=status.valid_until.isoformat(),
+            until=display.day(status.valid_until),
             state=t(f"cycle.state.{status.state.value}", lang),
         )
     ]
@@ -172,7 +173,7 @@ def status_lines(certificate: CertificateRecord, status: CycleStatus, lang: str)
             "cycle.event_line",
             lang,
             event=event_label(e, lang),
-            due=e.due.isoformat(),
+            due=display.day(e.due),
             state=event_state(e, lang),
         )
         for e in status.events

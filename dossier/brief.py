@@ -162,7 +162,7 @@ def _brief(
             "cycle.at_risk",
             lang,
             event=t(f"cycle.{late.kind.value}", lang, n=late.number),
-            due=late.due.isoformat(),
+            due=display.day(late.due),
         )
         for late in (cycle.overdue if cycle and cycle.at_risk else ())
     ]

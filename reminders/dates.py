@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from domain.action_register import ActionRow, Source
 from domain.owners import Person, is_owner
 from domain.records import ActionState
+from scoring import display
 from scoring.cycle import CycleEventKind, EventState
 from store.access import bare
 from store.action_register import action_rows, current_rounds
@@ -141,7 +142,7 @@ def organisation_dates(
                         event.number,
                     ),
                     due=event.due,
-                    summary=t("cycle.at_risk", lang, event=label, due=event.due.isoformat())
+                    summary=t("cycle.at_risk", lang, event=label, due=display.day(event.due))
                     if at_risk
                     else label,
                     detail=t(

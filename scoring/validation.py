@@ -41,11 +41,12 @@ class AuditProblem:
         """The problem in one language: where, then what (the English ``message`` otherwise)."""
         if self.code is None:
             return str(self)
-        where = (
-            t("audit.where.item", lang, id=self.path[1])
-            if self.path[:1] == ("items",) and len(self.path) > 1
-            else self.where
-        )
+        if self.path[:1] == ("items",) and len(self.path) > 1:
+            where = t("audit.where.item", lang, id=self.path[1])
+        elif self.path[:1] == ("special_deductions",):
+            where = t("audit.where.deduction", lang)
+        else:
+            where = self.where
         return t("audit.problem", lang, where=where, what=t(self.code, lang, **dict(self.values)))
 
     @property
@@ -192,17 +193,38 @@ def validate_audit(catalogue: Catalogue, audit: AuditInput) -> list[AuditProblem
     for n, deduction in enumerate(audit.deductions):
         where = ("special_deductions", n)
         if not deduction.reason.strip():
-            problems.append(AuditProblem(where, "a special deduction needs its reason"))
-        if deduction.category not in categories:
+            problems.append(
+                AuditProblem(
+                    where, "a special deduction needs its reason", code="audit.deduction_no_reason"
+                )
+            )
+        if not deduction.category:  # chosen by the person, never a default
+            problems.append(
+                AuditProblem(
+                    where,
+                    "a special deduction needs its category",
+                    code="audit.deduction_no_category",
+                )
+            )
+        elif deduction.category not in categories:
             problems.append(
                 AuditProblem(
                     where,
                     f"unknown category {deduction.category!r}; "
                     f"one of: {', '.join(sorted(categories))}",
+                    code="audit.deduction_unknown_category",
+                    values=(("category", deduction.category),),
                 )
             )
         if deduction.item_id is not None and not catalogue.has_item(deduction.item_id):
-            problems.append(AuditProblem(where, f"unknown item id {deduction.item_id!r}"))
+            problems.append(
+                AuditProblem(
+                    where,
+                    f"unknown item id {deduction.item_id!r}",
+                    code="audit.deduction_unknown_item",
+                    values=(("id", deduction.item_id),),
+                )
+            )
         if deduction.effort is not None and deduction.effort <= 0:
             problems.append(AuditProblem(where, f"effort must be positive, got {deduction.effort}"))
 

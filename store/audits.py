@@ -36,7 +36,7 @@ from scoring import (
     score_audit,
     validate_audit,
 )
-from scoring.validation import MAX_SPECIAL_DEDUCTIONS
+from scoring.validation import MAX_SPECIAL_DEDUCTIONS, AuditProblem
 from store import convert
 from store.base import StoreBase, utcnow
 from store.tables import (
@@ -331,11 +331,14 @@ class AuditsMixin(StoreBase):
                 or 0
             )
             if recorded >= MAX_SPECIAL_DEDUCTIONS:  # the plausibility bound scoring refuses above
-                raise InvalidEntry(
-                    f"特别扣分项最多 {MAX_SPECIAL_DEDUCTIONS} 个 — at most "
-                    f"{MAX_SPECIAL_DEDUCTIONS} special deductions can be recorded "
-                    "(5 already fail the evaluation)"
+                too_many = AuditProblem(
+                    ("special_deductions",),
+                    f"at most {MAX_SPECIAL_DEDUCTIONS} special deductions can be recorded "
+                    "(5 already fail the evaluation)",
+                    code="audit.deduction_too_many",
+                    values=(("limit", MAX_SPECIAL_DEDUCTIONS),),
                 )
+                raise InvalidEntry(str(too_many), [too_many])
             record = self._checked_deduction(
                 catalogue,
                 DeductionRecord(
@@ -413,12 +416,10 @@ class AuditsMixin(StoreBase):
             deductions=(SpecialDeduction(record.reason, record.category, record.item_id),)
         )
         problems = [
-            p.message
-            for p in validate_audit(catalogue, probe)
-            if p.path[:1] == ("special_deductions",)
+            p for p in validate_audit(catalogue, probe) if p.path[:1] == ("special_deductions",)
         ]
-        if problems:
-            raise InvalidEntry([f"特别扣分项 special deduction: {m}" for m in problems])
+        if problems:  # each worded by its code, in the reader's language
+            raise InvalidEntry([f"special deduction: {p.message}" for p in problems], problems)
         return record
 
     def bonus(self, audit_id: int) -> BonusRecord | None:

@@ -56,11 +56,13 @@ def test_uploading_a_body_table_shows_the_guessed_mapping_and_imports_it(store, 
     number = next(s for s in at.selectbox if s.label.startswith("编号"))
     assert number.value == "A"
     next(t for t in at.text_input if t.label.startswith("目录标识")).input("example-body")
+    next(t for t in at.text_input if t.label.startswith("版本")).input("2026 版")
     button(at, "导入").click().run()
     assert not at.exception
-    assert "已保存目录 example-body" in texts(at)
+    assert "已保存目录：示例认证中心-评分细则（2026 版）" in texts(at)
     imported = next(c for c in store.catalogues() if c.id == "example-body")
     assert imported.spec.title.zh == "示例认证中心-评分细则"
+    assert imported.spec.version == "2026 版"
 
 
 def test_a_refused_table_lists_every_problem_with_its_place(store):
@@ -126,7 +128,44 @@ def test_moving_the_open_signed_off_audit_carries_entries_and_opens_a_new_round(
 def test_the_dashboard_names_the_catalogue_it_scores_against(store):
     audit = new_audit(store)
     at = app("dashboard", audit_id=audit.id)
-    assert "gbt27922-2011" in texts(at) and "暂定分值占" in texts(at)
+    assert "商品售后服务评价体系（2011）" in texts(at) and "暂定分值占" in texts(at)
+    assert store.catalogue(audit.catalogue_hash).short_hash not in texts(at)
+
+
+def test_catalogues_are_named_by_title_and_version_not_by_hash():
+    """The new-audit form named the catalogue by its hash, and an imported table's version
+    read "sha256-…"."""
+    from criteria import DEFAULT_CATALOGUE, default_catalogue, parse_catalogue
+    from ui.catalogue_rows import catalogue_name, catalogue_names
+
+    bundled = default_catalogue()
+    assert catalogue_name(bundled, "zh") == "商品售后服务评价体系（2011）"
+    assert catalogue_name(bundled, "en").endswith("(2011)")
+    source = DEFAULT_CATALOGUE.read_text(encoding="utf-8")
+    unnamed = parse_catalogue(source.replace('version: "2011"', 'version: "sha256-0123456789ab"'))
+    assert catalogue_name(unnamed, "zh") == "商品售后服务评价体系（未注明版本）"
+    assert catalogue_name(unnamed, "en").endswith("(no version given)")
+    other_id = parse_catalogue(source.replace("id: gbt27922-2011", "id: copy-2011"))
+    names = catalogue_names([bundled, other_id], "zh")
+    assert names[bundled.content_hash] == "商品售后服务评价体系（2011） · gbt27922-2011"
+    assert names[other_id.content_hash] == "商品售后服务评价体系（2011） · copy-2011"
+    for name in names.values():
+        assert bundled.short_hash not in name and other_id.short_hash not in name
+
+
+def test_the_pickers_name_catalogues_by_title_and_version(store, audit, body):
+    at = app("catalogues", audit_id=audit.id)
+    body_name = f"{body.spec.title.zh}（未注明版本）"
+    for key in ("catalogues.tree_pick", "catalogues.before", "catalogues.move_target"):
+        options = at.selectbox(key=key).options
+        assert body_name in options, key
+        assert not any(body.short_hash in o for o in options), key
+    assert "商品售后服务评价体系（2011）" in texts(at)  # the open audit's, in the move line
+    listing = at.dataframe[0].value
+    assert "未注明版本" in list(listing["版本"]) and not any("sha256" in v for v in listing["版本"])
+    at = app("audits")
+    options = at.selectbox(key="new_audit.catalogue").options
+    assert "商品售后服务评价体系（2011）" in options and body_name in options
 
 
 def test_the_page_in_english(store, audit, body):

@@ -48,6 +48,38 @@ def test_recording_a_certificate_shows_its_surveillance_and_renewal_dates(store)
     )
 
 
+def test_every_date_on_the_page_is_written_through_the_one_date_format(store, monkeypatch):
+    """The page wrote its dates itself (isoformat), not through scoring/display.py: the issue
+    date, the validity, each event's date and a held surveillance's day, the history."""
+    from scoring import display
+
+    audit = new_audit(store)
+    issued = date.today() - timedelta(days=400)
+    for number in ("N-0", "N-1"):  # two certificates: the history table shows too
+        store.add_certificate(
+            audit.organisation_id,
+            body="机构",
+            number=number,
+            tier="三星级",
+            issued_on=issued,
+            actor="测试员",
+        )
+    held = date.today() - timedelta(days=3)
+    store.record_surveillance(audit.organisation_id, on=held, actor="测试员")
+    monkeypatch.setattr(display, "day", lambda value: f"<{value}>")
+    at = app("certification", audit.id)
+    assert not at.exception
+    shown = texts(at)
+    assert f"\\<{issued}\\>" in shown or f"<{issued}>" in shown
+    assert f"<{valid_until(issued)}>" in shown
+    cycle, history = at.dataframe
+    assert all(d.startswith("<") for d in cycle.value["日期"])
+    assert any(f"<{held}>" in s for s in cycle.value["状态"])
+    assert all(
+        d.startswith("<") for column in ("发证日期", "有效期至") for d in history.value[column]
+    )
+
+
 def test_an_incomplete_certificate_is_refused_and_what_was_typed_stays(store):
     audit = new_audit(store)
     at = app("certification", audit.id)

@@ -114,23 +114,69 @@ def test_a_frozen_round_is_read_only(store):
     assert at.radio(key=key(audit, "1.1.1", "status")).disabled
 
 
+def add_deduction_form(at, audit):
+    form = f"add_deduction.{audit.id}"
+    return (
+        next(t for t in at.text_input if t.key == f"{form}.reason"),
+        at.selectbox(key=f"{form}.category"),
+        at.selectbox(key=f"{form}.item"),
+    )
+
+
 def test_special_deductions_are_entered_with_their_reason(store):
     audit = new_audit(store)
     at = on_tab(app("checklist", audit.id), "特别扣分与加分")
-    form_inputs = [t for t in at.text_input if t.label == "事实与理由"]
-    form_inputs[0].input("三包期内拒绝更换")
+    reason, category, _ = add_deduction_form(at, audit)
+    reason.input("三包期内拒绝更换")
+    category.set_value("own_rules")
     next(b for b in at.button if b.label == "添加").click().run()
     assert not at.exception
     (deduction,) = store.deductions(audit.id)
-    assert deduction.reason == "三包期内拒绝更换"
+    assert (deduction.reason, deduction.category) == ("三包期内拒绝更换", "own_rules")
     assert "该扣分项尚无整改措施" in texts(at)
+
+
+def test_a_deduction_category_is_chosen_not_defaulted(store):
+    """The category defaulted to 违反国家法律法规: a deduction added without a thought for it
+    was filed as a breach of the law."""
+    audit = new_audit(store)
+    at = on_tab(app("checklist", audit.id), "特别扣分与加分")
+    reason, category, _ = add_deduction_form(at, audit)
+    assert category.value is None
+    reason.input("三包期内拒绝更换")
+    next(b for b in at.button if b.label == "添加").click().run()
+    assert store.deductions(audit.id) == []
+    assert t("audit.deduction_no_category", "zh") in texts(at)
+    assert add_deduction_form(at, audit)[0].value == "三包期内拒绝更换"  # kept as typed
+
+
+def test_a_deductions_related_item_is_picked_by_number_and_title(store):
+    """The related item was a bare id in a list of every id."""
+    audit = new_audit(store)
+    catalogue = store.catalogue(audit.catalogue_hash)
+    at = on_tab(app("checklist", audit.id), "特别扣分与加分")
+    reason, category, item = add_deduction_form(at, audit)
+    title = catalogue.item("2.1.1").title.zh
+    assert item.value is None
+    assert f"2.1.1 {title}" in item.options
+    reason.input("未公示三包政策")
+    category.set_value("law")
+    item.set_value("2.1.1")
+    next(b for b in at.button if b.label == "添加").click().run()
+    (deduction,) = store.deductions(audit.id)
+    assert deduction.item_id == "2.1.1"
+    assert title in texts(at)  # the deduction names its item by title too
+    reason, category, item = add_deduction_form(at, audit)
+    assert (reason.value, category.value, item.value) == ("", None, None)
 
 
 def test_an_empty_deduction_reason_is_refused(store):
     audit = new_audit(store)
     at = on_tab(app("checklist", audit.id), "特别扣分与加分")
+    add_deduction_form(at, audit)[1].set_value("law")
     next(b for b in at.button if b.label == "添加").click().run()
-    assert "needs its reason" in texts(at)
+    assert t("audit.deduction_no_reason", "zh") in texts(at)
+    assert "needs its reason" not in texts(at)
     assert store.deductions(audit.id) == []
 
 

@@ -100,3 +100,56 @@ def test_a_batch_proposes_each_files_description_from_its_name_and_stores_it(sto
         "2026-03-01",
         "2026-03-31",
     )
+
+
+FAKE_PDF = b"\x89PNG\r\n\x1a\n" + b"\0" * 64  # a PNG named .pdf: refused
+
+
+def batch(at, *files):
+    at.file_uploader[0].set_value([(name, data, "application/pdf") for name, data in files]).run()
+    assert not at.exception
+    return [s for s in at.multiselect if s.key.startswith("evidence.batch_items.")]
+
+
+def test_each_file_of_a_batch_supports_its_own_items(store):
+    """The items chosen for a batch were linked to every file of it: a spare-parts photo got
+    linked to the items chosen for the policy beside it."""
+    audit = new_audit(store)
+    at = app("evidence", audit.id)
+    policy, record = batch(at, ("售后服务制度.pdf", PDF), ("回访记录202603.pdf", PDF + b"%2\n"))
+    assert "售后服务制度" in policy.label and "回访记录202603" in record.label
+    policy.set_value(["1.1.1", "1.1.2"])
+    record.set_value(["3.2.1"])
+    next(b for b in at.button if b.label == "上传").click().run()
+    assert not at.exception
+    library = {e.title: e.id for e in store.evidence_library(audit.organisation_id)}
+    links = store.evidence_links(audit.id)
+    linked = {(item, evidence) for item, ids in links.items() for evidence in ids}
+    assert linked == {
+        ("1.1.1", library["售后服务制度"]),
+        ("1.1.2", library["售后服务制度"]),
+        ("3.2.1", library["回访记录202603"]),
+    }
+    shown = texts(at)  # a line per file, with what it was linked to
+    assert "售后服务制度\\.pdf：已保存为「售后服务制度」，已关联评价项 1.1.1、1.1.2" in shown
+    assert "回访记录202603\\.pdf：已保存为「回访记录202603」，已关联评价项 3.2.1" in shown
+    assert not at.file_uploader[0].value  # the uploader is empty after: no second upload
+
+
+def test_a_batch_says_for_each_file_whether_it_was_stored_and_stores_none_twice(store):
+    audit = new_audit(store)
+    at = app("evidence", audit.id)
+    good, _refused = batch(at, ("售后服务制度.pdf", PDF), ("报告.pdf", FAKE_PDF))
+    good.set_value(["1.1.1"])
+    next(b for b in at.button if b.label == "上传").click().run()
+    assert not at.exception
+    shown = texts(at)
+    assert "售后服务制度\\.pdf：已保存为「售后服务制度」" in shown
+    assert "报告\\.pdf：未保存。" in shown and "文件内容不是" in shown
+    assert "2 个文件中有 1 个未保存" in shown
+    assert [e.title for e in store.evidence_library(audit.organisation_id)] == ["售后服务制度"]
+    # pressed again with the refused file still there: the stored one is not stored again
+    next(b for b in at.button if b.label == "上传").click().run()
+    assert len(store.evidence_library(audit.organisation_id)) == 1
+    assert "售后服务制度\\.pdf：已保存为「售后服务制度」" in texts(at)
+    assert "证据库中已有相同内容" not in texts(at)

@@ -74,6 +74,7 @@ def test_saving_in_the_special_items_tab_stays_on_that_tab(store):
     at.session_state["checklist.tab"] = "特别扣分与加分"
     at.run()
     next(t for t in at.text_input if t.label == "事实与理由").input("三包期内拒绝更换")
+    at.selectbox(key=f"add_deduction.{audit.id}.category").set_value("law")
     next(b for b in at.button if b.label == "添加").click().run()
     assert store.deductions(audit.id)
     assert open_tab(at) == "特别扣分与加分"
@@ -87,6 +88,7 @@ def test_a_deduction_added_from_a_busy_browser_still_stays_on_the_special_items_
     at.session_state["checklist.tab"] = "特别扣分与加分"
     at.run()
     next(t for t in at.text_input if t.label == "事实与理由").input("三包期内拒绝更换")
+    at.selectbox(key=f"add_deduction.{audit.id}.category").set_value("law")
     at.session_state["checklist.tab"] = "评价项目"  # the stale value the click carries
     next(b for b in at.button if b.label == "添加").click().run()
     assert store.deductions(audit.id)

@@ -174,6 +174,30 @@ def test_an_overdue_surveillance_is_in_the_digest_as_a_risk_until_one_is_recorde
     assert digests(store, TODAY, days=14) == []
 
 
+def test_the_calendars_dates_are_written_as_every_surface_writes_them(store, monkeypatch):
+    """The calendar's at-risk line wrote its date itself (isoformat), not through
+    scoring/display.py, so a change of the one date format would have missed it."""
+    from scoring import display
+
+    organisation = store.create_organisation(OrganisationProfile(name="华东家电"), actor="qm")
+    issued = TODAY - timedelta(days=400)
+    store.add_certificate(
+        organisation.id, body="机构", number="N-1", tier="三星级", issued_on=issued, actor="qm"
+    )
+    monkeypatch.setattr(display, "day", lambda value: f"<{value}>")
+    from reminders.dates import organisation_dates
+
+    summaries = [
+        str(e["SUMMARY"])
+        for e in events(
+            calendar_ics("自评", organisation_dates(store, organisation.id, "zh", TODAY))
+        )
+    ]
+    due = add_years(issued, 1)
+    assert f"<{due}>" in next(s for s in summaries if s.startswith("证书有暂停风险"))
+    assert not any(f" {due.isoformat()} " in s for s in summaries)
+
+
 def test_remind_sends_the_digest_to_a_real_smtp_server(store, audit, monkeypatch, capsys):
     with smtp_server() as (port, inbox):
         monkeypatch.setenv("GBT_AUDIT_SMTP_HOST", "127.0.0.1")

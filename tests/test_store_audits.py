@@ -288,13 +288,38 @@ def test_missing_records_are_reported_not_found(store):
         store.organisation(999)
 
 
+def test_a_special_deduction_refusal_is_worded_by_its_code_in_one_language(store, audit):
+    """The store had refused in Chinese and English run together ("特别扣分项 special
+    deduction: …") and took any category it was given by default."""
+    from texts import t
+
+    cases = {
+        ("x", ""): "audit.deduction_no_category",
+        (" ", "law"): "audit.deduction_no_reason",
+        ("x", "weather"): "audit.deduction_unknown_category",
+    }
+    for (reason, category), code in cases.items():
+        with pytest.raises(InvalidEntry) as refused:
+            store.add_deduction(audit.id, reason=reason, category=category, actor="qm")
+        assert [p.code for p in refused.value.problems] == [code]
+        zh = refused.value.text("zh")
+        assert zh.startswith(t("audit.where.deduction", "zh")) and "special" not in zh
+        assert not re.search(r"[\u4e00-\u9fff]", refused.value.text("en"))
+    with pytest.raises(InvalidEntry) as refused:
+        store.add_deduction(audit.id, reason="x", category="law", item_id="9.9.9", actor="qm")
+    assert [p.code for p in refused.value.problems] == ["audit.deduction_unknown_item"]
+    assert store.deductions(audit.id) == []
+
+
 def test_the_store_refuses_more_special_deductions_than_the_plausible_bound(store, audit):
     from scoring.validation import MAX_SPECIAL_DEDUCTIONS
 
     for n in range(MAX_SPECIAL_DEDUCTIONS):
         store.add_deduction(audit.id, reason=f"问题 {n}", category="law", actor="qm")
-    with pytest.raises(InvalidEntry, match=f"at most {MAX_SPECIAL_DEDUCTIONS} special deductions"):
+    too_many = f"at most {MAX_SPECIAL_DEDUCTIONS} special deductions"
+    with pytest.raises(InvalidEntry, match=too_many) as r:
         store.add_deduction(audit.id, reason="one more", category="law", actor="qm")
+    assert [p.code for p in r.value.problems] == ["audit.deduction_too_many"]
     result, plan = store.score(audit.id)  # the bound itself still scores and plans
     assert result.verdict.deductions == MAX_SPECIAL_DEDUCTIONS
     assert plan.deductions_required == MAX_SPECIAL_DEDUCTIONS - 4

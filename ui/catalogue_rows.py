@@ -33,15 +33,46 @@ def source_label(catalogue: Catalogue, lang: str) -> str:
     return t("catalogues.source_file", lang)
 
 
+def version_label(catalogue: Catalogue, lang: str) -> str:
+    """The catalogue's version as a person reads it: an imported table given none carries its
+    file's hash as version ("sha256-…"), which is shown as "no version given"."""
+    version = catalogue.spec.version
+    return t("catalogues.version_none", lang) if version.startswith("sha256-") else version
+
+
+def catalogue_name(catalogue: Catalogue, lang: str) -> str:
+    """How a catalogue is named wherever one is chosen or named: its title and version."""
+    return t(
+        "catalogues.name",
+        lang,
+        title=catalogue.spec.title.get(lang),
+        version=version_label(catalogue, lang),
+    )
+
+
+def catalogue_names(catalogues: list[Catalogue], lang: str) -> dict[str, str]:
+    """content hash → name, for a picker. Two catalogues of the same title and version are
+    told apart by their ids, and only if those are the same too by the start of their hash."""
+    named = {c.content_hash: catalogue_name(c, lang) for c in catalogues}
+    by_id = {c.content_hash: f"{named[c.content_hash]} · {c.id}" for c in catalogues}
+    names: dict[str, str] = {}
+    for c in catalogues:
+        same_name = [d for d in catalogues if named[d.content_hash] == named[c.content_hash]]
+        if len(same_name) == 1:
+            names[c.content_hash] = named[c.content_hash]
+        elif len({d.id for d in same_name}) == len(same_name):
+            names[c.content_hash] = by_id[c.content_hash]
+        else:
+            names[c.content_hash] = f"{by_id[c.content_hash]} · {c.short_hash}"
+    return names
+
+
 def catalogue_line(catalogue: Catalogue, lang: str) -> str:
     """One line naming the catalogue a page scores against (dashboard, dossier)."""
     return t(
         "catalogues.in_use",
         lang,
-        title=catalogue.spec.title.get(lang),
-        id=catalogue.id,
-        version=catalogue.spec.version,
-        hash=catalogue.short_hash,
+        name=catalogue_name(catalogue, lang),
         provisional=display.percent(provisional_share(catalogue) * 100),
     )
 
@@ -51,7 +82,7 @@ def list_rows(catalogues: list[Catalogue], lang: str) -> list[dict[str, Any]]:
         {
             t("catalogues.col_id", lang): c.id,
             t("catalogues.col_title", lang): c.spec.title.get(lang),
-            t("catalogues.col_version", lang): c.spec.version,
+            t("catalogues.col_version", lang): version_label(c, lang),
             t("catalogues.col_items", lang): len(c.items),
             t("catalogues.col_hash", lang): c.short_hash,
             t("catalogues.col_source", lang): source_label(c, lang),

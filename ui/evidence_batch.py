@@ -80,18 +80,30 @@ def batch_upload(
             "covered_to": st.column_config.DateColumn(tr("evidence.ui.covered_to")),
         },
     )
-    items = st.multiselect(
-        tr("ui.supports_items"),
-        [i.id for i in catalogue.items],
-        placeholder=tr("ui.choose"),
-        format_func=lambda i: f"{i} {catalogue.item(i).title.get(lang())}",
-        disabled=audit.state.value != "draft",
-        key=f"evidence.batch_items.{round_no}",
-    )
+    # each file supports its own items (one choice for the whole batch linked a spare-parts
+    # photo to every item chosen for the policies beside it)
+    choices = [i.id for i in catalogue.items]
+    linkable = audit.state.value == "draft"
+    st.caption(tr("evidence.ui.batch_items_help"))
+    items = {
+        upload.file_id: st.multiselect(
+            tr("evidence.ui.batch_items_for", name=plain(upload.name)),
+            choices,
+            placeholder=tr("ui.choose"),
+            format_func=lambda i: f"{i} {catalogue.item(i).title.get(lang())}",
+            disabled=not linkable or disabled,
+            key=f"evidence.batch_items.{round_no}.{upload.file_id}",
+        )
+        for upload in files
+    }
+    done_key = f"evidence.batch_done.{round_no}"
+    done: dict[str, str] = st.session_state.setdefault(done_key, {})  # file id -> its line
     if not st.button(tr("ui.upload"), type="primary", key=f"evidence.batch_go.{round_no}"):
         return
     uploads = []
     for upload, (_, row) in zip(files, edited.iterrows(), strict=True):
+        if upload.file_id in done:  # stored by an earlier press of this batch: not again
+            continue
         meta = FileMeta(
             title=str(row["title"] or "").strip() or upload.name,
             kind=by_label.get(row["kind"], "other"),
@@ -102,24 +114,44 @@ def batch_upload(
         uploads.append((upload, meta))
     bar = st.progress(0.0)
 
-    def progress(done: int, total: int, name: str) -> None:
-        bar.progress(done / total, text=tr("ui.uploading", name=name) if name else None)
+    def progress(done_count: int, total: int, name: str) -> None:
+        bar.progress(done_count / total, text=tr("ui.uploading", name=name) if name else None)
 
     outcomes = ingest_files(
         store, organisation_id, uploads, actor=actor(), lang=lang(), progress=progress
     )
-    refused = False
-    for outcome in outcomes:
+    lines: list[tuple[str, str]] = []  # one per file of the batch, in the order chosen
+    refused = {}
+    for (upload, _), outcome in zip(uploads, outcomes, strict=True):
         if outcome.record is None:
-            refused = True
-            st.error(f"{plain(outcome.name)}: {outcome.refusal}")
+            refused[upload.file_id] = tr(
+                "evidence.ui.batch_refused",
+                name=plain(outcome.name),
+                reason=plain(outcome.refusal or ""),
+            )
             continue
-        for item_id in items:
+        chosen = items.get(upload.file_id, []) if linkable else []
+        for item_id in chosen:
             attempt(
                 partial(store.link_evidence, audit.id, item_id, outcome.record.id, actor=actor())
             )
         key = "ui.upload_stored" if outcome.new else "ui.upload_duplicate"
-        flash("success", tr(key, name=plain(outcome.name), title=plain(outcome.record.title)))
-    if not refused:  # a refusal stays on screen with the files, to fix and try again
+        line = tr(key, name=plain(outcome.name), title=plain(outcome.record.title))
+        if chosen:
+            line += tr("evidence.ui.batch_linked", items=tr("next.separator").join(chosen))
+        done[upload.file_id] = line
+    for upload in files:
+        if upload.file_id in refused:
+            lines.append(("error", refused[upload.file_id]))
+        elif upload.file_id in done:
+            lines.append(("success", done[upload.file_id]))
+    if not refused:  # all stored: the uploader is emptied, each file's line shown after
+        for kind, line in lines:
+            flash(kind, line)
         st.session_state[ROUND] = round_no + 1
         st.rerun()
+    # a refusal stays on screen with the files, to fix and press again; those stored are
+    # not stored again, and every file has its line
+    st.warning(tr("evidence.ui.batch_some_refused", refused=len(refused), total=len(files)))
+    for kind, line in lines:
+        getattr(st, kind)(line)

@@ -98,7 +98,9 @@ def ingest_files(
         except EvidenceRule as exc:
             outcomes.append(UploadOutcome(upload.name, None, False, exc.message(lang)))
         except StoreError as exc:
-            outcomes.append(UploadOutcome(upload.name, None, False, str(exc)))
+            worded = getattr(exc, "text", None)  # in the reader's language where it can be
+            reason = worded(lang) if callable(worded) else str(exc)
+            outcomes.append(UploadOutcome(upload.name, None, False, reason))
         else:
             outcomes.append(UploadOutcome(upload.name, record, new, None))
     if progress:

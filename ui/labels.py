@@ -6,6 +6,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from criteria import Catalogue
 from domain.records import ActionState
 from scoring import ScoreResult, Status, display
 from texts import t
@@ -46,3 +47,15 @@ def points(value: Fraction | Decimal | int | None) -> str:
 def needed(value: Fraction | None) -> str:
     """Points still missing (to a tier, lost by an item): rounded up."""
     return "—" if value is None else display.shortfall(value)
+
+
+def item_choices(catalogue: Catalogue, lang: str) -> dict[str, str]:
+    """Every item of the catalogue, id → "id title", in catalogue order: what a picker offers
+    (a selectbox searches its labels, so an item is found by its number or by a word of it)."""
+    return {i.id: f"{i.id} {i.title.get(lang)}" for i in catalogue.items}
+
+
+def deduction_categories(catalogue: Catalogue, lang: str) -> dict[str, str]:
+    """The catalogue's special-deduction categories, id → label; none is preselected."""
+    rules = catalogue.spec.special_items
+    return {c.id: c.title.get(lang) for c in rules.deduction_categories}

@@ -9,11 +9,17 @@ from store import StoreError
 from ui import live_figures
 from ui.labels import tier_label
 from ui.markup import plain
+from ui.page_style import page_style
 from ui.state import current_audit_id, lang, page_store, scored, tr
+from ui.streamlit_words import speak_the_readers_language
+from ui.unsaved import guard_unsaved_typing
 
 
 def render_sidebar() -> None:
     with st.sidebar:
+        guard_unsaved_typing()  # typed text not yet saved is not lost without a word
+        speak_the_readers_language()  # Streamlit's own words too
+        page_style()  # captions readable (WCAG 2 AA contrast)
         st.radio(
             "语言 Language",
             options=["zh", "en"],

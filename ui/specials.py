@@ -11,9 +11,9 @@ from scoring import display
 from store import AuditStore, StoreError
 from store.access import GuardedStore
 from ui.confirm import ask_button, confirmation
-from ui.labels import action_labels
+from ui.labels import action_labels, deduction_categories, item_choices
 from ui.markup import plain
-from ui.state import actor, flash, lang, noting_tier_change, save_and_rerun, tr
+from ui.state import actor, flash, lang, noting_tier_change, refusal, save_and_rerun, tr
 
 UNSET = "unset"
 TAB_KEY = "checklist.tab"  # the checklist's tab set, tracked by the server
@@ -23,7 +23,7 @@ def render_specials(
     store: AuditStore | GuardedStore, audit: AuditRecord, catalogue: Catalogue, editable: bool
 ) -> None:
     rules = catalogue.spec.special_items
-    categories = {c.id: c.title.get(lang()) for c in rules.deduction_categories}
+    categories = deduction_categories(catalogue, lang())
     st.markdown(f"#### {tr('ui.deductions')}")
     st.caption(tr("ui.deductions_help", points=rules.deduction_points))
     deductions = store.deductions(audit.id)
@@ -36,16 +36,21 @@ def render_specials(
         with st.form(form):  # not cleared on submit: a refused entry stays as typed
             st.markdown(tr("ui.add_deduction"))
             st.text_input(tr("ui.reason"), key=f"{form}.reason")
-            st.selectbox(
+            st.selectbox(  # chosen, never defaulted: the person says which rule was broken
                 tr("ui.category"),
                 list(categories),
+                index=None,
+                placeholder=tr("ui.category_choose"),
                 format_func=categories.__getitem__,
                 key=f"{form}.category",
             )
-            st.selectbox(
+            items = item_choices(catalogue, lang())
+            st.selectbox(  # by number and title, searchable by either
                 tr("ui.related_item"),
-                [""] + [i.id for i in catalogue.items],
-                format_func=lambda i: i or "—",
+                list(items),
+                index=None,
+                placeholder=tr("ui.related_item_search"),
+                format_func=items.__getitem__,
                 key=f"{form}.item",
             )
             st.form_submit_button(
@@ -97,11 +102,12 @@ def _add_deduction(store: AuditStore, audit_id: int, form: str) -> None:
             ),
         )
     except StoreError as exc:
-        flash("error", plain(exc))
+        flash("error", plain(refusal(exc)))
         return
     # assigned, not removed: the browser keeps a form's typed value unless told a new one
     st.session_state[f"{form}.reason"] = ""
-    st.session_state[f"{form}.item"] = ""
+    st.session_state[f"{form}.category"] = None
+    st.session_state[f"{form}.item"] = None
     # The button is only on this tab, so this is where the user is. A busy browser can send
     # the click with the tab set's previous value, and the page would follow that value back
     # to the first tab (seen once in CI); the callback says where the page is instead.
@@ -118,7 +124,12 @@ def _deduction(
 ) -> None:
     with st.container(border=True):
         text, remove = st.columns([5, 1])
-        related = f" · {deduction.item_id}" if deduction.item_id else ""
+        items = item_choices(catalogue, lang())
+        related = (
+            f" · {plain(items.get(deduction.item_id, deduction.item_id))}"
+            if deduction.item_id
+            else ""
+        )
         text.markdown(
             f"**−{catalogue.spec.special_items.deduction_points}** "
             f"{plain(deduction.reason)}  \n:gray[{categories.get(deduction.category, '?')}"

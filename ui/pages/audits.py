@@ -19,6 +19,7 @@ from store import StoreError
 from store.archive import ArchiveRefused
 from store.jobs import Job, JobState
 from ui import job_view
+from ui.catalogue_rows import catalogue_names
 from ui.confirm import ask_button, confirmation
 from ui.evidence_intake import upload_limit_mb
 from ui.markup import plain
@@ -304,11 +305,12 @@ def new_audit(organisation: Organisation) -> None:
     catalogues = store.catalogues()
     with st.expander(tr("ui.new_audit"), expanded=not store.audits(organisation.id)):
         by_hash = {c.content_hash: c for c in catalogues}
+        names = catalogue_names(catalogues, lang())
         chosen_hash = st.selectbox(
             tr("ui.catalogue"),
             list(by_hash),
             key="new_audit.catalogue",
-            format_func=lambda h: f"{by_hash[h].spec.standard} · {by_hash[h].id} · {h[:12]}",
+            format_func=names.__getitem__,
         )
         catalogue = by_hash[chosen_hash]
         with st.form("new_audit"):  # not cleared: a refused entry stays as typed

@@ -20,7 +20,14 @@ from domain.records import AuditState
 from scoring import display
 from store.catalogue_move import MappingError, plan_move
 from ui.catalogue_move_view import move_confirmation, move_rows, move_summary
-from ui.catalogue_rows import diff_rows, list_rows, totals_rows, tree_rows
+from ui.catalogue_rows import (
+    catalogue_name,
+    catalogue_names,
+    diff_rows,
+    list_rows,
+    totals_rows,
+    tree_rows,
+)
 from ui.confirm import ask_button, confirmation
 from ui.evidence_intake import upload_limit_mb
 from ui.markup import plain
@@ -47,9 +54,11 @@ catalogues = sorted(store.catalogues(), key=lambda c: (c.content_hash != bundled
 by_hash = {c.content_hash: c for c in catalogues}
 
 
+names = catalogue_names(catalogues, lang())
+
+
 def label(content_hash: str) -> str:
-    c = by_hash[content_hash]
-    return f"{c.spec.title.get(lang())} · {c.id} · {c.short_hash}"
+    return names[content_hash]
 
 
 st.dataframe(pd.DataFrame(list_rows(catalogues, lang())), hide_index=True)
@@ -73,7 +82,7 @@ if not may_import:
 def register(text: str, name: str) -> None:
     catalogue = attempt(lambda: store.register_catalogue(text, name))
     if catalogue is not None:
-        flash("success", tr("catalogues.registered", id=catalogue.id, hash=catalogue.short_hash))
+        flash("success", tr("catalogues.registered", name=catalogue_name(catalogue, lang())))
         st.rerun()
 
 
@@ -142,11 +151,12 @@ def workbook_upload(data: bytes, name: str) -> None:
     ]
     if unsure:
         st.warning(tr("catalogues.unsure_columns", columns="; ".join(unsure)))
-    id_col, title_col = st.columns(2)
+    id_col, title_col, version_col = st.columns(3)
     catalogue_id = id_col.text_input(
         tr("catalogues.new_id"), key=f"catalogues.id.{name}", placeholder="body-2026"
     )
     title = title_col.text_input(tr("catalogues.new_title"), key=f"catalogues.title.{name}")
+    version = version_col.text_input(tr("catalogues.new_version"), key=f"catalogues.version.{name}")
     overrides: dict[str, str] = st.session_state.setdefault(f"catalogues.modes.{name}", {})
 
     def options(scoring: dict[str, str]) -> ImportOptions:
@@ -156,6 +166,7 @@ def workbook_upload(data: bytes, name: str) -> None:
             exact_columns=True,
             catalogue_id=catalogue_id.strip() or None,
             title=title.strip() or None,
+            version=version.strip() or None,
             scoring_overrides=scoring,
         )
 
@@ -284,7 +295,7 @@ st.caption(
         "catalogues.move_from",
         title=plain(audit.title),
         round=audit.round_no,
-        id=plain(label(source.content_hash)),
+        name=plain(catalogue_name(source, lang())),
     )
 )
 targets = [h for h in hashes if h != audit.catalogue_hash]

@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from domain.permissions import Action
+from scoring import display
 from scoring.cycle import CertificateState, CycleEventKind, EventState, EventStatus
 from services import certification
 from ui.markup import plain
@@ -47,10 +48,10 @@ else:
             "certification.summary",
             body=plain(certificate.body),
             number=plain(certificate.number),
-            issued=certificate.issued_on.isoformat(),
+            issued=display.day(certificate.issued_on),
         )
         + " · "
-        + tr("certification.valid_until", day=status.valid_until.isoformat())
+        + tr("certification.valid_until", day=display.day(status.valid_until))
     )
     state_text = tr(f"cycle.state.{status.state.value}")
     if status.state is CertificateState.VALID:
@@ -64,7 +65,7 @@ else:
         return tr("cycle.renewal")
 
     def when(event: EventStatus) -> str:
-        on = event.held_on.isoformat() if event.held_on else ""
+        on = display.day(event.held_on)
         if event.held and event.kind is CycleEventKind.SURVEILLANCE:
             result = tr(f"cycle.result.{event.held.result.value}", tier=event.held.tier or "")
             # a dataframe cell is text, not Markdown: the tier as typed
@@ -78,7 +79,7 @@ else:
         pd.DataFrame(
             {
                 tr("certification.event"): [label(e) for e in status.events],
-                tr("certification.due"): [e.due.isoformat() for e in status.events],
+                tr("certification.due"): [display.day(e.due) for e in status.events],
                 tr("certification.status"): [when(e) for e in status.events],
             }
         ),
@@ -86,7 +87,7 @@ else:
         width="stretch",
     )
     if status.state is CertificateState.EXPIRED:
-        st.warning(tr("certification.expired", day=status.valid_until.isoformat()))
+        st.warning(tr("certification.expired", day=display.day(status.valid_until)))
     may_record = may(Action.EDIT_ORGANISATION, organisation.id)
     with st.expander(tr("certification.record_surveillance")):
         with st.form("certification.surveillance", clear_on_submit=False):
@@ -179,8 +180,8 @@ if len(history) > 1:
                 tr("certification.body"): [c.body for c in history],
                 tr("certification.number"): [c.number for c in history],
                 tr("certification.tier"): [c.tier for c in history],
-                tr("certification.issued_on"): [c.issued_on.isoformat() for c in history],
-                tr("certification.renewal"): [c.cycle.valid_until.isoformat() for c in history],
+                tr("certification.issued_on"): [display.day(c.issued_on) for c in history],
+                tr("certification.renewal"): [display.day(c.cycle.valid_until) for c in history],
             }
         ),
         hide_index=True,

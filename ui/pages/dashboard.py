@@ -162,13 +162,13 @@ if certificate is not None:
             tr(
                 "cycle.at_risk",
                 event=tr(f"cycle.{late.kind.value}", n=late.number),
-                due=late.due.isoformat(),
+                due=display.day(late.due),
             ),
             icon=":material/warning:",
         )
     if cycle_now.state is CertificateState.EXPIRED:
         st.warning(
-            tr("dash.certificate_expired", renewal=cycle_now.valid_until.isoformat(), **named)
+            tr("dash.certificate_expired", renewal=display.day(cycle_now.valid_until), **named)
         )
     elif cycle_now.state is CertificateState.SUSPENDED:
         st.warning(tr("cycle.state.suspended"))
@@ -177,7 +177,7 @@ if certificate is not None:
             tr(
                 "dash.certificate",
                 event=tr(f"cycle.{event.kind.value}", n=event.number),
-                due=event.due.isoformat(),
+                due=display.day(event.due),
                 days=(event.due - today).days,
                 **named,
             )
