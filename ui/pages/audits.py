@@ -245,7 +245,7 @@ def audit_row(audit: AuditRecord) -> None:
             if path is not None and Path(path).exists():
                 st.download_button(
                     tr("ui.download_archive"),
-                    data=Path(path).read_bytes(),
+                    data=lambda saved=Path(path): saved.read_bytes(),  # read when pressed
                     file_name=f"gbt27922-audit-{audit.id}-round{audit.round_no}.zip",
                     mime="application/zip",
                     key=f"dl.{audit.id}",
