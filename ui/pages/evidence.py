@@ -7,13 +7,13 @@ import pandas as pd
 import streamlit as st
 
 from domain.permissions import Action
-from evidence import preview_blob
 from evidence.blobs import GC_GRACE
 from scoring import display
 from ui.evidence_batch import batch_upload
 from ui.evidence_document import (
     covered_text,
-    download_button,
+    open_document,
+    preview,
     remove_button,
     replace_form,
     show_revisions,
@@ -123,12 +123,12 @@ with left:
         f"{plain(document.uploaded_by)} · {when(document.uploaded_at)}"
     )
     st.code(document.sha256, language=None)
-    download_button(store, document, key=f"download.{document.id}")
+    open_document(store, document, "library")
     show_revisions(store, document)
     replace_form(store, document)
     remove_button(store, document)
 with right:
-    shown = preview_blob(store.blobs, document.sha256, document.media_type)
+    shown = preview(store, document)
     if shown.png is not None:
         st.image(shown.png, caption=tr("ui.preview"))
     else:
