@@ -10,12 +10,13 @@ from zoneinfo import ZoneInfo
 import streamlit as st
 
 from domain.permissions import Action, permits
-from domain.records import AuditRecord
+from domain.records import AuditRecord, Organisation
 from scoring import Plan, ScoreResult, display
 from store import AuditStore, StoreError, open_store
 from store.access import GuardedStore, NotPermitted
 from store.config import display_zone
 from texts import t
+from ui.run_memo import once_per_run
 
 
 @st.cache_resource(show_spinner=False)
@@ -154,13 +155,28 @@ def forget_score() -> None:
     st.session_state.pop("_entries", None)  # ui.item_editor.entry: the run's item entries
 
 
+def audit_record(audit_id: int) -> AuditRecord:
+    """The audit as read once in this run: the sidebar and the page both show it. The next
+    run (the next click) reads it afresh; a save ends a run with ``st.rerun()``, so what a
+    page shows after a save is read after it."""
+    return once_per_run(f"audit.{audit_id}", lambda: page_store().audit(audit_id))
+
+
+def organisation_of(audit: AuditRecord) -> Organisation:
+    """The audit's organisation, read once in this run (as audit_record)."""
+    organisation_id = audit.organisation_id
+    return once_per_run(
+        f"organisation.{organisation_id}", lambda: page_store().organisation(organisation_id)
+    )
+
+
 def require_audit() -> AuditRecord:
     """The open audit, or stop the page with a pointer to the audit list. An audit of an
     organisation the person holds no role in is not shown: "not permitted", nothing of it."""
     audit_id = current_audit_id()
     if audit_id is not None:
         try:
-            return page_store().audit(audit_id)
+            return audit_record(audit_id)
         except NotPermitted:
             open_audit(None)
             st.error(tr("auth.audit_not_permitted", audit_id=audit_id))

@@ -33,6 +33,7 @@ from ui.state import (
     flash,
     lang,
     may,
+    organisation_of,
     page_store,
     read_only_notice,
     require_audit,
@@ -46,7 +47,7 @@ OVERDUE_STYLE = "color: #c00000; font-weight: 600"
 store = page_store()
 audit = require_audit()
 catalogue = store.catalogue(audit.catalogue_hash)
-organisation = store.organisation(audit.organisation_id)
+organisation = organisation_of(audit)  # read once in this run (the sidebar too)
 today = today_here()
 
 st.title(tr("actions.title"))

@@ -10,12 +10,12 @@ from store.jobs import Job, Jobs, JobState
 from ui.catalogue_rows import catalogue_line
 from ui.labels import verdict_metric
 from ui.markup import plain
-from ui.state import actor, lang, page_store, require_audit, scored, tr
+from ui.state import actor, lang, organisation_of, page_store, require_audit, scored, tr
 from worker.requests import bare_store, job_file, request_job
 
 store = page_store()
 audit = require_audit()
-organisation = store.organisation(audit.organisation_id)
+organisation = organisation_of(audit)  # read once in this run (the sidebar too)
 result, _ = scored(audit.id)
 linked = {i for ids in store.evidence_links(audit.id).values() for i in ids}
 

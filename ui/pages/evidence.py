@@ -25,6 +25,7 @@ from ui.state import (
     administrator,
     lang,
     may,
+    organisation_of,
     page_store,
     read_only_notice,
     require_audit,
@@ -37,7 +38,7 @@ from ui.state import today as today_here
 
 store = page_store()
 audit = require_audit()
-organisation = store.organisation(audit.organisation_id)
+organisation = organisation_of(audit)  # read once in this run (the sidebar too)
 catalogue = store.catalogue(audit.catalogue_hash)
 st.title(tr("nav.evidence"))
 st.caption(plain(organisation.profile.name))
