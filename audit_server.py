@@ -7,9 +7,11 @@ from __future__ import annotations
 import streamlit as st
 from starlette.middleware import Middleware
 
+from ui import warm
 from ui.web import ROUTES, SignInGate
 
 app = st.App("audit_app.py", routes=ROUTES, middleware=[Middleware(SignInGate)])
+warm.start()  # imports and parsing every first page load would otherwise wait for
 
 if __name__ == "__main__":
     app.run()

@@ -1,5 +1,6 @@
-"""The evidence page offers the original file only after re-hashing it, lists earlier
-revisions, and removes a file only once it is confirmed."""
+"""The evidence page offers the original file only after re-hashing it, when asked (a run of
+the page reads no file nobody opened), lists earlier revisions, and removes a file only once it
+is confirmed."""
 
 import io
 
@@ -33,11 +34,20 @@ def downloads(at):
     return [e for e in at.get("download_button")]
 
 
+def open_all(at):
+    """Press every "open" button, as a person would, one after the other."""
+    while opening := [b for b in at.button if b.label == "打开"]:
+        opening[0].click().run()
+    return at
+
+
 def test_the_original_file_is_offered_for_download(store):
     audit = new_audit(store)
     add(store, audit)
     at = app("evidence", audit.id)
     assert not at.exception
+    assert downloads(at) == []  # not read until asked
+    open_all(at)
     assert len(downloads(at)) == 1
     # the label is Markdown: the file name is escaped so it shows as typed
     assert f"下载原件 {plain('制度.pdf')}" in str(downloads(at)[0].proto.label)
@@ -47,7 +57,7 @@ def test_a_tampered_file_is_named_and_not_offered(store):
     audit = new_audit(store)
     record = add(store, audit)
     store.blobs.local_path(record.sha256).write_bytes(PDF + b"changed")
-    at = app("evidence", audit.id)
+    at = open_all(app("evidence", audit.id))
     assert not at.exception
     assert downloads(at) == []
     assert "文件「售后制度」与上传时不一致（哈希不符），不能下载" in texts(at)
@@ -63,7 +73,7 @@ def test_earlier_revisions_are_listed_with_who_replaced_them_and_stay_downloadab
         "历史版本（共 2 版）" in e.label for e in at.expander
     )
     assert "王经理" in texts(at)
-    assert len(downloads(at)) == 2
+    assert len(open_all(at).get("download_button")) == 2
 
 
 def test_the_new_revision_uploader_takes_the_apps_limit(monkeypatch, store):
@@ -153,3 +163,38 @@ def test_a_batch_says_for_each_file_whether_it_was_stored_and_stores_none_twice(
     assert len(store.evidence_library(audit.organisation_id)) == 1
     assert "售后服务制度\\.pdf：已保存为「售后服务制度」" in texts(at)
     assert "证据库中已有相同内容" not in texts(at)
+
+
+def test_a_run_of_the_page_reads_no_file_that_was_not_opened(store, monkeypatch):
+    """Every other click on the page (a save, a choice) reruns it: the chosen document and
+    its revisions are read and re-hashed only when opened, then only when downloaded."""
+    import evidence.preview
+    from store.evidence_revisions import EvidenceRevisionsMixin
+
+    audit = new_audit(store)
+    first = add(store, audit)
+    store.replace_evidence(first.id, "制度-2026.pdf", io.BytesIO(PDF_2), actor="王经理")
+    reads = []
+    original = EvidenceRevisionsMixin.evidence_content
+    monkeypatch.setattr(
+        EvidenceRevisionsMixin,
+        "evidence_content",
+        lambda self, evidence_id: reads.append(evidence_id) or original(self, evidence_id),
+    )
+    previews = []
+    made = evidence.preview.make_preview
+    monkeypatch.setattr(
+        evidence.preview,
+        "make_preview",
+        lambda *args, **kwargs: previews.append(1) or made(*args, **kwargs),
+    )
+    at = app("evidence", audit.id)
+    at.run()
+    at.run()
+    assert not at.exception
+    assert reads == []
+    assert len(previews) <= 1  # the preview is kept by the file's hash
+    open_all(at)
+    at.run()
+    assert len(downloads(at)) == 2
+    assert len(reads) == 2  # once each, when opened

@@ -3,11 +3,14 @@ and its removal (asked first)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import streamlit as st
 
 from domain.evidence_rules import EvidenceRule
 from domain.records import EvidenceRecord
-from evidence import EvidenceRefused
+from evidence import EvidenceRefused, preview_blob
+from evidence.preview import Preview
 from scoring import display
 from store import AuditStore, StoreError
 from store.access import GuardedStore
@@ -27,26 +30,83 @@ def covered_text(document: EvidenceRecord) -> str:
     return f"{start} – {end}"
 
 
+OPENED = "evidence.opened"  # "<where>.<evidence id>" -> None (verified) or why it is not offered
+
+
+def verified_content(store: AuditStore | GuardedStore, document: EvidenceRecord) -> bytes:
+    """The stored bytes, re-hashed as they are read (a changed or missing file raises
+    EvidenceRule), recorded with the download gate as the document's organisation's."""
+    content = store.evidence_content(document.id)
+    # the gate serves these bytes only to people with a role in the document's organisation
+    offered(content, document.media_type, document.original_name, document.organisation_id)
+    return content
+
+
+def open_document(
+    store: AuditStore | GuardedStore, document: EvidenceRecord, where: str, container: Any = None
+) -> None:
+    """Reading and re-hashing a file costs time: it is done when asked ("open"), once, so a
+    changed or missing file is named then; after that the download is offered and the bytes
+    are read (and re-hashed again) only when it is pressed, never on a run of the page."""
+    opened = st.session_state.setdefault(OPENED, {})
+    key = f"{where}.{document.id}"
+    if key not in opened:
+        if (container or st).button(tr("evidence.ui.open"), key=f"open.{key}"):
+            try:
+                store.evidence_content(document.id)
+            except EvidenceRule as exc:
+                opened[key] = exc
+            else:
+                opened[key] = None
+            st.rerun()
+        return
+    with container or st.container():
+        problem = opened[key]
+        if problem is not None:
+            st.error(problem.message(lang()))
+            return
+        download_button(store, document, key=f"download.{key}")
+
+
 def download_button(
     store: AuditStore | GuardedStore, document: EvidenceRecord, *, key: str
 ) -> None:
-    """The stored bytes, re-hashed before they are offered: a changed or missing file is named
-    and not offered."""
-    try:
-        content = store.evidence_content(document.id)
-    except EvidenceRule as exc:
-        st.error(exc.message(lang()))
-        return
-    # the gate serves these bytes only to people with a role in the document's organisation
-    offered(content, document.media_type, document.original_name, document.organisation_id)
+    """The stored bytes, read and re-hashed when the button is pressed (Streamlit runs the
+    callable then, outside the page's run), not on every run of the page: a changed or
+    missing file is never served."""
     st.download_button(
         tr("evidence.ui.download", name=plain(document.original_name)),
-        content,
+        lambda: verified_content(store, document),
         file_name=document.original_name,
         mime=document.media_type,
         key=key,
         on_click="ignore",
     )
+
+
+class _NotKept(Exception):
+    """A preview that says the file is gone or changed: shown, never kept (that can change)."""
+
+    def __init__(self, shown: Preview) -> None:
+        self.shown = shown
+
+
+@st.cache_data(max_entries=32, ttl=3600, show_spinner=False)
+def _kept_preview(sha256: str, media_type: str, _blobs: Any) -> Preview:
+    shown = preview_blob(_blobs, sha256, media_type)
+    if shown.reason in ("missing", "changed"):
+        raise _NotKept(shown)
+    return shown
+
+
+def preview(store: AuditStore | GuardedStore, document: EvidenceRecord) -> Preview:
+    """The document's preview, made from a copy verified against its SHA-256 once and kept
+    by that hash (the same hash is the same bytes, whoever asks), so choosing a document again
+    or any other click on the page neither re-reads nor re-renders it."""
+    try:
+        return _kept_preview(document.sha256, document.media_type, store.blobs)
+    except _NotKept as refused:
+        return refused.shown
 
 
 def show_revisions(store: AuditStore | GuardedStore, document: EvidenceRecord) -> None:
@@ -66,7 +126,7 @@ def show_revisions(store: AuditStore | GuardedStore, document: EvidenceRecord) -
                     replaced_at=when(revision.replaced_at) if revision.replaced_at else "",
                 )
             )
-            download_button(store, revision, key=f"download.{revision.id}")
+            open_document(store, revision, "revision")
 
 
 def replace_form(store: AuditStore | GuardedStore, document: EvidenceRecord) -> None:

@@ -14,25 +14,14 @@ from domain.records import EvidenceRecord, EvidenceRequest
 from evidence import EvidenceRefused
 from scoring import display
 from scoring.display import local
-from ui.evidence_document import download_button
+from ui import evidence_document
 from ui.markup import plain
 from ui.state import actor, attempt, flash, lang, tr, when, zone
 
-OPENED = "evidence.opened"  # (audit, item, evidence) whose verified download is on screen
 
-
-def open_document(document: EvidenceRecord, where: str, container: Any = st) -> None:
-    """Reading and re-hashing a file costs time: it is done when asked, then the download is
-    offered (or the reason it is not)."""
-    opened = st.session_state.setdefault(OPENED, set())
-    key = f"{where}.{document.id}"
-    if key not in opened:
-        if container.button(tr("evidence.ui.open"), key=f"open.{key}"):
-            opened.add(key)
-            st.rerun()
-        return
-    with container:
-        download_button(_store(), document, key=f"download.{key}")
+def open_document(document: EvidenceRecord, where: str, container: Any = None) -> None:
+    """The linked file's verified download, opened when asked (ui.evidence_document)."""
+    evidence_document.open_document(_store(), document, where, container)
 
 
 def item_requests(

@@ -10,7 +10,7 @@ from ui import live_figures
 from ui.labels import tier_label
 from ui.markup import plain
 from ui.page_style import page_style
-from ui.state import current_audit_id, lang, page_store, scored, tr
+from ui.state import audit_record, current_audit_id, lang, organisation_of, scored, tr
 from ui.streamlit_words import speak_the_readers_language
 from ui.unsaved import guard_unsaved_typing
 
@@ -31,10 +31,9 @@ def render_sidebar() -> None:
         audit_id = current_audit_id()
         if audit_id is None:
             return
-        store = page_store()
         try:
-            audit = store.audit(audit_id)
-            organisation = store.organisation(audit.organisation_id)
+            audit = audit_record(audit_id)  # read once in this run, for the page too
+            organisation = organisation_of(audit)
         except StoreError:
             return
         st.divider()

@@ -9,13 +9,14 @@ from typing import Any, NoReturn
 import streamlit as st
 
 from domain.permissions import Action, NotPermitted, permits
-from domain.records import AuditRecord
+from domain.records import AuditRecord, Organisation
 from scoring import Plan, ScoreResult, display
 from services.context import Context
 from store import StoreError
 from store.access import GuardedStore
 from ui.auth import guarded_store, signed_in_name
 from ui.context import get_store, lang, name_the_zone, today, tr, when, zone
+from ui.run_memo import once_per_run
 
 __all__ = ["lang", "name_the_zone", "today", "tr", "when", "zone"]  # with the names below
 
@@ -119,13 +120,28 @@ def forget_score() -> None:
     st.session_state.pop("_entries", None)  # ui.item_editor.entry: the run's item entries
 
 
+def audit_record(audit_id: int) -> AuditRecord:
+    """The audit as read once in this run: the sidebar and the page both show it. The next
+    run (the next click) reads it afresh; a save ends a run with ``st.rerun()``, so what a
+    page shows after a save is read after it."""
+    return once_per_run(f"audit.{audit_id}", lambda: page_store().audit(audit_id))
+
+
+def organisation_of(audit: AuditRecord) -> Organisation:
+    """The audit's organisation, read once in this run (as audit_record)."""
+    organisation_id = audit.organisation_id
+    return once_per_run(
+        f"organisation.{organisation_id}", lambda: page_store().organisation(organisation_id)
+    )
+
+
 def require_audit() -> AuditRecord:
     """The open audit, or stop the page with a pointer to the audit list. An audit of an
     organisation the person holds no role in is not shown: "not permitted", nothing of it."""
     audit_id = current_audit_id()
     if audit_id is not None:
         try:
-            return page_store().audit(audit_id)
+            return audit_record(audit_id)
         except NotPermitted:
             open_audit(None)
             st.error(tr("auth.audit_not_permitted", audit_id=audit_id))

@@ -29,6 +29,7 @@ from ui.state import (
     flash,
     lang,
     may,
+    organisation_of,
     page_store,
     read_only_notice,
     require_audit,
@@ -42,7 +43,7 @@ OVERDUE_STYLE = "color: #c00000; font-weight: 600"
 store = page_store()
 audit = require_audit()
 catalogue = store.catalogue(audit.catalogue_hash)
-organisation = store.organisation(audit.organisation_id)
+organisation = organisation_of(audit)  # read once in this run (the sidebar too)
 today = today_here()
 
 st.title(tr("actions.title"))
@@ -157,32 +158,43 @@ event = st.dataframe(
 selected = [shown[i] for i in event.selection.rows if i < len(shown)]
 
 xlsx_col, ics_col, brief_col = st.columns(3)
+# Every download is made when its button is pressed (Streamlit runs the callable then, outside
+# the page's run: it reads nothing of the session, so the language and the rows are bound now).
+language = lang()
 xlsx_col.download_button(
     tr("actions.download"),
-    actions_xlsx(shown, lang()),
+    lambda rows=shown: actions_xlsx(rows, language),
     file_name=f"actions-{audit.id}-{today.isoformat()}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     icon=":material/download:",
+    key=f"actions.xlsx.{audit.id}",
+    on_click="ignore",
 )
+calendar_name = f"{organisation.profile.name} · {audit.title}"
 ics_col.download_button(
     tr("actions.calendar"),
-    calendar_ics(
-        f"{organisation.profile.name} · {audit.title}",
-        audit_due_dates(store, audit.id, today, lang()),
+    lambda guarded=store, audit_id=audit.id: calendar_ics(
+        calendar_name, audit_due_dates(guarded, audit_id, today, language)
     ),
     file_name=f"audit-{audit.id}.ics",
     mime="text/calendar",
     icon=":material/calendar_month:",
     help=tr("actions.calendar_help"),
+    key=f"actions.ics.{audit.id}",
+    on_click="ignore",
 )
 if len(chosen_owners) == 1 and chosen_owners[0]:
     owner = chosen_owners[0]
     ics_col.download_button(
         tr("actions.owner_calendar", owner=owner),
-        calendar_ics(owner, owner_due_dates(store, Person(owner), today, lang())),
+        lambda who=owner, guarded=store: calendar_ics(
+            who, owner_due_dates(guarded, Person(who), today, language)
+        ),
         file_name="owner.ics",
         mime="text/calendar",
         icon=":material/person:",
+        key="actions.owner_ics",
+        on_click="ignore",
     )
 with brief_col:
     brief_panel(

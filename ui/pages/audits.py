@@ -282,7 +282,7 @@ def audit_row(audit: AuditRecord) -> None:
             if prepared is not None and Path(prepared).exists():
                 st.download_button(
                     tr("ui.download_archive"),
-                    data=Path(prepared).read_bytes(),
+                    data=lambda saved=Path(prepared): saved.read_bytes(),  # read when pressed
                     file_name=f"gbt27922-audit-{audit.id}-round{audit.round_no}.zip",
                     mime="application/zip",
                     key=f"dl.{audit.id}",

@@ -245,13 +245,20 @@ shown_hash = st.selectbox(
 )
 chosen: Catalogue = by_hash[shown_hash]
 st.dataframe(pd.DataFrame(tree_rows(chosen, lang())), hide_index=True, height=420)
-blank = io.BytesIO()
-export_blank(chosen, blank)
+
+
+def blank_workbook(catalogue: Catalogue) -> bytes:
+    blank = io.BytesIO()
+    export_blank(catalogue, blank)
+    return blank.getvalue()
+
+
 st.download_button(
     tr("catalogues.export_blank"),
-    blank.getvalue(),
+    lambda shown=chosen: blank_workbook(shown),  # made when pressed, not on every run
     file_name=f"{chosen.id}-自评表.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    on_click="ignore",
 )
 
 # -- compare two -------------------------------------------------------------------------------

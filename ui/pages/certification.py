@@ -18,6 +18,7 @@ from ui.state import (
     lang,
     may,
     open_audit,
+    organisation_of,
     page_store,
     require_audit,
     save_and_rerun,
@@ -28,7 +29,7 @@ from ui.state import today as today_here
 
 store = page_store()
 audit = require_audit()
-organisation = store.organisation(audit.organisation_id)
+organisation = organisation_of(audit)  # read once in this run (the sidebar too)
 today = today_here()
 
 st.title(tr("certification.title"))

@@ -19,6 +19,7 @@ from ui.specials import TAB_KEY, render_prerequisites, render_specials
 from ui.state import (
     lang,
     may,
+    organisation_of,
     page_store,
     read_only_notice,
     require_audit,
@@ -36,7 +37,7 @@ LOG_LIMIT = 500
 store = page_store()
 audit = require_audit()
 catalogue = store.catalogue(audit.catalogue_hash)
-organisation = store.organisation(audit.organisation_id)
+organisation = organisation_of(audit)  # read once in this run (the sidebar too)
 # a frozen round is read-only for everyone; a draft for whoever may not score here
 draft = audit.state.value == "draft"
 editable = draft and may(Action.SCORE, organisation.id)

@@ -10,11 +10,11 @@ from ui import job_view
 from ui.catalogue_rows import catalogue_line
 from ui.labels import verdict_metric
 from ui.markup import plain
-from ui.state import lang, page_store, require_audit, scored, tr
+from ui.state import lang, organisation_of, page_store, require_audit, scored, tr
 
 store = page_store()
 audit = require_audit()
-organisation = store.organisation(audit.organisation_id)
+organisation = organisation_of(audit)  # read once in this run (the sidebar too)
 result, _ = scored(audit.id)
 linked = {i for ids in store.evidence_links(audit.id).values() for i in ids}
 

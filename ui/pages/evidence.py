@@ -7,13 +7,13 @@ import pandas as pd
 import streamlit as st
 
 from domain.permissions import Action
-from evidence import preview_blob
 from evidence.blobs import GC_GRACE
 from scoring import display
 from ui.evidence_batch import batch_upload
 from ui.evidence_document import (
     covered_text,
-    download_button,
+    open_document,
+    preview,
     remove_button,
     replace_form,
     show_revisions,
@@ -25,6 +25,7 @@ from ui.state import (
     administrator,
     lang,
     may,
+    organisation_of,
     page_store,
     read_only_notice,
     require_audit,
@@ -37,7 +38,7 @@ from ui.state import today as today_here
 
 store = page_store()
 audit = require_audit()
-organisation = store.organisation(audit.organisation_id)
+organisation = organisation_of(audit)  # read once in this run (the sidebar too)
 catalogue = store.catalogue(audit.catalogue_hash)
 st.title(tr("nav.evidence"))
 st.caption(plain(organisation.profile.name))
@@ -123,12 +124,12 @@ with left:
         f"{plain(document.uploaded_by)} · {when(document.uploaded_at)}"
     )
     st.code(document.sha256, language=None)
-    download_button(store, document, key=f"download.{document.id}")
+    open_document(store, document, "library")
     show_revisions(store, document)
     replace_form(store, document)
     remove_button(store, document)
 with right:
-    shown = preview_blob(store.blobs, document.sha256, document.media_type)
+    shown = preview(store, document)
     if shown.png is not None:
         st.image(shown.png, caption=tr("ui.preview"))
     else:

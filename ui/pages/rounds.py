@@ -14,11 +14,11 @@ from ui.labels import status_label
 from ui.markup import plain
 from ui.review_panel import render_review_panel
 from ui.round_close import render_close_round
-from ui.state import lang, page_store, require_audit, show_flashes, tr
+from ui.state import lang, organisation_of, page_store, require_audit, show_flashes, tr
 
 store = page_store()
 audit = require_audit()
-organisation = store.organisation(audit.organisation_id)
+organisation = organisation_of(audit)  # read once in this run (the sidebar too)
 rounds = store.audits(organisation.id, include_archived=True)
 st.title(tr("nav.rounds"))
 st.caption(plain(organisation.profile.name))
