@@ -121,18 +121,47 @@ class ImportedCatalogue:
 
 def preview(data: bytes, name: str, sheet: str | None = None) -> SheetPreview:
     with open_book(data, name) as book:
-        sheet_obj = book.pick(sheet)
-        rows = book.rows(sheet_obj)
-        header = find_header_row(rows)
-        columns = guess_columns(rows[header - 1], rows[header:]) if header else ColumnMap({})
-        return SheetPreview(
-            sheets=tuple(s.title for s in book.sheets()),
-            sheet=sheet_obj.title,
-            header_row=header,
-            rows=tuple(tuple(r) for r in rows[:PREVIEW_ROWS]),
-            columns=columns,
-            layout=_layout(sheet_obj.title, rows, header),
-        )
+        return _preview(book, sheet)
+
+
+def _preview(book: Book, sheet: str | None) -> SheetPreview:
+    sheet_obj = book.pick(sheet)
+    rows = book.rows(sheet_obj)
+    header = find_header_row(rows)
+    columns = guess_columns(rows[header - 1], rows[header:]) if header else ColumnMap({})
+    return SheetPreview(
+        sheets=tuple(s.title for s in book.sheets()),
+        sheet=sheet_obj.title,
+        header_row=header,
+        rows=tuple(tuple(r) for r in rows[:PREVIEW_ROWS]),
+        columns=columns,
+        layout=_layout(sheet_obj.title, rows, header),
+    )
+
+
+@dataclass(frozen=True)
+class WorkbookRead:
+    """What the Catalogues page shows of an upload, from one reading of it: the preview and the
+    table as it would import with ``options`` (or why it would not)."""
+
+    preview: SheetPreview
+    imported: ImportedCatalogue | None
+    refusal: WorkbookError | None
+
+
+def read_workbook(
+    data: bytes, name: str, options: ImportOptions | None = None, base: Catalogue | None = None
+) -> WorkbookRead:
+    """The preview and the import of one upload, the file read once. A file refused before any
+    sheet can be shown (the bounds, not a workbook) raises WorkbookError."""
+    options = options or ImportOptions()
+    name = PurePath(name).name
+    with open_book(data, name) as book:
+        shown = _preview(book, options.sheet)
+        try:
+            return WorkbookRead(shown, _import(book, data, name, options, base), None)
+        except WorkbookError as exc:
+            return WorkbookRead(shown, None, exc)
 
 
 def _layout(sheet: str, rows: list[tuple[Any, ...]], header: int | None) -> str:
@@ -157,10 +186,16 @@ def import_workbook(
     options = options or ImportOptions()
     name = PurePath(name).name
     with open_book(data, name) as book:
-        sheet = book.pick(options.sheet)
-        rows = book.rows(sheet)
-        meta = _meta(book, name)
-        formulas = book.scan_of(sheet)
+        return _import(book, data, name, options, base)
+
+
+def _import(
+    book: Book, data: bytes, name: str, options: ImportOptions, base: Catalogue | None
+) -> ImportedCatalogue:
+    sheet = book.pick(options.sheet)
+    rows = book.rows(sheet)
+    meta = _meta(book, name)
+    formulas = book.scan_of(sheet)
     header = find_header_row(rows, options.columns)
     guessed = guess_columns(rows[header - 1], rows[header:]) if header else ColumnMap({})
     columns = (
