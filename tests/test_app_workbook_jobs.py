@@ -88,3 +88,30 @@ def test_an_import_queued_for_the_worker_is_seen_done_after_the_tab_was_closed(s
     assert "已保存目录 queued-body" in texts(back)
     back.run()
     assert "已保存目录 queued-body" not in texts(back)  # said once
+
+
+def test_a_filled_table_is_read_once_for_reruns_and_a_reload(store, tmp_path, monkeypatch):
+    from app_helpers import new_audit
+
+    import ui.selfeval_panel as panel
+    from dossier import write_xlsx
+    from dossier.assemble import dossier_data
+
+    calls = []
+    real = panel.read_filled_table
+    monkeypatch.setattr(panel, "READINGS", panel._Readings())
+    monkeypatch.setattr(panel, "read_filled_table", lambda *a: calls.append(a[1]) or real(*a))
+    audit = new_audit(store)
+    path = tmp_path / "自评表.xlsx"
+    write_xlsx(dossier_data(store, audit.id), path)
+
+    def upload(at):
+        uploader = next(u for u in at.get("file_uploader") if u.proto.label.startswith("自评表"))
+        uploader.upload(path.name, path.read_bytes(), XLSX).run()
+        assert not at.exception and "已读取" in texts(at)
+
+    at = app("audits")
+    upload(at)
+    at.run()
+    upload(app("audits"))  # a reload
+    assert calls == [path.name]  # the bundled catalogue is the table's: one reading serves both
