@@ -77,3 +77,23 @@ def test_a_zip_bomb_job_ends_with_its_coded_refusal(store):
     job, _ = request_workbook(store, HOSTILE["zip bomb"](), "bomb.xlsx", {}, actor="qm")
     assert job.result["preview"] is None
     assert job.result["refusal"]["codes"] == ["bounds_zip_member_size"]
+
+
+def test_a_reading_left_running_by_a_process_that_died_is_run_again_by_the_next_request(store):
+    from datetime import timedelta
+
+    from store.base import utcnow
+    from store.jobs import JOB_STALE
+    from store.tables import JobRow
+
+    Jobs(store).beat("another-process")
+    job, _ = request_workbook(store, table(), "机构.xlsx", {}, actor="qm")
+    assert Jobs(store).claim("app:dead", job_id=job.id) is not None  # then the process died
+    with store._write("test") as session:
+        row = session.get(JobRow, job.id)
+        row.heartbeat_at = utcnow() - JOB_STALE - timedelta(seconds=1)
+    Jobs(store).leave("another-process")  # and no worker runs now
+
+    again, here = request_workbook(store, table(), "机构.xlsx", {}, actor="qm")
+    assert again.id == job.id and here and again.state is JobState.DONE
+    assert again.result["items"] == 3 and again.attempts == 2

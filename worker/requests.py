@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from store import AuditStore
-from store.jobs import Job, Jobs
+from store.jobs import Job, Jobs, JobState
 from worker.tasks import run_claimed
 
 
@@ -71,13 +71,32 @@ def request_workbook(
     raw = bare_store(store)
     params = {"input_sha256": hashlib.sha256(data).hexdigest(), "name": name, **options}
     params["key"] = workbook_key(params)
-    found = Jobs(raw).same("workbook", params["key"])
+    jobs = Jobs(raw)
+    jobs.recover()  # a reading whose process died (the app's, with no worker) is queued again
+    found = jobs.same("workbook", params["key"])
     if found is not None:
-        return found, False
+        return run_queued_here(raw, found, here_progress)
     raw.blobs.put(io.BytesIO(data), max_bytes=LIMITS.file_bytes)
     return request_job(
         store, "workbook", {**params, "actor": actor}, actor=actor, here_progress=here_progress
     )
+
+
+def run_queued_here(
+    store: Any, job: Job, here_progress: Callable[[float, str], None] | None = None
+) -> tuple[Job, bool]:
+    """A job found queued while no worker runs (its worker, or the app that ran it, died): run
+    here now, as a new request would be. Returns the job as it stands and whether it ran here."""
+    raw = bare_store(store)
+    jobs = Jobs(raw)
+    if job.state is not JobState.QUEUED or jobs.worker_running():
+        return job, False
+    name = f"app:{os.getpid()}"
+    claimed = jobs.claim(name, job_id=job.id)
+    if claimed is None:
+        return jobs.job(job.id), False
+    run_claimed(raw, jobs, claimed, name, here_progress)
+    return jobs.job(job.id), True
 
 
 def job_file(store: Any, job: Job, index: int) -> bytes:

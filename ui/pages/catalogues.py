@@ -38,7 +38,7 @@ from ui.state import (
     show_flashes,
     tr,
 )
-from worker.requests import bare_store, request_workbook
+from worker.requests import bare_store, request_workbook, run_queued_here
 from worker.tasks import refusal_data
 
 NONE = "—"
@@ -128,9 +128,10 @@ def show_refusal(refusal: dict[str, Any]) -> None:
 def follow(job_id: int) -> None:
     """A queued or running reading, polled once a second; the page runs again when it ends
     (closing the tab loses nothing: the worker goes on, and the result is found again)."""
-    job = Jobs(bare_store(store)).job(job_id)
-    if job.finished:
-        st.rerun()
+    jobs = Jobs(bare_store(store))
+    job = jobs.job(job_id)
+    if job.finished or (job.state is JobState.QUEUED and not jobs.worker_running()):
+        st.rerun()  # done; or no worker will take it: the page runs it itself
     if job.state is JobState.QUEUED:
         text = tr("jobs.retrying") if job.message == "worker_lost_retry" else tr("jobs.queued")
         st.progress(0.0, text=text)
@@ -269,6 +270,7 @@ def last_import() -> None:
     job = Jobs(bare_store(store)).latest("workbook", actor())
     if job is None or not job.params.get("register"):
         return
+    job, _ = run_queued_here(store, job)  # its worker is gone: done here, now
     if not job.finished:
         st.caption(tr("catalogues.import_running", name=plain(str(job.params.get("name")))))
         follow(job.id)
