@@ -11,7 +11,7 @@ killed by the memory limit shows as such. The first row imports a valid 7-row ta
 interpreter's start and imports, which on a loaded machine are most of each figure. The last
 row imports the largest table the bounds let through (``largest_accepted``): 4,994 rows of 39
 columns (194,766 cells of the 200,000), 4,800 items each with a scoring mode in words — the
-worst case the app parses on an upload (its page parses the table twice: preview and import).
+worst case the app reads on an upload (once, as a job: worker/tasks.py ``workbook``).
 """
 
 from __future__ import annotations

@@ -61,6 +61,12 @@ def parse_catalogue(text: str, source: str = "<text>") -> Catalogue:
     return _build(document)
 
 
+def catalogue_from_data(data: Any, source: str) -> Catalogue:
+    """A catalogue from data as parsing its YAML would give it (for text this process just
+    wrote from that data): checked the same way; problems carry no line numbers."""
+    return _build(YamlDocument(source=source, data=data, root=None))
+
+
 @lru_cache(maxsize=1)
 def default_catalogue() -> Catalogue:
     """The GB/T 27922-2011 catalogue shipped with the tool."""

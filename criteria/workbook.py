@@ -21,7 +21,7 @@ import hashlib
 import io
 import re
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import PurePath
@@ -29,14 +29,17 @@ from typing import Any
 
 import yaml
 from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
-from openpyxl.workbook.workbook import Workbook
-from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.utils import get_column_letter, range_boundaries
 
 from criteria import workbook_cells as cells
 from criteria.catalogue import Catalogue
-from criteria.loader import CatalogueError, default_catalogue, parse_catalogue
-from criteria.workbook_bounds import check_workbook
+from criteria.loader import (
+    CatalogueError,
+    catalogue_from_data,
+    default_catalogue,
+    parse_catalogue,
+)
+from criteria.workbook_bounds import SheetScan, check_workbook
 from criteria.workbook_columns import (
     ColumnMap,
     find_header_row,
@@ -63,6 +66,8 @@ SPEC_KEYS = (  # the catalogue's keys other than its indicators, in file order
     "special_items",
 )
 PREVIEW_ROWS = 12
+# libyaml writes the same text four times faster (a 4,800-item catalogue is 1.8 MB of YAML)
+DUMPER: type[Any] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
 @dataclass(frozen=True)
@@ -115,19 +120,48 @@ class ImportedCatalogue:
 
 
 def preview(data: bytes, name: str, sheet: str | None = None) -> SheetPreview:
-    book = _open(data, name)[0]
-    sheet_obj = _pick_sheet(book, name, sheet)
-    rows = _rows(sheet_obj)
+    with open_book(data, name) as book:
+        return _preview(book, sheet)
+
+
+def _preview(book: Book, sheet: str | None) -> SheetPreview:
+    sheet_obj = book.pick(sheet)
+    rows = book.rows(sheet_obj)
     header = find_header_row(rows)
     columns = guess_columns(rows[header - 1], rows[header:]) if header else ColumnMap({})
     return SheetPreview(
-        sheets=tuple(s for s in book.sheetnames if s != META_SHEET),
+        sheets=tuple(s.title for s in book.sheets()),
         sheet=sheet_obj.title,
         header_row=header,
         rows=tuple(tuple(r) for r in rows[:PREVIEW_ROWS]),
         columns=columns,
         layout=_layout(sheet_obj.title, rows, header),
     )
+
+
+@dataclass(frozen=True)
+class WorkbookRead:
+    """What the Catalogues page shows of an upload, from one reading of it: the preview and the
+    table as it would import with ``options`` (or why it would not)."""
+
+    preview: SheetPreview
+    imported: ImportedCatalogue | None
+    refusal: WorkbookError | None
+
+
+def read_workbook(
+    data: bytes, name: str, options: ImportOptions | None = None, base: Catalogue | None = None
+) -> WorkbookRead:
+    """The preview and the import of one upload, the file read once. A file refused before any
+    sheet can be shown (the bounds, not a workbook) raises WorkbookError."""
+    options = options or ImportOptions()
+    name = PurePath(name).name
+    with open_book(data, name) as book:
+        shown = _preview(book, options.sheet)
+        try:
+            return WorkbookRead(shown, _import(book, data, name, options, base), None)
+        except WorkbookError as exc:
+            return WorkbookRead(shown, None, exc)
 
 
 def _layout(sheet: str, rows: list[tuple[Any, ...]], header: int | None) -> str:
@@ -151,9 +185,17 @@ def import_workbook(
     """The catalogue a scoring table describes; WorkbookError names every problem found."""
     options = options or ImportOptions()
     name = PurePath(name).name
-    values_book, formula_book = _open(data, name)
-    sheet = _pick_sheet(values_book, name, options.sheet)
-    rows = _rows(sheet)
+    with open_book(data, name) as book:
+        return _import(book, data, name, options, base)
+
+
+def _import(
+    book: Book, data: bytes, name: str, options: ImportOptions, base: Catalogue | None
+) -> ImportedCatalogue:
+    sheet = book.pick(options.sheet)
+    rows = book.rows(sheet)
+    meta = _meta(book, name)
+    formulas = book.scan_of(sheet)
     header = find_header_row(rows, options.columns)
     guessed = guess_columns(rows[header - 1], rows[header:]) if header else ColumnMap({})
     columns = (
@@ -170,26 +212,15 @@ def import_workbook(
                 )
             ],
         )
-    reader = _TableReader(
-        sheet, formula_book[sheet.title], header or 0, columns, options.scoring_overrides
-    )
+    reader = _TableReader(sheet.title, formulas, header or 0, columns, options.scoring_overrides)
     tree = reader.read(rows)
     problems = reader.problems
     if problems:
         raise WorkbookError(name, problems)
     sha256 = hashlib.sha256(data).hexdigest()
-    spec = _spec(values_book, name, sha256, sheet.title, options, base, reader, tree)
+    spec = _spec(meta, name, sha256, sheet.title, options, base, tree, reader.prefix)
     text = _yaml_text(spec, name, sha256)
-    try:
-        catalogue = parse_catalogue(text, name)
-    except CatalogueError as exc:  # what the table cannot show, e.g. a broken 目录信息 sheet
-        raise WorkbookError(
-            name,
-            [
-                WorkbookProblem("catalogue_invalid", None, values={"reason": p.describe(name)})
-                for p in exc.problems
-            ],
-        ) from None
+    catalogue = _catalogue(spec, text, name)
     return ImportedCatalogue(
         catalogue=catalogue,
         text=text,
@@ -203,56 +234,116 @@ def import_workbook(
     )
 
 
-# -- the workbook ------------------------------------------------------------------------------
-
-
-def _open(data: bytes, name: str) -> tuple[Workbook, Workbook]:
-    """The workbook twice: with the values Excel computed, and with the formulas (so a formula
-    without a computed value can be named). The bounds come first: nothing unbounded reaches
-    openpyxl."""
-    check_workbook(data, name)
+def _catalogue(spec: dict[str, Any], text: str, name: str) -> Catalogue:
+    """The catalogue ``text`` describes. ``text`` was written from ``spec`` a moment ago, so the
+    data reading it back would give is ``plain_data(spec)``: that is checked instead of parsing
+    1.8 MB of YAML again (a 4,800-item table). Only a refusal reads the text, for its lines."""
     try:
-        return (
-            load_workbook(io.BytesIO(data), data_only=True),
-            load_workbook(io.BytesIO(data), data_only=False),
-        )
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        return catalogue_from_data(plain_data(spec), name)
+    except CatalogueError:
+        pass
+    try:
+        return parse_catalogue(text, name)
+    except CatalogueError as exc:  # what the table cannot show, e.g. a broken 目录信息 sheet
         raise WorkbookError(
-            name, [WorkbookProblem("not_a_workbook", values={"reason": str(exc)})]
+            name,
+            [
+                WorkbookProblem("catalogue_invalid", None, values={"reason": p.describe(name)})
+                for p in exc.problems
+            ],
         ) from None
 
 
-def _pick_sheet(book: Workbook, name: str, wanted: str | None) -> Worksheet:
-    sheets = [s for s in book.worksheets if s.title != META_SHEET]
-    if wanted is not None:
+# -- the workbook ------------------------------------------------------------------------------
+
+
+class Book:
+    """A workbook read once: the bounds first (nothing unbounded reaches openpyxl), then
+    openpyxl in read-only mode for the values Excel computed; merged ranges and formulas without
+    values come from the bounds pass (read-only mode has neither). Each sheet's rows are read
+    once, however often they are asked for."""
+
+    def __init__(self, data: bytes, name: str) -> None:
+        self.name = name
+        self.scan = check_workbook(data, name)
+        try:
+            self.book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+            raise WorkbookError(
+                name, [WorkbookProblem("not_a_workbook", values={"reason": str(exc)})]
+            ) from None
+        self._rows: dict[str, list[tuple[Any, ...]]] = {}
+
+    def __enter__(self) -> Book:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.book.close()
+
+    @property
+    def sheetnames(self) -> list[str]:
+        return list(self.book.sheetnames)
+
+    def __getitem__(self, title: str) -> Any:
+        return self.book[title]
+
+    def sheets(self) -> list[Any]:
+        """The sheets that may hold a table (not the 目录信息 sheet export_blank writes)."""
+        return [s for s in self.book.worksheets if s.title != META_SHEET]
+
+    def scan_of(self, sheet: Any) -> SheetScan:
+        return self.scan.sheet(getattr(sheet, "_worksheet_path", ""))
+
+    def rows(self, sheet: Any) -> list[tuple[Any, ...]]:
+        if sheet.title not in self._rows:
+            self._rows[sheet.title] = sheet_values(sheet, self.scan_of(sheet).merged)
+        return self._rows[sheet.title]
+
+    def pick(self, wanted: str | None) -> Any:
+        """The sheet asked for, or the first one with a header row the guess knows."""
+        sheets = self.sheets()
+        if wanted is not None:
+            for sheet in sheets:
+                if sheet.title == wanted:
+                    return sheet
+            known = ", ".join(s.title for s in sheets)
+            problem = WorkbookProblem("sheet_unknown", values={"sheet": wanted, "known": known})
+            raise WorkbookError(self.name, [problem])
         for sheet in sheets:
-            if sheet.title == wanted:
+            if find_header_row(self.rows(sheet)) is not None:
                 return sheet
-        known = ", ".join(s.title for s in sheets)
-        problem = WorkbookProblem("sheet_unknown", values={"sheet": wanted, "known": known})
-        raise WorkbookError(name, [problem])
-    for sheet in sheets:
-        if find_header_row(_rows(sheet)) is not None:
-            return sheet
-    if not sheets:
-        raise WorkbookError(name, [WorkbookProblem("no_sheet")])
-    return sheets[0]  # the column mapping will say what is missing
+        if not sheets:
+            raise WorkbookError(self.name, [WorkbookProblem("no_sheet")])
+        return sheets[0]  # the column mapping will say what is missing
 
 
-def _rows(sheet: Worksheet) -> list[tuple[Any, ...]]:
-    """The sheet's values row by row, a merged range's value in every cell it covers (bodies
-    merge 一级指标, 二级指标 and 合计 cells down and across; openpyxl leaves all but the first
-    cell empty)."""
+def open_book(data: bytes, name: str) -> Book:
+    return Book(data, name)
+
+
+def sheet_values(sheet: Any, merged_ranges: Sequence[str]) -> list[tuple[Any, ...]]:
+    """The sheet's values row by row, all rows as wide as the widest, a merged range's value in
+    every cell it covers (bodies merge 一级指标, 二级指标 and 合计 cells down and across; only the
+    first cell holds the value). The sheet's stated size is not trusted: every row is read."""
+    sheet.reset_dimensions()
     rows = [list(row) for row in sheet.iter_rows(values_only=True)]
-    for cell_range in sheet.merged_cells.ranges:
-        top = cell_range.min_row - 1
-        if top >= len(rows) or cell_range.min_col - 1 >= len(rows[top]):
+    ranges = []
+    for ref in merged_ranges:
+        try:
+            ranges.append(range_boundaries(ref))
+        except (ValueError, TypeError):
             continue
-        value = rows[top][cell_range.min_col - 1]
-        for row_index in range(cell_range.min_row - 1, min(cell_range.max_row, len(rows))):
-            row = rows[row_index]
-            for column_index in range(cell_range.min_col - 1, min(cell_range.max_col, len(row))):
-                row[column_index] = value
+    height = max([len(rows), *(r[3] for r in ranges if r[3] is not None)])
+    width = max([0, *map(len, rows), *(r[2] for r in ranges if r[2] is not None)])
+    rows.extend([] for _ in range(height - len(rows)))
+    for row in rows:
+        row.extend([None] * (width - len(row)))
+    for min_col, min_row, max_col, max_row in ranges:
+        if None in (min_col, min_row, max_col, max_row):
+            continue
+        value = rows[min_row - 1][min_col - 1]
+        for row in rows[min_row - 1 : max_row]:
+            row[min_col - 1 : max_col] = [value] * (max_col - min_col + 1)
     return [tuple(row) for row in rows]
 
 
@@ -274,8 +365,8 @@ class _Node:
 class _TableReader:
     def __init__(
         self,
-        sheet: Worksheet,
-        formulas: Worksheet,
+        sheet: str,
+        formulas: SheetScan,
         header: int,
         columns: ColumnMap,
         scoring_overrides: Mapping[str, str] | None = None,
@@ -308,15 +399,14 @@ class _TableReader:
 
     def refuse(self, code: str, row: int | None, role: str | None = None, **values: Any) -> None:
         column = self.letter(role) if role else None
-        self.problems.append(WorkbookProblem(code, self.sheet.title, row, column, values))
+        self.problems.append(WorkbookProblem(code, self.sheet, row, column, values))
 
     def formula(self, row_no: int, role: str) -> str | None:
         """The formula of a cell that holds no computed value (a script wrote it, Excel never
         opened the file)."""
         if role not in self.columns.columns:
             return None
-        formula = self.formulas.cell(row_no, self.columns.columns[role]).value
-        return formula if isinstance(formula, str) and formula.startswith("=") else None
+        return self.formulas.formula_at(row_no, self.columns.columns[role])
 
     def read_cell(self, row_no: int, row: tuple[Any, ...], role: str, reader: Any) -> Any:
         value = self.cell(row, role)
@@ -345,7 +435,7 @@ class _TableReader:
                 self.unnumbered(row_no, row)
         if not numbered:
             if not self.problems:
-                self.problems.append(WorkbookProblem("no_items", self.sheet.title))
+                self.problems.append(WorkbookProblem("no_items", self.sheet))
             return []
         return self.tree(self.strip_prefix(numbered))
 
@@ -556,9 +646,7 @@ class _TableReader:
         stated_whole = stated_whole or all(f.points is not None for f in firsts)
         if not stated_whole and whole != 100 and not self.problems:
             self.problems.append(
-                WorkbookProblem(
-                    "total_not_100", self.sheet.title, values={"sum": cells.shown(whole)}
-                )
+                WorkbookProblem("total_not_100", self.sheet, values={"sum": cells.shown(whole)})
             )
 
     def total_target(
@@ -666,18 +754,17 @@ def item_source(refs: list[str], confidence: str, note: str | None) -> dict[str,
 
 
 def _spec(
-    book: Workbook,
+    meta: dict[str, Any] | None,
     name: str,
     sha256: str,
     sheet: str,
     options: ImportOptions,
     base: Catalogue | None,
-    reader: _TableReader,
     tree: list[_Node],
+    prefix: int | None,
 ) -> dict[str, Any]:
-    meta = _meta(book, name)
     if meta is None:
-        meta = _meta_from_base(base or default_catalogue(), name, sha256, sheet, reader.prefix)
+        meta = _meta_from_base(base or default_catalogue(), name, sha256, sheet, prefix)
     total = sum((_sum(f) for f in tree), Decimal(0))
     meta["total_points"] = total
     if options.catalogue_id:
@@ -706,7 +793,7 @@ def _indicator(node: _Node) -> dict[str, Any]:
     return entry
 
 
-def _meta(book: Workbook, name: str) -> dict[str, Any] | None:
+def _meta(book: Book, name: str) -> dict[str, Any] | None:
     if META_SHEET not in book.sheetnames:
         return None
     rows = book[META_SHEET].iter_rows(values_only=True)
@@ -752,8 +839,13 @@ def _slug(stem: str, sha256: str) -> str:
 
 def _yaml_text(spec: dict[str, Any], name: str, sha256: str) -> str:
     header = t("workbook.yaml_header", "en", name=name, sha256=sha256)
-    body = yaml.safe_dump(
-        plain_data(spec), allow_unicode=True, sort_keys=False, width=1000, default_flow_style=False
+    body = yaml.dump(
+        plain_data(spec),
+        Dumper=DUMPER,
+        allow_unicode=True,
+        sort_keys=False,
+        width=1000,
+        default_flow_style=False,
     )
     return f"# {header}\n{body}"
 

@@ -7,6 +7,10 @@ sheet costs the time of reading the first few thousand rows.
 
 A real scoring table or 自评表 has a few hundred rows and fewer than 30 columns; the limits
 leave ten times that room.
+
+The same pass keeps what openpyxl's fast read-only mode does not give (``WorkbookScan``): each
+sheet's merged ranges, and the formulas of cells that hold no computed value (a script wrote
+them and Excel never opened the file). So the workbook is read once, not twice.
 """
 
 from __future__ import annotations
@@ -15,14 +19,15 @@ import io
 import re
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import IO, Any
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
-from openpyxl.utils import column_index_from_string, range_boundaries
+from openpyxl.formula.translate import Translator, TranslatorError
+from openpyxl.utils import column_index_from_string, get_column_letter, range_boundaries
 
 from criteria.workbook_problems import WorkbookError, WorkbookProblem
 from criteria.zip_bounds import zip_excess
@@ -48,14 +53,34 @@ _SI = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?si[\s/>]")
 _CELL_REF = re.compile(r"^\$?([A-Z]{1,3})\$?\d+$")
 
 
+@dataclass(frozen=True)
+class SheetScan:
+    """What the bounds pass saw of one sheet besides its size."""
+
+    merged: tuple[str, ...] = ()  # merged ranges ("A3:A12")
+    formulas: Mapping[str, str] = field(default_factory=dict)  # cell -> "=…", without a value
+
+    def formula_at(self, row: int, column: int) -> str | None:
+        return self.formulas.get(f"{get_column_letter(column)}{row}")
+
+
+@dataclass(frozen=True)
+class WorkbookScan:
+    sheets: Mapping[str, SheetScan] = field(default_factory=dict)  # by zip member
+
+    def sheet(self, member: str) -> SheetScan:
+        return self.sheets.get(member.lstrip("/"), SheetScan())
+
+
 class _Exceeded(Exception):
     def __init__(self, problem: WorkbookProblem) -> None:
         self.problem = problem
 
 
-def check_workbook(data: bytes, name: str, limits: WorkbookLimits = LIMITS) -> None:
+def check_workbook(data: bytes, name: str, limits: WorkbookLimits = LIMITS) -> WorkbookScan:
     """Refuse (WorkbookError) a file that is too large, not a zip, a zip bomb, holds a DTD or
-    entities, or whose sheets or shared strings exceed the limits; return if none of that."""
+    entities, or whose sheets or shared strings exceed the limits; if none of that, return
+    each sheet's merged ranges and formulas without values."""
     if len(data) > limits.file_bytes:
         _refuse(name, "too_large", size=len(data), limit=limits.file_bytes)
     try:
@@ -80,6 +105,7 @@ def check_workbook(data: bytes, name: str, limits: WorkbookLimits = LIMITS) -> N
             limit=excess.limit,
         )
     cells = 0
+    sheets: dict[str, SheetScan] = {}
     try:
         for info in infos:
             if not info.filename.endswith((".xml", ".rels", ".vml")):
@@ -87,13 +113,16 @@ def check_workbook(data: bytes, name: str, limits: WorkbookLimits = LIMITS) -> N
             with _reading(name, info.filename):
                 stream = _Capped(book, info)
                 if re.match(r"^xl/worksheets/[^/]+\.xml$", info.filename):
-                    cells += _sheet(stream, info.filename, limits, cells)
+                    seen = _SheetSeen()
+                    cells += _sheet(stream, info.filename, limits, cells, seen)
+                    sheets[info.filename] = seen.scan()
                 elif info.filename == "xl/sharedStrings.xml":
                     _shared_strings(stream, info.filename, limits)
                 else:
                     _plain(stream)
     except _Exceeded as exc:
         raise WorkbookError(name, [exc.problem]) from None
+    return WorkbookScan(sheets)
 
 
 def _refuse(name: str, code: str, **values: Any) -> Any:
@@ -151,12 +180,56 @@ def _plain(stream: _Capped) -> None:
         element.clear()
 
 
-def _sheet(stream: _Capped, member: str, limits: WorkbookLimits, before: int) -> int:
+class _SheetSeen:
+    """Merged ranges and formulas as the pass meets them (bounded by the limits it checks)."""
+
+    def __init__(self) -> None:
+        self.merged: list[str] = []
+        self.masters: dict[str, tuple[str, str]] = {}  # shared formula id -> (cell, formula)
+        self.without_value: list[tuple[str, str, str | None]] = []  # cell, formula, shared id
+        self.formula: Any = None  # the <f> of the cell being read
+
+    def cell(self, element: Any) -> None:
+        """A <c> ends: note its formula when it has no computed value."""
+        f, self.formula = self.formula, None
+        if f is None:
+            return
+        ref = element.get("r") or ""
+        text = (f.text or "").strip()
+        shared = f.get("si") if f.get("t") == "shared" else None
+        if shared is not None and text:
+            self.masters.setdefault(shared, (ref, text))
+        valued = any(_local(child.tag) == "v" and child.text for child in element)
+        if not valued and ref:
+            self.without_value.append((ref, text, shared))
+
+    def scan(self) -> SheetScan:
+        formulas: dict[str, str] = {}
+        for ref, text, shared in self.without_value:
+            if not text and shared in self.masters:  # a shared formula's copy, as Excel shows it
+                origin, master = self.masters[shared]
+                try:
+                    text = Translator(f"={master}", origin).translate_formula(ref)[1:]
+                except (TranslatorError, ValueError):
+                    text = master
+            formulas[ref] = f"={text}"
+        return SheetScan(tuple(self.merged), formulas)
+
+
+def _sheet(
+    stream: IO[bytes],
+    member: str,
+    limits: WorkbookLimits,
+    before: int,
+    seen: _SheetSeen | None = None,
+) -> int:
+    seen = seen or _SheetSeen()
     rows = cells = formulas = merged = 0
     for _event, element in _events(stream):
         tag = _local(element.tag)
         if tag == "c":
             cells += 1
+            seen.cell(element)
             ref = _CELL_REF.match(element.get("r") or "")
             if ref and column_index_from_string(ref.group(1)) > limits.columns:
                 raise _Exceeded(
@@ -177,6 +250,7 @@ def _sheet(stream: _Capped, member: str, limits: WorkbookLimits, before: int) ->
                 )
         elif tag == "f":
             formulas += 1
+            seen.formula = element
             if formulas > limits.formulas:
                 raise _Exceeded(
                     WorkbookProblem(
@@ -195,6 +269,7 @@ def _sheet(stream: _Capped, member: str, limits: WorkbookLimits, before: int) ->
             continue
         elif tag == "mergeCell":  # openpyxl makes a cell object for every merged cell
             merged += _area(element.get("ref") or "")
+            seen.merged.append(element.get("ref") or "")
             if before + cells + merged > limits.cells:
                 raise _Exceeded(
                     WorkbookProblem(

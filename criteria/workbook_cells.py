@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from texts import LANGS, t
@@ -111,8 +112,10 @@ def points(value: object) -> Decimal:
     return amount.to_integral() if amount == amount.to_integral() else amount.normalize()
 
 
-def _words(key: str) -> set[str]:
-    return {t(key, lang).strip().lower() for lang in LANGS}
+@cache
+def _words(key: str) -> frozenset[str]:
+    """The words a text key stands for in either language (read once: asked for every cell)."""
+    return frozenset(t(key, lang).strip().lower() for lang in LANGS)
 
 
 SCORING_WORDS = {
@@ -166,7 +169,7 @@ def scoring_read(value: object) -> tuple[str, bool]:
         return "binary", False
     word = folded(text(value)).lower()
     for mode, words in SCORING_WORDS.items():
-        if word in words | _words(f"workbook.scoring_{mode}"):
+        if word in words or word in _words(f"workbook.scoring_{mode}"):
             return mode, False
     return ("sampled" if SAMPLED_TEXT.search(word) else "binary"), True
 
@@ -178,9 +181,9 @@ def yes_no(value: object) -> bool:
     if is_empty(value):
         return False
     word = folded(text(value)).lower()
-    if word in YES | _words("workbook.yes"):
+    if word in YES or word in _words("workbook.yes"):
         return True
-    if word in NO | _words("workbook.no"):
+    if word in NO or word in _words("workbook.no"):
         return False
     raise CellRefused("excludable_unknown", value=text(value))
 

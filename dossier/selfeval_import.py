@@ -16,22 +16,20 @@ sheet, cell and value, as the catalogue import does.
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 import yaml
-from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from criteria import Catalogue
 from criteria import workbook_cells as cells
-from criteria.workbook import _rows as sheet_rows
-from criteria.workbook_bounds import check_workbook
+from criteria.workbook import Book, open_book
 from criteria.workbook_columns import SYNONYMS, ColumnMap, find_header_row, guess_columns
 from criteria.workbook_problems import WorkbookError, WorkbookProblem
 from domain.records import ActionState, OrganisationProfile, Rectification
@@ -101,14 +99,9 @@ class FilledTable:
 def read_filled_table(data: bytes, name: str, catalogue: Catalogue) -> FilledTable:
     """The statuses and actions of a filled 自评表; WorkbookError names every cell it cannot
     read."""
-    check_workbook(data, name)
-    try:
-        book = load_workbook(io.BytesIO(data), data_only=True)
-    except (KeyError, ValueError, OSError) as exc:
-        problem = WorkbookProblem("not_a_workbook", values={"reason": str(exc)[:200]})
-        raise WorkbookError(name, [problem]) from None
-    facts = _facts(book[FACTS_SHEET]) if FACTS_SHEET in book.sheetnames else {}
-    sheet, rows, header = _items_sheet(book, name)
+    with open_book(data, name) as book:  # read once: the bounds, then openpyxl read-only
+        facts = _facts(book[FACTS_SHEET]) if FACTS_SHEET in book.sheetnames else {}
+        sheet, rows, header = _items_sheet(book, name)
     columns = guess_columns(rows[header - 1], rows[header:], SELFEVAL_SYNONYMS)
     if "status" not in columns.columns and "earned" not in columns.columns:
         problem = WorkbookProblem("selfeval_no_status", sheet.title)
@@ -155,12 +148,12 @@ def read_filled_table(data: bytes, name: str, catalogue: Catalogue) -> FilledTab
     )
 
 
-def _items_sheet(book: Any, name: str) -> tuple[Any, list[tuple[Any, ...]], int]:
+def _items_sheet(book: Book, name: str) -> tuple[Any, list[tuple[Any, ...]], int]:
     """The first sheet whose header names an item number and a status (or earned points)."""
-    for sheet in book.worksheets:
+    for sheet in book.book.worksheets:
         if sheet.title == FACTS_SHEET:
             continue
-        rows = sheet_rows(sheet)
+        rows = book.rows(sheet)
         header = find_header_row(rows, (), SELFEVAL_SYNONYMS, SELFEVAL_REQUIRED)
         if header is None:
             continue
@@ -217,8 +210,9 @@ def _key(word: str) -> str:
     return cells.folded(word).lower()
 
 
-def _words(key: str) -> set[str]:
-    return {_key(t(key, lang)) for lang in LANGS}
+@cache
+def _words(key: str) -> frozenset[str]:
+    return frozenset(_key(t(key, lang)) for lang in LANGS)
 
 
 def status_of(value: object) -> tuple[Status, int | None, int | None]:
@@ -235,7 +229,7 @@ def status_of(value: object) -> tuple[Status, int | None, int | None]:
     if word in {_key(w) for w in EXCLUDED_WORDS}:
         return Status.NOT_APPLICABLE, None, None
     for status in Status:
-        if word in _words(f"status.{status.value}") | {status.value}:
+        if word == status.value or word in _words(f"status.{status.value}"):
             if status is Status.SAMPLED:
                 raise cells.CellRefused("selfeval_samples", value=cells.text(value))
             return status, None, None

@@ -30,7 +30,7 @@ WORKER_GONE = timedelta(seconds=30)  # no beat for this long: the worker is not 
 JOB_STALE = timedelta(seconds=60)  # a running job without a beat for this long lost its worker
 MAX_ATTEMPTS = 2  # a job whose worker died is tried once more, then failed
 KEEP_FINISHED = timedelta(days=1)  # a finished job (and its result files) is kept this long
-KINDS = ("dossier", "brief", "import")
+KINDS = ("dossier", "brief", "import", "workbook")
 
 
 class JobState(StrEnum):
@@ -125,6 +125,43 @@ class Jobs:
             if row is None:
                 raise NotFound(f"job {job_id} not found — 任务不存在")
             return _job(row)
+
+    def same(self, kind: str, key: str, *, within: timedelta = KEEP_FINISHED) -> Job | None:
+        """The newest job of ``kind`` whose params carry this ``key`` (a hash of what it is
+        asked to do), not failed: its result (or the work under way) is reused, whoever asked
+        for it and in whichever session. Jobs older than ``within`` are not looked at."""
+        since = utcnow() - within
+        with self.store._read() as session:
+            rows = session.scalars(
+                select(JobRow)
+                .where(
+                    JobRow.kind == kind,
+                    JobRow.created_at >= since,
+                    JobRow.state != JobState.FAILED.value,
+                )
+                .order_by(JobRow.id.desc())
+                .limit(500)
+            )
+            for row in rows:
+                if (row.params or {}).get("key") == key:
+                    return _job(row)
+        return None
+
+    def latest(self, kind: str, actor: str, *, within: timedelta = KEEP_FINISHED) -> Job | None:
+        """The newest job of ``kind`` this person asked for: shown again when they come back."""
+        since = utcnow() - within
+        with self.store._read() as session:
+            row = session.scalars(
+                select(JobRow)
+                .where(
+                    JobRow.kind == kind,
+                    JobRow.created_by == actor,
+                    JobRow.created_at >= since,
+                )
+                .order_by(JobRow.id.desc())
+                .limit(1)
+            ).first()
+            return _job(row) if row is not None else None
 
     def worker_running(self, now: datetime | None = None) -> bool:
         """Whether a worker beat recently enough to take a job now."""

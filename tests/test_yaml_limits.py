@@ -59,11 +59,16 @@ def test_a_catalogue_over_the_size_limit_is_not_read(tmp_path, capsys):
     assert f"larger than {MAX_YAML_BYTES} bytes; not read" in capsys.readouterr().err
 
 
-def test_deep_nesting_is_refused_not_a_crash(tmp_path, capsys):
+@pytest.mark.parametrize("depth", [60, 100_000])
+def test_deep_nesting_is_refused_not_a_crash(tmp_path, capsys, depth):
     deep = tmp_path / "deep.yaml"
-    deep.write_text("x: " + "[" * 100_000 + "]" * 100_000 + "\n", encoding="utf-8")
+    deep.write_text("x: " + "[" * depth + "]" * depth + "\n", encoding="utf-8")
     assert main(["validate", str(deep)]) == 1
-    assert "invalid YAML: nested deeper than 50 levels" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    if depth == 60:
+        assert "invalid YAML: nested deeper than 50 levels" in err
+    else:  # libyaml, which scans for us, stops at its own limit (1,000) first
+        assert "invalid YAML:" in err and "nest" in err
 
 
 def test_an_error_quoting_a_huge_value_stays_short():

@@ -5,6 +5,9 @@ dossier.selfeval_import and store.selfeval_import; this only draws them."""
 
 from __future__ import annotations
 
+import hashlib
+import threading
+from collections import OrderedDict
 from typing import Any
 
 import streamlit as st
@@ -21,6 +24,39 @@ from ui.state import actor, attempt, flash, lang, may, open_audit, page_store, t
 
 NEW = 0  # the choice "a new organisation from the sheet"
 SHOWN_NOTICES = 50
+KEPT_READINGS = 8  # readings kept in this server process, the newest first
+
+
+class _Readings:
+    """Filled tables read in this process, by the upload's content hash, its name and the
+    catalogue: a rerun, a change of target, another page and back, or a reload read nothing
+    again (a 自评表 of a few thousand rows takes seconds to read). Refusals are kept too."""
+
+    def __init__(self) -> None:
+        self._kept: OrderedDict[tuple[str, str, str], FilledTable | WorkbookError] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def read(self, data: bytes, name: str, catalogue: Catalogue) -> FilledTable:
+        key = (hashlib.sha256(data).hexdigest(), name, catalogue.content_hash)
+        with self._lock:
+            kept = self._kept.get(key)
+            if kept is not None:
+                self._kept.move_to_end(key)
+        if kept is None:
+            try:
+                kept = read_filled_table(data, name, catalogue)
+            except WorkbookError as exc:
+                kept = exc
+            with self._lock:
+                self._kept[key] = kept
+                while len(self._kept) > KEPT_READINGS:
+                    self._kept.popitem(last=False)
+        if isinstance(kept, WorkbookError):
+            raise kept.with_traceback(None)
+        return kept
+
+
+READINGS = _Readings()
 
 
 def selfeval_panel(organisations: list[Any]) -> None:
@@ -42,7 +78,7 @@ def selfeval_panel(organisations: list[Any]) -> None:
         data, name = upload.getvalue(), upload.name
         catalogue = _catalogue(store, data, name)
         try:
-            table = read_filled_table(data, name, catalogue)
+            table = READINGS.read(data, name, catalogue)
         except WorkbookError as exc:
             st.error(tr("selfeval.refused", count=len(exc.problems)))
             st.code("\n".join(exc.lines(lang())), language=None)
@@ -84,7 +120,7 @@ def _catalogue(store: Any, data: bytes, name: str) -> Catalogue:
     """The catalogue the table was exported from when the store has it, else the bundled one."""
     bundled = default_catalogue()
     try:
-        exported = read_filled_table(data, name, bundled).catalogue_hash
+        exported = READINGS.read(data, name, bundled).catalogue_hash
     except WorkbookError:
         return bundled
     for known in store.catalogues():

@@ -99,10 +99,81 @@ def brief(store: AuditStore, params: dict[str, Any], progress: Progress) -> dict
     return {"files": files}
 
 
+def workbook(store: AuditStore, params: dict[str, Any], progress: Progress) -> dict[str, Any]:
+    """A body's scoring table the app stored as a blob, read once: its preview and the table as
+    it would import (or its coded refusal); with ``register``, the catalogue is kept in the
+    store and the column mapping remembered for the layout (the page asked the permission)."""
+    from criteria.workbook import read_workbook
+    from criteria.workbook_problems import WorkbookError
+
+    progress(0.05, "")
+    with store.blobs.open(params["input_sha256"]) as stream:
+        data = stream.read()
+    name = str(params["name"])
+    try:
+        read = read_workbook(data, name, workbook_options(params))
+    except WorkbookError as exc:
+        return {"name": name, "preview": None, "refusal": refusal_data(exc)}
+    shown, imported = read.preview, read.imported
+    result: dict[str, Any] = {
+        "name": name,
+        "preview": {
+            "sheets": list(shown.sheets),
+            "sheet": shown.sheet,
+            "header_row": shown.header_row,
+            "rows": [["" if v is None else str(v) for v in row] for row in shown.rows],
+            "layout": shown.layout,
+            "guessed": dict(shown.columns.columns),
+            "sure": {role: shown.columns.sure(role) for role in shown.columns.columns},
+        },
+        "refusal": refusal_data(read.refusal) if read.refusal is not None else None,
+    }
+    if imported is None:
+        return result
+    result["columns"] = dict(imported.columns.columns)
+    result["items"] = len(imported.catalogue.items)
+    result["scoring_read"] = [
+        [r.item_id, r.row, r.text, r.read, r.used] for r in imported.scoring_read
+    ]
+    if params.get("register"):
+        progress(0.9, "")
+        catalogue = store.register_catalogue(imported.text, name)
+        if shown.layout:
+            columns = {role: int(i) for role, i in imported.columns.columns.items()}
+            store.remember_columns(shown.layout, columns, str(params.get("actor") or "worker"))
+        result["registered"] = {"id": catalogue.id, "hash": catalogue.content_hash}
+    return result
+
+
+def workbook_options(params: dict[str, Any]) -> Any:
+    from criteria.workbook import ImportOptions
+
+    columns = params.get("columns")
+    return ImportOptions(
+        sheet=params.get("sheet"),
+        columns={str(k): int(v) for k, v in (columns or {}).items()},
+        exact_columns=columns is not None,
+        catalogue_id=params.get("catalogue_id") or None,
+        title=params.get("title") or None,
+        version=params.get("version") or None,
+        scoring_overrides=dict(params.get("overrides") or {}),
+    )
+
+
+def refusal_data(exc: Any) -> dict[str, Any]:
+    """A WorkbookError as the page shows it, in both languages, with its codes."""
+    return {
+        "count": len(exc.problems),
+        "codes": [p.code for p in exc.problems[:500]],
+        "lines": {lang: exc.lines(lang) for lang in ("zh", "en")},
+    }
+
+
 TASKS: dict[str, Callable[[AuditStore, dict[str, Any], Progress], dict[str, Any]]] = {
     "dossier": dossier,
     "brief": brief,
     "import": import_archive,
+    "workbook": workbook,
 }
 
 

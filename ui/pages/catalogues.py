@@ -4,6 +4,7 @@ file (YAML); view one as a tree; compare two; move the open audit onto another."
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -11,7 +12,7 @@ from openpyxl.utils import get_column_letter
 
 from criteria import Catalogue, CatalogueError, default_catalogue, parse_catalogue
 from criteria.diff import diff_catalogues
-from criteria.workbook import ImportOptions, ScoringRead, import_workbook, preview
+from criteria.workbook import ScoringRead
 from criteria.workbook_columns import REQUIRED, ROLES
 from criteria.workbook_export import export_blank
 from criteria.workbook_problems import WorkbookError
@@ -19,6 +20,7 @@ from domain.permissions import Action
 from domain.records import AuditState
 from scoring import display
 from store.catalogue_move import MappingError, plan_move
+from store.jobs import Job, Jobs, JobState
 from ui.catalogue_move_view import move_confirmation, move_rows, move_summary
 from ui.catalogue_rows import (
     catalogue_name,
@@ -43,6 +45,8 @@ from ui.state import (
     show_flashes,
     tr,
 )
+from worker.requests import bare_store, request_workbook, run_queued_here
+from worker.tasks import refusal_data
 
 NONE = "—"
 
@@ -102,29 +106,95 @@ def yaml_upload(data: bytes, name: str) -> None:
         register(text, name)
 
 
-def workbook_upload(data: bytes, name: str) -> None:
+def workbook_job(data: bytes, name: str, options: dict[str, Any]) -> Job | None:
+    """The reading of this upload with these options: found by its content hash when a rerun,
+    another page or another session already asked (nothing is read twice), else queued for the
+    worker, or read here when no worker runs (and said so). None when refused on its size."""
+    bar = st.empty()
+
+    def progress(fraction: float, message: str) -> None:
+        bar.progress(min(max(fraction, 0.0), 1.0), text=message or tr("catalogues.reading"))
+
     try:
-        shown = preview(data, name, st.session_state.get(f"catalogues.sheet.{name}"))
+        job, here = request_workbook(
+            store, data, name, options, actor=actor(), here_progress=progress
+        )
     except WorkbookError as exc:
-        st.error(tr("catalogues.refused", count=len(exc.problems)))
-        st.code("\n".join(exc.lines(lang())), language=None)
+        show_refusal(refusal_data(exc))
+        return None
+    bar.empty()
+    if here:
+        st.caption(tr("catalogues.read_here"))
+    return job
+
+
+def show_refusal(refusal: dict[str, Any]) -> None:
+    st.error(tr("catalogues.refused", count=refusal["count"]))
+    st.code("\n".join(refusal["lines"][lang()]), language=None)
+
+
+@st.fragment(run_every=1.0)
+def follow(job_id: int) -> None:
+    """A queued or running reading, polled once a second; the page runs again when it ends
+    (closing the tab loses nothing: the worker goes on, and the result is found again)."""
+    jobs = Jobs(bare_store(store))
+    job = jobs.job(job_id)
+    if job.finished or (job.state is JobState.QUEUED and not jobs.worker_running()):
+        st.rerun()  # done; or no worker will take it: the page runs it itself
+    if job.state is JobState.QUEUED:
+        text = tr("jobs.retrying") if job.message == "worker_lost_retry" else tr("jobs.queued")
+        st.progress(0.0, text=text)
+    else:
+        st.progress(min(max(job.progress, 0.0), 1.0), text=tr("catalogues.reading"))
+
+
+def finished(job: Job | None) -> dict[str, Any] | None:
+    """The job's result once it is done; while it runs, its progress (and None)."""
+    if job is None:
+        return None
+    if not job.finished:
+        follow(job.id)
+        return None
+    if job.state is JobState.FAILED:
+        reason = tr("jobs.worker_lost") if job.error == "worker_lost" else job.error
+        st.error(tr("catalogues.read_failed", reason=plain(reason)))
+        return None
+    return job.result or {}
+
+
+def workbook_upload(data: bytes, name: str) -> None:
+    first = finished(workbook_job(data, name, {"sheet": None}))  # the sheet the table is on
+    if first is None:
         return
-    if len(shown.sheets) > 1:
+    shown = first.get("preview")
+    picked = st.session_state.get(f"catalogues.sheet.{name}")
+    if shown is not None and picked in shown["sheets"] and picked != shown["sheet"]:
+        first = finished(workbook_job(data, name, {"sheet": picked}))  # another, chosen
+        if first is None:
+            return
+        shown = first.get("preview")
+    if shown is None:  # refused before any sheet could be shown (the bounds)
+        show_refusal(first["refusal"])
+        return
+    sheets = shown["sheets"]
+    if len(sheets) > 1:
         st.selectbox(  # the sheet the table was found on first (instruction sheets skipped)
             tr("catalogues.sheet"),
-            shown.sheets,
-            index=shown.sheets.index(shown.sheet),
+            sheets,
+            index=sheets.index(shown["sheet"]),
             key=f"catalogues.sheet.{name}",
         )
-    width = max((len(r) for r in shown.rows), default=0)
+    rows = shown["rows"]
+    width = max((len(r) for r in rows), default=0)
     letters = [get_column_letter(i) for i in range(1, width + 1)]
-    table = [
-        [("" if v is None else str(v)) for v in r] + [""] * (width - len(r)) for r in shown.rows
-    ]
-    st.caption(tr("catalogues.preview", rows=len(shown.rows), header=shown.header_row or NONE))
+    table = [list(r) + [""] * (width - len(r)) for r in rows]
+    header_row = shown["header_row"]
+    st.caption(tr("catalogues.preview", rows=len(rows), header=header_row or NONE))
     st.dataframe(pd.DataFrame(table, columns=letters), hide_index=False)
-    guessed = shown.columns.letters()
-    remembered = store.remembered_columns(shown.layout) if shown.layout and may_import else None
+    layout = shown["layout"]
+    sure = {role: float(v) for role, v in shown["sure"].items()}
+    guessed = {role: get_column_letter(int(i)) for role, i in shown["guessed"].items()}
+    remembered = store.remembered_columns(layout) if layout and may_import else None
     if remembered:  # this layout was imported before: its mapping, not the guess
         guessed = {
             role: get_column_letter(index) for role, index in remembered.items() if role in ROLES
@@ -138,16 +208,16 @@ def workbook_upload(data: bytes, name: str) -> None:
         default = guessed.get(role, NONE)
         chosen = grid[n % 5].selectbox(
             tr(f"catalogues.role_{role}") + (" *" if role in REQUIRED else ""),
-            choices,
-            index=choices.index(default) if default in choices else 0,
-            key=f"catalogues.role.{name}.{shown.sheet}.{role}",
+            options,
+            index=options.index(default) if default in options else 0,
+            key=f"catalogues.role.{name}.{shown['sheet']}.{role}",
         )
         if chosen != NONE:
             mapping[role] = letters.index(chosen) + 1
     unsure = [
-        f"{tr(f'catalogues.role_{role}')} = {letter} ({shown.columns.sure(role):.0%})"
+        f"{tr(f'catalogues.role_{role}')} = {letter} ({sure.get(role, 1.0):.0%})"
         for role, letter in guessed.items()
-        if shown.columns.sure(role) < SURE and not remembered
+        if sure.get(role, 1.0) < SURE and not remembered
     ]
     if unsure:
         st.warning(tr("catalogues.unsure_columns", columns="; ".join(unsure)))
@@ -158,33 +228,65 @@ def workbook_upload(data: bytes, name: str) -> None:
     title = title_col.text_input(tr("catalogues.new_title"), key=f"catalogues.title.{name}")
     version = version_col.text_input(tr("catalogues.new_version"), key=f"catalogues.version.{name}")
     overrides: dict[str, str] = st.session_state.setdefault(f"catalogues.modes.{name}", {})
+    # the table as it would import with this mapping, so the scoring modes read from words can
+    # be confirmed: the first reading already is that when the mapping is the guessed one
+    used = {role: int(i) for role, i in (first.get("columns") or shown["guessed"]).items()}
+    trial = first
+    if mapping != used:
+        trial = finished(workbook_job(data, name, {"sheet": shown["sheet"], "columns": mapping}))
+        if trial is None:
+            return
+    if trial.get("refusal") is not None:  # said now, naming the cells, before anyone clicks
+        show_refusal(trial["refusal"])
+    elif trial.get("scoring_read"):
+        read = tuple(ScoringRead(*entry) for entry in trial["scoring_read"])
+        confirm_modes(read, overrides)
+    disabled = not may_import or trial.get("refusal") is not None
+    if st.button(tr("catalogues.import_button"), type="primary", disabled=disabled):
+        asked = {
+            "sheet": shown["sheet"],
+            "columns": mapping,
+            "catalogue_id": catalogue_id.strip() or None,
+            "title": title.strip() or None,
+            "version": version.strip() or None,
+            "overrides": dict(sorted(overrides.items())),
+            "register": True,
+        }
+        job = workbook_job(data, name, asked)
+        if job is not None and job.finished:
+            imported_here(job)
+        elif job is not None:  # the worker imports it, whether this tab stays open or not
+            follow(job.id)
 
-    def options(scoring: dict[str, str]) -> ImportOptions:
-        return ImportOptions(
-            sheet=shown.sheet,
-            columns=mapping,
-            exact_columns=True,
-            catalogue_id=catalogue_id.strip() or None,
-            title=title.strip() or None,
-            version=version.strip() or None,
-            scoring_overrides=scoring,
-        )
 
-    try:  # the table as it would import, so the scoring modes read from words can be confirmed
-        trial = import_workbook(data, name, options(overrides))
-    except WorkbookError as exc:
-        trial = None
-        refusal = exc
-    if trial is None:  # said now, naming the cells, before anyone clicks
-        st.error(tr("catalogues.refused", count=len(refusal.problems)))
-        st.code("\n".join(refusal.lines(lang())), language=None)
-    elif trial.scoring_read:
-        confirm_modes(trial.scoring_read, overrides)
-    disabled = not may_import or trial is None
-    if st.button(tr("catalogues.import_button"), type="primary", disabled=disabled) and trial:
-        if shown.layout:
-            attempt(lambda: store.remember_columns(shown.layout, mapping, actor()))
-        register(trial.text, name)
+def imported_here(job: Job) -> None:
+    """An import job that ended: say so once (here, or on the person's return)."""
+    st.session_state[f"catalogues.seen.{job.id}"] = True
+    result = job.result or {}
+    registered = result.get("registered")
+    if job.state is JobState.FAILED:
+        reason = tr("jobs.worker_lost") if job.error == "worker_lost" else job.error
+        st.error(tr("catalogues.read_failed", reason=plain(reason)))
+    elif registered:
+        short = registered["hash"][:12]
+        flash("success", tr("catalogues.registered", id=registered["id"], hash=short))
+        st.rerun()
+    elif result.get("refusal") is not None:
+        show_refusal(result["refusal"])
+
+
+def last_import() -> None:
+    """The person's last import job: still running (they closed the tab, or the session ended),
+    or ended since they last saw it: its progress or its result."""
+    job = Jobs(bare_store(store)).latest("workbook", actor())
+    if job is None or not job.params.get("register"):
+        return
+    job, _ = run_queued_here(store, job)  # its worker is gone: done here, now
+    if not job.finished:
+        st.caption(tr("catalogues.import_running", name=plain(str(job.params.get("name")))))
+        follow(job.id)
+    elif not st.session_state.get(f"catalogues.seen.{job.id}"):
+        imported_here(job)
 
 
 SURE = 0.9  # a guessed column below this is pointed out
@@ -229,6 +331,8 @@ def confirm_modes(read: tuple[ScoringRead, ...], overrides: dict[str, str]) -> N
             overrides.pop(entry.item_id, None)
 
 
+if may_import:
+    last_import()
 if upload is not None:
     data = upload.getvalue()
     if upload.name.lower().endswith(".xlsx"):
