@@ -208,8 +208,8 @@ def workbook_upload(data: bytes, name: str) -> None:
         default = guessed.get(role, NONE)
         chosen = grid[n % 5].selectbox(
             tr(f"catalogues.role_{role}") + (" *" if role in REQUIRED else ""),
-            options,
-            index=options.index(default) if default in options else 0,
+            choices,
+            index=choices.index(default) if default in choices else 0,
             key=f"catalogues.role.{name}.{shown['sheet']}.{role}",
         )
         if chosen != NONE:
