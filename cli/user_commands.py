@@ -5,22 +5,20 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import os
 import sys
 from typing import Any
 
+from cli.acting import NoActingAccount, acting_account, add_as_option
 from domain.permissions import ORGANISATION_ROLES, Role
 from scoring import display
 from store import StoreError, open_store
-from store.accounts import AccountError, Accounts
+from store.accounts import Accounts
+from store.acting import ActingFor
 from store.config import SettingsError, display_zone
 
 REFUSED = 1
 ALL = "all"  # ORG_ID meaning the whole installation: the administrator role
 ALL_ROLE = "admin"  # user add --role admin
-
-
-CLI_ACCOUNT = "GBT_AUDIT_CLI_ACCOUNT"  # the administrator account the command line acts as
 
 
 class _Actions:
@@ -31,12 +29,7 @@ class _Actions:
 
     def add_parser(self, name: str, **kwargs: Any) -> argparse.ArgumentParser:
         parser: argparse.ArgumentParser = self.actions.add_parser(name, **kwargs)
-        parser.add_argument(
-            "--as",
-            dest="as_account",
-            metavar="ADMIN",
-            help=f"the administrator account the change log records (default: ${CLI_ACCOUNT})",
-        )
+        add_as_option(parser)
         return parser
 
 
@@ -80,46 +73,29 @@ def add_user_commands(commands: Any) -> None:
 
 
 def _accounts(args: argparse.Namespace | None = None) -> Accounts | None:
-    """The accounts, and who acts on them (None: refused, the reason printed)."""
+    """The accounts, acting as the account --as names (None: refused, the reason printed).
+    Before any administrator exists, the set-up itself acts (no account)."""
     try:
         accounts = Accounts(open_store())
     except (SettingsError, StoreError) as exc:
         print(f"cannot open the store: {exc}", file=sys.stderr)
         return None
-    if args is not None:
-        try:
-            _ACTING["actor"] = acting_account(accounts, getattr(args, "as_account", None))
-        except NoActingAccount as refused:
-            print(f"{refused}; nothing was changed", file=sys.stderr)
-            return None
-    return accounts
-
-
-class NoActingAccount(Exception):
-    pass
-
-
-_ACTING: dict[str, str] = {}
-
-
-def acting_account(accounts: Accounts, chosen: str | None) -> str:
-    """What the change log records for the command line: the administrator account named by
-    --as or GBT_AUDIT_CLI_ACCOUNT, as 'display name (login, #id)'. Before any administrator
-    exists (setting up), the set-up itself. Never the shell's user name."""
-    name = (chosen or os.environ.get(CLI_ACCOUNT) or "").strip()
-    if not name:
-        if any(u.administrator and u.active for u in accounts.users()):
-            raise NoActingAccount(
-                f"say which administrator account you act as: --as NAME or {CLI_ACCOUNT}=NAME"
-            )
-        return "gbt-audit set-up (no administrator yet)"
+    if args is None:
+        return accounts
     try:
-        user = accounts.user(name)
-    except AccountError:
-        raise NoActingAccount(f"--as {name}: no such account") from None
-    if not (user.administrator and user.active):
-        raise NoActingAccount(f"--as {name}: not an active administrator")
-    return f"{user.display_name} ({user.login}, #{user.id})"
+        user = acting_account(accounts, getattr(args, "as_account", None), set_up=True)
+    except NoActingAccount as refused:
+        print(refused.text("en"), file=sys.stderr)
+        return None
+    if user is None:
+        _ACTING["actor"] = SET_UP
+        return accounts
+    _ACTING["actor"] = user.display_name
+    return ActingFor(accounts, user.id, user.login)  # type: ignore[return-value]
+
+
+SET_UP = "gbt-audit set-up (no administrator yet)"
+_ACTING: dict[str, str] = {}
 
 
 def _who() -> str:

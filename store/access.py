@@ -1,13 +1,15 @@
 """The store as one signed-in person may use it. ``GuardedStore(store, actor)`` offers the
 store's methods; each checks the person's role in the organisation concerned before it runs,
-writes record the person's display name in the change log (whatever name a caller passes), and
-lists show only what the person may read. A method not in ``RULES`` is not offered at all, so a
-new store method stays closed until someone decides who may call it (a test checks this).
+writes record the person's display name and account (id and login) in the change log (whatever
+name a caller passes), and lists show only what the person may read. A method not in ``RULES``
+is not offered at all, so a new store method stays closed until someone decides who may call it
+(a test checks this).
 
 The command line keeps using the bare store: it is the administrator's local tool."""
 
 from __future__ import annotations
 
+import functools
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,6 +26,7 @@ from domain.permissions import (
     permits,
 )
 from store.accounts import AccountError
+from store.acting import acting_as
 from store.repository import AuditStore
 from store.review import Reviews
 from store.tables import DeductionRow
@@ -172,6 +175,17 @@ OWN = frozenset(
 PASSED_THROUGH = frozenset({"blobs", "upload_policy"})  # reached only through checked records
 
 
+def _acting(method: Callable[..., Any]) -> Callable[..., Any]:
+    """The change-log lines the method writes record the signed-in account."""
+
+    @functools.wraps(method)
+    def acting(self: GuardedStore, *args: Any, **kwargs: Any) -> Any:
+        with acting_as(self.actor.user_id, self.actor.login):
+            return method(self, *args, **kwargs)
+
+    return acting
+
+
 class GuardedStore:
     def __init__(self, store: AuditStore, actor: Actor) -> None:
         self._store = store
@@ -194,9 +208,10 @@ class GuardedStore:
             audit_id = None
             if rule.changes_audit:
                 audit_id = key if rule.locate is _audit else _deduction_audit(self._store, key)
-            outcome = method(*args, **kwargs)
-            if audit_id is not None:
-                self.reviews.withdraw_if_changed(audit_id, self.actor.display_name)
+            with acting_as(self.actor.user_id, self.actor.login):
+                outcome = method(*args, **kwargs)
+                if audit_id is not None:
+                    self.reviews.withdraw_if_changed(audit_id, self.actor.display_name)
             return outcome
 
         guarded.__name__ = name
@@ -265,6 +280,7 @@ class GuardedStore:
         require(self.actor, None, Action.IMPORT_CATALOGUE)
         return self._store.remembered_columns(layout_key)
 
+    @_acting
     def remember_columns(self, layout_key: str, columns: dict[str, int], actor: str) -> None:
         require(self.actor, None, Action.IMPORT_CATALOGUE)
         self._store.remember_columns(layout_key, columns, actor)
@@ -280,6 +296,7 @@ class GuardedStore:
         require(self.actor, None, Action.MANAGE_USERS)  # the whole log: administrators
         return self._store.verify_change_log()
 
+    @_acting
     def collect_garbage(self, *args: Any, **kwargs: Any) -> Any:
         """Acts on every organisation's files: administrators only."""
         require(self.actor, None, Action.MANAGE_USERS)
@@ -287,6 +304,7 @@ class GuardedStore:
 
     # -- creating an organisation; closing a round; archives -------------------------------
 
+    @_acting
     def create_organisation(self, profile: Any, actor: str = "") -> Any:
         """A consultant who creates a client organisation becomes its consultant."""
         require(self.actor, None, Action.CREATE_ORGANISATION)
@@ -310,6 +328,7 @@ class GuardedStore:
             )
         return organisation
 
+    @_acting
     def close_round(self, audit_id: int, **kwargs: Any) -> Any:
         """Only a round whose sign-off holds can be closed."""
         require(self.actor, self._store.audit(audit_id).organisation_id, Action.CLOSE_ROUND)
@@ -317,6 +336,7 @@ class GuardedStore:
         kwargs["actor"] = self.actor.display_name
         return self._store.close_round(audit_id, **kwargs)
 
+    @_acting
     def move_to_catalogue(self, audit_id: int, target_hash: str, **kwargs: Any) -> Any:
         """Moving freezes the round as closing does: the same role, and the sign-off must hold."""
         require(self.actor, self._store.audit(audit_id).organisation_id, Action.CLOSE_ROUND)
@@ -330,6 +350,7 @@ class GuardedStore:
         require(self.actor, self._store.audit(audit_id).organisation_id, Action.EXPORT_ARCHIVE)
         return export_audit(self._store, audit_id, destination)
 
+    @_acting
     def import_archive(self, source: Path) -> Any:
         from store.archive import import_archive
 
@@ -342,14 +363,17 @@ class GuardedStore:
         require(self.actor, self._store.audit(audit_id).organisation_id, Action.READ)
         return self.reviews.status(audit_id)
 
+    @_acting
     def submit_for_review(self, audit_id: int, comment: str = "") -> Any:
         require(self.actor, self._store.audit(audit_id).organisation_id, Action.SUBMIT_REVIEW)
         return self.reviews.submit(audit_id, self.actor, comment)
 
+    @_acting
     def return_for_changes(self, audit_id: int, comment: str) -> Any:
         require(self.actor, self._store.audit(audit_id).organisation_id, Action.RETURN_REVIEW)
         return self.reviews.return_for_changes(audit_id, self.actor, comment)
 
+    @_acting
     def sign_off(self, audit_id: int, comment: str = "") -> Any:
         from store.web_settings import load_web_settings
 

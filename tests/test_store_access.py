@@ -89,6 +89,33 @@ def test_the_change_log_names_the_signed_in_account_not_a_typed_name(t):
     assert store.changes(audit_id=people.audit_a.id, limit=1)[0].actor == "编辑王"
 
 
+def test_the_change_log_records_the_account_id_and_login_of_every_guarded_write(t):
+    """A display name is what people read; the account (id and login) is who acted: saves,
+    a new organisation and its grant, a submission and a sign-off all record it."""
+    store, people = t
+    editor, consultant = guarded(t, "editor"), guarded(t, "consultant")
+    item = store.item(people.audit_a.id, "1.1.1")
+    editor.save_item(
+        people.audit_a.id, "1.1.1", expected_version=item.version, actor="x", status="conforming"
+    )
+    editor.submit_for_review(people.audit_a.id)
+    guarded(t, "reviewer").sign_off(people.audit_a.id)
+    created = consultant.create_organisation(OrganisationProfile(name="西北电器有限公司"))
+    ids = {name: people.accounts.user(name).id for name in ("editor", "reviewer", "consultant")}
+    by_audit = store.changes(audit_id=people.audit_a.id)
+    by_organisation = store.changes(organisation_id=created.id)
+    assert by_organisation and {(c.account_id, c.account_login) for c in by_organisation} == {
+        (ids["consultant"], "consultant")
+    }
+    signed = [c for c in by_audit if c.field == "review" and c.new.startswith("signed_off")]
+    assert (signed[0].account_id, signed[0].account_login) == (ids["reviewer"], "reviewer")
+    saved = [c for c in by_audit if c.entity == "item 1.1.1"]
+    assert {(c.account_id, c.account_login, c.actor) for c in saved} == {
+        (ids["editor"], "editor", "编辑王")
+    }
+    assert store.verify_change_log().ok
+
+
 def test_a_consultant_creating_a_client_organisation_becomes_its_consultant(t):
     _store, people = t
     consultant = guarded(t, "consultant")

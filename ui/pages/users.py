@@ -14,6 +14,7 @@ import streamlit as st
 from domain.account_records import UserRecord
 from domain.permissions import ORGANISATION_ROLES, Action, permits
 from store.accounts import MIN_PASSWORD, AccountError
+from store.acting import ActingFor
 from store.sessions import SignInSessions
 from ui.auth import current_actor, user_accounts, web_settings
 from ui.markup import plain
@@ -25,7 +26,7 @@ if actor is None or not permits(actor, None, Action.MANAGE_USERS):
     st.error(tr("users.not_permitted"))  # the menu hides this page; an address still lands here
     st.stop()
 show_flashes()
-accounts = user_accounts()
+accounts = ActingFor(user_accounts(), actor.user_id, actor.login)  # the log records who acted
 organisations = {o.id: o.profile.name for o in page_store().organisations(include_archived=True)}
 
 
