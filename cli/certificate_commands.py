@@ -4,12 +4,12 @@ The logic is in store/certificate_cases.py; this file reads arguments and prints
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
 import sys
 from datetime import date
 from typing import Any
 
+from cli.acting import acting, add_as_option
 from cli.store_commands import REFUSED, _store
 from domain.certificate_rules import CertificateRule
 from scoring.cycle import (
@@ -21,6 +21,7 @@ from scoring.cycle import (
     status_to_dict,
 )
 from store import certificate_cases as cases
+from store.acting import acting_as
 from store.certification import CertificateRecord
 from texts import t
 
@@ -45,6 +46,7 @@ def add_certificate_commands(commands: Any) -> None:
     add.add_argument("--tier", required=True, metavar="TIER_ID", help="e.g. four_star")
     add.add_argument("--issued", required=True, type=_day, metavar="YYYY-MM-DD")
     add.add_argument("--lang", choices=["zh", "en"], default="zh", help="message language")
+    add_as_option(add)
     add.set_defaults(run=run_add)
 
     record = actions.add_parser("record", help="a surveillance evaluation held on a day")
@@ -53,6 +55,7 @@ def add_certificate_commands(commands: Any) -> None:
     record.add_argument("--tier", metavar="TIER_ID", help="the tier after it, if it changed")
     record.add_argument("--suspended", action="store_true", help="it suspended the certificate")
     record.add_argument("--lang", choices=["zh", "en"], default="zh", help="message language")
+    add_as_option(record)
     record.set_defaults(run=run_record)
 
     status = actions.add_parser("status", help="validity, surveillances and renewal on a day")
@@ -70,24 +73,22 @@ def add_certificate_commands(commands: Any) -> None:
     status.set_defaults(run=run_status)
 
 
-def _who() -> str:
-    return f"{getpass.getuser()} (gbt-audit)"
-
-
 def run_add(args: argparse.Namespace) -> int:
     store = _store()
-    if store is None:
+    account = acting(args, store) if store is not None else None
+    if store is None or account is None:
         return REFUSED
     try:
-        record = cases.add_certificate(
-            store,
-            args.organisation,
-            body=args.body,
-            number=args.number,
-            tier_id=args.tier,
-            issued_on=args.issued,
-            actor=_who(),
-        )
+        with acting_as(account.id, account.login):
+            record = cases.add_certificate(
+                store,
+                args.organisation,
+                body=args.body,
+                number=args.number,
+                tier_id=args.tier,
+                issued_on=args.issued,
+                actor=account.display_name,
+            )
     except CertificateRule as exc:
         print(exc.message(args.lang), file=sys.stderr)
         return REFUSED
@@ -111,17 +112,19 @@ def _result(held: HeldSurveillance, lang: str) -> str:
 
 def run_record(args: argparse.Namespace) -> int:
     store = _store()
-    if store is None:
+    account = acting(args, store) if store is not None else None
+    if store is None or account is None:
         return REFUSED
     try:
-        recorded = cases.record_surveillance(
-            store,
-            args.organisation,
-            on=args.on,
-            actor=_who(),
-            tier_id=args.tier,
-            suspended=args.suspended,
-        )
+        with acting_as(account.id, account.login):
+            recorded = cases.record_surveillance(
+                store,
+                args.organisation,
+                on=args.on,
+                actor=account.display_name,
+                tier_id=args.tier,
+                suspended=args.suspended,
+            )
     except CertificateRule as exc:
         print(exc.message(args.lang), file=sys.stderr)
         return REFUSED

@@ -4,13 +4,14 @@ local folder and a bucket."""
 from __future__ import annotations
 
 import argparse
-import getpass
 import sys
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from cli.acting import acting, add_as_option
 from store import StoreError, open_store
+from store.acting import acting_as
 from store.config import SettingsError
 from store.evidence_batch import EVIDENCE_KINDS, Outcome, add_files
 from texts import LANGS, t
@@ -34,7 +35,7 @@ def add_evidence_commands(commands: Any) -> None:
     add.add_argument("--title", help="title of every file (default: from each file's name)")
     add.add_argument("--kind", choices=EVIDENCE_KINDS, help="default: from each file's name")
     add.add_argument("--valid-until", type=date.fromisoformat, metavar="YYYY-MM-DD")
-    add.add_argument("--actor", default=None, help="name for the change log (default: user)")
+    add_as_option(add)
     add.add_argument("--lang", choices=LANGS, default="zh", help="language of the lines")
     add.set_defaults(run=run_add)
 
@@ -57,17 +58,21 @@ def run_add(args: argparse.Namespace) -> int:
     except (SettingsError, StoreError) as exc:
         print(f"cannot open the store: {exc}", file=sys.stderr)
         return REFUSED
+    account = acting(args, store)
+    if account is None:
+        return REFUSED
     try:
-        outcomes = add_files(
-            store,
-            args.audit_id,
-            args.files,
-            actor=args.actor or getpass.getuser(),
-            items=args.item,
-            title=args.title,
-            kind=args.kind,
-            valid_until=args.valid_until,
-        )
+        with acting_as(account.id, account.login):
+            outcomes = add_files(
+                store,
+                args.audit_id,
+                args.files,
+                actor=account.display_name,
+                items=args.item,
+                title=args.title,
+                kind=args.kind,
+                valid_until=args.valid_until,
+            )
     except StoreError as exc:
         message = exc.message(args.lang) if hasattr(exc, "message") else str(exc)
         print(f"nothing added: {message}", file=sys.stderr)
