@@ -13,6 +13,7 @@ import streamlit as st
 
 from dossier.brief import build_brief, render_brief
 from dossier.fonts import MissingCJKFont, find_cjk_fonts
+from ui.evidence_media import download_button
 from ui.state import tr
 
 
@@ -39,9 +40,11 @@ def brief_button(store: Any, audit_id: int, today: date, lang: str) -> None:
     if problem:
         st.caption(problem)
         return
-    st.download_button(
+    download_button(  # served only to people with a role in the organisation
+        st,
         tr("dash.brief_download"),
         lambda: brief_pdf(store, audit_id, today, lang),
+        organisation_id=store.audit(audit_id).organisation_id,
         file_name=f"brief-{audit_id}-{today.isoformat()}.pdf",
         mime="application/pdf",
         key=f"dash.brief.{audit_id}",

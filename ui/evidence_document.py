@@ -12,7 +12,7 @@ from scoring import display
 from store import StoreError
 from ui.confirm import ask_button, confirmation
 from ui.evidence_intake import upload_limit_mb
-from ui.evidence_media import offered
+from ui.evidence_media import download_button as offer
 from ui.markup import plain
 from ui.state import actor, flash, lang, tr, when
 
@@ -35,10 +35,11 @@ def download_button(store: object, document: EvidenceRecord, *, key: str) -> Non
         st.error(exc.message(lang()))
         return
     # the gate serves these bytes only to people with a role in the document's organisation
-    offered(content, document.media_type, document.original_name, document.organisation_id)
-    st.download_button(
+    offer(
+        st,
         tr("evidence.ui.download", name=plain(document.original_name)),
         content,
+        organisation_id=document.organisation_id,
         file_name=document.original_name,
         mime=document.media_type,
         key=key,

@@ -25,6 +25,7 @@ from dossier.fonts import MissingCJKFont
 from reminders.dates import audit_due_dates, owner_due_dates
 from reminders.ics import calendar_ics
 from store.action_register import action_rows, apply_bulk, organisation_action_rows
+from ui.evidence_media import download_button
 from ui.item_link import open_item
 from ui.labels import action_labels
 from ui.markup import plain
@@ -161,19 +162,24 @@ event = st.dataframe(
 selected = [shown[i] for i in event.selection.rows if i < len(shown)]
 
 xlsx_col, ics_col, brief_col = st.columns(3)
-xlsx_col.download_button(
+# each file is served only to people with a role in the organisation (ui/evidence_media.py)
+download_button(
+    xlsx_col,
     tr("actions.download"),
     actions_xlsx(shown, lang()),
+    organisation_id=organisation.id,
     file_name=f"actions-{audit.id}-{today.isoformat()}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     icon=":material/download:",
 )
-ics_col.download_button(
+download_button(
+    ics_col,
     tr("actions.calendar"),
     calendar_ics(
         f"{organisation.profile.name} · {audit.title}",
         audit_due_dates(store, audit.id, today, lang()),
     ),
+    organisation_id=organisation.id,
     file_name=f"audit-{audit.id}.ics",
     mime="text/calendar",
     icon=":material/calendar_month:",
@@ -181,9 +187,11 @@ ics_col.download_button(
 )
 if len(chosen_owners) == 1 and chosen_owners[0]:
     owner = chosen_owners[0]
-    ics_col.download_button(
+    download_button(
+        ics_col,
         tr("actions.owner_calendar", owner=owner),
         calendar_ics(owner, owner_due_dates(store, Person(owner), today, lang())),
+        organisation_id=organisation.id,
         file_name="owner.ics",
         mime="text/calendar",
         icon=":material/person:",
@@ -199,9 +207,11 @@ if brief_col.button(tr("actions.make_brief"), icon=":material/summarize:"):
         else:
             st.session_state[brief_key] = target.read_bytes()
 if brief_key in st.session_state:
-    brief_col.download_button(
+    download_button(
+        brief_col,
         tr("actions.download_brief"),
         st.session_state[brief_key],
+        organisation_id=organisation.id,
         file_name=f"brief-{audit.id}-{today.isoformat()}.pdf",
         mime="application/pdf",
         icon=":material/picture_as_pdf:",

@@ -17,6 +17,7 @@ from store import StoreError
 from store.archive import ArchiveRefused
 from ui.confirm import ask_button, confirmation
 from ui.evidence_intake import upload_limit_mb
+from ui.evidence_media import download_button
 from ui.markup import plain
 from ui.round_verdicts import verdicts_note
 from ui.selfeval_panel import selfeval_panel
@@ -243,9 +244,11 @@ def audit_row(audit: AuditRecord) -> None:
                 st.session_state[f"archive_path.{audit.id}"] = path
             path = st.session_state.get(f"archive_path.{audit.id}")
             if path is not None and Path(path).exists():
-                st.download_button(
+                download_button(
+                    st,
                     tr("ui.download_archive"),
-                    data=Path(path).read_bytes(),
+                    Path(path).read_bytes(),
+                    organisation_id=organisation_id,
                     file_name=f"gbt27922-audit-{audit.id}-round{audit.round_no}.zip",
                     mime="application/zip",
                     key=f"dl.{audit.id}",

@@ -8,6 +8,7 @@ from scoring import display
 from store import StoreError
 from store.jobs import Job, Jobs, JobState
 from ui.catalogue_rows import catalogue_line
+from ui.evidence_media import download_button
 from ui.labels import verdict_metric
 from ui.markup import plain
 from ui.state import actor, lang, page_store, require_audit, scored, tr
@@ -69,9 +70,11 @@ def show_result(job: Job) -> None:
     columns = st.columns(2)
     labels = (tr("ui.download_pdf"), tr("ui.download_xlsx"))
     for index, (column, entry) in enumerate(zip(columns, job.files(), strict=False)):
-        column.download_button(
+        download_button(  # served only to people with a role in the organisation
+            column,
             labels[index] if index < len(labels) else entry["name"],
             lambda index=index: job_file(store, job, index),
+            organisation_id=audit.organisation_id,
             file_name=entry["name"],
             mime=entry["media_type"],
             type="primary" if index == 0 else "secondary",
