@@ -141,3 +141,44 @@ def test_a_method_no_rule_covers_is_not_offered(t):
         guarded(t, "admin")._write  # noqa: B018
     with pytest.raises(AttributeError):
         guarded(t, "admin").engine  # noqa: B018
+
+
+def test_a_companys_own_quality_manager_starts_and_runs_its_audits_without_a_consultant(t):
+    """The QM of a company without a consultant: a new round, the company data, closing a
+    signed-off round; never signing off, never another company."""
+    from datetime import date
+
+    store, people = t
+    people.accounts.add_user("qm", "质量经理孙", password="correct horse battery", actor="setup")
+    people.accounts.grant("qm", people.a.id, "quality_manager", actor="setup")
+    qm = guarded(t, "qm")
+    started = qm.create_audit(
+        people.a.id,
+        catalogue_hash=store.catalogues()[0].content_hash,
+        title="2027 年度自评",
+        audit_date=date(2027, 1, 5),
+        assessor="孙丽",
+        actor="x",
+    )
+    assert started.organisation_id == people.a.id
+    assert store.changes(audit_id=started.id)[-1].account_login == "qm"
+    organisation = store.organisation(people.a.id)
+    qm.update_organisation(
+        people.a.id,
+        OrganisationProfile(name="华东家电服务有限公司（新）"),
+        expected_version=organisation.version,
+        actor="x",
+    )
+    qm.submit_for_review(started.id)
+    with pytest.raises(NotPermitted) as refused:
+        qm.sign_off(started.id)  # four eyes: a reviewer signs off
+    assert refused.value.code == "auth.error.not_permitted"
+    with pytest.raises(NotPermitted):
+        qm.create_audit(
+            people.b.id,
+            catalogue_hash=store.catalogues()[0].content_hash,
+            title="越权",
+            audit_date=date(2027, 1, 5),
+            assessor="孙丽",
+            actor="x",
+        )
