@@ -83,20 +83,26 @@ class Reviews:
             submitted = status.events[-1]
             if submitted.user_id == actor.user_id:
                 raise ReviewError("auth.review.error.own_submission", name=actor.display_name)
-            if self._last_changer(audit_id) == actor.display_name:
+            if self._last_changer(audit_id, actor):
                 raise ReviewError("auth.review.error.own_change", name=actor.display_name)
 
         return self._record(audit_id, actor, ReviewKind.SIGNED_OFF, comment, check)
 
-    def _last_changer(self, audit_id: int) -> str | None:
-        """Who made the round's last change (review steps themselves are not changes)."""
+    def _last_changer(self, audit_id: int, actor: Actor) -> bool:
+        """Whether ``actor`` made the round's last change (review steps are not changes): by
+        the account the line records; a line from before accounts were recorded, by name."""
         with self.store._read() as session:
-            return session.scalar(
-                select(ChangeRow.actor)
+            last = session.execute(
+                select(ChangeRow.account_id, ChangeRow.actor)
                 .where(ChangeRow.audit_id == audit_id, ChangeRow.entity != "review")
                 .order_by(ChangeRow.id.desc())
                 .limit(1)
-            )
+            ).first()
+        if last is None:
+            return False
+        if last.account_id is not None:
+            return bool(last.account_id == actor.user_id)
+        return bool(last.actor == actor.display_name)
 
     def withdraw_if_changed(self, audit_id: int, actor_name: str) -> bool:
         """Record that a signed-off round changed since (event and change-log line); True if
