@@ -92,7 +92,7 @@ def seed_export(audit_id: int, evidence: int, pages: int) -> None:
 
 
 @functools.cache
-def bench_store():  # type: ignore[no-untyped-def]
+def bench_store():
     from store import open_store
 
     return open_store()
@@ -126,7 +126,7 @@ class Exporter:
         self.exports: list[tuple[float, int]] = []
         self.errors: list[str] = []
 
-    async def run(self, browser, url: str, people: list[Session], done: asyncio.Event) -> None:  # type: ignore[no-untyped-def]
+    async def run(self, browser, url: str, people: list[Session], done: asyncio.Event) -> None:
         context = await browser.new_context(viewport={"width": 1440, "height": 900})
         page = await context.new_page()
         await page.add_init_script(INIT)

@@ -4,13 +4,13 @@ catalogues, move an audit onto another catalogue."""
 from __future__ import annotations
 
 import argparse
-import getpass
 import sys
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from cli.acting import acting, add_as_option
 from criteria import DEFAULT_CATALOGUE, Catalogue, CatalogueError, load_catalogue
 from criteria.diff import CatalogueDiff, ItemChange, diff_catalogues
 from criteria.workbook import ImportOptions, import_workbook
@@ -19,6 +19,7 @@ from criteria.workbook_columns import ColumnSpecError, parse_column_spec
 from criteria.workbook_export import export_blank
 from criteria.workbook_problems import WorkbookError, WorkbookProblem
 from scoring import Status, display
+from store.acting import acting_as
 from texts import t
 
 if TYPE_CHECKING:
@@ -79,7 +80,7 @@ def add_catalogue_commands(commands: Any) -> None:
         metavar="OLD=NEW,...",
         help="items whose number changed (OLD=NEW), or OLD= to leave one behind",
     )
-    move.add_argument("--actor", default=None, help="name for the change log (default: user)")
+    add_as_option(move)
     move.add_argument(
         "--preview",
         action="store_true",
@@ -277,6 +278,9 @@ def run_move(args: argparse.Namespace) -> int:
     store = _store()
     if store is None:
         return REFUSED
+    account = None if args.preview else acting(args, store)
+    if account is None and not args.preview:
+        return REFUSED
     try:
         target = store.register_catalogue(args.to.read_text(encoding="utf-8"), str(args.to))
         audit = store.audit(args.audit_id)
@@ -285,14 +289,16 @@ def run_move(args: argparse.Namespace) -> int:
             print(line)
         if args.preview:
             return 0
-        moved = store.move_to_catalogue(
-            args.audit_id,
-            target.content_hash,
-            mapping=mapping,
-            expected_version=audit.version,
-            actor=args.actor or getpass.getuser(),
-            expected_preview=preview,
-        )
+        assert account is not None
+        with acting_as(account.id, account.login):
+            moved = store.move_to_catalogue(
+                args.audit_id,
+                target.content_hash,
+                mapping=mapping,
+                expected_version=audit.version,
+                actor=account.display_name,
+                expected_preview=preview,
+            )
     except CatalogueError as exc:
         print(f"catalogue refused:\n{exc}", file=sys.stderr)
         return REFUSED

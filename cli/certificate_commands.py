@@ -5,12 +5,12 @@ arguments and prints."""
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
 import sys
 from datetime import date
 from typing import Any
 
+from cli.acting import acting_context, add_as_option
 from cli.store_commands import REFUSED, _store
 from domain.certificate_rules import CertificateRule
 from domain.errors import Refused
@@ -49,6 +49,7 @@ def add_certificate_commands(commands: Any) -> None:
     add.add_argument("--tier", required=True, metavar="TIER_ID", help="e.g. four_star")
     add.add_argument("--issued", required=True, type=_day, metavar="YYYY-MM-DD")
     add.add_argument("--lang", choices=["zh", "en"], default="zh", help="message language")
+    add_as_option(add)
     add.set_defaults(run=run_add)
 
     record = actions.add_parser("record", help="a surveillance evaluation held on a day")
@@ -57,6 +58,7 @@ def add_certificate_commands(commands: Any) -> None:
     record.add_argument("--tier", metavar="TIER_ID", help="the tier after it, if it changed")
     record.add_argument("--suspended", action="store_true", help="it suspended the certificate")
     record.add_argument("--lang", choices=["zh", "en"], default="zh", help="message language")
+    add_as_option(record)
     record.set_defaults(run=run_record)
 
     status = actions.add_parser("status", help="validity, surveillances and renewal on a day")
@@ -74,18 +76,19 @@ def add_certificate_commands(commands: Any) -> None:
     status.set_defaults(run=run_status)
 
 
-def _who() -> str:
-    return f"{getpass.getuser()} (gbt-audit)"
-
-
-def _context() -> Context | None:
-    """The person at this machine, acting as the local administrator through the services."""
+def _context(args: argparse.Namespace, *, reading: bool = False) -> Context | None:
+    """The named administrator account (--as), acting through the services; reading needs no
+    name (it changes nothing)."""
     store = _store()
-    return None if store is None else Context.local_administrator(store, _who())
+    if store is None:
+        return None
+    if reading:
+        return Context.local_administrator(store, "gbt-audit")
+    return acting_context(args, store, args.lang)
 
 
 def run_add(args: argparse.Namespace) -> int:
-    ctx = _context()
+    ctx = _context(args)
     if ctx is None:
         return REFUSED
     try:
@@ -120,7 +123,7 @@ def _result(held: HeldSurveillance, lang: str) -> str:
 
 
 def run_record(args: argparse.Namespace) -> int:
-    ctx = _context()
+    ctx = _context(args)
     if ctx is None:
         return REFUSED
     try:
@@ -182,7 +185,7 @@ def status_lines(certificate: CertificateRecord, status: CycleStatus, lang: str)
 
 
 def run_status(args: argparse.Namespace) -> int:
-    ctx = _context()
+    ctx = _context(args, reading=True)
     if ctx is None:
         return REFUSED
     try:

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import argparse
 import functools
-import getpass
 import sys
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from cli.identity import NoActingAccount, acting_context, add_as_argument
+from cli.acting import acting_context, add_as_option
 from services import evidence
 from store import StoreError, open_store
 from store.config import SettingsError
@@ -37,10 +36,7 @@ def add_evidence_commands(commands: Any) -> None:
     add.add_argument("--title", help="title of every file (default: from each file's name)")
     add.add_argument("--kind", choices=EVIDENCE_KINDS, help="default: from each file's name")
     add.add_argument("--valid-until", type=date.fromisoformat, metavar="YYYY-MM-DD")
-    add.add_argument(
-        "--actor", default=None, help="name for the change log, when no --as (default: user)"
-    )
-    add_as_argument(add)
+    add_as_option(add)
     add.add_argument("--lang", choices=LANGS, default="zh", help="language of the lines")
     add.set_defaults(run=run_add)
 
@@ -63,10 +59,8 @@ def run_add(args: argparse.Namespace) -> int:
     except (SettingsError, StoreError) as exc:
         print(f"cannot open the store: {exc}", file=sys.stderr)
         return REFUSED
-    try:
-        ctx = acting_context(store, args.as_account, unnamed=args.actor or getpass.getuser())
-    except NoActingAccount as refused:
-        print(f"{refused}; nothing was added", file=sys.stderr)
+    ctx = acting_context(args, store, args.lang)
+    if ctx is None:
         return REFUSED
     # each file through the same service as the app's upload: stored, linked to the items and
     # the round's sign-off withdrawn by the change, in one transaction

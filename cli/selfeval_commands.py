@@ -5,16 +5,17 @@ round in the store."""
 from __future__ import annotations
 
 import argparse
-import getpass
 import sys
 from pathlib import Path
 from typing import Any
 
+from cli.acting import acting, add_as_option
 from cli.catalogue_commands import _catalogue, read_bounded
 from criteria import Catalogue, CatalogueError, default_catalogue
 from criteria.workbook import import_workbook
 from criteria.workbook_problems import WorkbookError
 from dossier.selfeval_import import FilledTable, audit_file_text, read_filled_table
+from store.acting import acting_as
 from texts import t
 
 REFUSED = 1
@@ -36,7 +37,7 @@ def add_selfeval_commands(commands: Any) -> None:
         help="catalogue (.yaml or .xlsx) the table follows (default: the one the table names "
         "when the store has it, else the bundled one)",
     )
-    imp.add_argument("--actor", default=None, help="name for the change log (default: user)")
+    add_as_option(imp)
     imp.add_argument("--lang", choices=["zh", "en"], default="zh")
     imp.set_defaults(run=run_import)
 
@@ -129,15 +130,19 @@ def _into_store(
     from domain.errors import StoreError
     from store.selfeval_import import import_filled_table
 
+    account = acting(args, store)
+    if account is None:
+        return REFUSED
     try:
-        imported = import_filled_table(
-            store,
-            table,
-            catalogue,
-            source=args.table.name,
-            organisation_id=args.org,
-            actor=args.actor or getpass.getuser(),
-        )
+        with acting_as(account.id, account.login):
+            imported = import_filled_table(
+                store,
+                table,
+                catalogue,
+                source=args.table.name,
+                organisation_id=args.org,
+                actor=account.display_name,
+            )
     except StoreError as exc:
         print(t("selfeval.cli.not_imported", args.lang, reason=exc), file=sys.stderr)
         return REFUSED

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import getpass
 import sys
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from cli.acting import acting, add_as_option
 from criteria.yaml_source import bounded
 from evidence import format_bytes
 from evidence.blobs import GC_GRACE
@@ -16,6 +16,7 @@ from scoring import display
 from scoring.history import tier_title
 from settings import SettingsError
 from store import AuditStore, StoreError, open_store
+from store.acting import acting_as
 from texts import LANGS, t
 
 REFUSED = 1
@@ -46,7 +47,7 @@ def add_commands(commands: Any) -> None:
         "import", help="import an archive (checked before anything is written)"
     )
     unpack.add_argument("file", type=Path, metavar="FILE.zip")
-    unpack.add_argument("--actor", default=None, help="name for the change log (default: user)")
+    add_as_option(unpack)
     unpack.set_defaults(run=run_archive_import)
 
     verify = commands.add_parser(
@@ -166,8 +167,12 @@ def run_archive_import(args: argparse.Namespace) -> int:
     store = _store()
     if store is None:
         return REFUSED
+    account = acting(args, store)
+    if account is None:
+        return REFUSED
     try:
-        outcome = import_archive(store, args.file, actor=args.actor or getpass.getuser())
+        with acting_as(account.id, account.login):
+            outcome = import_archive(store, args.file, actor=account.display_name)
     except StoreError as exc:
         print(f"archive refused, nothing was changed: {exc}", file=sys.stderr)
         return REFUSED

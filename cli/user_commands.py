@@ -8,12 +8,13 @@ import getpass
 import sys
 from typing import Any
 
-from cli.identity import NoActingAccount, acting_context, add_as_argument
+from cli.acting import NoActingAccount, acting_account, actor_of, add_as_option
 from domain.permissions import ORGANISATION_ROLES, Role
 from scoring import display
 from services import accounts
 from services.context import Context
 from store import StoreError, open_store
+from store.accounts import Accounts
 from store.config import SettingsError, display_zone
 
 REFUSED = 1
@@ -29,7 +30,7 @@ class _Actions:
 
     def add_parser(self, name: str, **kwargs: Any) -> argparse.ArgumentParser:
         parser: argparse.ArgumentParser = self.actions.add_parser(name, **kwargs)
-        add_as_argument(parser)
+        add_as_option(parser)
         return parser
 
 
@@ -74,7 +75,8 @@ def add_user_commands(commands: Any) -> None:
 
 def _context(args: argparse.Namespace | None = None) -> Context | None:
     """The named local administrator (``--as``), acting through the same services as the app
-    (None: refused, the reason printed). Without ``args`` (reading only) no name is needed."""
+    (None: refused, the reason printed). Without ``args`` (reading only) no name is needed;
+    before any administrator exists, the set-up itself acts (no account)."""
     try:
         store = open_store()
     except (SettingsError, StoreError) as exc:
@@ -83,10 +85,16 @@ def _context(args: argparse.Namespace | None = None) -> Context | None:
     if args is None:
         return Context.local_administrator(store, "gbt-audit")
     try:
-        return acting_context(store, getattr(args, "as_account", None))
+        user = acting_account(Accounts(store), getattr(args, "as_account", None), set_up=True)
     except NoActingAccount as refused:
-        print(f"{refused}; nothing was changed", file=sys.stderr)
+        print(refused.text("en"), file=sys.stderr)
         return None
+    if user is None:
+        return Context.local_administrator(store, SET_UP)
+    return Context(actor_of(user), store)
+
+
+SET_UP = "gbt-audit set-up (no administrator yet)"
 
 
 def _password(from_stdin: bool) -> str | None:

@@ -339,7 +339,7 @@ def sheet_values(sheet: Any, merged_ranges: Sequence[str]) -> list[tuple[Any, ..
     for row in rows:
         row.extend([None] * (width - len(row)))
     for min_col, min_row, max_col, max_row in ranges:
-        if None in (min_col, min_row, max_col, max_row):
+        if min_col is None or min_row is None or max_col is None or max_row is None:
             continue
         value = rows[min_row - 1][min_col - 1]
         for row in rows[min_row - 1 : max_row]:

@@ -171,7 +171,7 @@ def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
-def _events(stream: _Capped) -> Iterator[tuple[str, Any]]:
+def _events(stream: IO[bytes] | _Capped) -> Iterator[tuple[str, Any]]:
     return iterparse(stream, events=("end",), forbid_dtd=True)
 
 
@@ -217,7 +217,7 @@ class _SheetSeen:
 
 
 def _sheet(
-    stream: IO[bytes],
+    stream: IO[bytes] | _Capped,
     member: str,
     limits: WorkbookLimits,
     before: int,

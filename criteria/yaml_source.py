@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -75,7 +75,13 @@ def _child(node: yaml.Node | None, part: PathPart) -> yaml.Node | None:
     return None
 
 
-class _Strict:
+if TYPE_CHECKING:  # a mixin over a loader: typed as the loader it is mixed into
+    _LoaderBase = yaml.SafeLoader
+else:
+    _LoaderBase = object
+
+
+class _Strict(_LoaderBase):
     """The checks, on top of a loader: refuses duplicate keys, anchors and aliases, and deep
     nesting. Composition is PyYAML's own (yaml.composer.Composer), so every node passes here."""
 
@@ -115,7 +121,7 @@ class _Strict:
                     key_node.start_mark,
                 )
             seen[key] = line
-        return super().construct_mapping(node, deep=deep)  # type: ignore[misc]
+        return super().construct_mapping(node, deep=deep)
 
 
 class _StrictLoader(_Strict, yaml.SafeLoader):
@@ -132,7 +138,7 @@ if getattr(yaml, "__with_libyaml__", False):
 
         def __init__(self, stream: str) -> None:
             yaml.CSafeLoader.__init__(self, stream)
-            yaml.composer.Composer.__init__(self)  # type: ignore[no-untyped-call]
+            yaml.composer.Composer.__init__(self)
 
     LOADER: type[Any] = _StrictCLoader
 else:  # pragma: no cover - PyYAML wheels ship libyaml

@@ -20,6 +20,9 @@ class Role(StrEnum):
 
     ADMINISTRATOR = "administrator"
     CONSULTANT = "consultant"
+    # a company's own quality manager: runs its audits without a consultant (starts rounds,
+    # keeps the company data, closes a round once someone else signed it off)
+    QUALITY_MANAGER = "quality_manager"
     EDITOR = "editor"
     REVIEWER = "reviewer"
     VIEWER = "viewer"
@@ -58,6 +61,18 @@ GLOBAL_ACTIONS = frozenset(
 ROLE_ACTIONS: Mapping[Role, frozenset[Action]] = {
     Role.ADMINISTRATOR: frozenset(Action),
     Role.CONSULTANT: frozenset(Action) - {Action.MANAGE_USERS},
+    Role.QUALITY_MANAGER: frozenset(
+        {
+            Action.READ,
+            Action.SCORE,
+            Action.MANAGE_EVIDENCE,
+            Action.EDIT_ORGANISATION,
+            Action.CREATE_ROUND,
+            Action.CLOSE_ROUND,
+            Action.EXPORT_ARCHIVE,
+            Action.SUBMIT_REVIEW,
+        }
+    ),
     Role.EDITOR: frozenset(
         {Action.READ, Action.SCORE, Action.MANAGE_EVIDENCE, Action.SUBMIT_REVIEW}
     ),
@@ -66,7 +81,13 @@ ROLE_ACTIONS: Mapping[Role, frozenset[Action]] = {
 }
 
 # Roles granted per organisation (administrator is a property of the account instead).
-ORGANISATION_ROLES = (Role.CONSULTANT, Role.EDITOR, Role.REVIEWER, Role.VIEWER)
+ORGANISATION_ROLES = (
+    Role.CONSULTANT,
+    Role.QUALITY_MANAGER,
+    Role.EDITOR,
+    Role.REVIEWER,
+    Role.VIEWER,
+)
 
 
 @dataclass(frozen=True)

@@ -189,3 +189,5 @@ class ChangeEntry:
     old: str | None
     new: str | None
     imported_sha256: str | None = None  # entries from an archive: that archive's SHA-256
+    account_id: int | None = None  # the account that acted (None: before it was recorded)
+    account_login: str | None = None

@@ -9,7 +9,8 @@ round 94.997 up to 95 (the ROUND to 9 places only removes floating-point dust su
 19.999999999999996 for 3 × 20/3; the exact values have small denominators). A shortfall is
 rounded up, as in the app. The recalculated values equal the app's figures (checked by a test
 that recalculates the file in LibreOffice). Text a user typed is always stored as text, so
-"=HYPERLINK(...)" in a finding stays words and never becomes a formula.
+"=HYPERLINK(...)" in a finding stays words and never becomes a formula (quote-prefixed, so it stays
+text when the cell is edited or the sheet saved as CSV).
 """
 
 from __future__ import annotations
@@ -368,6 +369,10 @@ def _cell(sheet: Worksheet, row: int, column: int) -> Cell:
     return cell
 
 
+# what makes a spreadsheet read a typed value as a formula (OWASP's CSV-injection list)
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _append(sheet: Worksheet, values: Sequence[Any]) -> list[Cell]:
     """Append a row: text stays text (never a formula), dates and numbers get formats."""
     sheet.append(list(values))
@@ -378,6 +383,10 @@ def _append(sheet: Worksheet, values: Sequence[Any]) -> list[Cell]:
             cell.value = printable(value)
             cell.data_type = "s"  # openpyxl takes a string starting with "=" for a formula
             cell.alignment = WRAP
+            if cell.value.startswith(FORMULA_STARTS):
+                # Excel's leading apostrophe: the cell stays text even when someone edits it
+                # or saves the sheet as CSV and opens that
+                cell.quotePrefix = True
         elif isinstance(value, float):  # a score or points, already truncated (_points/_score)
             cell.number_format = NUMBER_FORMAT
         elif isinstance(value, datetime):

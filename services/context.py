@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 
 from domain.permissions import Actor
+from store.acting import acting_account, acting_as
 from store.repository import AuditStore
 from store.uow import UnitOfWork
 
@@ -49,7 +50,11 @@ class Context:
     @contextmanager
     def unit_of_work(self, *, write: bool) -> Iterator[UnitOfWork]:
         """Open (or join) a unit of work for a service; the outermost commits."""
-        with UnitOfWork(self.store, write=write) as uow:
+        with ExitStack() as scope:
+            if self.actor.user_id and acting_account() is None:
+                # the change log records the account (id and login) beside the display name
+                scope.enter_context(acting_as(self.actor.user_id, self.actor.login))
+            uow = scope.enter_context(UnitOfWork(self.store, write=write))
             token = _open.set(uow)
             try:
                 yield uow

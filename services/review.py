@@ -56,7 +56,7 @@ def sign_off(
             return
         if status.events[-1].user_id == ctx.user_id:
             raise ReviewError("auth.review.error.own_submission", name=ctx.name)
-        if uow.reviews.last_changer(audit_id) == ctx.name:
+        if uow.reviews.made_last_change(audit_id, ctx.actor):
             raise ReviewError("auth.review.error.own_change", name=ctx.name)
 
     return record(uow, audit_id, ReviewKind.SIGNED_OFF, ctx.user_id, ctx.name, comment, check)

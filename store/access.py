@@ -1,13 +1,15 @@
 """The store as one signed-in person may use it. ``GuardedStore(store, actor)`` offers the
 store's methods; each checks the person's role in the organisation concerned before it runs,
-writes record the person's display name in the change log (whatever name a caller passes), and
-lists show only what the person may read. A method not in ``RULES`` is not offered at all, so a
-new store method stays closed until someone decides who may call it (a test checks this).
+writes record the person's display name and account (id and login) in the change log (whatever
+name a caller passes), and lists show only what the person may read. A method not in ``RULES``
+is not offered at all, so a new store method stays closed until someone decides who may call it
+(a test checks this).
 
 The command line keeps using the bare store: it is the administrator's local tool."""
 
 from __future__ import annotations
 
+import functools
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from domain.permissions import Action, Actor, permits, require
+from store.acting import acting_as
 from store.repository import AuditStore
 from store.review import require_signed_off, withdraw_if_changed
 from store.uow import UnitOfWork
@@ -121,6 +124,17 @@ THROUGH_SERVICES = frozenset({"create_organisation"})
 PASSED_THROUGH = frozenset({"blobs", "upload_policy"})  # reached only through checked records
 
 
+def _acting(method: Callable[..., Any]) -> Callable[..., Any]:
+    """The change-log lines the method writes record the signed-in account."""
+
+    @functools.wraps(method)
+    def acting(self: GuardedStore, *args: Any, **kwargs: Any) -> Any:
+        with acting_as(self.actor.user_id, self.actor.login):
+            return method(self, *args, **kwargs)
+
+    return acting
+
+
 class GuardedStore:
     def __init__(self, store: AuditStore, actor: Actor) -> None:
         self._store = store
@@ -135,8 +149,12 @@ class GuardedStore:
         method = getattr(self._store, name)
 
         def guarded(*args: Any, **kwargs: Any) -> Any:
-            # the check, the change and the sign-off it withdraws: one transaction
-            with UnitOfWork(self._store, write=rule.action is not Action.READ) as uow:
+            # the check, the change and the sign-off it withdraws: one transaction, recorded
+            # in the change log with the acting account
+            with (
+                acting_as(self.actor.user_id, self.actor.login),
+                UnitOfWork(self._store, write=rule.action is not Action.READ) as uow,
+            ):
                 key = _first_argument(method, args, kwargs)
                 require(self.actor, rule.locate(self._store, key), rule.action)
                 if "actor" in kwargs:
@@ -215,6 +233,7 @@ class GuardedStore:
         require(self.actor, None, Action.IMPORT_CATALOGUE)
         return self._store.remembered_columns(layout_key)
 
+    @_acting
     def remember_columns(self, layout_key: str, columns: dict[str, int], actor: str) -> None:
         require(self.actor, None, Action.IMPORT_CATALOGUE)
         self._store.remember_columns(layout_key, columns, actor)
@@ -230,6 +249,7 @@ class GuardedStore:
         require(self.actor, None, Action.MANAGE_USERS)  # the whole log: administrators
         return self._store.verify_change_log()
 
+    @_acting
     def collect_garbage(self, *args: Any, **kwargs: Any) -> Any:
         """Acts on every organisation's files: administrators only."""
         require(self.actor, None, Action.MANAGE_USERS)
@@ -245,6 +265,7 @@ class GuardedStore:
             kwargs["actor"] = self.actor.display_name
             return self._store.close_round(audit_id, **kwargs)
 
+    @_acting
     def move_to_catalogue(self, audit_id: int, target_hash: str, **kwargs: Any) -> Any:
         """Moving freezes the round as closing does: the same role, and the sign-off must hold."""
         with UnitOfWork(self._store) as uow:
@@ -259,6 +280,7 @@ class GuardedStore:
         require(self.actor, self._store.audit(audit_id).organisation_id, Action.EXPORT_ARCHIVE)
         return export_audit(self._store, audit_id, destination)
 
+    @_acting
     def import_archive(self, source: Path) -> Any:
         from store.archive import import_archive
 

@@ -22,12 +22,15 @@ from store.tables import Base, UTCDateTime
 
 class UserRow(Base):
     """A person who signs in. ``login`` and ``email`` are stored normalised (NFKC, case-folded),
-    so 'Wang' and 'wang' are one account; ``password_hash`` is empty for single-sign-on only."""
+    so 'Wang' and 'wang' are one account; ``password_hash`` is empty for single-sign-on only.
+    Display names are unique the same way ('编辑王' and '编辑王 ' are one name)."""
 
     __tablename__ = "users"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     login: Mapped[str] = mapped_column(String(100), unique=True)
     display_name: Mapped[str] = mapped_column(Text)
+    # the display name as compared (store.accounts.display_key): one account per shown name
+    display_key: Mapped[str] = mapped_column(String(400), unique=True, index=True)
     email: Mapped[str | None] = mapped_column(String(320), unique=True)
     password_hash: Mapped[str] = mapped_column(Text, default="")
     administrator: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -4,6 +4,7 @@ holds per organisation. Every change is one transaction with its change-log line
 from __future__ import annotations
 
 import unicodedata
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
@@ -16,6 +17,7 @@ from domain.account_records import UserRecord
 from domain.errors import AccountError
 from domain.permissions import ORGANISATION_ROLES, Actor, Role
 from store.account_tables import FirstAdministratorRow, GrantRow, UserRow
+from store.acting import acting_as
 from store.base import utcnow
 from store.repository import AuditStore
 from store.sessions import end_sessions_of
@@ -33,6 +35,11 @@ def normalise_login(login: str) -> str:
     if not name or len(name) > 100 or any(c.isspace() or not c.isprintable() for c in name):
         raise AccountError("auth.error.login_invalid", login=login)
     return name
+
+
+def display_key(display_name: str) -> str:
+    """A display name as compared: width, case and runs of spaces make no second name."""
+    return " ".join(unicodedata.normalize("NFKC", display_name).casefold().split())
 
 
 def normalise_email(email: str | None) -> str | None:
@@ -185,9 +192,13 @@ class Accounts:
                 raise AccountError("auth.error.login_taken", login=name)
             if address and session.scalar(select(UserRow.id).where(UserRow.email == address)):
                 raise AccountError("auth.error.email_taken", email=address)
+            key = display_key(shown)
+            if session.scalar(select(UserRow.id).where(UserRow.display_key == key)) is not None:
+                raise AccountError("auth.error.display_name_taken", name=shown)
             row = UserRow(
                 login=name,
                 display_name=shown,
+                display_key=key,
                 email=address,
                 password_hash=hashed,
                 administrator=administrator,
@@ -209,7 +220,9 @@ class Accounts:
             changes: list[tuple[str, object, object]] = [("created", None, f"{shown} ({name})")]
             if administrator:
                 changes.append(("administrator", None, True))
-            self.store._log(session, actor, f"user {name}", changes)
+            # the first administrator creates herself: her own account acted
+            with acting_as(row.id, row.login) if only else nullcontext():
+                self.store._log(session, actor, f"user {name}", changes)
             return _record(row, [])
 
     def set_password(self, login: str, password: str, *, actor: str) -> None:

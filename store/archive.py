@@ -564,6 +564,7 @@ def _insert_change_log(
                 "field": change.field,
                 "old": change.old,
                 "new": change.new,
+                "account_login": change.account_login,
             }
         )
     changelog.append_imported(session, imported, archive_sha256)

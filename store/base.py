@@ -33,6 +33,7 @@ from scoring import (
 )
 from settings import logs
 from store import changelog, convert, transaction
+from store.acting import acting_account
 from store.config import display_zone
 from store.database import WRITE_TRANSACTION, reported
 from store.tables import (
@@ -144,12 +145,21 @@ class StoreBase:
         organisation_id: int | None = None,
         audit_id: int | None = None,
     ) -> None:
-        at = utcnow()
+        at, account = utcnow(), acting_account()
         changelog.append(
             session,
             (
                 changelog.Entry(
-                    at, actor, organisation_id, audit_id, entity, field, _text(old), _text(new)
+                    at,
+                    actor,
+                    organisation_id,
+                    audit_id,
+                    entity,
+                    field,
+                    _text(old),
+                    _text(new),
+                    account_id=account.id if account else None,
+                    account_login=account.login if account else None,
                 )
                 for field, old, new in changes
             ),

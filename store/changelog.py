@@ -40,6 +40,9 @@ class Entry:
     old: str | None
     new: str | None
     imported_sha256: str | None = None  # the archive it came from, for imported entries
+    # the account that acted (store/acting.py); None on entries written before it was recorded
+    account_id: int | None = None
+    account_login: str | None = None
 
     @classmethod
     def of(cls, row: ChangeRow) -> Entry:
@@ -53,10 +56,23 @@ class Entry:
             row.old,
             row.new,
             row.imported_sha256,
+            row.account_id,
+            row.account_login,
         )
 
 
-_CONTENT = ("at", "actor", "organisation_id", "audit_id", "entity", "field", "old", "new")
+# what an archive's entry brings (an account id means nothing in another database: not its id)
+_CONTENT = (
+    "at",
+    "actor",
+    "organisation_id",
+    "audit_id",
+    "entity",
+    "field",
+    "old",
+    "new",
+    "account_login",
+)
 
 
 def entry_hash(previous: str, entry: Entry) -> str:
@@ -74,6 +90,9 @@ def entry_hash(previous: str, entry: Entry) -> str:
         entry.new,
         entry.imported_sha256,
     ]
+    if entry.account_id is not None or entry.account_login is not None:
+        # covered when present; an entry without an account hashes as entries always did
+        content += [entry.account_id, entry.account_login]
     canonical = json.dumps(content, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(f"{previous}\n{canonical}".encode()).hexdigest()
 
@@ -99,6 +118,8 @@ def append(session: Session, entries: Iterable[Entry]) -> None:
                 old=entry.old,
                 new=entry.new,
                 imported_sha256=entry.imported_sha256,
+                account_id=entry.account_id,
+                account_login=entry.account_login,
                 prev_hash=previous,
                 entry_hash=digest,
             )

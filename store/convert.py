@@ -146,4 +146,6 @@ def change(row: ChangeRow) -> ChangeEntry:
         row.old,
         row.new,
         row.imported_sha256,
+        row.account_id,
+        row.account_login,
     )

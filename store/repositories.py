@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from criteria import Catalogue
 from domain.account_records import ReviewKind, ReviewStatus
 from domain.errors import NotFound
+from domain.permissions import Actor
 from domain.records import (
     AuditRecord,
     AuditState,
@@ -190,9 +191,9 @@ class Reviews(Repository):
     def status(self, audit_id: int) -> ReviewStatus:
         return review_rows.status(self.session, audit_id)
 
-    def last_changer(self, audit_id: int) -> str | None:
-        """Who made the round's last change (review steps themselves are not changes)."""
-        return review_rows.last_changer(self.session, audit_id)
+    def made_last_change(self, audit_id: int, actor: Actor) -> bool:
+        """Whether ``actor`` made the round's last change (review steps are not changes)."""
+        return review_rows.made_last_change(self.session, audit_id, actor)
 
     def add(
         self,

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from domain.account_records import ReviewEvent, ReviewKind, ReviewState, ReviewStatus
+from domain.permissions import Actor
 from domain.records import AuditState
 from store.account_tables import ReviewEventRow
 from store.tables import AuditRow, ChangeRow
@@ -32,14 +33,20 @@ def last_change_id(session: Session, audit_id: int) -> int | None:
     return session.scalar(select(func.max(ChangeRow.id)).where(ChangeRow.audit_id == audit_id))
 
 
-def last_changer(session: Session, audit_id: int) -> str | None:
-    """Who made the round's last change (review steps themselves are not changes)."""
-    return session.scalar(
-        select(ChangeRow.actor)
+def made_last_change(session: Session, audit_id: int, actor: Actor) -> bool:
+    """Whether ``actor`` made the round's last change (review steps are not changes): by the
+    account the line records; a line from before accounts were recorded, by name."""
+    last = session.execute(
+        select(ChangeRow.account_id, ChangeRow.actor)
         .where(ChangeRow.audit_id == audit_id, ChangeRow.entity != "review")
         .order_by(ChangeRow.id.desc())
         .limit(1)
-    )
+    ).first()
+    if last is None:
+        return False
+    if last.account_id is not None:
+        return bool(last.account_id == actor.user_id)
+    return bool(last.actor == actor.display_name)
 
 
 def status(session: Session, audit_id: int) -> ReviewStatus:

@@ -44,3 +44,13 @@ def team(store: AuditStore) -> Team:
         accounts.grant(login, a.id, role, actor="setup")
     accounts.grant("consultant", b.id, "consultant", actor="setup")
     return Team(accounts, a, b, test_audit(store, a), test_audit(store, b))
+
+
+def cli_administrator(store: AuditStore, monkeypatch, login: str = "cli-admin") -> int:
+    """The administrator account the command line acts as (GBT_AUDIT_CLI_ACCOUNT): commands
+    that change data are refused without one. Its id."""
+    user = Accounts(store).add_user(
+        login, f"命令行管理员 {login}", password=PASSWORD, administrator=True, actor="setup"
+    )
+    monkeypatch.setenv("GBT_AUDIT_CLI_ACCOUNT", login)
+    return user.id

@@ -19,7 +19,6 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 from starlette.testclient import TestClient
-from streamlit.runtime.memory_media_file_storage import _calculate_file_id
 from streamlit.testing.v1 import AppTest
 
 from settings import SettingsError
@@ -29,7 +28,7 @@ from store.sessions import SignInSessions
 from store.web_settings import load_web_settings
 from texts import t
 from ui.auth import COOKIE, idle_minutes
-from ui.evidence_media import offered
+from ui.evidence_media import media_id, offered
 from ui.web import ROUTES, SignInGate, safe_next
 
 PASSWORD = "correct horse battery"
@@ -329,7 +328,7 @@ def test_an_evidence_file_downloads_only_for_people_with_a_role_in_its_organisat
     other = new_audit(store, name="另一家公司")
     content = b"<html>evidence</html>"  # what the stand-in media route serves
     offered(content, "text/html", "制度.html", audit.organisation_id)
-    path = f"/media/{_calculate_file_id(content, 'text/html', '制度.html')}.html"
+    path = f"/media/{media_id(content, 'text/html', '制度.html')}.html"
     people.grant("wang", other.organisation_id, "editor", actor="setup")  # a role elsewhere
     web = client()
     sign_in(web)

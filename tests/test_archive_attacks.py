@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 import yaml
+from account_helpers import cli_administrator
 from sqlalchemy import create_engine, select
 from store_helpers import CATALOGUE_TEXT, VALID_CODE, company, new_store, settings_for
 from test_store_archive import PDF, filled_audit
@@ -361,6 +362,7 @@ def client(database_url, tmp_path, monkeypatch, evidence_backend):
             monkeypatch.setenv(name, value)
     store = open_store(settings_for(database_url, folder, evidence_s3=evidence_backend))
     company(store, name="本机已有的组织", code=VALID_CODE)
+    cli_administrator(store, monkeypatch)
     return store
 
 
@@ -391,7 +393,13 @@ def test_a_hostile_archive_is_refused_and_changes_nothing(
     before = everything(client, tmp_path / "client")
     capsys.readouterr()
 
-    status = main(["archive", "import", str(hostile), "--actor", "x"])
+    status = main(
+        [
+            "archive",
+            "import",
+            str(hostile),
+        ]
+    )
 
     err = capsys.readouterr().err
     assert status == 1
@@ -408,7 +416,16 @@ def test_the_unaltered_archive_imports_on_the_same_client(exported, client, caps
     clean = forge(
         exported, exported.with_name("clean.zip"), data=set_in("organisation.credit_code", "")
     )
-    assert main(["archive", "import", str(clean), "--actor", "x"]) == 0
+    assert (
+        main(
+            [
+                "archive",
+                "import",
+                str(clean),
+            ]
+        )
+        == 0
+    )
     assert "imported as organisation" in capsys.readouterr().out
 
 

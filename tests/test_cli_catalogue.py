@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from account_helpers import cli_administrator
 from workbook_builder import ROWS, example_table, table
 
 from cli.main import main
@@ -12,6 +13,7 @@ from criteria import DEFAULT_CATALOGUE, load_catalogue
 from domain.records import AuditState, OrganisationProfile
 from scoring import Status
 from store import open_store
+from texts import t
 
 
 def run(capsys, *args):
@@ -87,10 +89,12 @@ def test_diff_lists_the_bodys_changes(capsys, tmp_path):
 def store(tmp_path, monkeypatch):
     monkeypatch.setenv("GBT_AUDIT_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.delenv("GBT_AUDIT_DATABASE_URL", raising=False)
-    return open_store()
+    store = open_store()
+    cli_administrator(store, monkeypatch)
+    return store
 
 
-def test_move_opens_a_new_round_on_the_imported_catalogue(capsys, tmp_path, store):
+def test_move_opens_a_new_round_on_the_imported_catalogue(capsys, tmp_path, store, monkeypatch):
     organisation = store.create_organisation(OrganisationProfile(name="华东家电"), actor="qm")
     bundled = store.catalogues()[0]
     audit = store.create_audit(
@@ -111,6 +115,11 @@ def test_move_opens_a_new_round_on_the_imported_catalogue(capsys, tmp_path, stor
     assert code == 0, err
     assert "3.2.5 → 3.2.6：按映射带过去（符合 → 符合）" in previewed
     assert open_store().audit(audit.id).state is AuditState.DRAFT  # a preview changes nothing
+    monkeypatch.delenv("GBT_AUDIT_CLI_ACCOUNT")  # acting as nobody (not the shell's user)
+    code, _, err = run(capsys, "catalogue", "move", audit.id, "--to", body, "--map", "3.2.5=3.2.6")
+    assert code == 1 and t("auth.cli_as.missing", "zh", setting="GBT_AUDIT_CLI_ACCOUNT") in err
+    assert open_store().audit(audit.id).state is AuditState.DRAFT
+    monkeypatch.setenv("GBT_AUDIT_CLI_ACCOUNT", "cli-admin")
     code, out, err = run(
         capsys, "catalogue", "move", audit.id, "--to", body, "--map", "3.2.5=3.2.6"
     )
@@ -119,5 +128,7 @@ def test_move_opens_a_new_round_on_the_imported_catalogue(capsys, tmp_path, stor
     assert out.startswith(previewed)  # the move did what the preview said, line for line
     reopened = open_store()
     assert reopened.audit(audit.id).state is AuditState.FROZEN
+    moved = [c for c in reopened.changes(audit_id=audit.id) if c.account_login]
+    assert moved and {c.account_login for c in moved} == {"cli-admin"}
     newest = reopened.audits(organisation.id)[-1]
     assert reopened.item(newest.id, "3.2.6").status is Status.CONFORMING

@@ -5,6 +5,7 @@ import json
 from datetime import date
 
 import pytest
+from account_helpers import cli_administrator
 
 from cli.main import main
 from domain.records import OrganisationProfile
@@ -18,7 +19,9 @@ from texts import t
 def store(tmp_path, monkeypatch):
     monkeypatch.setenv("GBT_AUDIT_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.delenv("GBT_AUDIT_DATABASE_URL", raising=False)
-    return open_store()
+    store = open_store()
+    cli_administrator(store, monkeypatch)
+    return store
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from account_helpers import cli_administrator
 from blob_helpers import files_on_disk
 from evidence_samples import elf_program, image, pdf
 from s3_server import environment, new_bucket
@@ -29,10 +30,11 @@ def env(tmp_path, monkeypatch, database_url, evidence_backend):
 
 
 @pytest.fixture
-def audit(env):
+def audit(env, monkeypatch):
     from domain.records import OrganisationProfile
 
     store = open_store()
+    cli_administrator(store, monkeypatch)
     organisation = store.create_organisation(OrganisationProfile(name="华东家电"), actor="qm")
     catalogue = store.catalogues()[0]
     return store.create_audit(

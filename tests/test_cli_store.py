@@ -3,6 +3,7 @@
 import io
 
 import pytest
+from account_helpers import cli_administrator
 from pypdf import PdfReader
 from test_dossier_xlsx import recalculated
 
@@ -10,6 +11,7 @@ from cli.main import main
 from domain.records import OrganisationProfile
 from scoring import Status
 from store import open_store
+from texts import t
 
 PDF_TEXT = "售后服务管理制度"
 
@@ -18,7 +20,9 @@ PDF_TEXT = "售后服务管理制度"
 def store(tmp_path, monkeypatch):
     monkeypatch.setenv("GBT_AUDIT_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.delenv("GBT_AUDIT_DATABASE_URL", raising=False)
-    return open_store()
+    store = open_store()
+    cli_administrator(store, monkeypatch)
+    return store
 
 
 def evidence_pdf() -> bytes:
@@ -102,8 +106,19 @@ def test_archives_move_through_the_command_line(capsys, audit, store, tmp_path, 
     archive = tmp_path / "audit.zip"
     assert run(capsys, "archive", "export", audit.id, archive)[0] == 0
     monkeypatch.setenv("GBT_AUDIT_DATA_DIR", str(tmp_path / "other"))
-    code, out, _ = run(capsys, "archive", "import", archive, "--actor", "client")
+    monkeypatch.delenv("GBT_AUDIT_CLI_ACCOUNT")
+    monkeypatch.setenv("USER", "root")  # the shell's user is nobody's account
+    code, _, err = run(capsys, "archive", "import", archive)
+    assert code == 1 and t("auth.cli_as.missing", "en", setting="GBT_AUDIT_CLI_ACCOUNT") in err
+    other = open_store()
+    assert other.organisations() == [] and other.changes() == []
+    li = cli_administrator(other, monkeypatch, "li")
+    code, _, err = run(capsys, "archive", "import", archive, "--as", "nobody")
+    assert code == 1 and t("auth.cli_as.unknown", "en", login="nobody") in err
+    code, out, _ = run(capsys, "archive", "import", archive, "--as", "LI")
     assert code == 0 and "imported as organisation #1" in out
+    own = other.changes(limit=1)[0]  # the import's own line, after the archive's entries
+    assert (own.actor, own.account_id, own.account_login) == ("命令行管理员 li", li, "li")
     code, _, err = run(capsys, "archive", "import", archive)  # the same company again
     assert code == 1 and "already here" in err
 

@@ -146,7 +146,7 @@ def test_the_change_log_names_the_administrator_account_the_command_line_acts_as
     store, capsys, monkeypatch
 ):
     """Never the shell's $USER, which the caller sets: the administrator account named by --as
-    (or GBT_AUDIT_CLI_ACCOUNT), with its login and id beside its display name."""
+    (or GBT_AUDIT_CLI_ACCOUNT): its display name, and the account's id and login."""
     monkeypatch.setenv("USER", "root")
     monkeypatch.delenv("GBT_AUDIT_CLI_ACCOUNT", raising=False)
     run(
@@ -192,7 +192,7 @@ def test_the_change_log_names_the_administrator_account_the_command_line_acts_as
     assert code == 0
     boss = Accounts(store).user("boss")
     latest = store.changes(limit=1)[0]
-    assert latest.actor == f"老板 (boss, #{boss.id})"
+    assert (latest.actor, latest.account_id, latest.account_login) == ("老板", boss.id, "boss")
     assert all("root" not in c.actor for c in store.changes(limit=10))
     code, _, err = run(capsys, monkeypatch, "user", "disable", "boss", "--as", "wang")
     assert code == 1 and "not an active administrator" in err

@@ -32,7 +32,7 @@ def gc_between_put_and_link(store, monkeypatch, grace: timedelta) -> list:
     record is committed; returns what it removed."""
     put, removed = store.blobs.put, []
 
-    def put_then_collect(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def put_then_collect(*args, **kwargs):
         stored = put(*args, **kwargs)
         removed.extend(store.collect_garbage(grace).removed)
         return stored
@@ -41,7 +41,7 @@ def gc_between_put_and_link(store, monkeypatch, grace: timedelta) -> list:
     return removed
 
 
-def upload(store):  # type: ignore[no-untyped-def]
+def upload(store):
     organisation = company(store)
     record, _ = store.add_evidence(
         organisation.id, "制度.pdf", io.BytesIO(PDF), title="制度", kind="制度文件", actor="qm"

@@ -13,25 +13,32 @@ from domain.permissions import (
 )
 
 Y, N = True, False
-# action               admin consultant editor reviewer viewer
+# action               admin consultant quality_manager editor reviewer viewer
 EXPECTED = {
-    Action.READ: (Y, Y, Y, Y, Y),
-    Action.SCORE: (Y, Y, Y, N, N),
-    Action.MANAGE_EVIDENCE: (Y, Y, Y, N, N),
-    Action.EDIT_ORGANISATION: (Y, Y, N, N, N),
-    Action.CREATE_ROUND: (Y, Y, N, N, N),
-    Action.CLOSE_ROUND: (Y, Y, N, N, N),
-    Action.ARCHIVE: (Y, Y, N, N, N),
-    Action.EXPORT_ARCHIVE: (Y, Y, N, N, N),
-    Action.IMPORT_ARCHIVE: (Y, Y, N, N, N),
-    Action.CREATE_ORGANISATION: (Y, Y, N, N, N),
-    Action.SUBMIT_REVIEW: (Y, Y, Y, N, N),
-    Action.RETURN_REVIEW: (Y, Y, N, Y, N),
-    Action.SIGN_OFF: (Y, Y, N, Y, N),
-    Action.MANAGE_USERS: (Y, N, N, N, N),
-    Action.IMPORT_CATALOGUE: (Y, Y, N, N, N),
+    Action.READ: (Y, Y, Y, Y, Y, Y),
+    Action.SCORE: (Y, Y, Y, Y, N, N),
+    Action.MANAGE_EVIDENCE: (Y, Y, Y, Y, N, N),
+    Action.EDIT_ORGANISATION: (Y, Y, Y, N, N, N),
+    Action.CREATE_ROUND: (Y, Y, Y, N, N, N),
+    Action.CLOSE_ROUND: (Y, Y, Y, N, N, N),
+    Action.ARCHIVE: (Y, Y, N, N, N, N),
+    Action.EXPORT_ARCHIVE: (Y, Y, Y, N, N, N),
+    Action.IMPORT_ARCHIVE: (Y, Y, N, N, N, N),
+    Action.CREATE_ORGANISATION: (Y, Y, N, N, N, N),
+    Action.SUBMIT_REVIEW: (Y, Y, Y, Y, N, N),
+    Action.RETURN_REVIEW: (Y, Y, N, N, Y, N),
+    Action.SIGN_OFF: (Y, Y, N, N, Y, N),
+    Action.MANAGE_USERS: (Y, N, N, N, N, N),
+    Action.IMPORT_CATALOGUE: (Y, Y, N, N, N, N),
 }
-ROLES = (Role.ADMINISTRATOR, Role.CONSULTANT, Role.EDITOR, Role.REVIEWER, Role.VIEWER)
+ROLES = (
+    Role.ADMINISTRATOR,
+    Role.CONSULTANT,
+    Role.QUALITY_MANAGER,
+    Role.EDITOR,
+    Role.REVIEWER,
+    Role.VIEWER,
+)
 ORG, OTHER = 1, 2
 
 

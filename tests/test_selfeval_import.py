@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from account_helpers import cli_administrator
 from dossier_fixtures import dossier_data, item_records
 from hostile_workbooks import HOSTILE
 from openpyxl import load_workbook
@@ -303,6 +304,7 @@ def test_the_command_imports_into_the_store_as_a_new_round(tmp_path, monkeypatch
     monkeypatch.delenv("GBT_AUDIT_DATABASE_URL", raising=False)
     store = open_store()
     store.register_catalogue(CATALOGUE_TEXT, "test-catalogue.yaml")
+    cli_administrator(store, monkeypatch)
     audit = test_audit(store, company(store, code=VALID_CODE))
     catalogue = store.catalogue(audit.catalogue_hash)
     item = catalogue.items[0]

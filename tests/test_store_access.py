@@ -93,6 +93,33 @@ def test_the_change_log_names_the_signed_in_account_not_a_typed_name(t):
     assert store.changes(audit_id=people.audit_a.id, limit=1)[0].actor == "编辑王"
 
 
+def test_the_change_log_records_the_account_id_and_login_of_every_guarded_write(t):
+    """A display name is what people read; the account (id and login) is who acted: saves,
+    a new organisation and its grant, a submission and a sign-off all record it."""
+    store, people = t
+    editor, consultant = guarded(t, "editor"), guarded(t, "consultant")
+    item = store.item(people.audit_a.id, "1.1.1")
+    editor.save_item(
+        people.audit_a.id, "1.1.1", expected_version=item.version, actor="x", status="conforming"
+    )
+    editor.submit_for_review(people.audit_a.id)
+    guarded(t, "reviewer").sign_off(people.audit_a.id)
+    created = consultant.create_organisation(OrganisationProfile(name="西北电器有限公司"))
+    ids = {name: people.accounts.user(name).id for name in ("editor", "reviewer", "consultant")}
+    by_audit = store.changes(audit_id=people.audit_a.id)
+    by_organisation = store.changes(organisation_id=created.id)
+    assert by_organisation and {(c.account_id, c.account_login) for c in by_organisation} == {
+        (ids["consultant"], "consultant")
+    }
+    signed = [c for c in by_audit if c.field == "review" and c.new.startswith("signed_off")]
+    assert (signed[0].account_id, signed[0].account_login) == (ids["reviewer"], "reviewer")
+    saved = [c for c in by_audit if c.entity == "item 1.1.1"]
+    assert {(c.account_id, c.account_login, c.actor) for c in saved} == {
+        (ids["editor"], "editor", "编辑王")
+    }
+    assert store.verify_change_log().ok
+
+
 def test_a_consultant_creating_a_client_organisation_becomes_its_consultant(t):
     store, people = t
     consultant = Context(people.actor("consultant"), store)
@@ -127,3 +154,44 @@ def test_a_method_no_rule_covers_is_not_offered(t):
         guarded(t, "admin")._write  # noqa: B018
     with pytest.raises(AttributeError):
         guarded(t, "admin").engine  # noqa: B018
+
+
+def test_a_companys_own_quality_manager_starts_and_runs_its_audits_without_a_consultant(t):
+    """The QM of a company without a consultant: a new round, the company data, closing a
+    signed-off round; never signing off, never another company."""
+    from datetime import date
+
+    store, people = t
+    people.accounts.add_user("qm", "质量经理孙", password="correct horse battery", actor="setup")
+    people.accounts.grant("qm", people.a.id, "quality_manager", actor="setup")
+    qm = guarded(t, "qm")
+    started = qm.create_audit(
+        people.a.id,
+        catalogue_hash=store.catalogues()[0].content_hash,
+        title="2027 年度自评",
+        audit_date=date(2027, 1, 5),
+        assessor="孙丽",
+        actor="x",
+    )
+    assert started.organisation_id == people.a.id
+    assert store.changes(audit_id=started.id)[-1].account_login == "qm"
+    organisation = store.organisation(people.a.id)
+    qm.update_organisation(
+        people.a.id,
+        OrganisationProfile(name="华东家电服务有限公司（新）"),
+        expected_version=organisation.version,
+        actor="x",
+    )
+    qm.submit_for_review(started.id)
+    with pytest.raises(NotPermitted) as refused:
+        qm.sign_off(started.id)  # four eyes: a reviewer signs off
+    assert refused.value.code == "auth.error.not_permitted"
+    with pytest.raises(NotPermitted):
+        qm.create_audit(
+            people.b.id,
+            catalogue_hash=store.catalogues()[0].content_hash,
+            title="越权",
+            audit_date=date(2027, 1, 5),
+            assessor="孙丽",
+            actor="x",
+        )

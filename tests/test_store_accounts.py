@@ -198,3 +198,17 @@ def test_a_display_name_that_could_imitate_another_line_is_refused(store, name):
         Accounts(store).add_user("li", name, password=PASSWORD, actor="setup")
     assert refused.value.code == "auth.error.display_name_invalid"
     assert Accounts(store).count() == 0
+
+
+@pytest.mark.parametrize("again", ["编辑王", " 编辑王 ", "ＡＢＣ  王", "abc 王"])
+def test_a_display_name_another_account_uses_is_refused_whatever_its_case_width_or_spaces(
+    store, again
+):
+    """The change log shows display names: two people must never read as one."""
+    accounts = Accounts(store)
+    first = "编辑王" if "编辑" in again else "Abc 王"
+    accounts.add_user("wang", first, password=PASSWORD, actor="setup")
+    with pytest.raises(AccountError) as taken:
+        accounts.add_user("wang2", again, password=PASSWORD, actor="setup")
+    assert codes(taken) == "auth.error.display_name_taken"
+    assert [u.login for u in accounts.users()] == ["wang"]

@@ -247,3 +247,21 @@ def test_the_apps_own_postgresql_role_works_but_cannot_touch_the_guards(store, t
         with store.engine.begin() as connection:
             connection.execute(text(f"DROP OWNED BY {role}"))
             connection.execute(text(f"DROP ROLE {role}"))
+
+
+def test_the_hash_covers_the_account_and_entries_without_one_hash_as_before():
+    """Entries written before the account was recorded keep their hashes; an entry's account
+    cannot be changed or removed without breaking its link."""
+    from datetime import datetime
+
+    from store.changelog import Entry, entry_hash
+
+    at = datetime(2026, 12, 1, 8, 0, 0)
+    plain = Entry(at, "编辑王", 1, 2, "item 1.1.1", "status", None, "conforming")
+    # the hash this entry had before accounts were recorded (computed at 8796eea)
+    assert entry_hash(GENESIS, plain) == (
+        "de46b9813f1ca0a6c3efa598a61f3f4755f7f656f1906f0a8b3f78bdcf1558b2"
+    )
+    signed = Entry(at, "编辑王", 1, 2, "item 1.1.1", "status", None, "conforming", None, 7, "wang")
+    other = Entry(at, "编辑王", 1, 2, "item 1.1.1", "status", None, "conforming", None, 8, "li")
+    assert len({entry_hash(GENESIS, e) for e in (plain, signed, other)}) == 3

@@ -104,3 +104,57 @@ def test_the_evidence_revisions_migration_goes_down_and_up_keeping_the_documents
         command.downgrade(config, "0004")
     with engine.begin() as connection:
         assert connection.execute(text("SELECT title FROM evidence")).scalar_one() == "制度"
+
+
+def test_accounts_sharing_a_display_name_are_told_apart_by_migration_0011_losing_nothing(
+    database_url,
+):
+    """An old database may hold '编辑王' twice (and a name imitating a rename): the oldest keeps
+    its name, the others become 'name (login)' (with '#id' when that is taken too), each rename
+    a change-log line from the old name to the new one, and the chain still verifies."""
+    from sqlalchemy import text
+
+    from store import AuditStore
+
+    engine = make_engine(database_url)
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0009")
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO users (login, display_name, password_hash, administrator, active, "
+                "created_at) VALUES "
+                "('wang', '编辑王', '', true, true, '2026-11-01 08:00:00'), "
+                "('wang2', '编辑王 ', '', false, true, '2026-11-01 08:00:01'), "
+                "('li', '李', '', false, true, '2026-11-01 08:00:02'), "
+                "('wang3', '编辑王 (wang2)', '', false, true, '2026-11-01 08:00:03'), "
+                "('wang3b', 'ＥＤＩＴ', '', false, true, '2026-11-01 08:00:04'), "
+                "('edit', 'edit', '', false, true, '2026-11-01 08:00:05')"
+            )
+        )
+    migrate(engine)
+    assert current_revision(engine) == HEAD
+    with engine.connect() as connection:
+        names = dict(connection.execute(text("SELECT login, display_name FROM users")).all())
+    assert names == {
+        "wang": "编辑王",
+        "wang2": "编辑王  (wang2 #2)",
+        "li": "李",
+        "wang3": "编辑王 (wang2)",
+        "wang3b": "ＥＤＩＴ",
+        "edit": "edit (edit)",
+    }
+    store = AuditStore(engine, None, None)
+    renames = [(c.entity, c.old, c.new) for c in reversed(store.changes())]
+    assert renames == [
+        ("user wang2", "编辑王 ", "编辑王  (wang2 #2)"),
+        ("user edit", "edit", "edit (edit)"),
+    ]
+    assert store.verify_change_log().ok
+    from store.accounts import AccountError, Accounts
+
+    with pytest.raises(AccountError) as taken:
+        Accounts(store).add_user("zhao", "编辑王 (WANG2)", actor="setup", email="z@example.cn")
+    assert taken.value.code == "auth.error.display_name_taken"

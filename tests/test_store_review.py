@@ -241,3 +241,34 @@ def test_whoever_submitted_or_made_the_last_change_cannot_sign_off(t, monkeypatc
 
 def store_state(t, audit_id):
     return as_(t, "admin").review_status(audit_id).state
+
+
+def test_the_last_change_is_told_by_its_account_not_by_the_name_written_beside_it(t):
+    """A line may carry any name (the command line's, an archive's): the rule asks which
+    account made the last change. The reviewer's own change refuses her sign-off whatever name
+    it carries; another account's change under her name does not."""
+    from store.acting import acting_as
+
+    store, people = t
+    audit = people.audit_a.id
+    as_(t, "editor").submit_for_review(audit)
+    reviewer, editor = people.actor("reviewer"), people.actor("editor")
+    current = store.item(audit, "1.1.1")
+    with acting_as(editor.user_id, editor.login):  # the editor's change, written as "审核李"
+        store.save_item(
+            audit, "1.1.1", expected_version=current.version, actor="审核李", status="conforming"
+        )
+    current = store.item(audit, "1.1.2")
+    with acting_as(reviewer.user_id, reviewer.login):  # hers, under another name
+        store.save_item(
+            audit, "1.1.2", expected_version=current.version, actor="某人", status="conforming"
+        )
+    with pytest.raises(ReviewError) as changed:
+        as_(t, "reviewer").sign_off(audit)
+    assert changed.value.code == "auth.review.error.own_change"
+    current = store.item(audit, "2.1.1")
+    with acting_as(editor.user_id, editor.login):
+        store.save_item(
+            audit, "2.1.1", expected_version=current.version, actor="审核李", status="conforming"
+        )
+    assert as_(t, "reviewer").sign_off(audit).state is ReviewState.SIGNED_OFF

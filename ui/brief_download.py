@@ -60,7 +60,8 @@ def brief_panel(
     elif job.state is JobState.FAILED:
         st.error(tr("ui.dossier_refused", reason=plain(job_view.failure(job))))
     else:
-        job_view.download(st, store, job, 0, ready)
+        organisation_id = store.audit(audit_id).organisation_id
+        job_view.download(st, store, job, 0, ready, organisation_id)
 
 
 def brief_button(store: Any, audit_id: int, today: date, lang: str) -> None:

@@ -11,6 +11,7 @@ import streamlit as st
 
 from store import StoreError
 from store.jobs import Job, Jobs, JobState
+from ui.evidence_media import download_button
 from ui.state import actor, lang, tr
 from worker.requests import bare_store, job_file, request_job
 from worker.tasks import INTERRUPTED
@@ -72,14 +73,24 @@ def follow(store: Any, job_id: int) -> None:
 
 
 def download(
-    column: Any, store: Any, job: Job, index: int, label: str, *, primary: bool = True
+    column: Any,
+    store: Any,
+    job: Job,
+    index: int,
+    label: str,
+    organisation_id: int,
+    *,
+    primary: bool = True,
 ) -> None:
     """One of a finished job's files as a download, read (and re-hashed) from the blob store
-    when clicked, not held in the session."""
+    when clicked, not held in the session; served only to people with a role in
+    ``organisation_id`` (ui/evidence_media.py)."""
     entry = job.files()[index]
-    column.download_button(
+    download_button(
+        column,
         label,
         lambda: job_file(store, job, index),
+        organisation_id=organisation_id,
         file_name=entry["name"],
         mime=entry["media_type"],
         type="primary" if primary else "secondary",

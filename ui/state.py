@@ -164,7 +164,7 @@ def show_flashes() -> None:
         getattr(st, kind)(message)
 
 
-def refusal(exc: StoreError) -> str:
+def refusal(exc: Exception) -> str:
     """A store refusal in the session's language where it has one (refused accounts and
     roles), else as the store words it."""
     text = getattr(exc, "text", None)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+from datetime import date
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
@@ -21,6 +25,7 @@ from reminders.dates import audit_due_dates, owner_due_dates
 from reminders.ics import calendar_ics
 from store.action_register import action_rows, apply_bulk, organisation_action_rows
 from ui.brief_download import brief_panel
+from ui.evidence_media import download_button
 from ui.item_link import open_item
 from ui.labels import action_labels
 from ui.markup import plain
@@ -159,11 +164,14 @@ selected = [shown[i] for i in event.selection.rows if i < len(shown)]
 
 xlsx_col, ics_col, brief_col = st.columns(3)
 # Every download is made when its button is pressed (Streamlit runs the callable then, outside
-# the page's run: it reads nothing of the session, so the language and the rows are bound now).
+# the page's run: it reads nothing of the session, so the language and the rows are bound now),
+# and served only to people with a role in the organisation (ui/evidence_media.py).
 language = lang()
-xlsx_col.download_button(
+download_button(
+    xlsx_col,
     tr("actions.download"),
-    lambda rows=shown: actions_xlsx(rows, language),
+    functools.partial(actions_xlsx, shown, language),
+    organisation_id=organisation.id,
     file_name=f"actions-{audit.id}-{today.isoformat()}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     icon=":material/download:",
@@ -171,11 +179,21 @@ xlsx_col.download_button(
     on_click="ignore",
 )
 calendar_name = f"{organisation.profile.name} · {audit.title}"
-ics_col.download_button(
+
+
+def audit_calendar(name: str, guarded: Any, audit_id: int, on: date, language: str) -> bytes:
+    return calendar_ics(name, audit_due_dates(guarded, audit_id, on, language))
+
+
+def owner_calendar(who: str, guarded: Any, on: date, language: str) -> bytes:
+    return calendar_ics(who, owner_due_dates(guarded, Person(who), on, language))
+
+
+download_button(
+    ics_col,
     tr("actions.calendar"),
-    lambda guarded=store, audit_id=audit.id: calendar_ics(
-        calendar_name, audit_due_dates(guarded, audit_id, today, language)
-    ),
+    functools.partial(audit_calendar, calendar_name, store, audit.id, today, language),
+    organisation_id=organisation.id,
     file_name=f"audit-{audit.id}.ics",
     mime="text/calendar",
     icon=":material/calendar_month:",
@@ -185,11 +203,11 @@ ics_col.download_button(
 )
 if len(chosen_owners) == 1 and chosen_owners[0]:
     owner = chosen_owners[0]
-    ics_col.download_button(
+    download_button(
+        ics_col,
         tr("actions.owner_calendar", owner=owner),
-        lambda who=owner, guarded=store: calendar_ics(
-            who, owner_due_dates(guarded, Person(who), today, language)
-        ),
+        functools.partial(owner_calendar, owner, store, today, language),
+        organisation_id=organisation.id,
         file_name="owner.ics",
         mime="text/calendar",
         icon=":material/person:",

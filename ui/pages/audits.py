@@ -22,6 +22,7 @@ from ui import job_view
 from ui.catalogue_rows import catalogue_names
 from ui.confirm import ask_button, confirmation
 from ui.evidence_intake import upload_limit_mb
+from ui.evidence_media import download_button
 from ui.markup import plain
 from ui.round_verdicts import verdicts_note
 from ui.selfeval_panel import selfeval_panel
@@ -280,9 +281,11 @@ def audit_row(audit: AuditRecord) -> None:
                 st.session_state[f"archive_path.{audit.id}"] = path
             prepared = st.session_state.get(f"archive_path.{audit.id}")
             if prepared is not None and Path(prepared).exists():
-                st.download_button(
+                download_button(
+                    st,
                     tr("ui.download_archive"),
-                    data=lambda saved=Path(prepared): saved.read_bytes(),  # read when pressed
+                    Path(prepared).read_bytes,  # read when pressed
+                    organisation_id=organisation_id,
                     file_name=f"gbt27922-audit-{audit.id}-round{audit.round_no}.zip",
                     mime="application/zip",
                     key=f"dl.{audit.id}",

@@ -3,6 +3,7 @@ file (YAML); view one as a tree; compare two; move the open audit onto another."
 
 from __future__ import annotations
 
+import functools
 import io
 from typing import Any
 
@@ -231,11 +232,11 @@ def workbook_upload(data: bytes, name: str) -> None:
     # the table as it would import with this mapping, so the scoring modes read from words can
     # be confirmed: the first reading already is that when the mapping is the guessed one
     used = {role: int(i) for role, i in (first.get("columns") or shown["guessed"]).items()}
-    trial = first
+    trial: dict[str, Any] | None = first
     if mapping != used:
         trial = finished(workbook_job(data, name, {"sheet": shown["sheet"], "columns": mapping}))
-        if trial is None:
-            return
+    if trial is None:
+        return
     if trial.get("refusal") is not None:  # said now, naming the cells, before anyone clicks
         show_refusal(trial["refusal"])
     elif trial.get("scoring_read"):
@@ -359,7 +360,7 @@ def blank_workbook(catalogue: Catalogue) -> bytes:
 
 st.download_button(
     tr("catalogues.export_blank"),
-    lambda shown=chosen: blank_workbook(shown),  # made when pressed, not on every run
+    functools.partial(blank_workbook, chosen),  # made when pressed, not on every run
     file_name=f"{chosen.id}-自评表.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     on_click="ignore",

@@ -194,6 +194,7 @@ if log_tab.open:
                     {
                         tr("ui.col_when"): [when(c.at, seconds=True) for c in changes],
                         tr("ui.col_who"): [c.actor for c in changes],
+                        tr("ui.col_account"): [c.account_login or "" for c in changes],
                         tr("ui.col_what"): [entity_label(c.entity, lang()) for c in changes],
                         tr("ui.col_field"): [field_label(c.field, lang()) for c in changes],
                         tr("ui.col_old"): [

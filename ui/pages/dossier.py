@@ -57,7 +57,9 @@ def show_result(job: Job) -> None:
     labels = (tr("ui.download_pdf"), tr("ui.download_xlsx"))
     for index, (column, entry) in enumerate(zip(columns, job.files(), strict=False)):
         label = labels[index] if index < len(labels) else entry["name"]
-        job_view.download(column, store, job, index, label, primary=index == 0)
+        job_view.download(
+            column, store, job, index, label, audit.organisation_id, primary=index == 0
+        )
 
 
 job = job_view.current(

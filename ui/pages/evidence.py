@@ -19,6 +19,7 @@ from ui.evidence_document import (
     show_revisions,
 )
 from ui.evidence_intake import EVIDENCE_KINDS, kind_label, kind_labels
+from ui.evidence_media import inline_png
 from ui.markup import plain
 from ui.state import (
     actor,
@@ -131,7 +132,7 @@ with left:
 with right:
     shown = preview(store, document)
     if shown.png is not None:
-        st.image(shown.png, caption=tr("ui.preview"))
+        st.image(inline_png(shown.png), caption=tr("ui.preview"))  # not a /media file
     else:
         st.caption(tr("ui.no_preview", reason=shown.message(lang())))
 
