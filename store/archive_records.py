@@ -196,7 +196,7 @@ class ChangeIn(_Record):
     field: Text
     old: Text | None
     new: Text | None
-    account_login: Text | None = None  # the account that acted there (archives from 0011 on)
+    account_login: Text | None = None  # the account that acted there (archives from 0010 on)
 
 
 class ArchiveData(BaseModel):

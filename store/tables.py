@@ -262,7 +262,7 @@ class ChangeRow(Base):
     new: Mapped[str | None] = mapped_column(Text)
     imported_sha256: Mapped[str | None] = mapped_column(String(64))  # archive it came from
     # the account that acted (id and login, store/acting.py); None on entries written before
-    # release 0011 or with no account (set-up, the worker); imported entries keep their login only
+    # release 0010 or with no account (set-up, the worker); imported entries keep their login only
     account_id: Mapped[int | None] = mapped_column(Integer)
     account_login: Mapped[str | None] = mapped_column(String(100))
     prev_hash: Mapped[str] = mapped_column(String(64))

@@ -106,7 +106,7 @@ def test_the_evidence_revisions_migration_goes_down_and_up_keeping_the_documents
         assert connection.execute(text("SELECT title FROM evidence")).scalar_one() == "制度"
 
 
-def test_accounts_sharing_a_display_name_are_told_apart_by_migration_0011_losing_nothing(
+def test_accounts_sharing_a_display_name_are_told_apart_by_migration_0010_losing_nothing(
     database_url,
 ):
     """An old database may hold '编辑王' twice (and a name imitating a rename): the oldest keeps

@@ -5,9 +5,9 @@ as they did. ``users.display_key`` is the display name as compared (store.accoun
 Accounts that share a display name in an existing database: the oldest keeps it; each later one
 is renamed to "name (login)" (with "#id" added if that too is taken). Nothing is lost: the old
 name stays the new one's start, the login is unique, and each rename is a change-log line
-(field display_name, old → new, by "gbt-audit migration 0011") chained like any other.
+(field display_name, old → new, by "gbt-audit migration 0010") chained like any other.
 
-Revision ID: 0011
+Revision ID: 0010
 Revises: 0009 (the lead relinks the chain when merging)
 """
 
@@ -21,12 +21,12 @@ from alembic import op
 from store.changelog import GENESIS, Entry, entry_hash
 from store.tables import UTCDateTime
 
-revision: str = "0011"
+revision: str = "0010"
 down_revision: str | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-MIGRATION_ACTOR = "gbt-audit migration 0011"
+MIGRATION_ACTOR = "gbt-audit migration 0010"
 
 _users = sa.table(
     "users",
