@@ -66,3 +66,20 @@ def test_a_refused_archive_is_logged_once(database_url, tmp_path, caplog):
         import_archive(store, bogus, actor="qm")
     (line,) = _logged(caplog, logs.IMPORTS)
     assert "audit.zip" in line and "qm" in line
+
+
+def test_a_catalogue_is_parsed_once_but_each_refusal_is_logged(tmp_path, caplog):
+    # every store opening registers the bundled catalogue: its parse is remembered per process;
+    # a refused text is not, so offering it again is refused and logged again
+    from store_helpers import CATALOGUE_TEXT
+
+    from criteria import CatalogueError
+
+    store = new_store(f"sqlite:///{tmp_path / 'audit.db'}", tmp_path)
+    assert store.register_catalogue(CATALOGUE_TEXT, "a.yaml") is store.register_catalogue(
+        CATALOGUE_TEXT, "a.yaml"
+    )
+    for _ in range(2):
+        with pytest.raises(CatalogueError):
+            store.register_catalogue("id: [unclosed", "broken.yaml")
+    assert len([m for m in _logged(caplog, logs.IMPORTS) if "broken.yaml" in m]) == 2
