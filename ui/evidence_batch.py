@@ -10,9 +10,10 @@ import streamlit as st
 
 from domain.records import AuditRecord
 from evidence import format_bytes
+from services import evidence as evidence_services
 from ui.evidence_intake import EVIDENCE_KINDS, FileMeta, ingest_files, kind_labels, upload_limit_mb
 from ui.markup import plain
-from ui.state import actor, attempt, flash, lang, tr
+from ui.state import actor, attempt, context, flash, lang, tr
 
 ROUND = "evidence.batch_round"  # a new key empties the uploader after a batch is stored
 
@@ -115,8 +116,8 @@ def batch_upload(
             continue
         for item_id in items:
             attempt(
-                lambda o=outcome, i=item_id: store.link_evidence(
-                    audit.id, i, o.record.id, actor=actor()
+                lambda o=outcome, i=item_id: evidence_services.link_evidence(
+                    context(), audit.id, i, o.record.id
                 )
             )
         key = "ui.upload_stored" if outcome.new else "ui.upload_duplicate"
