@@ -16,12 +16,14 @@ in one unit of work):
   services/certification.py; the certification page, the dashboard and ``gbt-audit
   certificate`` use it (the portfolio, brief and reminders read certificates in their own read
   unit of work); the store's certification methods are gone.
-- a round's items: services/rounds.py ``save_item`` for the command line and what comes next;
-  the checklist still saves through the guard (one transaction, sign-off withdrawal included).
+- a round's entries: services/rounds.py (item assessments, special deductions, the special
+  bonus); the checklist and the special items tab use it.
 - evidence in a round: services/evidence.py (add to the library, link, unlink, and one file
-  stored and linked in one transaction); ``gbt-audit evidence add`` uses it, so a link made from
-  the command line withdraws a sign-off exactly as the app does.
-- still through store.AuditStore / GuardedStore: organisations' details, rounds (audit details, items,
-  deductions, bonus, closing, comparing), requests for evidence, catalogues and
-  catalogue moves, archives, the change log.
+  stored and linked in one transaction); the checklist's links, uploads and photos, the batch
+  upload's links and ``gbt-audit evidence add`` use it, so a link made from the command line
+  withdraws a sign-off exactly as the app does.
+- still through store.AuditStore / GuardedStore: organisations' details, rounds (audit details,
+  closing, comparing), the evidence library's own pages, requests for evidence, catalogues and
+  catalogue moves, archives, the change log; the action register's and the self-evaluation
+  import's saves.
 """

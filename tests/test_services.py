@@ -79,9 +79,14 @@ def test_a_forged_call_without_the_role_is_refused(t, name):
     store, people = t
     registration = REGISTRY[name]
     function = _service(name)
+    deductions = [
+        store.add_deduction(audit.id, reason="三包期内拒绝更换", category="law", actor="qm").id
+        for audit in (people.audit_b, people.audit_a)
+    ]
     keys = {
         By.ORGANISATION: (people.b.id, people.a.id),
         By.ROUND: (people.audit_b.id, people.audit_a.id),
+        By.DEDUCTION: tuple(deductions),
         By.NOTHING: (None, None),
     }
     elsewhere, here = keys[registration.by]  # a new kind of key: add it here
@@ -124,6 +129,45 @@ def test_a_change_through_the_command_line_withdraws_the_sign_off_as_the_app_doe
     assert status.events[-1].user_name == "质量经理（命令行）"
     line = store.changes(audit_id=audit, limit=1)[0]
     assert (line.actor, line.field) == ("质量经理（命令行）", "review")
+
+
+ROUND_CHANGES = [
+    (
+        "add_deduction",
+        lambda ctx, audit, _d: rounds.add_deduction(ctx, audit, reason="拒绝三包", category="law"),
+    ),
+    (
+        "update_deduction",
+        lambda ctx, _audit, d: rounds.update_deduction(
+            ctx, d.id, expected_version=d.version, reason="拒绝三包（复核）"
+        ),
+    ),
+    (
+        "remove_deduction",
+        lambda ctx, _audit, d: rounds.remove_deduction(ctx, d.id, expected_version=d.version),
+    ),
+    (
+        "set_bonus",
+        lambda ctx, audit, _d: rounds.set_bonus(ctx, audit, "省级服务标杆", expected_version=0),
+    ),
+]
+
+
+@pytest.mark.parametrize("name,change", ROUND_CHANGES, ids=[n for n, _ in ROUND_CHANGES])
+def test_each_change_to_a_rounds_entries_withdraws_its_sign_off_in_the_same_transaction(
+    t, name, change
+):
+    store, people = t
+    audit = people.audit_a.id
+    deduction = store.add_deduction(audit, reason="三包期内拒绝更换", category="law", actor="qm")
+    audit = _signed_off(store, people)
+    editor = Context(people.actor("editor"), store)
+    with Transactions(store.engine) as one:
+        change(editor, audit, deduction)
+    status = review.review_status(editor, audit)
+    assert status.state is ReviewState.WITHDRAWN
+    assert (status.events[-1].kind, status.events[-1].user_name) == (ReviewKind.WITHDRAWN, "编辑王")
+    assert one.count == 1
 
 
 def test_a_refused_change_leaves_the_sign_off_and_the_entry_as_they_were(t):

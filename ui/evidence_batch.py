@@ -11,9 +11,10 @@ import streamlit as st
 
 from domain.records import AuditRecord
 from evidence import format_bytes
+from services import evidence as evidence_services
 from ui.evidence_intake import EVIDENCE_KINDS, FileMeta, ingest_files, kind_labels, upload_limit_mb
 from ui.markup import plain
-from ui.state import actor, attempt, flash, lang, tr
+from ui.state import actor, attempt, context, flash, lang, tr
 
 ROUND = "evidence.batch_round"  # a new key empties the uploader after a batch is stored
 
@@ -133,7 +134,9 @@ def batch_upload(
         chosen = items.get(upload.file_id, []) if linkable else []
         for item_id in chosen:
             attempt(
-                partial(store.link_evidence, audit.id, item_id, outcome.record.id, actor=actor())
+                partial(
+                    evidence_services.link_evidence, context(), audit.id, item_id, outcome.record.id
+                )
             )
         key = "ui.upload_stored" if outcome.new else "ui.upload_duplicate"
         line = tr(key, name=plain(outcome.name), title=plain(outcome.record.title))

@@ -17,6 +17,8 @@ from criteria import Item
 from domain.records import ActionState, EvidenceRecord, EvidenceRequest, ItemRecord, Rectification
 from evidence import EvidenceRefused
 from scoring import ItemResult, Status, display
+from services import evidence as evidence_services
+from services import rounds
 from store import ConflictError, StoreError
 from ui import live_figures
 from ui.confirm import ask_button, confirmation
@@ -27,7 +29,8 @@ from ui.labels import action_labels, points, status_labels
 from ui.markup import plain
 from ui.run_memo import fragments_only
 from ui.state import (
-    actor,
+    attempt,
+    context,
     flash,
     lang,
     noting_tier_change,
@@ -184,11 +187,11 @@ def _save(audit_id: int, item_id: str, *fields: str) -> bool:
     try:
         saved = noting_tier_change(
             audit_id,
-            lambda: page_store().save_item(
+            lambda: rounds.save_item(
+                context(),
                 audit_id,
                 item_id,
                 expected_version=versions.get((audit_id, item_id), 0),
-                actor=actor(),
                 **changes,
             ),
         )
@@ -499,7 +502,9 @@ def _evidence(item: Item, record: ItemRecord, ctx: ItemContext) -> None:
                 tr("ui.unlink_title"),
                 tr("ui.unlink_body", title=plain(document.title), item=item.id),
                 tr("ui.unlink"),
-                partial(store.unlink_evidence, ctx.audit_id, item.id, document.id, actor=actor()),
+                partial(
+                    evidence_services.unlink_evidence, context(), ctx.audit_id, item.id, document.id
+                ),
             )
     item_requests(
         [r for r in ctx.requests if r.item_id == item.id], ctx.audit_id, item.id, ctx.editable
@@ -519,7 +524,7 @@ def _evidence(item: Item, record: ItemRecord, ctx: ItemContext) -> None:
         )
         if chosen and st.button(tr("ui.attach"), key=f"attach.{ctx.audit_id}.{item.id}"):
             for evidence_id in chosen:
-                store.link_evidence(ctx.audit_id, item.id, evidence_id, actor=actor())
+                evidence_services.link_evidence(context(), ctx.audit_id, item.id, evidence_id)
             st.session_state.pop(pick_key, None)
             st.rerun()
     upload_key = f"upload.{ctx.audit_id}.{item.id}"
@@ -537,18 +542,24 @@ def _evidence(item: Item, record: ItemRecord, ctx: ItemContext) -> None:
     if upload is not None and (upload_key, upload.file_id) not in done:
         done.add((upload_key, upload.file_id))
         try:
-            document, new = store.add_evidence(
-                ctx.organisation_id,
-                upload.name,
-                upload,
-                title=upload.name.rsplit(".", 1)[0],
-                kind=kind,
-                actor=actor(),
+            # stored and linked in one transaction (with the sign-off it withdraws)
+            filed = attempt(
+                lambda: evidence_services.file_evidence(
+                    context(),
+                    ctx.audit_id,
+                    upload.name,
+                    upload,
+                    items=[item.id],
+                    title=upload.name.rsplit(".", 1)[0],
+                    kind=kind,
+                )
             )
         except EvidenceRefused as exc:
             st.error(exc.message(lang()))
             return
-        store.link_evidence(ctx.audit_id, item.id, document.id, actor=actor())
+        if filed is None:
+            return
+        document, new = filed
         flash(
             "success",
             tr("ui.attached_new" if new else "ui.attached_existing", title=plain(document.title)),

@@ -14,9 +14,10 @@ from domain.records import EvidenceRecord, EvidenceRequest
 from evidence import EvidenceRefused
 from scoring import display
 from scoring.display import local
+from services import evidence as evidence_services
 from ui import evidence_document
 from ui.markup import plain
-from ui.state import actor, attempt, flash, lang, tr, when, zone
+from ui.state import actor, attempt, context, flash, lang, tr, when, zone
 
 
 def open_document(document: EvidenceRecord, where: str, container: Any = None) -> None:
@@ -87,23 +88,27 @@ def camera_photo(organisation_id: int, audit_id: int, item_id: str) -> None:
     done.add((f"camera.{audit_id}.{item_id}", shot.file_id))
     taken = datetime.now(UTC)
     name = f"{item_id}-{local(taken, zone()):%Y%m%d-%H%M%S}.jpg"  # a file name: no separators
-    store = _store()
     try:
-        document, _ = store.add_evidence(
-            organisation_id,
-            name,
-            shot,
-            title=tr("evidence.ui.photo_title", item=item_id, at=when(taken)),
-            kind="photo",
-            covered_from=local(taken, zone()).date(),
-            covered_to=local(taken, zone()).date(),
-            actor=actor(),
+        # stored and linked in one transaction (with the sign-off it withdraws)
+        filed = attempt(
+            lambda: evidence_services.file_evidence(
+                context(),
+                audit_id,
+                name,
+                shot,
+                items=[item_id],
+                title=tr("evidence.ui.photo_title", item=item_id, at=when(taken)),
+                kind="photo",
+                covered_from=local(taken, zone()).date(),
+                covered_to=local(taken, zone()).date(),
+            )
         )
     except EvidenceRefused as exc:
         st.error(exc.message(lang()))
         return
-    if attempt(lambda: store.link_evidence(audit_id, item_id, document.id, actor=actor())) is None:
+    if filed is None:
         return
+    document, _ = filed
     flash("success", tr("ui.attached_new", title=plain(document.title)))
     st.rerun()
 

@@ -8,12 +8,13 @@ from criteria import Catalogue
 from domain.records import ActionState, AuditRecord, DeductionRecord, Rectification
 from domain.running_period import running_period
 from scoring import display
+from services import rounds
 from store import AuditStore, StoreError
 from store.access import GuardedStore
 from ui.confirm import ask_button, confirmation
 from ui.labels import action_labels, deduction_categories, item_choices
 from ui.markup import plain
-from ui.state import actor, flash, lang, noting_tier_change, refusal, save_and_rerun, tr
+from ui.state import actor, context, flash, lang, noting_tier_change, refusal, save_and_rerun, tr
 
 UNSET = "unset"
 TAB_KEY = "checklist.tab"  # the checklist's tab set, tracked by the server
@@ -70,9 +71,7 @@ def render_specials(
             save_and_rerun(
                 lambda: noting_tier_change(
                     audit.id,
-                    lambda: store.set_bonus(
-                        audit.id, reason, expected_version=version, actor=actor()
-                    ),
+                    lambda: rounds.set_bonus(context(), audit.id, reason, expected_version=version),
                 ),
                 tr("ui.saved"),
             )
@@ -80,9 +79,7 @@ def render_specials(
             save_and_rerun(
                 lambda: noting_tier_change(
                     audit.id,
-                    lambda: store.set_bonus(
-                        audit.id, None, expected_version=version, actor=actor()
-                    ),
+                    lambda: rounds.set_bonus(context(), audit.id, None, expected_version=version),
                 ),
                 tr("ui.saved"),
             )
@@ -93,12 +90,12 @@ def _add_deduction(store: AuditStore, audit_id: int, form: str) -> None:
     try:
         noting_tier_change(
             audit_id,
-            lambda: store.add_deduction(
+            lambda: rounds.add_deduction(
+                context(),
                 audit_id,
                 reason=str(st.session_state.get(f"{form}.reason") or ""),
                 category=str(st.session_state.get(f"{form}.category") or ""),
                 item_id=st.session_state.get(f"{form}.item") or None,
-                actor=actor(),
             ),
         )
     except StoreError as exc:
@@ -145,8 +142,8 @@ def _deduction(
                 tr("ui.remove"),
                 lambda: noting_tier_change(
                     deduction.audit_id,
-                    lambda: store.remove_deduction(
-                        deduction.id, expected_version=deduction.version, actor=actor()
+                    lambda: rounds.remove_deduction(
+                        context(), deduction.id, expected_version=deduction.version
                     ),
                 ),
             )
@@ -167,10 +164,10 @@ def _deduction(
             )
             if st.form_submit_button(tr("ui.save"), disabled=not editable):
                 save_and_rerun(
-                    lambda: store.update_deduction(
+                    lambda: rounds.update_deduction(
+                        context(),
                         deduction.id,
                         expected_version=deduction.version,
-                        actor=actor(),
                         rectification=Rectification(what, who, when, ActionState(progress)),
                     ),
                     tr("ui.saved"),
