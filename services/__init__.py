@@ -9,7 +9,7 @@ in one unit of work):
 - review and sign-off: services/review.py (status, submit, return, sign off); the pages and the
   dossier use it; the guard's review methods are gone.
 - accounts, roles and sign-in sessions (listing, ending one): services/accounts.py; the Users
-  page and ``gbt-audit user`` (as the administrator account --as names, cli/identity.py) use it.
+  page and ``gbt-audit user`` (as the administrator account --as names, cli/acting.py) use it.
 - creating an organisation (its creator's consultant role in the same transaction):
   services/organisations.py; the audits page uses it, the guard no longer offers it.
 - certificates, surveillances held, the certificate's status and surveillance rounds:
