@@ -205,17 +205,27 @@ def test_an_import_job_brings_the_archive_in_through_the_worker(store, tmp_path)
     assert [e.title for e in store.evidence_library(organisation_id)] == ["制度"]
 
 
-def test_a_refused_archive_fails_its_job_with_the_refusal_in_both_languages(store):
+def test_a_refused_archive_fails_its_job_with_the_refusal_in_both_languages(store, tmp_path):
+    import zipfile
+
+    sha256, _ = archive_blob(store, tmp_path)
+    with store.blobs.open(sha256) as stream:
+        source = zipfile.ZipFile(io.BytesIO(stream.read()))
+    altered = io.BytesIO()
+    with zipfile.ZipFile(altered, "w") as target:  # one recorded member changed by a byte
+        for n, info in enumerate(source.infolist()):
+            target.writestr(info, source.read(info) + (b" " if n == 1 else b""))
+    altered.seek(0)
+    garbage = store.blobs.put(altered, max_bytes=1 << 30).sha256
     before = len(store.organisations())
-    garbage = store.blobs.put(io.BytesIO(b"PK\x03\x04 not a zip"), max_bytes=1 << 20).sha256
     queued = Jobs(store).enqueue("import", {"input_sha256": garbage, "actor": "顾问"}, actor="x")
 
     run_worker(store, once=True)
 
     job = Jobs(store).job(queued.id)
     assert job.state is JobState.FAILED and job.files() == []
-    assert job.failure("zh") != job.failure("en")
-    assert job.failure("zh") and job.failure("en")
+    assert job.failure("zh").startswith("存档成员")
+    assert "does not match its recorded SHA-256" in job.failure("en")
     assert len(store.organisations()) == before
 
 
