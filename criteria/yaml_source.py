@@ -89,7 +89,7 @@ class _Strict(_LoaderBase):
 
     def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
         event = self.peek_event()  # type: ignore[no-untyped-call]  # untyped in types-PyYAML
-        mark = event.start_mark if isinstance(event.start_mark, yaml.error.Mark) else None
+        mark = event.start_mark  # libyaml's own Mark type when libyaml parses: it has the line too
         if isinstance(event, yaml.AliasEvent):
             raise yaml.composer.ComposerError(
                 None, None, f"aliases (*{event.anchor}) are not allowed", mark

@@ -384,6 +384,15 @@ CLI_ACCOUNT = Setting(
     "given; the change log records it",
     Scope.CLI,
 )
+AXE_JS = Setting(
+    "GBT_AUDIT_AXE_JS",
+    text,
+    None,
+    "`node_modules/axe-core/axe.min.js`",
+    "the axe-core script the accessibility journey runs in each page (skipped, with the reason, "
+    "when absent; never fetched from a CDN)",
+    Scope.TESTS,
+)
 TEST_PG_URL = Setting(
     "GBT_AUDIT_TEST_PG_URL",
     text,
@@ -433,6 +442,7 @@ SETTINGS: tuple[Setting[Any], ...] = (
     TEST_PG_URL,
     BROWSER_PORTS,
     SCREENSHOTS,
+    AXE_JS,
 )
 
 

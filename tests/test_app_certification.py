@@ -55,17 +55,13 @@ def test_every_date_on_the_page_is_written_through_the_one_date_format(store, mo
 
     audit = new_audit(store)
     issued = date.today() - timedelta(days=400)
+    ctx = Context.local_administrator(store, "测试员")
     for number in ("N-0", "N-1"):  # two certificates: the history table shows too
-        store.add_certificate(
-            audit.organisation_id,
-            body="机构",
-            number=number,
-            tier="三星级",
-            issued_on=issued,
-            actor="测试员",
+        certification.add_certificate(
+            ctx, audit.organisation_id, body="机构", number=number, tier="三星级", issued_on=issued
         )
     held = date.today() - timedelta(days=3)
-    store.record_surveillance(audit.organisation_id, on=held, actor="测试员")
+    certification.record_surveillance(ctx, audit.organisation_id, on=held)
     monkeypatch.setattr(display, "day", lambda value: f"<{value}>")
     at = app("certification", audit.id)
     assert not at.exception

@@ -22,6 +22,30 @@ def media_path(url: str) -> str:
     return "/media/" + url.rsplit("/", 1)[-1]
 
 
+@pytest.fixture
+def deferred(monkeypatch):
+    """The files the page's download buttons make when pressed (deferred): each callable, its
+    media type and file name, as the page handed them to Streamlit."""
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    made: list[tuple[object, str, str]] = []
+    original = MediaFileManager.add_deferred
+
+    def add_deferred(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
+        made.append((data_callable, mimetype, file_name))
+        return original(self, data_callable, mimetype, coordinates, file_name=file_name, **kwargs)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", add_deferred)
+    return made
+
+
+def pressed(made: tuple[object, str, str]) -> str:
+    """The /media path a press serves: Streamlit runs the callable and stores its bytes under
+    the id computed from them (the one the gate looks up)."""
+    make, mimetype, file_name = made
+    return f"/media/{media_id(make(), mimetype, file_name)}.bin"
+
+
 def test_streamlit_gives_a_download_button_the_id_media_id_computes():
     """The guard on the private function media_id relies on: a Streamlit that computes its ids
     another way fails here, not silently in the gate."""
@@ -69,7 +93,7 @@ def store(monkeypatch, tmp_path):
 
 
 def test_the_actions_calendars_and_table_download_only_for_a_role_in_their_organisation(
-    store,
+    store, deferred
 ):
     audit = new_audit(store)
     other = new_audit(store, name="另一家公司")
@@ -87,9 +111,9 @@ def test_the_actions_calendars_and_table_download_only_for_a_role_in_their_organ
     )
     at = app("actions", audit_id=audit.id)
     assert not at.exception
-    paths = [media_path(b.proto.url) for b in at.get("download_button") if b.proto.url]
-    names = [b.proto.label for b in at.get("download_button")]
-    assert len(paths) == 2, names  # the table and the audit's calendar
+    # the buttons make their files when pressed: the table and the audit's calendar
+    paths = [pressed(made) for made in deferred]
+    assert len(paths) == 2, [b.proto.label for b in at.get("download_button")]
     assert {owner_of(path) for path in paths} == {audit.organisation_id}
     people = Accounts(store)
     people.add_user("wang", "王", password=PASSWORD, actor="setup")

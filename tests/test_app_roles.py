@@ -203,10 +203,11 @@ def test_pages_reach_the_store_only_through_the_guard():
     from pathlib import Path
 
     ui = Path(__file__).parents[1] / "ui"
-    # the sign-in gate (its routes and the download gate in web.py) and the guard itself hold
-    # the bare store; nothing else may
+    # the sign-in gate (its routes and the download gate in web.py), the guard itself and the
+    # services' Context (state.py: each service checks the role itself) hold the bare store;
+    # nothing else may
     bare = {p.relative_to(ui).as_posix() for p in ui.rglob("*.py") if "get_store" in p.read_text()}
-    assert bare == {"context.py", "auth.py", "web.py"}  # web.py: the sign-in routes
+    assert bare == {"context.py", "auth.py", "web.py", "state.py"}
 
 
 def test_a_consultant_sees_the_organisation_they_created_at_once(people):

@@ -10,6 +10,7 @@ from workbook_builder import example_layout
 
 import criteria.workbook as workbook
 from store.jobs import Jobs
+from ui.catalogue_rows import catalogue_name
 from worker.loop import run_worker
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -84,10 +85,12 @@ def test_an_import_queued_for_the_worker_is_seen_done_after_the_tab_was_closed(s
 
     assert run_worker(store, once=True) == 1
     assert "queued-body" in [c.id for c in store.catalogues()]
+    (saved,) = [c for c in store.catalogues() if c.id == "queued-body"]
+    said = f"已保存目录：{catalogue_name(saved, 'zh')}"
     back = app("catalogues")
-    assert "已保存目录 queued-body" in texts(back)
+    assert said in texts(back)
     back.run()
-    assert "已保存目录 queued-body" not in texts(back)  # said once
+    assert said not in texts(back)  # said once
 
 
 def test_a_filled_table_is_read_once_for_reruns_and_a_reload(store, tmp_path, monkeypatch):

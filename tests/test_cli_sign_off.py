@@ -16,6 +16,7 @@ from services import review, rounds
 from services.context import Context
 from store import open_store
 from store.access import GuardedStore
+from texts import t as text_of
 
 ITEM = "1.1.1"
 
@@ -63,8 +64,10 @@ def test_evidence_linked_through_the_command_line_withdraws_the_sign_off_as_the_
     app.link_evidence(people.audit_b.id, ITEM, document.id, actor="")
     # the command line: the named administrator adds a file to organisation A's round
     path = _file(tmp_path)
-    status = main(["evidence", "add", str(people.audit_a.id), str(path), "--item", ITEM])
-    assert status == 0, capsys.readouterr().err
+    command = ["evidence", "add", str(people.audit_a.id), str(path), "--item", ITEM]
+    assert main(command) == 1  # no account named: refused, nothing changed
+    assert _withdrawal(store, people.audit_a.id)[0].state is ReviewState.SIGNED_OFF
+    assert main([*command, "--as", "admin"]) == 0, capsys.readouterr().err
 
     admin = people.accounts.user("admin")
     by_app, app_line = _withdrawal(store, people.audit_b.id)
@@ -74,8 +77,8 @@ def test_evidence_linked_through_the_command_line_withdraws_the_sign_off_as_the_
         assert review_status.events[-1].kind is ReviewKind.WITHDRAWN
     assert app_line.new == cli_line.new == "withdrawn: changed after sign-off"
     assert by_app.events[-1].user_name == app_line.actor == "顾问周"
-    # no --as: the command line still names whoever ran it (--actor, else the shell user) ...
-    assert cli_line.actor == by_cli.events[-1].user_name != admin.display_name
+    assert cli_line.actor == by_cli.events[-1].user_name == admin.display_name
+    assert (cli_line.account_id, cli_line.account_login) == (admin.id, "admin")
 
 
 def test_the_named_administrator_is_who_withdraws_the_sign_off(t, tmp_path, capsys):
@@ -85,18 +88,20 @@ def test_the_named_administrator_is_who_withdraws_the_sign_off(t, tmp_path, caps
     command = ["evidence", "add", str(people.audit_a.id), str(path), "--item", ITEM]
     assert main([*command, "--as", "admin"]) == 0, capsys.readouterr().err
     by_cli, line = _withdrawal(store, people.audit_a.id)
-    named = f"{admin.display_name} (admin, #{admin.id})"
+    named = admin.display_name
     assert by_cli.state is ReviewState.WITHDRAWN
     assert (line.actor, by_cli.events[-1].user_name) == (named, named)
+    assert (line.account_id, line.account_login) == (admin.id, "admin")
     link = [c for c in store.changes(audit_id=people.audit_a.id, limit=20) if c.field == "evidence"]
-    assert link[0].actor == named  # the change and its withdrawal: one person, one transaction
+    # the change and its withdrawal: one account, one transaction
+    assert (link[0].actor, link[0].account_id) == (named, admin.id)
 
 
 def test_a_file_refused_by_the_command_line_leaves_the_sign_off_standing(t, tmp_path, capsys):
     store, people = t
     empty = _file(tmp_path, "空.pdf", b"")
-    status = main(["evidence", "add", str(people.audit_a.id), str(empty), "--item", ITEM])
-    assert status == 1
+    command = ["evidence", "add", str(people.audit_a.id), str(empty), "--item", ITEM]
+    assert main([*command, "--as", "admin"]) == 1
     by_cli, _ = _withdrawal(store, people.audit_a.id)
     assert by_cli.state is ReviewState.SIGNED_OFF
     assert store.evidence_links(people.audit_a.id).get(ITEM, ()) == ()
@@ -107,7 +112,7 @@ def test_an_unknown_administrator_changes_nothing(t, tmp_path, capsys):
     path = _file(tmp_path)
     command = ["evidence", "add", str(people.audit_a.id), str(path), "--item", ITEM]
     assert main([*command, "--as", "editor"]) == 1
-    assert "not an active administrator" in capsys.readouterr().err
+    assert text_of("auth.cli_as.not_admin", "zh", login="editor") in capsys.readouterr().err
     by_cli, _ = _withdrawal(store, people.audit_a.id)
     assert by_cli.state is ReviewState.SIGNED_OFF
     assert store.evidence_library(people.a.id) == []

@@ -181,8 +181,13 @@ def test_the_calendars_dates_are_written_as_every_surface_writes_them(store, mon
 
     organisation = store.create_organisation(OrganisationProfile(name="华东家电"), actor="qm")
     issued = TODAY - timedelta(days=400)
-    store.add_certificate(
-        organisation.id, body="机构", number="N-1", tier="三星级", issued_on=issued, actor="qm"
+    certification.add_certificate(
+        Context.local_administrator(store, "qm"),
+        organisation.id,
+        body="机构",
+        number="N-1",
+        tier="三星级",
+        issued_on=issued,
     )
     monkeypatch.setattr(display, "day", lambda value: f"<{value}>")
     from reminders.dates import organisation_dates

@@ -10,7 +10,6 @@ GBT_AUDIT_AXE_JS, or node_modules/axe-core/axe.min.js beside the project
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -18,9 +17,10 @@ from app_ui import AuditApp
 from browser_app import ROOT, SHOTS, settle
 from test_unsaved_typing import PASSWORD, seed
 
+from settings import AXE_JS
 from texts import t
 
-AXE = Path(os.environ.get("GBT_AUDIT_AXE_JS", ROOT / "node_modules/axe-core/axe.min.js"))
+AXE = Path(AXE_JS.read() or ROOT / "node_modules/axe-core/axe.min.js")
 PAGES = (  # the menu's labels (texts/ keys), in its order
     "nav.audits",
     "nav.checklist",

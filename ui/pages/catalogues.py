@@ -269,8 +269,8 @@ def imported_here(job: Job) -> None:
         reason = tr("jobs.worker_lost") if job.error == "worker_lost" else job.error
         st.error(tr("catalogues.read_failed", reason=plain(reason)))
     elif registered:
-        short = registered["hash"][:12]
-        flash("success", tr("catalogues.registered", id=registered["id"], hash=short))
+        saved = store.catalogue(registered["hash"])
+        flash("success", tr("catalogues.registered", name=catalogue_name(saved, lang())))
         st.rerun()
     elif result.get("refusal") is not None:
         show_refusal(result["refusal"])
