@@ -107,7 +107,7 @@ def test_the_evidence_revisions_migration_goes_down_and_up_keeping_the_documents
 
 
 def test_accounts_sharing_a_display_name_are_told_apart_by_migration_0010_losing_nothing(
-    database_url,
+    empty_database_url,
 ):
     """An old database may hold '编辑王' twice (and a name imitating a rename): the oldest keeps
     its name, the others become 'name (login)' (with '#id' when that is taken too), each rename
@@ -116,7 +116,7 @@ def test_accounts_sharing_a_display_name_are_told_apart_by_migration_0010_losing
 
     from store import AuditStore
 
-    engine = make_engine(database_url)
+    engine = make_engine(empty_database_url)
     config = alembic_config()
     with engine.begin() as connection:
         config.attributes["connection"] = connection

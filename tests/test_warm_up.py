@@ -20,8 +20,8 @@ def run(code: str) -> str:
 
 def test_the_modules_are_those_the_app_and_its_pages_import_the_apps_own_first():
     modules = page_modules()
-    assert modules[:2] == ["streamlit", "ui.auth"]  # audit_app.py's imports lead
-    assert {"pandas", "ui.item_editor", "plotly.graph_objects", "dossier.brief"} <= set(modules)
+    assert modules[:3] == ["streamlit", "settings.logs", "ui.auth"]  # audit_app.py's lead
+    assert {"pandas", "ui.item_editor", "plotly.graph_objects", "ui.brief_download"} <= set(modules)
     assert "__future__" not in modules and len(modules) == len(set(modules))
 
 
@@ -32,7 +32,7 @@ def test_starting_the_server_warms_up_in_the_background():
         "[warming] = [t for t in threading.enumerate() if t.name == 'gbt-audit-warm-up']\n"
         "warming.join(240)\n"
         "import criteria.loader\n"
-        "print(all(m in sys.modules for m in ('pandas', 'ui.item_editor', 'dossier.brief')),"
+        "print(all(m in sys.modules for m in ('pandas', 'ui.item_editor', 'ui.brief_download')),"
         " criteria.loader.default_catalogue.cache_info().currsize)\n"
     )
     assert shown == "True 1"

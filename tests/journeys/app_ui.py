@@ -70,6 +70,12 @@ class AuditApp:
         (within or self.page).get_by_role("button", name=name, exact=True).click()
         settle(self.page)
 
+    def choose(self, label: str, option: str, within: Locator | None = None) -> None:
+        """Pick ``option`` in the drop-down labelled ``label`` (a Streamlit selectbox)."""
+        (within or self.page).get_by_role("combobox", name=label).first.click()
+        self.page.get_by_role("option", name=option, exact=True).click()
+        settle(self.page)
+
     def confirm(self, name: str) -> None:
         """Click an action that asks first, read the dialog, confirm."""
         self.click(name)

@@ -60,6 +60,7 @@ def test_quality_manager_scores_everything_and_exports_the_dossier(chromium, ser
     # a special deduction: the tab stays open after saving
     app.tab("特别扣分与加分")
     app.page.get_by_label("事实与理由").first.fill("三包期内拒绝为顾客更换商品")
+    app.choose("类别", "违反国家法律法规")  # chosen, never defaulted
     app.click("添加")
     app.see("已添加特别扣分项")
     assert app.open_tab() == "特别扣分与加分"
