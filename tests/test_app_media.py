@@ -2,6 +2,7 @@
 served only to people with a role in their organisation, as evidence is; the id the gate looks
 up is the one Streamlit really gives a download button."""
 
+from collections.abc import Callable
 from datetime import date, timedelta
 
 import pytest
@@ -28,7 +29,7 @@ def deferred(monkeypatch):
     media type and file name, as the page handed them to Streamlit."""
     from streamlit.runtime.media_file_manager import MediaFileManager
 
-    made: list[tuple[object, str, str]] = []
+    made: list[tuple[Callable[[], bytes], str, str]] = []
     original = MediaFileManager.add_deferred
 
     def add_deferred(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
@@ -39,7 +40,7 @@ def deferred(monkeypatch):
     return made
 
 
-def pressed(made: tuple[object, str, str]) -> str:
+def pressed(made: tuple[Callable[[], bytes], str, str]) -> str:
     """The /media path a press serves: Streamlit runs the callable and stores its bytes under
     the id computed from them (the one the gate looks up)."""
     make, mimetype, file_name = made
