@@ -10,10 +10,11 @@ from typing import Any
 import streamlit as st
 
 from store import StoreError
+from store.access import bare
 from store.jobs import Job, Jobs, JobState
 from ui.evidence_media import download_button
 from ui.state import actor, lang, tr
-from worker.requests import bare_store, job_file, request_job
+from worker.requests import job_file, request_job
 from worker.tasks import INTERRUPTED
 
 POLL_SECONDS = 1.0
@@ -42,7 +43,7 @@ def current(store: Any, key: str, belongs: Callable[[Job], bool]) -> Job | None:
     if not isinstance(job_id, int):
         return None
     try:
-        job = Jobs(bare_store(store)).job(job_id)
+        job = Jobs(bare(store)).job(job_id)
     except StoreError:
         st.session_state.pop(key, None)
         return None
@@ -62,7 +63,7 @@ def failure(job: Job) -> str:
 @st.fragment(run_every=POLL_SECONDS)
 def follow(store: Any, job_id: int) -> None:
     """A queued or running job, polled once a second; the whole page runs again when it ends."""
-    job = Jobs(bare_store(store)).job(job_id)
+    job = Jobs(bare(store)).job(job_id)
     if job.finished:
         st.rerun()
     if job.state is JobState.QUEUED:

@@ -10,15 +10,9 @@ import os
 from collections.abc import Callable
 from typing import Any
 
-from store import AuditStore
+from store.access import bare
 from store.jobs import Job, Jobs, JobState
 from worker.tasks import run_claimed
-
-
-def bare_store(store: Any) -> AuditStore:
-    """The store under the permission guard (the worker runs without a signed-in person; the
-    guard was asked when the audit was opened)."""
-    return getattr(store, "_store", store)
 
 
 def request_job(
@@ -31,7 +25,7 @@ def request_job(
 ) -> tuple[Job, bool]:
     """Queue the job for a worker, or, when none is running, run it in this process now.
     Returns the job as it stands and whether it ran here."""
-    raw = bare_store(store)
+    raw = bare(store)
     jobs = Jobs(raw)
     if jobs.worker_running():
         return jobs.enqueue(kind, params, actor=actor), False
@@ -68,7 +62,7 @@ def request_workbook(
 
     if len(data) > LIMITS.file_bytes:
         check_workbook(data, name)  # refused by its size, in no time: nothing is stored
-    raw = bare_store(store)
+    raw = bare(store)
     params = {"input_sha256": hashlib.sha256(data).hexdigest(), "name": name, **options}
     params["key"] = workbook_key(params)
     jobs = Jobs(raw)
@@ -87,7 +81,7 @@ def run_queued_here(
 ) -> tuple[Job, bool]:
     """A job found queued while no worker runs (its worker, or the app that ran it, died): run
     here now, as a new request would be. Returns the job as it stands and whether it ran here."""
-    raw = bare_store(store)
+    raw = bare(store)
     jobs = Jobs(raw)
     if job.state is not JobState.QUEUED or jobs.worker_running():
         return job, False
@@ -102,5 +96,5 @@ def run_queued_here(
 def job_file(store: Any, job: Job, index: int) -> bytes:
     """One result file's bytes, re-hashed as they are read from the blob store."""
     entry = job.files()[index]
-    with bare_store(store).blobs.open(entry["sha256"]) as stream:
+    with bare(store).blobs.open(entry["sha256"]) as stream:
         return stream.read()

@@ -16,6 +16,7 @@ from scoring import display
 from scoring.history import tier_title
 from services import organisations as organisation_services
 from store import StoreError
+from store.access import bare
 from store.archive import ArchiveRefused
 from store.jobs import Job, JobState
 from ui import job_view
@@ -42,7 +43,7 @@ from ui.state import (
     tr,
 )
 from ui.state import today as today_here
-from worker.requests import bare_store, request_job
+from worker.requests import request_job
 
 NUMBER_FIELDS = {"headcount", "service_headcount", "service_outlets", "sales_outlets"}
 LONG_FIELDS = {"business_scope", "profile", "honours", "products_in_scope"}
@@ -161,7 +162,7 @@ def import_upload() -> None:
     try:
         # a blob, so that a worker on another machine (same database and bucket) can read it;
         # kept until the job is forgotten (store.jobs.Jobs.expire), then garbage collection
-        stored = bare_store(store).blobs.put(upload, max_bytes=upload_limit_mb(store) << 20)
+        stored = bare(store).blobs.put(upload, max_bytes=upload_limit_mb(store) << 20)
         job, here = request_job(
             store, "import", {"input_sha256": stored.sha256, "actor": actor()}, actor=actor()
         )

@@ -20,6 +20,7 @@ from criteria.workbook_problems import WorkbookError
 from domain.permissions import Action
 from domain.records import AuditState
 from scoring import display
+from store.access import bare
 from store.catalogue_move import MappingError, plan_move
 from store.jobs import Job, Jobs, JobState
 from ui.catalogue_move_view import move_confirmation, move_rows, move_summary
@@ -46,7 +47,7 @@ from ui.state import (
     show_flashes,
     tr,
 )
-from worker.requests import bare_store, request_workbook, run_queued_here
+from worker.requests import request_workbook, run_queued_here
 from worker.tasks import refusal_data
 
 NONE = "—"
@@ -138,7 +139,7 @@ def show_refusal(refusal: dict[str, Any]) -> None:
 def follow(job_id: int) -> None:
     """A queued or running reading, polled once a second; the page runs again when it ends
     (closing the tab loses nothing: the worker goes on, and the result is found again)."""
-    jobs = Jobs(bare_store(store))
+    jobs = Jobs(bare(store))
     job = jobs.job(job_id)
     if job.finished or (job.state is JobState.QUEUED and not jobs.worker_running()):
         st.rerun()  # done; or no worker will take it: the page runs it itself
@@ -279,7 +280,7 @@ def imported_here(job: Job) -> None:
 def last_import() -> None:
     """The person's last import job: still running (they closed the tab, or the session ended),
     or ended since they last saw it: its progress or its result."""
-    job = Jobs(bare_store(store)).latest("workbook", actor())
+    job = Jobs(bare(store)).latest("workbook", actor())
     if job is None or not job.params.get("register"):
         return
     job, _ = run_queued_here(store, job)  # its worker is gone: done here, now
