@@ -3,6 +3,7 @@ and its removal (asked first)."""
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import streamlit as st
@@ -16,7 +17,7 @@ from store import AuditStore, StoreError
 from store.access import GuardedStore
 from ui.confirm import ask_button, confirmation
 from ui.evidence_intake import upload_limit_mb
-from ui.evidence_media import offered
+from ui.evidence_media import download_button as offer
 from ui.markup import plain
 from ui.state import actor, flash, lang, tr, when
 
@@ -31,15 +32,6 @@ def covered_text(document: EvidenceRecord) -> str:
 
 
 OPENED = "evidence.opened"  # "<where>.<evidence id>" -> None (verified) or why it is not offered
-
-
-def verified_content(store: AuditStore | GuardedStore, document: EvidenceRecord) -> bytes:
-    """The stored bytes, re-hashed as they are read (a changed or missing file raises
-    EvidenceRule), recorded with the download gate as the document's organisation's."""
-    content = store.evidence_content(document.id)
-    # the gate serves these bytes only to people with a role in the document's organisation
-    offered(content, document.media_type, document.original_name, document.organisation_id)
-    return content
 
 
 def open_document(
@@ -73,10 +65,13 @@ def download_button(
 ) -> None:
     """The stored bytes, read and re-hashed when the button is pressed (Streamlit runs the
     callable then, outside the page's run), not on every run of the page: a changed or
-    missing file is never served."""
-    st.download_button(
+    missing file is never served; the gate serves them only to people with a role in the
+    document's organisation."""
+    offer(
+        st,
         tr("evidence.ui.download", name=plain(document.original_name)),
-        lambda: verified_content(store, document),
+        functools.partial(store.evidence_content, document.id),  # re-hashed as it is read
+        organisation_id=document.organisation_id,
         file_name=document.original_name,
         mime=document.media_type,
         key=key,
