@@ -205,6 +205,45 @@ def test_an_import_job_brings_the_archive_in_through_the_worker(store, tmp_path)
     assert [e.title for e in store.evidence_library(organisation_id)] == ["制度"]
 
 
+def test_an_import_asked_for_in_the_app_and_run_by_the_worker_records_who_asked(store, tmp_path):
+    # the change log's lines of an import carry the account of the consultant who uploaded it,
+    # as they would had the app run the job itself, not an anonymous "worker"
+    from store.access import GuardedStore
+    from store.accounts import Accounts
+    from worker.requests import request_job
+
+    accounts = Accounts(store)
+    client = store.create_organisation(OrganisationProfile(name="华东家电"), actor="setup")
+    user = accounts.add_user(
+        "consultant", "顾问周", password="correct horse battery", actor="setup"
+    )
+    accounts.grant("consultant", client.id, "consultant", actor="setup")
+    consultant = accounts.actor(user.id)
+    assert consultant is not None
+    Jobs(store).beat("standing-worker")  # a worker runs: the app queues, never runs it here
+    sha256, _ = archive_blob(store, tmp_path)
+    app = GuardedStore(store, consultant)
+    queued, here = request_job(
+        app, "import", {"input_sha256": sha256, "actor": consultant.display_name}, actor="顾问周"
+    )
+    assert not here
+
+    assert run_worker(store, once=True) == 1
+
+    job = Jobs(store).job(queued.id)
+    assert job.state is JobState.DONE, job.error
+    # the archive's own lines keep whoever wrote them on the other installation
+    lines = [
+        line
+        for line in store.changes(organisation_id=job.result["organisation_id"])
+        if line.imported_sha256 is None
+    ]
+    assert lines
+    assert {(line.account_id, line.account_login) for line in lines} == {
+        (consultant.user_id, "consultant")
+    }
+
+
 def test_a_refused_archive_fails_its_job_with_the_refusal_in_both_languages(store, tmp_path):
     import zipfile
 

@@ -27,6 +27,7 @@ def request_job(
     Returns the job as it stands and whether it ran here."""
     raw = bare(store)
     jobs = Jobs(raw)
+    params = {**params, **requesting_account(store)}
     if jobs.worker_running():
         return jobs.enqueue(kind, params, actor=actor), False
     queued = jobs.enqueue(kind, params, actor=actor)
@@ -38,10 +39,19 @@ def request_job(
     return jobs.job(queued.id), True
 
 
+def requesting_account(store: Any) -> dict[str, Any]:
+    """The signed-in account asking (a guarded store's), kept with the job so that the change
+    log lines its run writes, in a worker too, record the account as the app's own would."""
+    account = getattr(getattr(store, "actor", None), "user_id", 0)
+    if not account:
+        return {}
+    return {"account": {"id": int(account), "login": str(store.actor.login)}}
+
+
 def workbook_key(params: dict[str, Any]) -> str:
     """What a workbook job is asked to do, as one hash: the upload's content hash and the
     options. The same key finds the same job, so nothing is read twice."""
-    asked = {k: v for k, v in params.items() if k not in ("key", "actor")}
+    asked = {k: v for k, v in params.items() if k not in ("key", "actor", "account")}
     return hashlib.sha256(json.dumps(asked, sort_keys=True).encode()).hexdigest()
 
 

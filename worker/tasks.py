@@ -7,11 +7,13 @@ from __future__ import annotations
 import logging
 import shutil
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any
 
 from settings import logs
 from store import AuditStore
+from store.acting import acting_as
 from store.jobs import Job, Jobs
 
 log = logging.getLogger(logs.WORKER)
@@ -199,6 +201,15 @@ def failure_reason(exc: BaseException) -> dict[str, str] | None:
         return None
 
 
+def acting_for(job: Job) -> AbstractContextManager[object]:
+    """The account that asked for the job (worker/requests.requesting_account), acting while it
+    runs: its change-log lines record it, in the worker as in the app."""
+    account = job.params.get("account")
+    if not isinstance(account, dict) or not account.get("id"):
+        return nullcontext()
+    return acting_as(int(account["id"]), str(account.get("login") or ""))
+
+
 def run_claimed(
     store: AuditStore,
     jobs: Jobs,
@@ -215,7 +226,8 @@ def run_claimed(
             on_progress(fraction, message)
 
     try:
-        result = TASKS[job.kind](store, job.params, progress)
+        with acting_for(job):
+            result = TASKS[job.kind](store, job.params, progress)
     except JobLost:
         log.warning("job %s was taken from this worker; dropped", job.id)
         return False
