@@ -267,6 +267,7 @@ def _points(value: Decimal) -> str:
 
 def run_move(args: argparse.Namespace) -> int:
     from cli.store_commands import _store
+    from domain.errors import Refused
     from store import StoreError
     from store.catalogue_move import MappingError, parse_mapping
 
@@ -301,6 +302,11 @@ def run_move(args: argparse.Namespace) -> int:
             )
     except CatalogueError as exc:
         print(f"catalogue refused:\n{exc}", file=sys.stderr)
+        return REFUSED
+    except Refused as exc:  # in the reader's language, as every coded refusal
+        print(
+            t("catalogues.cli.move_refused", args.lang, reason=exc.text(args.lang)), file=sys.stderr
+        )
         return REFUSED
     except (StoreError, OSError) as exc:
         print(f"move refused, nothing was changed: {exc}", file=sys.stderr)

@@ -19,10 +19,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from criteria import Catalogue
+from domain.account_records import ReviewError, ReviewState
 from domain.errors import ConflictError, InvalidEntry
 from domain.records import AuditRecord, AuditState
 from scoring import Status
-from store import convert
+from store import convert, review_rows
 from store.base import utcnow
 from store.evidence_library import EvidenceMixin
 from store.rounds import DEDUCTION_COPY, ITEM_COPY, RoundsMixin
@@ -294,6 +295,13 @@ class CatalogueMoveMixin(RoundsMixin):
             # freeze (and is carried over) or is refused
             row = self._draft_audit(session, audit_id, exclusive=True)
             self._check_version("audit", row.version, expected_version)
+            # moving freezes the round as closing does: here, so that every door (the app,
+            # the command line) meets the rule inside the transaction that freezes
+            state = review_rows.status(session, row.id).state
+            if state is not ReviewState.SIGNED_OFF:
+                raise ReviewError(
+                    "auth.review.error.not_signed_off", round_no=row.round_no, state=state.value
+                )
             source = self.catalogue(row.catalogue_hash)
             preview = self._preview(session, row, target, mapping)
             if expected_preview is not None and preview != expected_preview:

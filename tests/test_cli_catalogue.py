@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 from account_helpers import cli_administrator
+from store_helpers import sign_off
 from workbook_builder import ROWS, example_table, table
 
 from cli.main import main
@@ -120,6 +121,11 @@ def test_move_opens_a_new_round_on_the_imported_catalogue(capsys, tmp_path, stor
     assert code == 1 and t("auth.cli_as.missing", "zh", setting="GBT_AUDIT_CLI_ACCOUNT") in err
     assert open_store().audit(audit.id).state is AuditState.DRAFT
     monkeypatch.setenv("GBT_AUDIT_CLI_ACCOUNT", "cli-admin")
+    # moving freezes the round, as closing does: only once its sign-off holds
+    code, _, err = run(capsys, "catalogue", "move", audit.id, "--to", body, "--map", "3.2.5=3.2.6")
+    assert code == 1 and t("auth.review.error.not_signed_off", "zh", round_no=1) in err
+    assert open_store().audit(audit.id).state is AuditState.DRAFT
+    sign_off(store, audit.id)
     code, out, err = run(
         capsys, "catalogue", "move", audit.id, "--to", body, "--map", "3.2.5=3.2.6"
     )
@@ -128,7 +134,8 @@ def test_move_opens_a_new_round_on_the_imported_catalogue(capsys, tmp_path, stor
     assert out.startswith(previewed)  # the move did what the preview said, line for line
     reopened = open_store()
     assert reopened.audit(audit.id).state is AuditState.FROZEN
-    moved = [c for c in reopened.changes(audit_id=audit.id) if c.account_login]
+    moved = [c for c in reopened.changes(audit_id=audit.id) if c.field != "review"]
+    moved = [c for c in moved if c.account_login]
     assert moved and {c.account_login for c in moved} == {"cli-admin"}
     newest = reopened.audits(organisation.id)[-1]
     assert reopened.item(newest.id, "3.2.6").status is Status.CONFORMING

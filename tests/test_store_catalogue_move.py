@@ -11,8 +11,9 @@ import pytest
 import yaml
 from catalogue_builder import ItemDef, catalogue_dict
 from evidence_samples import pdf
-from store_helpers import company, new_store, test_audit
+from store_helpers import company, new_store, sign_off, test_audit
 
+from domain.account_records import ReviewError
 from domain.records import AuditState, Rectification
 from scoring import Status
 from store import InvalidEntry
@@ -84,6 +85,7 @@ def audit(store):
         )
         store.link_evidence(audit.id, item_id, record.id, actor="qm")
     store.add_deduction(audit.id, reason="未按制度回访", category="own_rules", actor="qm")
+    sign_off(store, audit.id)  # moving freezes the round: only once its sign-off holds
     return store.audit(audit.id)
 
 
@@ -92,6 +94,19 @@ def moved(store, audit, mapping=None):
     return store.move_to_catalogue(
         audit.id, body.content_hash, mapping=mapping, expected_version=audit.version, actor="顾问"
     )
+
+
+def test_a_round_not_signed_off_is_not_moved_by_any_door(store):
+    # the store refuses it itself, so the command line meets the rule as the app does
+    draft = test_audit(store, company(store))
+    body = body_catalogue(store)
+    with pytest.raises(ReviewError) as refused:
+        store.move_to_catalogue(
+            draft.id, body.content_hash, expected_version=draft.version, actor="顾问"
+        )
+    assert refused.value.code == "auth.review.error.not_signed_off"
+    assert store.audit(draft.id).state is AuditState.DRAFT
+    assert len(store.audits(draft.organisation_id)) == 1
 
 
 def test_the_old_round_is_frozen_with_the_score_it_had(store, audit):
@@ -289,6 +304,7 @@ def test_a_round_changed_after_its_preview_is_not_moved(store, audit):
         actor="qm",
         status=Status.NOT_CONFORMING,
     )
+    sign_off(store, audit.id)  # the change withdrew the sign-off; given again, on the new content
     with pytest.raises(MoveChanged) as refused:
         store.move_to_catalogue(
             audit.id,
