@@ -6,9 +6,13 @@ the worker or the reminder run sends it later (notify/), never during a click.""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+
+from domain.account_records import ReviewKind, ReviewStatus, UserRecord
+from domain.permissions import ROLE_ACTIONS, Action
 
 # a value a notification carries: shown as plain text, never as Markdown
 Value = str | int | None
@@ -62,3 +66,30 @@ def next_wait(attempts: int) -> timedelta:
 
 def gives_up(attempts: int) -> bool:
     return attempts >= MAX_ATTEMPTS
+
+
+# -- who is told (plain rules; the services call them) -----------------------------------------
+
+
+def who_may(
+    users: Iterable[UserRecord], organisation_id: int, action: Action, *, besides: int | None
+) -> list[int]:
+    """The active accounts whose role in ``organisation_id`` permits ``action`` (the reviewers
+    of a submitted round), not counting ``besides`` (who caused the event)."""
+    return sorted(
+        user.id
+        for user in users
+        if user.active
+        and user.id != besides
+        and any(
+            org == organisation_id and action in ROLE_ACTIONS[role] for org, role in user.grants
+        )
+    )
+
+
+def submitter(status: ReviewStatus) -> int | None:
+    """The account that last submitted the round (told when it is returned or signed off)."""
+    for event in reversed(status.events):
+        if event.kind is ReviewKind.SUBMITTED:
+            return event.user_id
+    return None
