@@ -74,8 +74,11 @@ def error_text(stored: str, lang: str) -> str:
 def deliver_due(
     store: AuditStore, channels: Channels, *, now: datetime | None = None, limit: int = 50
 ) -> Delivery:
-    """Send every notification due now (at most ``limit``), once each."""
+    """Send every notification due now (at most ``limit``), once each. With no channel set
+    nothing is claimed: the notifications wait for one."""
     done = Delivery()
+    if not channels.any:
+        return done
     with UnitOfWork(store) as uow:
         claimed = uow.outbox.claim(limit=limit, now=now)
         mailboxes = {n.id: _mailboxes(uow, n) for n in claimed}
