@@ -6,6 +6,7 @@ the worker or the reminder run sends it later (notify/), never during a click.""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -55,6 +56,17 @@ class Notification:
     last_error: str
     sent_at: datetime | None
     delivered: tuple[str, ...]  # the targets that took it ("mail:<account id>", "webhook:<n>")
+
+
+def error_text(stored: str, lang: str) -> str:
+    """A stored failure in the reader's language (the sender keeps {"zh": …, "en": …})."""
+    try:
+        worded = json.loads(stored)
+    except ValueError:
+        return stored
+    if isinstance(worded, dict):
+        return str(worded.get(lang) or worded.get("zh") or "")
+    return stored
 
 
 def next_wait(attempts: int) -> timedelta:

@@ -17,7 +17,7 @@ from datetime import datetime
 from email.message import EmailMessage
 
 import settings as listed
-from domain.notifications import DeliveryState, Notification
+from domain.notifications import DeliveryState, Notification, error_text
 from notify.message import Message, of_notification
 from notify.webhooks import WebhookError, post
 from reminders.mail import MailError, SmtpSettings, load_smtp_settings, message, send_all
@@ -58,17 +58,6 @@ class Delivery:
     retrying: int = 0
     failed: int = 0
     ids: list[int] = field(default_factory=list)
-
-
-def error_text(stored: str, lang: str) -> str:
-    """A stored failure in the reader's language (kept as {"zh": …, "en": …})."""
-    try:
-        worded = json.loads(stored)
-    except ValueError:
-        return stored
-    if isinstance(worded, dict):
-        return str(worded.get(lang) or worded.get("zh") or "")
-    return stored
 
 
 def deliver_due(

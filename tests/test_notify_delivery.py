@@ -11,9 +11,9 @@ from smtp_server import free_port, smtp_server
 from store_helpers import company, new_store
 from webhook_receiver import dingtalk_signed, webhook_receiver
 
-from domain.notifications import MAX_ATTEMPTS, DeliveryState, EventKind
+from domain.notifications import MAX_ATTEMPTS, DeliveryState, EventKind, error_text
 from notify.message import of_notification
-from notify.send import Channels, deliver_due, error_text, load_channels
+from notify.send import Channels, deliver_due, load_channels
 from notify.webhooks import feishu_sign, request_for
 from reminders.mail import SmtpSettings
 from settings import SettingsError, WebhookUrl

@@ -19,6 +19,7 @@ from services import accounts as account_services
 from store.accounts import MIN_PASSWORD, AccountError
 from ui.auth import current_actor, web_settings
 from ui.markup import plain
+from ui.notification_log import show_notification_log
 from ui.state import context, flash, lang, page_store, show_flashes, tr, when
 
 signed_in = current_actor()
@@ -238,3 +239,5 @@ if st.button(tr("users.end_session"), key="users.session.end"):
         lambda: account_services.end_session(ctx, ended),
         tr("users.session_ended", login=by_id[ended].login),
     )
+
+show_notification_log(ctx, users, organisations)
