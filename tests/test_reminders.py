@@ -293,6 +293,32 @@ def test_the_overdue_owner_with_an_account_is_mailed_the_notification_and_the_ro
     assert {r.json()["event"] for r in robot.received} >= {"digest", "action_overdue"}
 
 
+def test_planted_markup_in_an_action_reaches_a_wecom_robot_as_text(
+    store, audit, monkeypatch, capsys
+):
+    item = store.catalogue(audit.catalogue_hash).items[0].id
+    current = store.item(audit.id, item)
+    store.save_item(
+        audit.id,
+        item,
+        expected_version=current.version,
+        actor="qm",
+        status=Status.NOT_CONFORMING,
+        rectification=Rectification(
+            "**bold** <at>@all</at> [x](http://evil)", "王敏", TODAY - timedelta(days=3)
+        ),
+    )
+    with webhook_receiver() as robot:
+        monkeypatch.setenv("GBT_AUDIT_WEBHOOK_URL", robot.url() + "#shape=wecom")
+        assert main(["remind"]) == 0
+    contents = [r.json()["markdown"]["content"] for r in robot.received]
+    assert len(contents) == 2  # the digest and the overdue action
+    for content in contents:
+        assert "＊＊bold＊＊ ＜at＞＠all＜/at＞ ［x］（http://evil）" in content
+        for planted in ("**bold**", "<at>", "@all", "[x]("):
+            assert planted not in content
+
+
 def test_a_robot_that_refuses_is_reported_and_the_run_exits_1_after_the_mail_went(
     store, audit, monkeypatch, capsys
 ):
