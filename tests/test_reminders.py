@@ -176,6 +176,45 @@ def test_an_overdue_surveillance_is_in_the_digest_as_a_risk_until_one_is_recorde
     assert digests(store, TODAY, days=14) == []
 
 
+def test_a_surveillance_coming_due_tells_who_may_edit_the_organisation_once(
+    store, monkeypatch, capsys
+):
+    """A certificate issued 360 days ago: its surveillance is due in 5 days. The reminder run
+    records it for the organisation's quality manager (mailed), not its viewer, once however
+    often it runs; the robot gets it too."""
+    from store.accounts import Accounts
+
+    organisation = store.create_organisation(
+        OrganisationProfile(name="华东家电服务有限公司"), actor="qm"
+    )
+    certification.add_certificate(
+        Context.local_administrator(store, "qm"),
+        organisation.id,
+        body="机构",
+        number="N-1",
+        tier="三星级",
+        issued_on=TODAY - timedelta(days=360),
+    )
+    accounts = Accounts(store)
+    accounts.add_user("qm", "质量经理", actor="setup", email="qm@example.cn")
+    accounts.grant("qm", organisation.id, "quality_manager", actor="setup")
+    accounts.add_user("boss", "总经理", actor="setup", email="boss@example.cn")
+    accounts.grant("boss", organisation.id, "viewer", actor="setup")
+    with smtp_server() as (port, inbox), webhook_receiver() as robot:
+        monkeypatch.setenv("GBT_AUDIT_SMTP_HOST", "127.0.0.1")
+        monkeypatch.setenv("GBT_AUDIT_SMTP_PORT", str(port))
+        monkeypatch.setenv("GBT_AUDIT_SMTP_FROM", "audit@example.cn")
+        monkeypatch.setenv("GBT_AUDIT_SMTP_STARTTLS", "false")
+        monkeypatch.setenv("GBT_AUDIT_WEBHOOK_URL", robot.url())
+        assert main(["remind", "--days", "14"]) == 0
+        assert main(["remind", "--days", "14"]) == 0
+    told = [to for to, mail in inbox.received if "监督评价到期" in mail["Subject"]]
+    assert told == [["qm@example.cn"]]
+    events = [r.json() for r in robot.received if r.json()["event"] == "surveillance_due"]
+    assert len(events) == 1
+    assert events[0]["values"]["due_on"] == add_years(TODAY - timedelta(days=360), 1).isoformat()
+
+
 def test_the_calendars_dates_are_written_as_every_surface_writes_them(store, monkeypatch):
     """The calendar's at-risk line wrote its date itself (isoformat), not through
     scoring/display.py, so a change of the one date format would have missed it."""
