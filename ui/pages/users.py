@@ -136,6 +136,19 @@ if admin.button(
         tr("users.admin_changed", login=chosen.login),
     )
 
+with st.form("users.email", clear_on_submit=False):
+    address = st.text_input(
+        tr("auth.email"),
+        value=chosen.email or "",
+        key=f"users.email.{chosen.login}",
+        help=tr("users.email_hint"),
+    )
+    if st.form_submit_button(tr("users.set_email")):
+        act(
+            lambda: account_services.set_email(ctx, chosen.login, address or None),
+            tr("users.email_set", login=chosen.login),
+        )
+
 grant_col, revoke_col = st.columns(2)
 with grant_col.container(border=True):
     st.markdown(f"**{tr('users.grant')}**")
