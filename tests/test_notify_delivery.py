@@ -216,3 +216,40 @@ def test_the_webhook_setting_takes_several_urls_with_secrets_and_names_a_bad_one
     with pytest.raises(SettingsError) as refused:
         load_channels({"GBT_AUDIT_WEBHOOK_URL": "https://h/send?access_token=SECRET#x=1"})
     assert "SECRET" not in refused.value.message("en")  # a robot's token is a password
+
+
+def test_two_senders_at_once_send_each_notification_once(store, people):
+    """The worker and a reminder run sending at the same moment: each claims its own share
+    (PostgreSQL: FOR UPDATE SKIP LOCKED; SQLite: one writer), nothing goes out twice."""
+    import threading
+
+    organisation = company(store)
+    with UnitOfWork(store) as uow:
+        for n in range(20):
+            uow.outbox.add(
+                EventKind.RETURNED,
+                organisation_id=organisation.id,
+                recipients=[],
+                values={"comment": f"#{n}"},
+            )
+    with webhook_receiver() as robot:
+        channels = Channels(None, (WebhookUrl(robot.url()),))
+        start = threading.Barrier(2)
+        done: list = []
+
+        def sender():
+            start.wait()
+            while True:
+                sent = deliver_due(store, channels, limit=3)
+                if not sent.ids:
+                    return
+                done.extend(sent.ids)
+
+        threads = [threading.Thread(target=sender) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+    comments = sorted(r.json()["values"]["comment"] for r in robot.received)
+    assert comments == sorted(f"#{n}" for n in range(20))
+    assert sorted(done) == sorted(set(done)) and len(done) == 20
