@@ -270,6 +270,21 @@ def test_a_dry_run_prints_the_mails_and_needs_no_server(store, audit, capsys):
     assert "To: qm@example.cn" in out and "（试运行，未发送）" in out
 
 
+def test_a_dry_run_with_a_robot_prints_its_digest_and_sends_and_records_nothing(
+    store, audit, monkeypatch, capsys
+):
+    from store.uow import UnitOfWork
+
+    with webhook_receiver() as robot:
+        monkeypatch.setenv("GBT_AUDIT_WEBHOOK_URL", robot.url())
+        assert main(["remind", "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert '"event": "digest"' in out and '"owner": "王敏"' in out
+    assert robot.received == []
+    with UnitOfWork(store, write=False) as uow:
+        assert uow.outbox.recent() == []
+
+
 def test_neither_a_mail_server_nor_a_robot_names_both_settings_and_exits_1(store, audit, capsys):
     assert main(["remind"]) == 1
     err = capsys.readouterr().err
