@@ -15,7 +15,17 @@ from texts import LANGS, keys, t
 
 # values a notification may carry that have a label of their own (texts: notify.value.*);
 # any other is listed under its own name
-LABELLED = ("organisation", "round", "item", "title", "owner", "due_on", "by", "comment")
+LABELLED = (
+    "organisation",
+    "round",
+    "item",
+    "level",
+    "title",
+    "owner",
+    "due_on",
+    "by",
+    "comment",
+)
 
 
 @dataclass(frozen=True)
@@ -49,12 +59,16 @@ def _line(label: str, value: str, lang: str) -> str:
     return f"{label}：{value}" if lang == "zh" else f"{label}: {value}"
 
 
-def shown_value(name: str, value: Value) -> str:
+def shown_value(name: str, value: Value, lang: str = "zh") -> str:
+    """A value as the message shows it: a date through the display module, a word of ours
+    (``level``: item, indicator) in the reader's language, anything else as given."""
     if name == "due_on" and isinstance(value, str):
         try:
             return display.day(date.fromisoformat(value))
         except ValueError:
             return value
+    if name == "level" and f"notify.level.{value}" in keys():
+        return t(f"notify.level.{value}", lang)
     return str(value)
 
 
@@ -66,12 +80,12 @@ def _label(name: str, lang: str) -> str:
 def of_notification(notification: Notification) -> Message:
     values = notification.values
     ordered = [n for n in LABELLED if n in values] + sorted(set(values) - set(LABELLED))
-    shown = [(n, shown_value(n, values[n])) for n in ordered if values[n] not in (None, "")]
+    shown = [n for n in ordered if values[n] not in (None, "")]
     sections = tuple(
         Section(
             lang,
             t(f"notify.{notification.kind.value}", lang),
-            tuple((_label(name, lang), text) for name, text in shown),
+            tuple((_label(n, lang), shown_value(n, values[n], lang)) for n in shown),
         )
         for lang in LANGS
     )

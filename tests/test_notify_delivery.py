@@ -253,3 +253,14 @@ def test_two_senders_at_once_send_each_notification_once(store, people):
     comments = sorted(r.json()["values"]["comment"] for r in robot.received)
     assert comments == sorted(f"#{n}" for n in range(20))
     assert sorted(done) == sorted(set(done)) and len(done) == 20
+
+
+def test_an_indicator_assignment_says_its_scope_in_each_language_and_unknown_values_by_name(
+    store, people
+):
+    made = notify(store, people, kind=EventKind.ASSIGNED, item="1.2", level="indicator", extra="x")
+    said = of_notification(state(store, made))
+    zh, en = said.sections
+    assert ("范围", "整个指标") in zh.lines and ("Scope", "whole indicator") in en.lines
+    assert ("extra", "x") in zh.lines  # a value without a label of ours, under its own name
+    assert [label for label, _ in zh.lines] == ["组织", "条款", "范围", "操作人", "extra"]
