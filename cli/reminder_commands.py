@@ -25,6 +25,7 @@ from settings import SettingsError
 from store import StoreError
 from store.accounts import Accounts
 from store.config import display_zone
+from store.uow import UnitOfWork
 from texts import t
 
 DEFAULT_DAYS = 14
@@ -113,6 +114,8 @@ def run_remind(args: argparse.Namespace) -> int:
         print(t("reminders.nothing", args.lang))
     record_due_events(store, today, args.days)
     delivery = deliver_due(store, channels)
+    with UnitOfWork(store) as uow:
+        uow.outbox.prune()
     if delivery.ids:
         print(
             t(

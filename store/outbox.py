@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
 from domain.notifications import (
@@ -22,6 +22,7 @@ from store.base import utcnow
 from store.outbox_tables import NotificationRow
 
 CLAIM_LEASE = timedelta(minutes=5)  # a claimed notification is not claimed again for this long
+KEEP = timedelta(days=180)  # a sent or failed notification is kept this long, then removed
 
 
 def _record(row: NotificationRow) -> Notification:
@@ -169,3 +170,15 @@ class Outbox:
         if state is not None:
             query = query.where(NotificationRow.state == state.value)
         return [_record(row) for row in self.session.scalars(query)]
+
+    def prune(self, *, now: datetime | None = None) -> int:
+        """Remove the sent and failed notifications older than KEEP; how many. (An overdue
+        action still overdue then is told once more: its key is free again.)"""
+        now = now or utcnow()
+        result = self.session.execute(
+            delete(NotificationRow).where(
+                NotificationRow.state.in_([DeliveryState.SENT.value, DeliveryState.FAILED.value]),
+                NotificationRow.created_at < now - KEEP,
+            )
+        )
+        return int(getattr(result, "rowcount", 0) or 0)

@@ -118,3 +118,25 @@ def test_each_failure_waits_longer_and_the_last_attempt_marks_it_failed(store):
     with UnitOfWork(store) as uow:
         assert uow.outbox.claim(now=now + timedelta(days=1)) == []
         assert [n.id for n in uow.outbox.recent(state=DeliveryState.FAILED)] == [made]
+
+
+def test_sent_and_failed_notifications_are_removed_after_keep_and_waiting_ones_stay(store):
+    from store.outbox import KEEP
+
+    made = {}
+    with UnitOfWork(store) as uow:
+        for name in ("sent", "failed", "waiting", "sent_too"):
+            made[name] = uow.outbox.add(
+                EventKind.RETURNED, organisation_id=None, recipients=[], values={}
+            )
+    with UnitOfWork(store) as uow:
+        uow.outbox.record(made["sent"], delivered=[])
+        uow.outbox.record(made["sent_too"], delivered=[])
+        for _ in range(MAX_ATTEMPTS):
+            uow.outbox.record(made["failed"], delivered=[], error="x")
+    later = utcnow() + KEEP + timedelta(days=1)
+    with UnitOfWork(store) as uow:
+        assert uow.outbox.prune(now=utcnow()) == 0  # none is old enough yet
+    with UnitOfWork(store) as uow:
+        assert uow.outbox.prune(now=later) == 3
+        assert [n.id for n in uow.outbox.recent()] == [made["waiting"]]
