@@ -121,6 +121,17 @@ def request_for(hook: WebhookUrl, message: Message, *, now: float | None = None)
     return url, body
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """A robot that answers with a redirect did not take the message: urllib would follow a
+    POST's 301/302/303 as a GET without the body and call it a success."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirect)
+
+
 def post(hook: WebhookUrl, message: Message, *, timeout: float = TIMEOUT_SECONDS) -> None:
     """Send ``message`` to one robot; WebhookError says why it did not take it."""
     url, body = request_for(hook, message)
@@ -130,7 +141,7 @@ def post(hook: WebhookUrl, message: Message, *, timeout: float = TIMEOUT_SECONDS
     )
     host = hook.host
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
+        with _OPENER.open(request, timeout=timeout) as response:
             answer = response.read(65536)
     except urllib.error.HTTPError as exc:
         raise WebhookError("notify.error.http_status", host=host, status=exc.code) from None

@@ -264,3 +264,14 @@ def test_an_indicator_assignment_says_its_scope_in_each_language_and_unknown_val
     assert ("范围", "整个指标") in zh.lines and ("Scope", "whole indicator") in en.lines
     assert ("extra", "x") in zh.lines  # a value without a label of ours, under its own name
     assert [label for label, _ in zh.lines] == ["组织", "条款", "范围", "操作人", "extra"]
+
+
+def test_a_robot_that_redirects_did_not_take_the_message(store, people):
+    made = notify(store, people)
+    with webhook_receiver() as robot:
+        robot.redirect = robot.url("/elsewhere")
+        deliver_due(store, Channels(None, (WebhookUrl(robot.url()),)))
+    assert [r.path for r in robot.received] == ["/robot/send"]  # not followed as a GET
+    saved = state(store, made)
+    assert saved.state is DeliveryState.PENDING
+    assert "HTTP 302" in error_text(saved.last_error, "en")

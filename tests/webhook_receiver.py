@@ -36,6 +36,7 @@ class Robot:
     fail_first: int = 0  # answer HTTP 500 to this many requests first
     refuse: bool = False  # answer 200 with a non-zero errcode, as a robot that refuses does
     secret: str = ""  # check the DingTalk signature; a wrong one is errcode 310000
+    redirect: str = ""  # answer 302 to this location instead
     received: list[Received] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -82,11 +83,23 @@ def webhook_receiver(**options: Any) -> Iterator[Robot]:
             )
             status, reply = robot.answer(got)
             data = json.dumps(reply).encode()
+            if robot.redirect:
+                self.send_response(302)
+                self.send_header("Location", robot.redirect)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
             self.send_response(status)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
             self.wfile.write(data)
+
+        def do_GET(self) -> None:
+            robot.received.append(Received(self.path, {}, dict(self.headers.items()), b""))
+            self.send_response(200)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
 
         def log_message(self, format: str, *args: Any) -> None:
             pass
