@@ -7,7 +7,9 @@
 - 飞书 / Lark (open.feishu.cn, open.larksuite.com): a ``post`` of plain text elements; with a
   secret the body gets ``timestamp`` (s) and ``sign`` = base64(HMAC-SHA256(key="timestamp\\n
   secret", empty message)), as Feishu's custom bot asks ("签名校验")
-- any other URL: plain JSON, the message's text and data (``notify/message.py``)
+- any other URL: plain JSON, the message's text and data (``notify/message.py``); with a
+  secret, headers ``X-Gbt-Audit-Timestamp`` (s) and ``X-Gbt-Audit-Signature: sha256=`` hex
+  HMAC-SHA256(secret, "timestamp." + body), so a receiver can check who sent it
 
 User values in the Markdown shapes go through ``notify/plain.chat_text``. The HTTP client is the
 standard library's ``urllib.request``: one small JSON POST with a timeout needs nothing more, and
@@ -132,13 +134,22 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 _OPENER = urllib.request.build_opener(_NoRedirect)
 
 
+def json_signature(secret: str, timestamp_s: int, data: bytes) -> str:
+    """A plain-JSON receiver's check: sha256= hex HMAC-SHA256(secret, "timestamp." + body)."""
+    signed = f"{timestamp_s}.".encode() + data
+    return "sha256=" + hmac.new(secret.encode(), signed, hashlib.sha256).hexdigest()
+
+
 def post(hook: WebhookUrl, message: Message, *, timeout: float = TIMEOUT_SECONDS) -> None:
     """Send ``message`` to one robot; WebhookError says why it did not take it."""
-    url, body = request_for(hook, message)
+    now = time.time()
+    url, body = request_for(hook, message, now=now)
     data = json.dumps(body, ensure_ascii=False).encode()
-    request = urllib.request.Request(
-        url, data, {"Content-Type": "application/json; charset=utf-8"}, method="POST"
-    )
+    headers = {"Content-Type": "application/json; charset=utf-8"}
+    if hook.secret and shape_of(hook) is Shape.JSON:
+        headers["X-Gbt-Audit-Timestamp"] = str(int(now))
+        headers["X-Gbt-Audit-Signature"] = json_signature(hook.secret, int(now), data)
+    request = urllib.request.Request(url, data, headers, method="POST")
     host = hook.host
     try:
         with _OPENER.open(request, timeout=timeout) as response:

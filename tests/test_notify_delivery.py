@@ -275,3 +275,18 @@ def test_a_robot_that_redirects_did_not_take_the_message(store, people):
     saved = state(store, made)
     assert saved.state is DeliveryState.PENDING
     assert "HTTP 302" in error_text(saved.last_error, "en")
+
+
+def test_plain_json_with_a_secret_is_signed_so_the_receiver_can_check_it(store, people):
+    import hashlib
+    import hmac
+
+    notify(store, people)
+    with webhook_receiver() as robot:
+        deliver_due(store, Channels(None, (WebhookUrl(robot.url(), secret="s3cret"),)))
+    [posted] = robot.received
+    headers = {k.lower(): v for k, v in posted.headers.items()}
+    stamp = headers["x-gbt-audit-timestamp"]
+    expected = hmac.new(b"s3cret", f"{stamp}.".encode() + posted.body, hashlib.sha256)
+    assert headers["x-gbt-audit-signature"] == "sha256=" + expected.hexdigest()
+    assert "s3cret" not in posted.body.decode() + posted.path + str(posted.query)
