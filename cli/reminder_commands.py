@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -11,14 +12,20 @@ from cli.store_commands import REFUSED, _store
 from domain.owners import Person
 from dossier.brief import build_brief, render_brief
 from dossier.fonts import MissingCJKFont
+from notify.due_events import record_due_events
+from notify.message import of_digest
+from notify.send import deliver_due, load_channels
+from notify.webhooks import WebhookError, post
 from reminders.dates import audit_due_dates, owner_due_dates
-from reminders.digest import body, digests, subject
+from reminders.digest import body, digests, subject, team_digests
 from reminders.ics import calendar_ics
-from reminders.mail import MailError, load_smtp_settings, message, send_all
+from reminders.mail import MailError, message, send_all
 from scoring import display
 from settings import SettingsError
 from store import StoreError
+from store.accounts import Accounts
 from store.config import display_zone
+from store.uow import UnitOfWork
 from texts import t
 
 DEFAULT_DAYS = 14
@@ -26,7 +33,9 @@ DEFAULT_DAYS = 14
 
 def add_reminder_commands(commands: Any) -> None:
     remind = commands.add_parser(
-        "remind", help="mail what is overdue or due soon (SMTP from GBT_AUDIT_SMTP_* settings)"
+        "remind",
+        help="mail what is overdue or due soon and post it to the chat robots (SMTP from "
+        "GBT_AUDIT_SMTP_* settings, robots from GBT_AUDIT_WEBHOOK_URL); send the notifications",
     )
     remind.add_argument(
         "--days", type=int, default=DEFAULT_DAYS, help=f"look ahead (default {DEFAULT_DAYS})"
@@ -50,36 +59,74 @@ def add_reminder_commands(commands: Any) -> None:
 
 
 def run_remind(args: argparse.Namespace) -> int:
+    """The digest by mail (to each organisation's contact and each owner with an address) and
+    to the group-chat robots (one per organisation); then the overdue-action and surveillance
+    events are recorded and the outbox sent. Either channel alone is enough."""
     if args.days < 0:
         print(f"--days must be 0 or more, got {args.days}", file=sys.stderr)
         return 2
-    settings = None
-    if not args.dry_run:
-        try:
-            settings = load_smtp_settings()
-        except SettingsError as exc:
-            print(exc.message(args.lang), file=sys.stderr)
-            return REFUSED
+    try:
+        channels = load_channels()
+    except SettingsError as exc:
+        print(exc.message(args.lang), file=sys.stderr)
+        return REFUSED
+    if not args.dry_run and not channels.any:
+        print(t("reminders.no_channel", args.lang), file=sys.stderr)
+        return REFUSED
     store = _store()
     if store is None:
         return REFUSED
-    found = digests(store, display.today(display_zone()), args.days)
-    if not found:
-        print(t("reminders.nothing", args.lang))
-        return 0
-    if settings is None:
+    today = display.today(display_zone())
+    people = [Person(u.display_name, u.login, u.email or "") for u in Accounts(store).users()]
+    found = digests(store, today, args.days, people)
+    team = team_digests(store, today, args.days)
+    if args.dry_run:
         for digest in found:
             print(f"To: {digest.recipient}\nSubject: {subject(digest)}\n\n{body(digest)}\n")
+        for digest in team if channels.webhooks else ():
+            print(json.dumps(of_digest(digest).data, ensure_ascii=False, indent=2))
+        if not (found or team):
+            print(t("reminders.nothing", args.lang))
         print(t("reminders.dry_run", args.lang))
         return 0
-    mails = [message(settings.sender, d.recipient, subject(d), body(d)) for d in found]
-    try:
-        send_all(settings, mails, lang=args.lang)
-    except MailError as exc:
-        print(exc, file=sys.stderr)
-        return REFUSED
-    print(t("reminders.sent", args.lang, n=len(mails)))
-    return 0
+    failed = False
+    if channels.smtp is not None and found:
+        mails = [message(channels.smtp.sender, d.recipient, subject(d), body(d)) for d in found]
+        try:
+            send_all(channels.smtp, mails, lang=args.lang)
+        except MailError as exc:
+            print(exc, file=sys.stderr)
+            failed = True
+        else:
+            print(t("reminders.sent", args.lang, n=len(mails)))
+    if channels.webhooks and team:
+        posted = 0
+        for hook in channels.webhooks:
+            try:
+                for digest in team:
+                    post(hook, of_digest(digest))
+                    posted += 1
+            except WebhookError as exc:
+                print(exc.text(args.lang), file=sys.stderr)
+                failed = True
+        print(t("reminders.posted", args.lang, n=posted, robots=len(channels.webhooks)))
+    if not (found or team):
+        print(t("reminders.nothing", args.lang))
+    record_due_events(store, today, args.days)
+    delivery = deliver_due(store, channels)
+    with UnitOfWork(store) as uow:
+        uow.outbox.prune()
+    if delivery.ids:
+        print(
+            t(
+                "reminders.notifications",
+                args.lang,
+                sent=delivery.sent,
+                retrying=delivery.retrying,
+                failed=delivery.failed,
+            )
+        )
+    return REFUSED if failed else 0
 
 
 def run_calendar(args: argparse.Namespace) -> int:

@@ -42,7 +42,9 @@ def add_user_commands(commands: Any) -> None:
     add = actions.add_parser("add", help="a new account (sign-in name NAME)")
     add.add_argument("login", metavar="NAME")
     add.add_argument("--display-name", help="the name the change log shows (default: NAME)")
-    add.add_argument("--email", help="for single sign-on: the identity provider's e-mail")
+    add.add_argument(
+        "--email", help="where notifications are mailed; for single sign-on, the provider's e-mail"
+    )
     add.add_argument("--role", choices=roles, help="admin, or a role in --org")
     add.add_argument("--org", type=int, metavar="ORG_ID", help="the organisation for --role")
     add.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
@@ -55,6 +57,11 @@ def add_user_commands(commands: Any) -> None:
     passwd.add_argument("login", metavar="NAME")
     passwd.add_argument("--password-stdin", action="store_true", help="read it from stdin")
     passwd.set_defaults(run=run_passwd)
+
+    email = actions.add_parser("email", help="set (or, without ADDRESS, remove) the e-mail")
+    email.add_argument("login", metavar="NAME")
+    email.add_argument("address", metavar="ADDRESS", nargs="?", default=None)
+    email.set_defaults(run=run_set_email)
 
     for name, active, text in (("disable", False, "stop"), ("enable", True, "restore")):
         toggle = actions.add_parser(name, help=f"{text} an account's sign-in")
@@ -189,6 +196,13 @@ def run_passwd(args: argparse.Namespace) -> int:
         print("give the password on stdin with --password-stdin", file=sys.stderr)
         return REFUSED
     return _run(lambda: accounts.set_password(ctx, args.login, password))
+
+
+def run_set_email(args: argparse.Namespace) -> int:
+    ctx = _context(args)
+    if ctx is None:
+        return REFUSED
+    return _run(lambda: accounts.set_email(ctx, args.login, args.address))
 
 
 def run_set_active(args: argparse.Namespace) -> int:

@@ -18,7 +18,8 @@ REFUSED = 1
 def add_worker_commands(commands: Any) -> None:
     worker = commands.add_parser(
         "worker",
-        help="run the jobs the app queues (dossier exports, large imports) until stopped",
+        help="run the jobs the app queues (dossier exports, large imports) and send the "
+        "notifications (mail, chat robots) until stopped",
     )
     worker.add_argument(
         "--once", action="store_true", help="run the queued jobs, then exit (for cron, tests)"
@@ -30,6 +31,7 @@ def add_worker_commands(commands: Any) -> None:
 
 
 def run_worker_command(args: argparse.Namespace) -> int:
+    from notify.send import load_channels
     from store.jobs import Job
     from worker.loop import run_worker
 
@@ -42,6 +44,11 @@ def run_worker_command(args: argparse.Namespace) -> int:
     except (SettingsError, StoreError) as exc:
         print(f"cannot open the store: {exc}", file=sys.stderr)
         return REFUSED
+    try:  # the notification channels (GBT_AUDIT_SMTP_*, GBT_AUDIT_WEBHOOK_URL)
+        channels = load_channels()
+    except SettingsError as exc:
+        print(exc.message("en"), file=sys.stderr)
+        return REFUSED
     stop = threading.Event()
     if threading.current_thread() is threading.main_thread():
         for sig in (signal.SIGTERM, signal.SIGINT):
@@ -50,6 +57,8 @@ def run_worker_command(args: argparse.Namespace) -> int:
     def said(job: Job, done: bool) -> None:
         print(f"job {job.id} ({job.kind}): {'done' if done else 'failed'}", flush=True)
 
-    handled = run_worker(store, once=args.once, poll=args.poll, stop=stop, on_job=said)
+    handled = run_worker(
+        store, once=args.once, poll=args.poll, stop=stop, on_job=said, channels=channels
+    )
     print(f"{handled} jobs handled", flush=True)
     return 0

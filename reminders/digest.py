@@ -53,6 +53,29 @@ def _split(items: Sequence[DueDate], today: date, days: int) -> tuple[tuple[DueD
     )
 
 
+def organisation_items(store: AuditStore, organisation_id: int, today: date) -> list[DueDate]:
+    """Every dated thing of one organisation: its current rounds' (or, with none open, its own
+    evidence and certification dates), by due date."""
+    by_uid: dict[str, DueDate] = {}
+    for audit in current_rounds(store, organisation_id):
+        by_uid.update((d.uid, d) for d in audit_due_dates(store, audit.id, today))
+    if not by_uid:  # no open round: the organisation's own dates still come due
+        by_uid.update((d.uid, d) for d in organisation_dates(store, organisation_id, today=today))
+    return sorted(by_uid.values(), key=lambda d: (d.due, d.uid))
+
+
+def team_digests(store: AuditStore, today: date, days: int) -> list[Digest]:
+    """One digest per organisation with anything to remind of, for the group-chat robots
+    (``recipient`` is empty: the whole team reads it)."""
+    found = []
+    for organisation in store.organisations():
+        items = organisation_items(store, organisation.id, today)
+        digest = Digest("", organisation.profile.name, today, days, *_split(items, today, days))
+        if not digest.is_empty:
+            found.append(digest)
+    return found
+
+
 def digests(
     store: AuditStore, today: date, days: int, people: Sequence[Person] = ()
 ) -> list[Digest]:
@@ -60,14 +83,7 @@ def digests(
     an owner text may name (an owner written as an e-mail address needs none)."""
     found: list[Digest] = []
     for organisation in store.organisations():
-        by_uid: dict[str, DueDate] = {}
-        for audit in current_rounds(store, organisation.id):
-            by_uid.update((d.uid, d) for d in audit_due_dates(store, audit.id, today))
-        if not by_uid:  # no open round: the organisation's own dates still come due
-            by_uid.update(
-                (d.uid, d) for d in organisation_dates(store, organisation.id, today=today)
-            )
-        items = sorted(by_uid.values(), key=lambda d: (d.due, d.uid))
+        items = organisation_items(store, organisation.id, today)
         name = organisation.profile.name
         address = organisation.profile.contact_email.strip()
         if address:

@@ -22,6 +22,9 @@ in one unit of work):
   stored and linked in one transaction); the checklist's links, uploads and photos, the batch
   upload's links and ``gbt-audit evidence add`` use it, so a link made from the command line
   withdraws a sign-off exactly as the app does.
+- notifications: review steps and evidence requests record theirs in their own transaction
+  (uow.outbox, domain/notifications.py); services/notifications.py lists them for the Users
+  page; the worker and ``gbt-audit remind`` send them (notify/).
 - still through store.AuditStore / GuardedStore: organisations' details, rounds (audit details,
   closing, comparing), the evidence library's own pages, requests for evidence, catalogues and
   catalogue moves, archives, the change log; the action register's and the self-evaluation

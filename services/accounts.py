@@ -52,6 +52,12 @@ def set_password(ctx: Context, login: str, password: str) -> None:
 
 
 @service(Action.MANAGE_USERS, By.NOTHING)
+def set_email(ctx: Context, login: str, email: str | None) -> UserRecord:
+    """Where the account's notifications are mailed (None: nowhere)."""
+    return ctx.uow.accounts.set_email(login, email, actor=ctx.name)
+
+
+@service(Action.MANAGE_USERS, By.NOTHING)
 def set_active(ctx: Context, login: str, active: bool) -> UserRecord:
     return ctx.uow.accounts.set_active(login, active, actor=ctx.name)
 

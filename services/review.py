@@ -5,6 +5,7 @@ against; a change to the round after it withdraws it (store/review.py)."""
 from __future__ import annotations
 
 from domain.account_records import ReviewError, ReviewKind, ReviewState, ReviewStatus
+from domain.notifications import EventKind, submitter, who_may
 from domain.permissions import Action
 from services.context import Context
 from services.registry import By, service
@@ -26,16 +27,24 @@ def submit_for_review(ctx: Context, audit_id: int, comment: str = "") -> ReviewS
         if status.state is ReviewState.SIGNED_OFF:
             raise ReviewError("auth.review.error.already_signed_off")
 
-    return record(ctx.uow, audit_id, ReviewKind.SUBMITTED, ctx.user_id, ctx.name, comment, check)
+    status = record(ctx.uow, audit_id, ReviewKind.SUBMITTED, ctx.user_id, ctx.name, comment, check)
+    organisation_id = ctx.uow.rounds.get(audit_id).organisation_id
+    reviewers = who_may(
+        ctx.uow.accounts.users(), organisation_id, Action.SIGN_OFF, besides=ctx.user_id
+    )
+    _notify(ctx, EventKind.SUBMITTED_FOR_REVIEW, audit_id, reviewers, comment)
+    return status
 
 
 @service(Action.RETURN_REVIEW, By.ROUND)
 def return_for_changes(ctx: Context, audit_id: int, comment: str) -> ReviewStatus:
     if not comment.strip():
         raise ReviewError("auth.review.error.comment_required")
-    return record(
+    status = record(
         ctx.uow, audit_id, ReviewKind.RETURNED, ctx.user_id, ctx.name, comment, _submitted
     )
+    _notify(ctx, EventKind.RETURNED, audit_id, _told(submitter(status)), comment)
+    return status
 
 
 @service(Action.SIGN_OFF, By.ROUND)
@@ -59,9 +68,36 @@ def sign_off(
         if uow.reviews.made_last_change(audit_id, ctx.actor):
             raise ReviewError("auth.review.error.own_change", name=ctx.name)
 
-    return record(uow, audit_id, ReviewKind.SIGNED_OFF, ctx.user_id, ctx.name, comment, check)
+    status = record(uow, audit_id, ReviewKind.SIGNED_OFF, ctx.user_id, ctx.name, comment, check)
+    _notify(ctx, EventKind.SIGNED_OFF, audit_id, _told(submitter(status)), comment)
+    return status
 
 
 def _submitted(status: ReviewStatus) -> None:
     if status.state is not ReviewState.SUBMITTED:
         raise ReviewError("auth.review.error.not_submitted")
+
+
+def _told(account_id: int | None) -> list[int]:
+    return [account_id] if account_id else []
+
+
+def _notify(
+    ctx: Context, kind: EventKind, audit_id: int, recipients: list[int], comment: str
+) -> None:
+    """The review step's notification, in its transaction (sent later: notify/send.py)."""
+    round_ = ctx.uow.rounds.get(audit_id)
+    organisation = ctx.uow.organisations.get(round_.organisation_id)
+    ctx.uow.outbox.add(
+        kind,
+        organisation_id=round_.organisation_id,
+        audit_id=audit_id,
+        recipients=recipients,
+        values={
+            "organisation": organisation.profile.name,
+            "round": round_.title,
+            "by": ctx.name,
+            "comment": comment.strip(),
+        },
+        actor=ctx.name,
+    )

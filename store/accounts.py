@@ -232,6 +232,23 @@ class Accounts:
             self.store._log(session, actor, f"user {row.login}", [("password", None, "changed")])
             end_sessions_of(session, row.id)  # whoever knew the old password is signed out
 
+    def set_email(self, login: str, email: str | None, *, actor: str) -> UserRecord:
+        """The account's e-mail address (None or empty: none): where notifications are mailed,
+        and its single sign-on identity."""
+        address = normalise_email(email)
+        with self.store._write("user") as session:
+            row = self._user_row(session, login)
+            if address and session.scalar(
+                select(UserRow.id).where(UserRow.email == address, UserRow.id != row.id)
+            ):
+                raise AccountError("auth.error.email_taken", email=address)
+            if row.email != address:
+                self.store._log(
+                    session, actor, f"user {row.login}", [("email", row.email, address)]
+                )
+                row.email = address
+            return _record(row, self._grants(session, row.id))
+
     def set_active(self, login: str, active: bool, *, actor: str) -> UserRecord:
         with self.store._write("user") as session:
             row = self._user_row(session, login)

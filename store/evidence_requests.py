@@ -7,13 +7,18 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from domain.evidence_rules import EvidenceRule
+from domain.notifications import EventKind
+from domain.owners import Person, resolve_owner
 from domain.records import EvidenceRequest
 from store import convert
+from store.account_tables import UserRow
 from store.base import utcnow
 from store.evidence_revisions import EvidenceRevisionsMixin
-from store.tables import EvidenceRequestRow
+from store.outbox import Outbox
+from store.tables import AuditRow, EvidenceRequestRow, OrganisationRow
 
 _UNSET = object()
 
@@ -57,7 +62,37 @@ class EvidenceRequestsMixin(EvidenceRevisionsMixin):
                 organisation_id=audit.organisation_id,
                 audit_id=audit_id,
             )
+            self._notify_request(session, audit, row, actor)
             return convert.evidence_request(row)
+
+    @staticmethod
+    def _notify_request(
+        session: Session, audit: AuditRow, row: EvidenceRequestRow, actor: str
+    ) -> None:
+        """The person asked, told in the request's transaction when the owner names an account
+        (the robots are told in any case; notify/send.py sends it later)."""
+        people = {
+            Person(user.display_name, user.login, user.email or ""): user.id
+            for user in session.scalars(select(UserRow).where(UserRow.active.is_(True)))
+        }
+        named = resolve_owner(row.owner, people)
+        organisation = session.get(OrganisationRow, audit.organisation_id)
+        Outbox(session).add(
+            EventKind.EVIDENCE_REQUESTED,
+            organisation_id=audit.organisation_id,
+            audit_id=audit.id,
+            recipients=[people[named]] if named in people else [],
+            values={
+                "organisation": organisation.name if organisation else "",
+                "round": audit.title,
+                "item": row.item_id,
+                "title": row.needed,
+                "owner": row.owner,
+                "due_on": row.due.isoformat() if row.due else None,
+                "by": actor,
+            },
+            actor=actor,
+        )
 
     def evidence_requests(self, audit_id: int) -> list[EvidenceRequest]:
         """The audit's requests, open ones first, each group by due date."""

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from store import transaction
 from store.accounts import Accounts
 from store.database import WRITE_TRANSACTION, reported
+from store.outbox import Outbox
 from store.repositories import (
     Catalogues,
     Certificates,
@@ -44,6 +45,7 @@ class UnitOfWork:
     catalogues: Catalogues
     changes: ChangeLog
     accounts: Accounts  # the account methods join this unit of work's transaction
+    outbox: Outbox  # notifications recorded with the change that caused them (store/outbox.py)
 
     def __init__(self, store: AuditStore, *, write: bool = True) -> None:
         self.store = store
@@ -86,6 +88,7 @@ class UnitOfWork:
         self.catalogues = Catalogues(session, self.store)
         self.changes = ChangeLog(session, self.store)
         self.accounts = Accounts(self.store)
+        self.outbox = Outbox(session)
         return self
 
     def _options(self) -> dict[str, object]:

@@ -130,6 +130,20 @@ def test_resetting_a_password(setup):
     assert accounts.check_password("editor", PASSWORD).user is None
 
 
+def test_an_accounts_email_for_notifications_is_set_and_a_taken_one_refused(setup):
+    _store, _audit, accounts = setup
+    accounts.add_user("li", "李强", password=PASSWORD, actor="setup", email="li@example.cn")
+    at = choose(users_page(), "editor")
+    at.text_input(key="users.email.editor").input("li@example.cn")
+    next(b for b in at.button if b.label == t("users.set_email")).click().run()
+    assert t("auth.error.email_taken", email="li@example.cn") in texts(at)
+    assert accounts.user("editor").email is None
+    at.text_input(key="users.email.editor").input("wang@example.cn")
+    next(b for b in at.button if b.label == t("users.set_email")).click().run()
+    assert t("users.email_set", login="editor") in texts(at)
+    assert accounts.user("editor").email == "wang@example.cn"
+
+
 def test_only_an_administrator_has_the_page(setup):
     _store, _audit, accounts = setup
     at = users_page()

@@ -196,3 +196,28 @@ def test_the_change_log_names_the_administrator_account_the_command_line_acts_as
     assert all("root" not in c.actor for c in store.changes(limit=10))
     code, _, err = run(capsys, monkeypatch, "user", "disable", "boss", "--as", "wang")
     assert code == 1 and "not an active administrator" in err
+
+
+def test_an_accounts_email_is_set_changed_refused_when_taken_and_removed(
+    store, capsys, monkeypatch
+):
+    """Notifications are mailed to the account's address: ``user email`` sets it later."""
+    accounts = Accounts(store)
+    accounts.add_user("boss", "老板", password=PASSWORD, administrator=True, actor="setup")
+    accounts.add_user("li", "李", password=PASSWORD, actor="setup", email="li@example.cn")
+    accounts.add_user("wang", "王", password=PASSWORD, actor="setup")
+    monkeypatch.setenv("GBT_AUDIT_CLI_ACCOUNT", "boss")
+    assert run(capsys, monkeypatch, "user", "email", "wang", "Wang@Example.CN")[0] == 0
+    assert accounts.user("wang").email == "wang@example.cn"
+    code, _, err = run(capsys, monkeypatch, "user", "email", "wang", "li@example.cn")
+    assert code == 1 and "li@example.cn" in err
+    code, _, err = run(capsys, monkeypatch, "user", "email", "wang", "not an address")
+    assert code == 1 and "not an address" in err
+    assert accounts.user("wang").email == "wang@example.cn"
+    assert run(capsys, monkeypatch, "user", "email", "wang")[0] == 0
+    assert accounts.user("wang").email is None
+    changes = [(c.entity, c.field, c.old, c.new) for c in store.changes(limit=2)]
+    assert changes == [
+        ("user wang", "email", "wang@example.cn", None),
+        ("user wang", "email", None, "wang@example.cn"),
+    ]

@@ -8,6 +8,7 @@ import pytest
 from icalendar import Calendar
 from smtp_server import free_port, smtp_server
 from store_helpers import sign_off
+from webhook_receiver import webhook_receiver
 
 from cli.main import main
 from domain.owners import Person
@@ -32,6 +33,7 @@ def store(tmp_path, monkeypatch):
     monkeypatch.delenv("GBT_AUDIT_DATABASE_URL", raising=False)
     for name in ("HOST", "PORT", "FROM", "STARTTLS", "USER", "PASSWORD"):
         monkeypatch.delenv(f"GBT_AUDIT_SMTP_{name}", raising=False)
+    monkeypatch.delenv("GBT_AUDIT_WEBHOOK_URL", raising=False)
     return open_store()
 
 
@@ -174,6 +176,45 @@ def test_an_overdue_surveillance_is_in_the_digest_as_a_risk_until_one_is_recorde
     assert digests(store, TODAY, days=14) == []
 
 
+def test_a_surveillance_coming_due_tells_who_may_edit_the_organisation_once(
+    store, monkeypatch, capsys
+):
+    """A certificate issued 360 days ago: its surveillance is due in 5 days. The reminder run
+    records it for the organisation's quality manager (mailed), not its viewer, once however
+    often it runs; the robot gets it too."""
+    from store.accounts import Accounts
+
+    organisation = store.create_organisation(
+        OrganisationProfile(name="华东家电服务有限公司"), actor="qm"
+    )
+    certification.add_certificate(
+        Context.local_administrator(store, "qm"),
+        organisation.id,
+        body="机构",
+        number="N-1",
+        tier="三星级",
+        issued_on=TODAY - timedelta(days=360),
+    )
+    accounts = Accounts(store)
+    accounts.add_user("qm", "质量经理", actor="setup", email="qm@example.cn")
+    accounts.grant("qm", organisation.id, "quality_manager", actor="setup")
+    accounts.add_user("boss", "总经理", actor="setup", email="boss@example.cn")
+    accounts.grant("boss", organisation.id, "viewer", actor="setup")
+    with smtp_server() as (port, inbox), webhook_receiver() as robot:
+        monkeypatch.setenv("GBT_AUDIT_SMTP_HOST", "127.0.0.1")
+        monkeypatch.setenv("GBT_AUDIT_SMTP_PORT", str(port))
+        monkeypatch.setenv("GBT_AUDIT_SMTP_FROM", "audit@example.cn")
+        monkeypatch.setenv("GBT_AUDIT_SMTP_STARTTLS", "false")
+        monkeypatch.setenv("GBT_AUDIT_WEBHOOK_URL", robot.url())
+        assert main(["remind", "--days", "14"]) == 0
+        assert main(["remind", "--days", "14"]) == 0
+    told = [to for to, mail in inbox.received if "监督评价到期" in mail["Subject"]]
+    assert told == [["qm@example.cn"]]
+    events = [r.json() for r in robot.received if r.json()["event"] == "surveillance_due"]
+    assert len(events) == 1
+    assert events[0]["values"]["due_on"] == add_years(TODAY - timedelta(days=360), 1).isoformat()
+
+
 def test_the_calendars_dates_are_written_as_every_surface_writes_them(store, monkeypatch):
     """The calendar's at-risk line wrote its date itself (isoformat), not through
     scoring/display.py, so a change of the one date format would have missed it."""
@@ -229,10 +270,124 @@ def test_a_dry_run_prints_the_mails_and_needs_no_server(store, audit, capsys):
     assert "To: qm@example.cn" in out and "（试运行，未发送）" in out
 
 
-def test_a_missing_smtp_setting_is_named_and_exits_1_without_a_traceback(store, audit, capsys):
+def test_a_dry_run_with_a_robot_prints_its_digest_and_sends_and_records_nothing(
+    store, audit, monkeypatch, capsys
+):
+    from store.uow import UnitOfWork
+
+    with webhook_receiver() as robot:
+        monkeypatch.setenv("GBT_AUDIT_WEBHOOK_URL", robot.url())
+        assert main(["remind", "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert '"event": "digest"' in out and '"owner": "王敏"' in out
+    assert robot.received == []
+    with UnitOfWork(store, write=False) as uow:
+        assert uow.outbox.recent() == []
+
+
+def test_neither_a_mail_server_nor_a_robot_names_both_settings_and_exits_1(store, audit, capsys):
     assert main(["remind"]) == 1
     err = capsys.readouterr().err
-    assert err.strip() == "未设置邮件服务器：请设置环境变量 GBT_AUDIT_SMTP_HOST"
+    assert "GBT_AUDIT_SMTP_HOST" in err and "GBT_AUDIT_WEBHOOK_URL" in err
+    assert "Traceback" not in err
+
+
+def test_a_mail_server_without_a_sender_is_named(store, audit, monkeypatch, capsys):
+    monkeypatch.setenv("GBT_AUDIT_SMTP_HOST", "127.0.0.1")
+    assert main(["remind"]) == 1
+    err = capsys.readouterr().err
+    assert err.strip() == "未设置邮件服务器：请设置环境变量 GBT_AUDIT_SMTP_FROM"
+
+
+def test_with_only_a_robot_the_json_digest_names_the_overdue_actions_owners(
+    store, audit, monkeypatch, capsys
+):
+    with webhook_receiver() as robot:
+        monkeypatch.setenv("GBT_AUDIT_WEBHOOK_URL", robot.url("/hooks/audit"))
+        assert main(["remind", "--days", "14"]) == 0
+        assert main(["remind", "--days", "14"]) == 0  # the overdue event is told once
+    out = capsys.readouterr().out
+    assert "已向 1 个群机器人发送 1 条提醒" in out
+    digests_posted = [r.json() for r in robot.received if r.json()["event"] == "digest"]
+    events = [r.json() for r in robot.received if r.json()["event"] != "digest"]
+    assert len(digests_posted) == 2  # one per run
+    digest = digests_posted[0]
+    assert digest["organisation"] == "华东家电服务有限公司"
+    assert [(i["owner"], i["due"]) for i in digest["overdue"]] == [
+        ("王敏", (TODAY - timedelta(days=3)).isoformat())
+    ]
+    assert {i["owner"] for i in digest["upcoming"] if i["kind"] == "action"} == {"li@example.cn"}
+    assert "修订服务制度（责任人：王敏）" in digest["text"]
+    [overdue] = [e for e in events if e["event"] == "action_overdue"]
+    assert overdue["values"]["owner"] == "王敏"
+    assert overdue["values"]["due_on"] == (TODAY - timedelta(days=3)).isoformat()
+
+
+def test_the_overdue_owner_with_an_account_is_mailed_the_notification_and_the_robot_told(
+    store, audit, monkeypatch, capsys
+):
+    from store.accounts import Accounts
+
+    Accounts(store).add_user("wangmin", "王敏", actor="setup", email="wangmin@example.cn")
+    with smtp_server() as (port, inbox), webhook_receiver() as robot:
+        monkeypatch.setenv("GBT_AUDIT_SMTP_HOST", "127.0.0.1")
+        monkeypatch.setenv("GBT_AUDIT_SMTP_PORT", str(port))
+        monkeypatch.setenv("GBT_AUDIT_SMTP_FROM", "audit@example.cn")
+        monkeypatch.setenv("GBT_AUDIT_SMTP_STARTTLS", "false")
+        monkeypatch.setenv("GBT_AUDIT_WEBHOOK_URL", robot.url())
+        assert main(["remind", "--days", "14"]) == 0
+    subjects = {(tuple(to), mail["Subject"].split(" / ")[0]) for to, mail in inbox.received}
+    assert (("wangmin@example.cn",), "【星级售后自评】整改已逾期") in subjects
+    # the digest: the organisation's contact, li by address, and now 王敏 by account
+    assert {to[0] for to, _ in inbox.received} == {
+        "qm@example.cn",
+        "li@example.cn",
+        "wangmin@example.cn",
+    }
+    assert {r.json()["event"] for r in robot.received} >= {"digest", "action_overdue"}
+
+
+def test_planted_markup_in_an_action_reaches_a_wecom_robot_as_text(
+    store, audit, monkeypatch, capsys
+):
+    item = store.catalogue(audit.catalogue_hash).items[0].id
+    current = store.item(audit.id, item)
+    store.save_item(
+        audit.id,
+        item,
+        expected_version=current.version,
+        actor="qm",
+        status=Status.NOT_CONFORMING,
+        rectification=Rectification(
+            "**bold** <at>@all</at> [x](http://evil)", "王敏", TODAY - timedelta(days=3)
+        ),
+    )
+    with webhook_receiver() as robot:
+        monkeypatch.setenv("GBT_AUDIT_WEBHOOK_URL", robot.url() + "#shape=wecom")
+        assert main(["remind"]) == 0
+    contents = [r.json()["markdown"]["content"] for r in robot.received]
+    assert len(contents) == 2  # the digest and the overdue action
+    for content in contents:
+        assert "＊＊bold＊＊ ＜at＞＠all＜/at＞ ［x］（http://evil）" in content
+        for planted in ("**bold**", "<at>", "@all", "[x]("):
+            assert planted not in content
+
+
+def test_a_robot_that_refuses_is_reported_and_the_run_exits_1_after_the_mail_went(
+    store, audit, monkeypatch, capsys
+):
+    with smtp_server() as (port, inbox), webhook_receiver(fail_first=99) as robot:
+        monkeypatch.setenv("GBT_AUDIT_SMTP_HOST", "127.0.0.1")
+        monkeypatch.setenv("GBT_AUDIT_SMTP_PORT", str(port))
+        monkeypatch.setenv("GBT_AUDIT_SMTP_FROM", "audit@example.cn")
+        monkeypatch.setenv("GBT_AUDIT_SMTP_STARTTLS", "false")
+        monkeypatch.setenv("GBT_AUDIT_WEBHOOK_URL", robot.url())
+        assert main(["remind"]) == 1
+    captured = capsys.readouterr()
+    assert "机器人 127.0.0.1 返回 HTTP 500" in captured.err
+    assert "t0ken" not in captured.err + captured.out  # the robot's token is not shown
+    assert len(inbox.received) == 2
+    assert "待重试 1 条" in captured.out  # the overdue notification waits for its next try
 
 
 def test_an_unreachable_smtp_server_is_a_clear_message_and_exit_1(

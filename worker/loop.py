@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 import threading
+import time
 from collections.abc import Callable
 
+from notify.send import Channels, deliver_due
+from settings import logs
 from store import AuditStore
 from store.jobs import HEARTBEAT, Job, Jobs, worker_name
 from worker.tasks import run_claimed
+
+log = logging.getLogger(logs.WORKER)
+NOTIFY_EVERY = 5.0  # seconds between two looks at the notification outbox
 
 
 class _Heartbeat:
@@ -50,20 +57,28 @@ def run_worker(
     stop: threading.Event | None = None,
     name: str | None = None,
     on_job: Callable[[Job, bool], None] | None = None,
+    channels: Channels | None = None,
 ) -> int:
     """Work until ``stop`` is set (or, with ``once``, until the queue is empty). Returns the
-    number of jobs handled."""
+    number of jobs handled. With ``channels``, the notification outbox is sent between jobs
+    (every NOTIFY_EVERY seconds, and once more before ``once`` returns)."""
     stop = stop or threading.Event()
     worker = name or worker_name()
     jobs = Jobs(store)
     handled = 0
+    notified = -NOTIFY_EVERY
     try:
         with _Heartbeat(jobs, worker) as heart:
             while not stop.is_set():
+                if channels is not None and time.monotonic() - notified >= NOTIFY_EVERY:
+                    _notify(store, channels)
+                    notified = time.monotonic()
                 jobs.recover()
                 job = jobs.claim(worker)
                 if job is None:
                     if once:
+                        if channels is not None:
+                            _notify(store, channels)
                         break
                     stop.wait(poll)
                     continue
@@ -80,3 +95,16 @@ def run_worker(
     finally:
         jobs.leave(worker)
     return handled
+
+
+def _notify(store: AuditStore, channels: Channels) -> None:
+    """Send what the outbox holds; a failure to reach the database is tried at the next look."""
+    try:
+        done = deliver_due(store, channels)
+    except Exception:  # the worker keeps running its jobs
+        log.exception("sending notifications failed; tried again in %s s", NOTIFY_EVERY)
+        return
+    if done.ids:
+        log.info(
+            "notifications: %s sent, %s to retry, %s failed", done.sent, done.retrying, done.failed
+        )

@@ -19,6 +19,7 @@ from services import accounts as account_services
 from store.accounts import MIN_PASSWORD, AccountError
 from ui.auth import current_actor, web_settings
 from ui.markup import plain
+from ui.notification_log import show_notification_log
 from ui.state import context, flash, lang, page_store, show_flashes, tr, when
 
 signed_in = current_actor()
@@ -135,6 +136,19 @@ if admin.button(
         tr("users.admin_changed", login=chosen.login),
     )
 
+with st.form("users.email", clear_on_submit=False):
+    address = st.text_input(
+        tr("auth.email"),
+        value=chosen.email or "",
+        key=f"users.email.{chosen.login}",
+        help=tr("users.email_hint"),
+    )
+    if st.form_submit_button(tr("users.set_email")):
+        act(
+            lambda: account_services.set_email(ctx, chosen.login, address or None),
+            tr("users.email_set", login=chosen.login),
+        )
+
 grant_col, revoke_col = st.columns(2)
 with grant_col.container(border=True):
     st.markdown(f"**{tr('users.grant')}**")
@@ -238,3 +252,5 @@ if st.button(tr("users.end_session"), key="users.session.end"):
         lambda: account_services.end_session(ctx, ended),
         tr("users.session_ended", login=by_id[ended].login),
     )
+
+show_notification_log(ctx, users, organisations)
