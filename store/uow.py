@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from store import transaction
 from store.accounts import Accounts
+from store.api_tokens import ApiTokens
 from store.database import WRITE_TRANSACTION, reported
 from store.repositories import (
     Catalogues,
@@ -44,6 +45,7 @@ class UnitOfWork:
     catalogues: Catalogues
     changes: ChangeLog
     accounts: Accounts  # the account methods join this unit of work's transaction
+    api_tokens: ApiTokens
 
     def __init__(self, store: AuditStore, *, write: bool = True) -> None:
         self.store = store
@@ -86,6 +88,7 @@ class UnitOfWork:
         self.catalogues = Catalogues(session, self.store)
         self.changes = ChangeLog(session, self.store)
         self.accounts = Accounts(self.store)
+        self.api_tokens = ApiTokens(session, self.store)
         return self
 
     def _options(self) -> dict[str, object]:
