@@ -64,7 +64,10 @@ def test_a_token_is_printed_once_works_is_listed_without_itself_and_revoked(stor
     code, _, err = run(capsys, "token", "revoke", token_id, "--as", "boss", "--lang", "en")
     assert code == 1 and "revoked already" in err
     lines = [c for c in store.changes(limit=5) if c.field == "api_token"]
-    assert [(c.actor, c.new) for c in lines][0] == ("老板", "revoked")
+    assert [(c.actor, c.old, c.new) for c in lines] == [
+        ("老板", f"#{token_id} {token[:8]}…", "revoked"),
+        ("老板", None, f"#{token_id} {token[:8]}… 日历"),
+    ]
 
 
 def test_changes_need_a_named_administrator_and_refusals_change_nothing(store, capsys):
