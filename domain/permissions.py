@@ -81,9 +81,7 @@ ROLE_ACTIONS: Mapping[Role, frozenset[Action]] = {
     Role.EDITOR: frozenset(
         {Action.READ, Action.SCORE, Action.MANAGE_EVIDENCE, Action.SUBMIT_REVIEW, Action.USE_API}
     ),
-    Role.REVIEWER: frozenset(
-        {Action.READ, Action.RETURN_REVIEW, Action.SIGN_OFF, Action.USE_API}
-    ),
+    Role.REVIEWER: frozenset({Action.READ, Action.RETURN_REVIEW, Action.SIGN_OFF, Action.USE_API}),
     Role.VIEWER: frozenset({Action.READ, Action.USE_API}),
 }
 
