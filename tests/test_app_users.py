@@ -9,6 +9,7 @@ import pytest
 from app_helpers import APP, app, fresh_app, new_audit, sign_in_as, texts
 from streamlit.testing.v1 import AppTest
 
+from store import open_store
 from store.accounts import MIN_PASSWORD, Accounts
 from texts import t
 
@@ -217,3 +218,31 @@ def test_a_token_refused_by_its_rules_says_why_and_makes_none(setup):
     next(b for b in at.button if b.label == t("api_token.add")).click().run()
     assert [e.value for e in at.error] == [t("api_token.label_invalid", max=100)]
     assert not at.code
+
+
+def as_person(login: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.session_state["lang"] = "zh"
+    sign_in_as(at, Accounts(open_store()).user(login).id)
+    at.run()
+    return at.switch_page("ui/pages/my_tokens.py").run()
+
+
+def test_a_person_keeps_their_own_tokens_on_their_own_page(setup):
+    from api.tokens import actor_of
+    from scoring import display
+    from store.config import display_zone
+
+    store, _audit, accounts = setup
+    at = as_person("editor")
+    assert not at.exception
+    at.text_input(key="api_tokens.label").input("手机日历")
+    next(b for b in at.button if b.label == t("api_token.add")).click().run()
+    assert not at.exception
+    (shown,) = [c.value for c in at.code]
+    actor = actor_of(store, shown, display.today(display_zone()))
+    assert actor is not None and actor.login == "editor"  # their own, never another's
+    accounts.add_user("newcomer", "新人", password=PASSWORD, actor="setup")
+    at = as_person("newcomer")  # no role anywhere: nothing to read with a token
+    assert [i.value for i in at.info] == [t("api_token.no_role")]
+    assert not [b for b in at.button if b.label == t("api_token.add")]

@@ -5,29 +5,45 @@ an administrator for any account, a person for their own."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Protocol
 
 import pandas as pd
 import streamlit as st
 
-from domain.account_records import UserRecord
 from domain.api_tokens import TokenState
 from domain.errors import Refused
+from domain.permissions import NotPermitted
 from services import api_tokens
 from services.context import Context
 from ui.markup import plain
 from ui.state import flash, lang, today, tr, when
 
+
+class Account(Protocol):
+    """Whose tokens: an account record, or the signed-in person's own."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def login(self) -> str: ...
+
+
 NEW = "api_tokens.new"  # (account id, token id, token) just made: shown at the next run only
 
 
-def tokens_panel(ctx: Context, account: UserRecord) -> None:
+def tokens_panel(ctx: Context, account: Account) -> None:
     st.subheader(tr("api_token.title"))
     made = st.session_state.pop(NEW, None)
     if made is not None and made[0] == account.id:
         st.success(tr("api_token.created", login=plain(account.login), token_id=made[1]))
         st.code(made[2], language=None)  # plain text, with a copy button
     day = today()
-    held = api_tokens.tokens(ctx, account.id)
+    try:
+        held = api_tokens.tokens(ctx, account.id)
+    except NotPermitted:  # one's own, with no role anywhere yet: nothing to read with one
+        st.info(tr("api_token.no_role"))
+        return
     if held:
         st.dataframe(
             pd.DataFrame(
