@@ -22,6 +22,10 @@ in one unit of work):
   stored and linked in one transaction); the checklist's links, uploads and photos, the batch
   upload's links and ``gbt-audit evidence add`` use it, so a link made from the command line
   withdraws a sign-off exactly as the app does.
+- personal API tokens: services/api_tokens.py (make, list, revoke; checked per account); the
+  Users page, "my API tokens" and ``gbt-audit token`` use it.
+- read models for the API (api/): services/overview.py (a round's summary as the portfolio
+  shows it, its item results and actions, its calendar, what an account may see or owns).
 - still through store.AuditStore / GuardedStore: organisations' details, rounds (audit details,
   closing, comparing), the evidence library's own pages, requests for evidence, catalogues and
   catalogue moves, archives, the change log; the action register's and the self-evaluation

@@ -13,6 +13,7 @@ import streamlit as st
 from domain.api_tokens import TokenState
 from domain.errors import Refused
 from domain.permissions import NotPermitted
+from scoring import display
 from services import api_tokens
 from services.context import Context
 from ui.markup import plain
@@ -55,7 +56,7 @@ def tokens_panel(ctx: Context, account: Account) -> None:
                         tr(f"api_token.state.{r.state(day).value}") for r in held
                     ],
                     tr("api_token.col_expires"): [
-                        r.expires_on.isoformat() if r.expires_on else tr("api_token.no_expiry")
+                        display.day(r.expires_on) if r.expires_on else tr("api_token.no_expiry")
                         for r in held
                     ],
                     tr("api_token.col_used"): [
