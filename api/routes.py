@@ -9,7 +9,7 @@ runs nothing), never HTML."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -34,6 +34,7 @@ PREFIX = "/api/v1"
 MAX_QUERY = 1024  # characters of a query string
 MAX_ID = 2**31 - 1  # an id beyond what an integer column holds is no id
 LANGS = ("zh", "en")
+REFRESH = timedelta(hours=1)  # how often a subscribed calendar fetches its feed again
 HEADERS = {
     "Cache-Control": "no-store",
     "X-Content-Type-Options": "nosniff",
@@ -131,7 +132,7 @@ def _calendar(body: bytes) -> Response:
 def _audit_calendar(ctx: Context, request: Request, today: date, lang: str) -> Response:
     summary, dates = overview.audit_calendar(ctx, _audit_id(request), today=today, lang=lang)
     name = t("api.calendar_audit", lang, organisation=summary.organisation, round=summary.round_no)
-    return _calendar(calendar_ics(name, dates))
+    return _calendar(calendar_ics(name, dates, refresh=REFRESH))
 
 
 def _my_calendar(ctx: Context, request: Request, today: date, lang: str) -> Response:
@@ -139,7 +140,9 @@ def _my_calendar(ctx: Context, request: Request, today: date, lang: str) -> Resp
         name, dates = overview.owned_due_dates(ctx, ctx.actor.user_id, today=today, lang=lang)
     except NotPermitted:
         name, dates = ctx.actor.display_name, []
-    return _calendar(calendar_ics(t("api.calendar_person", lang, name=name), dates))
+    return _calendar(
+        calendar_ics(t("api.calendar_person", lang, name=name), dates, refresh=REFRESH)
+    )
 
 
 async def _openapi(request: Request) -> Response:

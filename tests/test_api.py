@@ -208,6 +208,9 @@ def test_the_calendar_feeds_parse_and_follow_a_change_to_an_action(world):
     assert first.status_code == 200
     assert first.headers["content-type"].startswith("text/calendar")
     before = _events(first.content)
+    calendar = Calendar.from_ical(first.content)  # a subscription says how often to refresh
+    assert calendar.decoded("refresh-interval") == timedelta(hours=1)
+    assert str(calendar["x-published-ttl"]) == "PT1H"
     mine = _events(world.web.get("/api/v1/me/calendar.ics", params={"token": token}).content)
     assert [due for due, _ in mine.values()] == [TODAY - timedelta(days=3)]
     assert set(mine) <= set(before)
