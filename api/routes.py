@@ -80,7 +80,7 @@ def _run(store_of: StoreOf, request: Request, work: Work, *, in_query: bool) -> 
     lang = _lang(request)
     try:
         if len(request.url.query) > MAX_QUERY:
-            raise _Answer(400, "api.bad_request", what=f"query > {MAX_QUERY}")
+            raise _Answer(400, "api.query_too_long", max=MAX_QUERY)
         store = store_of()
         today = display.today(display_zone())
         actor = actor_of(store, presented(request, in_query=in_query), today)

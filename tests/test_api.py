@@ -148,7 +148,7 @@ def test_an_id_out_of_bounds_is_404_without_reading(world, raw):
 def test_a_long_query_string_is_refused(world):
     answer = world.get("/api/v1/audits", world.token("admin"), lang="zh" * 600)
     assert answer.status_code == 400
-    assert answer.json()["error"]["code"] == "api.bad_request"
+    assert answer.json()["error"]["code"] == "api.query_too_long"
 
 
 def test_the_detail_has_item_results_and_actions_and_user_text_stays_data(world):
