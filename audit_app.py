@@ -51,6 +51,8 @@ signed_in = guarded(current_actor)() if menu_shown else None
 # the users page exists only in an administrator's menu (the page checks again itself)
 if signed_in is not None and signed_in.administrator:
     pages[tr("nav.group_consultant")].append(page("users", "users.nav", "manage_accounts"))
+# everyone's own API tokens (the services check whose they are)
+pages[tr("nav.group_consultant")].append(page("my_tokens", "api_token.nav", "key"))
 # The navigation is known before the signed-out page shows (hidden then), so the address's page
 # and ?audit= are what the sign-in link comes back to. An unexpected error lets nobody in.
 navigation = st.navigation(pages, position="sidebar" if menu_shown else "hidden")

@@ -21,6 +21,7 @@ from cli.evidence_commands import add_evidence_commands
 from cli.reminder_commands import add_reminder_commands
 from cli.selfeval_commands import add_selfeval_commands
 from cli.store_commands import add_commands
+from cli.token_commands import add_token_commands
 from cli.user_commands import add_user_commands
 from cli.worker_commands import add_worker_commands
 from criteria import DEFAULT_CATALOGUE, Catalogue, CatalogueError, load_catalogue
@@ -75,6 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_selfeval_commands(commands)
     add_reminder_commands(commands)
     add_user_commands(commands)
+    add_token_commands(commands)
     add_certificate_commands(commands)
     add_evidence_commands(commands)
     add_worker_commands(commands)

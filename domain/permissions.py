@@ -46,6 +46,9 @@ class Action(StrEnum):
     # a body's scoring table or a catalogue file, kept for everyone (catalogues are shared and
     # content-addressed; an audit chooses one when it starts)
     IMPORT_CATALOGUE = "import_catalogue"
+    # one's own personal API tokens, and the read-only API with them (what it reads is READ's);
+    # an administrator keeps anyone's tokens
+    USE_API = "use_api"
 
 
 # Actions not about one organisation: permitted when any role the person holds permits them.
@@ -55,6 +58,7 @@ GLOBAL_ACTIONS = frozenset(
         Action.IMPORT_ARCHIVE,
         Action.MANAGE_USERS,
         Action.IMPORT_CATALOGUE,
+        Action.USE_API,
     }
 )
 
@@ -71,13 +75,14 @@ ROLE_ACTIONS: Mapping[Role, frozenset[Action]] = {
             Action.CLOSE_ROUND,
             Action.EXPORT_ARCHIVE,
             Action.SUBMIT_REVIEW,
+            Action.USE_API,
         }
     ),
     Role.EDITOR: frozenset(
-        {Action.READ, Action.SCORE, Action.MANAGE_EVIDENCE, Action.SUBMIT_REVIEW}
+        {Action.READ, Action.SCORE, Action.MANAGE_EVIDENCE, Action.SUBMIT_REVIEW, Action.USE_API}
     ),
-    Role.REVIEWER: frozenset({Action.READ, Action.RETURN_REVIEW, Action.SIGN_OFF}),
-    Role.VIEWER: frozenset({Action.READ}),
+    Role.REVIEWER: frozenset({Action.READ, Action.RETURN_REVIEW, Action.SIGN_OFF, Action.USE_API}),
+    Role.VIEWER: frozenset({Action.READ, Action.USE_API}),
 }
 
 # Roles granted per organisation (administrator is a property of the account instead).
@@ -161,6 +166,34 @@ def require(actor: Actor, organisation_id: int | None, action: Action) -> None:
         "auth.error.not_permitted",
         name=actor.display_name,
         organisation_id=organisation_id,
+        action=action.value,
+    )
+
+
+def permits_for_account(actor: Actor, account_id: int, action: Action) -> bool:
+    """Whether ``actor`` may do ``action`` for the account ``account_id`` (its API tokens, what
+    it reads through them): an administrator for anyone; a person for their own account alone,
+    when a role they hold permits the action."""
+    if actor.administrator:
+        return True
+    return bool(actor.user_id) and actor.user_id == account_id and permits(actor, None, action)
+
+
+def require_for_account(actor: Actor, account_id: int, action: Action) -> None:
+    """Refuse (NotPermitted) unless ``actor`` may do ``action`` for the account ``account_id``."""
+    if permits_for_account(actor, account_id, action):
+        return
+    log.warning(
+        "refused: %s (%s) may not %s for account %s",
+        actor.login,
+        actor.display_name,
+        action.value,
+        account_id,
+    )
+    raise NotPermitted(
+        "auth.error.not_permitted_account",
+        name=actor.display_name,
+        account_id=account_id,
         action=action.value,
     )
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
-from icalendar import Alarm, Calendar, Event
+from icalendar import Alarm, Calendar, Event, vDuration
 
 from reminders.dates import DueDate
 
@@ -14,14 +14,25 @@ PRODUCT = "-//gbt-audit//星级售后自评//ZH"
 REMIND_DAYS_BEFORE = 7
 
 
-def calendar_ics(name: str, dates: Sequence[DueDate], stamp: datetime | None = None) -> bytes:
-    """The dates as an iCalendar file. ``stamp`` (DTSTAMP) is when the feed was made."""
+def calendar_ics(
+    name: str,
+    dates: Sequence[DueDate],
+    stamp: datetime | None = None,
+    *,
+    refresh: timedelta | None = None,
+) -> bytes:
+    """The dates as an iCalendar file. ``stamp`` (DTSTAMP) is when the feed was made;
+    ``refresh``, for a subscription, how often a calendar client should fetch it again
+    (REFRESH-INTERVAL of RFC 7986, and X-PUBLISHED-TTL, which Outlook and Apple read)."""
     stamp = stamp or datetime.now(UTC)
     calendar = Calendar()
     calendar.add("prodid", PRODUCT)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", name)
+    if refresh is not None:
+        calendar.add("refresh-interval", refresh, parameters={"VALUE": "DURATION"})
+        calendar.add("x-published-ttl", vDuration(refresh).to_ical().decode())
     for item in dates:
         event = Event()
         event.add("uid", item.uid)

@@ -25,6 +25,10 @@ in one unit of work):
 - notifications: review steps and evidence requests record theirs in their own transaction
   (uow.outbox, domain/notifications.py); services/notifications.py lists them for the Users
   page; the worker and ``gbt-audit remind`` send them (notify/).
+- personal API tokens: services/api_tokens.py (make, list, revoke; checked per account); the
+  Users page, "my API tokens" and ``gbt-audit token`` use it.
+- read models for the API (api/): services/overview.py (a round's summary as the portfolio
+  shows it, its item results and actions, its calendar, what an account may see or owns).
 - still through store.AuditStore / GuardedStore: organisations' details, rounds (audit details,
   closing, comparing), the evidence library's own pages, requests for evidence, catalogues and
   catalogue moves, archives, the change log; the action register's and the self-evaluation

@@ -1,7 +1,8 @@
 """Every service with the permission it needs, as data: ``REGISTRY`` maps a service's name to
 its ``Action`` and to where the organisation it acts in comes from (its first argument after the
 context names an organisation, a round, an evidence document, a request for evidence or a
-special deduction; or nothing, for an installation-wide action).
+special deduction, an account or a personal API token; or nothing, for an installation-wide
+action).
 
 ``@service(...)`` registers a function and wraps it: open (or join) one unit of work, locate
 the organisation, check the actor's role (refused: NotPermitted, nothing read or changed), run
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, ParamSpec, TypeVar
 
-from domain.permissions import Action, require
+from domain.permissions import Action, require, require_for_account
 from services.context import Context
 from store.review import withdraw_if_changed
 from store.uow import UnitOfWork
@@ -35,6 +36,8 @@ class By(StrEnum):
     EVIDENCE = "evidence"
     REQUEST = "request"
     DEDUCTION = "deduction"
+    ACCOUNT = "account"  # an account's id: the account itself, or an administrator
+    TOKEN = "token"  # a personal API token's id: checked as its account
     NOTHING = "nothing"  # an installation-wide action (GLOBAL_ACTIONS)
 
 
@@ -56,6 +59,21 @@ def _locate(uow: UnitOfWork, by: By, key: Any) -> tuple[int | None, int | None]:
         return uow.evidence.get(key).organisation_id, None
     request = uow.evidence.request(key)
     return request.organisation_id, request.audit_id
+
+
+def _check(uow: UnitOfWork, ctx: Context, by: By, key: Any, action: Action) -> int | None:
+    """Refuse (NotPermitted) unless the actor may do ``action`` on the key's organisation (or
+    account); the round's id, if the key names one."""
+    if by in (By.ACCOUNT, By.TOKEN):
+        if isinstance(key, bool):
+            raise TypeError(f"a {by.value} is named by its id, not {key!r}")
+        key = operator.index(key)
+        account_id = key if by is By.ACCOUNT else uow.api_tokens.get(key).user_id
+        require_for_account(ctx.actor, account_id, action)
+        return None
+    organisation_id, audit_id = _locate(uow, by, key)
+    require(ctx.actor, organisation_id, action)
+    return audit_id
 
 
 @dataclass(frozen=True)
@@ -92,8 +110,7 @@ def service(
                 raise TypeError(f"{name}: the first argument is the Context, not {ctx!r}")
             key = given[1] if by is not By.NOTHING and len(given) > 1 else None
             with ctx.unit_of_work(write=write) as uow:
-                organisation_id, audit_id = _locate(uow, by, key)
-                require(ctx.actor, organisation_id, action)
+                audit_id = _check(uow, ctx, by, key, action)
                 outcome = function(*args, **kwargs)
                 if changes_round and audit_id is not None:
                     withdraw_if_changed(uow, audit_id, ctx.name)

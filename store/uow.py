@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from store import transaction
 from store.accounts import Accounts
+from store.api_tokens import ApiTokens
 from store.database import WRITE_TRANSACTION, reported
 from store.outbox import Outbox
 from store.repositories import (
@@ -46,6 +47,7 @@ class UnitOfWork:
     changes: ChangeLog
     accounts: Accounts  # the account methods join this unit of work's transaction
     outbox: Outbox  # notifications recorded with the change that caused them (store/outbox.py)
+    api_tokens: ApiTokens
 
     def __init__(self, store: AuditStore, *, write: bool = True) -> None:
         self.store = store
@@ -89,6 +91,7 @@ class UnitOfWork:
         self.changes = ChangeLog(session, self.store)
         self.accounts = Accounts(self.store)
         self.outbox = Outbox(session)
+        self.api_tokens = ApiTokens(session, self.store)
         return self
 
     def _options(self) -> dict[str, object]:

@@ -9,6 +9,7 @@ import pytest
 from app_helpers import APP, app, fresh_app, new_audit, sign_in_as, texts
 from streamlit.testing.v1 import AppTest
 
+from store import open_store
 from store.accounts import MIN_PASSWORD, Accounts
 from texts import t
 
@@ -194,3 +195,68 @@ def test_granting_starts_from_the_least_powerful_role_and_says_what_it_granted(s
     assert t(
         "users.granted_role", login="zhao", role=t("auth.role.viewer"), organisation=organisation
     ) in texts(at)
+
+
+def test_an_administrator_makes_a_token_for_an_account_sees_it_once_and_revokes_it(setup):
+    from api.tokens import actor_of
+    from scoring import display
+    from store.config import display_zone
+
+    store, _audit, _accounts = setup
+    today = display.today(display_zone())
+    at = choose(users_page(), "editor")
+    assert t("api_token.none") in [c.value for c in at.caption]
+    at.text_input(key="api_tokens.label").input("日历 <b>订阅</b>")
+    next(b for b in at.button if b.label == t("api_token.add")).click().run()
+    assert not at.exception
+    (shown,) = [c.value for c in at.code]
+    assert shown.startswith("gbt_")
+    actor = actor_of(store, shown, today)
+    assert actor is not None and actor.login == "editor"
+    table = at.dataframe[1].value
+    assert list(table[t("api_token.col_label")]) == ["日历 <b>订阅</b>"]  # plain text, as typed
+    assert list(table[t("api_token.col_state")]) == [t("api_token.state.active")]
+    assert shown not in table.to_string()
+    at.run()  # the next run no longer shows it
+    assert not at.code
+    next(b for b in at.button if b.label == t("api_token.revoke")).click().run()
+    assert not at.exception
+    assert actor_of(store, shown, today) is None
+    table = at.dataframe[1].value
+    assert list(table[t("api_token.col_state")]) == [t("api_token.state.revoked")]
+
+
+def test_a_token_refused_by_its_rules_says_why_and_makes_none(setup):
+    at = choose(users_page(), "editor")
+    at.text_input(key="api_tokens.label").input("日历\u0007订阅")  # a control character
+    next(b for b in at.button if b.label == t("api_token.add")).click().run()
+    assert [e.value for e in at.error] == [t("api_token.label_invalid", max=100)]
+    assert not at.code
+
+
+def as_person(login: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.session_state["lang"] = "zh"
+    sign_in_as(at, Accounts(open_store()).user(login).id)
+    at.run()
+    return at.switch_page("ui/pages/my_tokens.py").run()
+
+
+def test_a_person_keeps_their_own_tokens_on_their_own_page(setup):
+    from api.tokens import actor_of
+    from scoring import display
+    from store.config import display_zone
+
+    store, _audit, accounts = setup
+    at = as_person("editor")
+    assert not at.exception
+    at.text_input(key="api_tokens.label").input("手机日历")
+    next(b for b in at.button if b.label == t("api_token.add")).click().run()
+    assert not at.exception
+    (shown,) = [c.value for c in at.code]
+    actor = actor_of(store, shown, display.today(display_zone()))
+    assert actor is not None and actor.login == "editor"  # their own, never another's
+    accounts.add_user("newcomer", "新人", password=PASSWORD, actor="setup")
+    at = as_person("newcomer")  # no role anywhere: nothing to read with a token
+    assert [i.value for i in at.info] == [t("api_token.no_role")]
+    assert not [b for b in at.button if b.label == t("api_token.add")]

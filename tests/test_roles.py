@@ -9,6 +9,7 @@ from domain.permissions import (
     Actor,
     Role,
     permits,
+    permits_for_account,
     role_table,
 )
 
@@ -30,6 +31,7 @@ EXPECTED = {
     Action.SIGN_OFF: (Y, Y, N, N, Y, N),
     Action.MANAGE_USERS: (Y, N, N, N, N, N),
     Action.IMPORT_CATALOGUE: (Y, Y, N, N, N, N),
+    Action.USE_API: (Y, Y, Y, Y, Y, Y),  # one's own tokens (an administrator's: anyone's)
 }
 ROLES = (
     Role.ADMINISTRATOR,
@@ -83,3 +85,16 @@ def test_the_readme_role_table_is_the_data():
 
     readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
     assert markdown_table() in readme
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_api_tokens_are_a_persons_own_and_an_administrators_for_anyone(role):
+    person = holder(role)
+    assert permits_for_account(person, person.user_id, Action.USE_API)
+    assert permits_for_account(person, 99, Action.USE_API) is (role is Role.ADMINISTRATOR)
+
+
+def test_an_account_without_any_role_keeps_no_tokens_not_even_its_own():
+    nobody = Actor(5, "nobody", "Nobody")
+    assert not permits_for_account(nobody, 5, Action.USE_API)
+    assert not permits_for_account(Actor(0, "", "cli"), 0, Action.USE_API)  # user id 0: none

@@ -25,6 +25,7 @@ from services.context import Context
 from services.registry import REGISTRY, By
 from store.access import GuardedStore
 from store.action_register import organisation_action_rows
+from store.uow import UnitOfWork
 from ui.portfolio_rows import portfolio_rows
 
 PLUMBING = {"services.context", "services.registry"}
@@ -83,8 +84,16 @@ def test_a_forged_call_without_the_role_is_refused(t, name):
         store.add_deduction(audit.id, reason="三包期内拒绝更换", category="law", actor="qm").id
         for audit in (people.audit_b, people.audit_a)
     ]
+    account = {login: people.accounts.user(login).id for login in ("consultant", "editor")}
+    with UnitOfWork(store) as uow:  # a token of someone else's, for each caller
+        tokens = [
+            uow.api_tokens.add(account[login], label="", expires_on=None, created_by="setup")
+            for login in ("consultant", "editor")
+        ]
     keys = {
         By.ORGANISATION: (people.b.id, people.a.id),
+        By.ACCOUNT: (account["consultant"], account["editor"]),
+        By.TOKEN: tuple(made.record.id for made in tokens),
         By.ROUND: (people.audit_b.id, people.audit_a.id),
         By.DEDUCTION: tuple(deductions),
         By.NOTHING: (None, None),

@@ -12,6 +12,8 @@
 - The gate (middleware) lets a page load through only with a live session; otherwise it sends
   the browser to the sign-in page with the address it asked for, so it lands there afterwards.
   Evidence and other downloads under ``/media/`` need a live session as well.
+- ``/api/v1/…`` is the read-only API (api/): the gate lets it through without a session; it
+  checks its own personal API tokens.
 
 Both POST routes accept a form only from the app's own origin (GBT_AUDIT_PUBLIC_ORIGIN, or the
 Host the request came to). Every value shown on these pages is escaped (Jinja2 autoescape)."""
@@ -32,6 +34,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from api.routes import api_routes
 from domain.permissions import Action, permits
 from store.accounts import AccountError, Accounts
 from store.config import SettingsError
@@ -62,6 +65,7 @@ OPEN_PREFIXES = (
     "/oauth2callback",
     "/favicon.png",
     "/manifest.json",
+    "/api/v1/",  # the API checks its own tokens (api/tokens.py), never a session cookie
 )
 GUARDED_PREFIXES = ("/media/",)  # answered 403 without a session (never a redirect)
 
@@ -608,4 +612,5 @@ ROUTES = [
     Route(SIGN_IN_PATH, sign_in_submit, methods=["POST"]),
     Route(SIGN_OUT_PATH, sign_out, methods=["POST"]),
     Route(SSO_PATH, sso_start, methods=["GET"]),
+    *api_routes(_store),  # the read-only API under /api/v1
 ]

@@ -1,9 +1,9 @@
 """Users (administrators only): every account with its roles; add an account, disable or enable
-it, grant or revoke a role in an organisation, reset a password. Everything goes through the
-account services (services/accounts.py), as the command line does, so the same checks and
-refusals hold (the last administrator,
-a login taken, a role granted twice) and each is shown with its own text. A refused form keeps
-what was typed."""
+it, grant or revoke a role in an organisation, reset a password, keep its personal API tokens
+(ui/api_tokens_panel.py). Everything goes through the account services (services/accounts.py,
+services/api_tokens.py), as the command line does, so the same checks and refusals hold (the
+last administrator, a login taken, a role granted twice) and each is shown with its own text. A
+refused form keeps what was typed."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from domain.errors import Refused
 from domain.permissions import ORGANISATION_ROLES, Action, permits
 from services import accounts as account_services
 from store.accounts import MIN_PASSWORD, AccountError
+from ui.api_tokens_panel import tokens_panel
 from ui.auth import current_actor, web_settings
 from ui.markup import plain
 from ui.notification_log import show_notification_log
@@ -215,6 +216,8 @@ with st.form("users.password", clear_on_submit=False):
                 tr("users.password_reset", login=chosen.login),
                 clear=("users.password.new", "users.password.again"),
             )
+
+tokens_panel(ctx, chosen)  # the chosen account's personal API tokens
 
 # -- sessions: who is signed in where, and ending one ------------------------------------------
 st.subheader(tr("users.sessions"))
