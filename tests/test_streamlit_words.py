@@ -51,3 +51,14 @@ def test_text_outside_streamlits_own_elements_is_never_translated():
     """A deduction reason or a file title that reads "Upload" stays as typed."""
     assert translate("Upload", '[data-testid="stMarkdownContainer"]', "zh") is None
     assert translate("Upload files", '[data-testid="stFileUploaderDropzone"]', "zh") is None
+
+
+def test_the_words_the_two_language_walk_found_read_in_chinese():
+    """Found by tests/journeys/test_two_languages.py on the Chinese pages: the keyboard's skip
+    link on every page, and a select box's own placeholder where the app gives none."""
+    from ui.streamlit_words import SELECT, SKIP
+
+    assert translate("Skip to main content", SKIP, "zh") == "跳到主要内容"
+    assert translate("Choose an option", SELECT, "zh") == "请选择"
+    assert translate("Choose options", SELECT, "zh") == "请选择"
+    assert translate("No options to select", SELECT, "zh") == "没有可选项"

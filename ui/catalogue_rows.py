@@ -98,13 +98,13 @@ def tree_rows(catalogue: Catalogue, lang: str) -> list[dict[str, Any]]:
         for second in first.children:
             row(
                 second.id,
-                "　" + second.title.get(lang),
+                t("catalogues.indent", lang) + second.title.get(lang),
                 sum((i.points for i in second.items), Decimal(0)),
             )
             for item in second.items:
                 row(
                     item.id,
-                    "　　" + item.title.get(lang),
+                    t("catalogues.indent", lang) * 2 + item.title.get(lang),
                     item.points,
                     scoring=t(f"workbook.scoring_{item.scoring}", lang),
                     excludable=t("workbook.yes" if item.excludable else "workbook.no", lang),

@@ -45,6 +45,8 @@ HINT = '[data-testid="InputInstructions"]'
 STATUS = '[data-testid="stStatusWidget"]'
 MENU = '[data-baseweb="popover"]'
 TOOLBAR = '[data-testid="stElementToolbar"]'
+SKIP = '[data-testid="stSkipToContent"]'  # the keyboard's first stop, shown when focused
+SELECT = '[data-baseweb="select"]'  # a select box's placeholder, when the app gives none
 
 RULES = (
     Rule(UPLOADER, r"Drag and drop files here", "streamlit.drop_files"),
@@ -70,6 +72,10 @@ RULES = (
     Rule(STATUS, r"Running\.\.\.", "streamlit.running"),
     Rule(STATUS, r"Stop", "streamlit.stop"),
     Rule(MENU, r"No results", "streamlit.no_results"),
+    Rule(SKIP, r"Skip to main content", "streamlit.skip_to_content"),
+    Rule(SELECT, r"Choose an option", "streamlit.choose_option"),
+    Rule(SELECT, r"Choose options", "streamlit.choose_options"),
+    Rule(SELECT, r"No options to select", "streamlit.no_options"),
     Rule(UPLOADER, r"file upload", "streamlit.file_input", "aria-label"),
     *(
         Rule(TOOLBAR, english, key, attribute)
