@@ -62,3 +62,13 @@ def test_the_words_the_two_language_walk_found_read_in_chinese():
     assert translate("Choose an option", SELECT, "zh") == "请选择"
     assert translate("Choose options", SELECT, "zh") == "请选择"
     assert translate("No options to select", SELECT, "zh") == "没有可选项"
+
+
+def test_the_connection_state_reads_in_chinese():
+    """The status widget's "Connecting" (a reconnect) and "Error" (the server out of reach).
+    Streamlit's "Please wait..." shows only before the first run has put the translator in the
+    page, so it stays English (README)."""
+    from ui.streamlit_words import STATUS
+
+    assert translate("Connecting", STATUS, "zh") == "正在连接"
+    assert translate("Error", STATUS, "zh") == "连接中断"

@@ -71,6 +71,8 @@ RULES = (
     ),
     Rule(STATUS, r"Running\.\.\.", "streamlit.running"),
     Rule(STATUS, r"Stop", "streamlit.stop"),
+    Rule(STATUS, r"Connecting", "streamlit.connecting"),  # the server restarting, a reconnect
+    Rule(STATUS, r"Error", "streamlit.connection_error"),  # the server out of reach
     Rule(MENU, r"No results", "streamlit.no_results"),
     Rule(SKIP, r"Skip to main content", "streamlit.skip_to_content"),
     Rule(SELECT, r"Choose an option", "streamlit.choose_option"),
