@@ -221,7 +221,7 @@ def shown(app: AuditApp) -> str:
 
 def leaks(text: str, lang: str) -> list[str]:
     """Words of the other language in ``text``, each with a little of its line around it."""
-    found = []
+    found: list[str] = []
     for line in text.splitlines():
         if lang == "en":
             hits = CJK.findall(line)
