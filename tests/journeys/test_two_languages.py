@@ -193,7 +193,11 @@ def _pdf() -> bytes:
 # not read: Material icons (their text is the icon's name, drawn as a picture) and the
 # language switch, which names each language in itself on purpose ("语言 Language", 中文 /
 # English), so a reader who cannot read the page's language still finds it
-NOT_READ = ('[data-testid="stIconMaterial"]', ".st-key-lang")
+NOT_READ = (
+    '[data-testid="stIconMaterial"]',
+    '[data-testid="stAlertDynamicIcon"]',  # an alert's icon, also a Material icon's name
+    ".st-key-lang",
+)
 
 
 def shown(app: AuditApp) -> str:
