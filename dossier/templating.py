@@ -89,5 +89,6 @@ def environment() -> Environment:
     )
     env.globals["splittable"] = splittable
     env.globals["zone_note"] = zone_note
+    env.filters["catalogue_name"] = display.catalogue_name
     env.filters["kind"] = kind_label
     return env

@@ -333,7 +333,7 @@ def _facts_sheet(sheet: Worksheet, view: DossierView) -> None:
         ("自评日期", audit.audit_date),
         ("自评轮次", audit.round_no),
         ("评价人", audit.assessor),
-        ("评价目录", f"{data.catalogue.id}（版本 {data.catalogue.spec.version}）"),
+        ("评价目录", display.catalogue_name(data.catalogue, "zh")),
         ("目录内容哈希", data.catalogue.content_hash),
         ("等级方案", data.result.scheme.title.zh),
         ("最终得分", _score(data.result.score)),

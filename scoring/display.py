@@ -22,6 +22,8 @@ The other values a person reads are written here too, one way on every surface:
 - File sizes: binary units with their IEC names (B, KiB, MiB, GiB), at most one decimal — what
   the uploader's limit (GBT_AUDIT_MAX_UPLOAD_MB, counted in MiB) is measured in.
 - The empty value: an em dash, ``EMPTY``.
+- A catalogue: its title and version (``catalogue_name``); an imported table given no version
+  carries its file's hash as version ("sha256-…"), which reads "no version given".
 Nothing stores a formatted value: records keep the exact one and are written through here.
 """
 
@@ -38,6 +40,7 @@ from zoneinfo import ZoneInfo
 from texts import t
 
 if TYPE_CHECKING:
+    from criteria import Catalogue
     from scoring.engine import ScoreResult, Verdict
 
 DECIMALS = 2
@@ -180,6 +183,24 @@ def file_size(size: int | None) -> str:
             return f"{text} {unit}"
         value /= 1024
     raise AssertionError("unreachable")
+
+
+def catalogue_version(catalogue: Catalogue, lang: str = "zh") -> str:
+    """The catalogue's version as a person reads it: an imported table given none carries its
+    file's hash as version ("sha256-…"), which is shown as "no version given"."""
+    version = catalogue.spec.version
+    return t("catalogues.version_none", lang) if version.startswith("sha256-") else version
+
+
+def catalogue_name(catalogue: Catalogue, lang: str = "zh") -> str:
+    """How a catalogue is named wherever one is chosen or named (pickers, pages, the PDF's
+    cover, the spreadsheet): its title and version."""
+    return t(
+        "catalogues.name",
+        lang,
+        title=catalogue.spec.title.get(lang),
+        version=catalogue_version(catalogue, lang),
+    )
 
 
 def exact(value: _Number | None) -> str | None:

@@ -46,6 +46,15 @@ class CertificateIncomplete(Refused):
         return t(self.code, lang, missing=named)
 
 
+class CertificateFieldTooLong(CertificateRule):
+    """Values: ``field``, the field too long (body, number or tier), named in the reader's
+    language (the code alone read "number 过长" in the Chinese page), and ``limit``."""
+
+    def message(self, lang: str = "zh") -> str:
+        field = t(f"certification.{self.values['field']}", lang)
+        return t(self.code, lang, field=field, limit=self.values["limit"])
+
+
 @service(Action.READ, By.ORGANISATION, write=False)
 def certificates(ctx: Context, organisation_id: int) -> list[CertificateRecord]:
     """Newest issue first."""
@@ -138,7 +147,7 @@ def start_surveillance_round(
 def _bounded(**fields: str) -> None:
     for name, value in fields.items():
         if len(value) > MAX_FIELD:
-            raise CertificateRule("cycle.too_long", field=name, limit=MAX_FIELD)
+            raise CertificateFieldTooLong("cycle.too_long", field=name, limit=MAX_FIELD)
 
 
 @service(Action.READ, By.ORGANISATION, write=False)

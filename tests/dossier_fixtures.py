@@ -124,7 +124,9 @@ TIERS = {
 }
 
 
-def realistic_catalogue() -> Catalogue:
+def realistic_catalogue(**changes: Any) -> Catalogue:
+    """``changes``: top-level fields of the catalogue file to set (e.g. an imported table's
+    ``version="sha256-…"``)."""
     spec = catalogue_dict([ItemDef(i, p, scoring=s, excludable=x) for i, p, _, _, s, x in ITEMS])
     titles = {i: (zh, en) for i, _, zh, en, _, _ in ITEMS} | SECOND_LEVELS | FIRST_LEVELS
     for first in spec["indicators"]:
@@ -138,6 +140,7 @@ def realistic_catalogue() -> Catalogue:
         standard="GB/T 27922-2011",
         title=_text("商品售后服务评价体系（测试目录）", "After-sales service evaluation (test)"),
     )
+    spec.update(changes)
     for scheme in spec["tier_schemes"]:
         scheme["title"] = _text("默认方案：达标/三星/四星/五星", "Default scheme")
         scheme["fail_title"] = _text("未达标", "Not passed")

@@ -136,7 +136,8 @@ def test_catalogues_are_named_by_title_and_version_not_by_hash():
     """The new-audit form named the catalogue by its hash, and an imported table's version
     read "sha256-…"."""
     from criteria import DEFAULT_CATALOGUE, default_catalogue, parse_catalogue
-    from ui.catalogue_rows import catalogue_name, catalogue_names
+    from scoring.display import catalogue_name
+    from ui.catalogue_rows import catalogue_names
 
     bundled = default_catalogue()
     assert catalogue_name(bundled, "zh") == "商品售后服务评价体系（2011）"

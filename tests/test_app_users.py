@@ -9,8 +9,10 @@ import pytest
 from app_helpers import APP, app, fresh_app, new_audit, sign_in_as, texts
 from streamlit.testing.v1 import AppTest
 
+from scoring import display
 from store import open_store
 from store.accounts import MIN_PASSWORD, Accounts
+from store.config import display_zone
 from texts import t
 
 PASSWORD = "correct horse battery"
@@ -176,6 +178,11 @@ def test_an_administrator_sees_who_is_signed_in_and_ends_a_session(setup):
     shown = at.dataframe[-1].value
     assert "Chromium on the QM's laptop" in shown.to_string()
     assert "10.1.2.3" in shown.to_string()
+    # in the organisation's zone as every other time on the page (the sessions were in UTC,
+    # marked so, under a foot line saying the page's times are in Asia/Shanghai)
+    started = next(s for s in SignInSessions(store).active() if s.login == "editor").created_at
+    assert display.moment(started, display_zone()) in shown.to_string()
+    assert "UTC" not in shown.to_string()
     editor_session = next(s for s in SignInSessions(store).active() if s.login == "editor")
     at.selectbox(key="users.session.chosen").select(editor_session.id).run()
     at.button(key="users.session.end").click().run()

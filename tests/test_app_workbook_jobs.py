@@ -9,8 +9,8 @@ from app_helpers import app, fresh_app, texts
 from workbook_builder import example_layout
 
 import criteria.workbook as workbook
+from scoring.display import catalogue_name
 from store.jobs import Jobs
-from ui.catalogue_rows import catalogue_name
 from worker.loop import run_worker
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -108,6 +108,24 @@ def test_a_certificate_without_body_number_or_tier_is_refused_naming_what_is_mis
     )
 
 
+def test_a_too_long_field_is_refused_naming_it_in_the_readers_language(store):
+    """The refusal named the field by its code inside the Chinese sentence ("number 过长")."""
+    organisation = company(store)
+    with pytest.raises(CertificateRule) as refused:
+        certification.add_certificate(
+            Context.local_administrator(store, "qm"),
+            organisation.id,
+            body="中国商业联合会",
+            number="7" * (certification.MAX_FIELD + 1),
+            tier="三星级",
+            issued_on=date(2026, 1, 1),
+        )
+    assert refused.value.code == "cycle.too_long"
+    assert refused.value.values == {"field": "number", "limit": certification.MAX_FIELD}
+    assert refused.value.text("zh") == "证书编号过长（上限 200 个字符）"
+    assert refused.value.text("en") == "Certificate number: too long (at most 200 characters)"
+
+
 def test_a_certificate_cannot_name_another_organisations_round(store, certified):
     other = company(store, name="另一家")
     with pytest.raises(Refused) as refused:

@@ -51,3 +51,24 @@ def test_text_outside_streamlits_own_elements_is_never_translated():
     """A deduction reason or a file title that reads "Upload" stays as typed."""
     assert translate("Upload", '[data-testid="stMarkdownContainer"]', "zh") is None
     assert translate("Upload files", '[data-testid="stFileUploaderDropzone"]', "zh") is None
+
+
+def test_the_words_the_two_language_walk_found_read_in_chinese():
+    """Found by tests/journeys/test_two_languages.py on the Chinese pages: the keyboard's skip
+    link on every page, and a select box's own placeholder where the app gives none."""
+    from ui.streamlit_words import SELECT, SKIP
+
+    assert translate("Skip to main content", SKIP, "zh") == "跳到主要内容"
+    assert translate("Choose an option", SELECT, "zh") == "请选择"
+    assert translate("Choose options", SELECT, "zh") == "请选择"
+    assert translate("No options to select", SELECT, "zh") == "没有可选项"
+
+
+def test_the_connection_state_reads_in_chinese():
+    """The status widget's "Connecting" (a reconnect) and "Error" (the server out of reach).
+    Streamlit's "Please wait..." shows only before the first run has put the translator in the
+    page, so it stays English (README)."""
+    from ui.streamlit_words import STATUS
+
+    assert translate("Connecting", STATUS, "zh") == "正在连接"
+    assert translate("Error", STATUS, "zh") == "连接中断"

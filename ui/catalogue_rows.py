@@ -11,6 +11,7 @@ from criteria import Catalogue, default_catalogue
 from criteria.diff import CatalogueDiff
 from criteria.workbook import WORKBOOK_SOURCE
 from scoring import display
+from scoring.display import catalogue_name, catalogue_version
 from texts import t
 
 
@@ -31,23 +32,6 @@ def source_label(catalogue: Catalogue, lang: str) -> str:
         if source.id == WORKBOOK_SOURCE:
             return t("catalogues.source_workbook", lang, name=source.title)
     return t("catalogues.source_file", lang)
-
-
-def version_label(catalogue: Catalogue, lang: str) -> str:
-    """The catalogue's version as a person reads it: an imported table given none carries its
-    file's hash as version ("sha256-…"), which is shown as "no version given"."""
-    version = catalogue.spec.version
-    return t("catalogues.version_none", lang) if version.startswith("sha256-") else version
-
-
-def catalogue_name(catalogue: Catalogue, lang: str) -> str:
-    """How a catalogue is named wherever one is chosen or named: its title and version."""
-    return t(
-        "catalogues.name",
-        lang,
-        title=catalogue.spec.title.get(lang),
-        version=version_label(catalogue, lang),
-    )
 
 
 def catalogue_names(catalogues: list[Catalogue], lang: str) -> dict[str, str]:
@@ -82,7 +66,7 @@ def list_rows(catalogues: list[Catalogue], lang: str) -> list[dict[str, Any]]:
         {
             t("catalogues.col_id", lang): c.id,
             t("catalogues.col_title", lang): c.spec.title.get(lang),
-            t("catalogues.col_version", lang): version_label(c, lang),
+            t("catalogues.col_version", lang): catalogue_version(c, lang),
             t("catalogues.col_items", lang): len(c.items),
             t("catalogues.col_hash", lang): c.short_hash,
             t("catalogues.col_source", lang): source_label(c, lang),
@@ -114,13 +98,13 @@ def tree_rows(catalogue: Catalogue, lang: str) -> list[dict[str, Any]]:
         for second in first.children:
             row(
                 second.id,
-                "　" + second.title.get(lang),
+                t("catalogues.indent", lang) + second.title.get(lang),
                 sum((i.points for i in second.items), Decimal(0)),
             )
             for item in second.items:
                 row(
                     item.id,
-                    "　　" + item.title.get(lang),
+                    t("catalogues.indent", lang) * 2 + item.title.get(lang),
                     item.points,
                     scoring=t(f"workbook.scoring_{item.scoring}", lang),
                     excludable=t("workbook.yes" if item.excludable else "workbook.no", lang),

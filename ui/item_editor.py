@@ -305,7 +305,7 @@ def render_item(item: Item, record: ItemRecord, result: ItemResult, ctx: ItemCon
             else (f"{points(result.earned)} / {points(result.points)}")
         )
         st.markdown(
-            f"**{item.id}　{plain(item.title.get(lang()))}**  \n"
+            f"**{tr('ui.item_title', id=item.id, title=plain(item.title.get(lang())))}**  \n"
             f":gray[{points(item.points)} {tr('ui.points_unit')} · {mode}"
             f"{' · ' + tr('ui.excludable') if item.excludable else ''} ·] **{earned}**"
         )

@@ -7,6 +7,7 @@ import streamlit as st
 from scoring import display
 from store import StoreError
 from ui import live_figures
+from ui.history import keep_the_audit_in_the_address
 from ui.labels import tier_label
 from ui.markup import plain
 from ui.page_style import page_style
@@ -29,6 +30,7 @@ def render_sidebar() -> None:
             on_change=_relabel_choices,
         )
         audit_id = current_audit_id()
+        keep_the_audit_in_the_address(audit_id)  # one history entry per page change
         if audit_id is None:
             return
         try:

@@ -31,7 +31,7 @@ class Rule:
     where: str  # a CSS selector: only text inside such an element is replaced
     english: str  # Streamlit's text, as a regular expression matched against the whole text
     key: str  # texts/ key of our words
-    attribute: str | None = None  # an attribute's text (aria-label, title) instead of text
+    attribute: str | None = None  # an attribute's text (aria-label, title, placeholder)
     sample: str = ""  # an example of Streamlit's text, where ``english`` has groups
 
     @property
@@ -45,6 +45,8 @@ HINT = '[data-testid="InputInstructions"]'
 STATUS = '[data-testid="stStatusWidget"]'
 MENU = '[data-baseweb="popover"]'
 TOOLBAR = '[data-testid="stElementToolbar"]'
+SKIP = '[data-testid="stSkipToContent"]'  # the keyboard's first stop, shown when focused
+SELECT = '[data-baseweb="select"]'  # a select box's placeholder, when the app gives none
 
 RULES = (
     Rule(UPLOADER, r"Drag and drop files here", "streamlit.drop_files"),
@@ -69,7 +71,19 @@ RULES = (
     ),
     Rule(STATUS, r"Running\.\.\.", "streamlit.running"),
     Rule(STATUS, r"Stop", "streamlit.stop"),
+    Rule(STATUS, r"Connecting", "streamlit.connecting"),  # the server restarting, a reconnect
+    Rule(STATUS, r"Error", "streamlit.connection_error"),  # the server out of reach
     Rule(MENU, r"No results", "streamlit.no_results"),
+    Rule(SKIP, r"Skip to main content", "streamlit.skip_to_content"),
+    *(
+        Rule(SELECT, english, key, attribute)
+        for attribute in (None, "placeholder")  # the placeholder's text, or its input's
+        for english, key in (
+            (r"Choose an option", "streamlit.choose_option"),
+            (r"Choose options", "streamlit.choose_options"),
+            (r"No options to select", "streamlit.no_options"),
+        )
+    ),
     Rule(UPLOADER, r"file upload", "streamlit.file_input", "aria-label"),
     *(
         Rule(TOOLBAR, english, key, attribute)
@@ -131,7 +145,7 @@ _SCRIPT = """
     say(node, node.nodeValue, (v) => { node.nodeValue = v; });
   };
   const attributes = (el) => {
-    for (const name of ['aria-label', 'title']) {
+    for (const name of ['aria-label', 'title', 'placeholder']) {
       if (!el.hasAttribute(name)) continue;
       const key = { __gbtHost: el, __gbtAttribute: name };
       const slot = (el.__gbtSlots = el.__gbtSlots || {});
@@ -159,7 +173,7 @@ _SCRIPT = """
   });
   words.observer.observe(document.body, {
     subtree: true, childList: true, characterData: true,
-    attributes: true, attributeFilter: ['aria-label', 'title'],
+    attributes: true, attributeFilter: ['aria-label', 'title', 'placeholder'],
   });
 })();
 </script>

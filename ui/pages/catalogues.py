@@ -20,12 +20,12 @@ from criteria.workbook_problems import WorkbookError
 from domain.permissions import Action
 from domain.records import AuditState
 from scoring import display
+from scoring.display import catalogue_name
 from store.access import bare
 from store.catalogue_move import MappingError, plan_move
 from store.jobs import Job, Jobs, JobState
 from ui.catalogue_move_view import move_confirmation, move_rows, move_summary
 from ui.catalogue_rows import (
-    catalogue_name,
     catalogue_names,
     diff_rows,
     list_rows,

@@ -15,13 +15,14 @@ import streamlit as st
 from domain.account_records import UserRecord
 from domain.errors import Refused
 from domain.permissions import ORGANISATION_ROLES, Action, permits
+from scoring import display
 from services import accounts as account_services
 from store.accounts import MIN_PASSWORD, AccountError
 from ui.api_tokens_panel import tokens_panel
 from ui.auth import current_actor, web_settings
 from ui.markup import plain
 from ui.notification_log import show_notification_log
-from ui.state import context, flash, lang, page_store, show_flashes, tr, when
+from ui.state import context, flash, lang, page_store, show_flashes, tr, when, zone
 
 signed_in = current_actor()
 st.title(tr("users.title"))
@@ -231,8 +232,8 @@ st.dataframe(
             tr("users.col_name"): [s.display_name for s in live],
             tr("users.col_login"): [s.login for s in live],
             tr("users.session_via"): [tr(f"users.via.{s.via}") for s in live],
-            tr("users.session_started"): [f"{s.created_at:%Y-%m-%d %H:%M} UTC" for s in live],
-            tr("users.session_seen"): [f"{s.last_seen_at:%Y-%m-%d %H:%M} UTC" for s in live],
+            tr("users.session_started"): [when(s.created_at) for s in live],
+            tr("users.session_seen"): [when(s.last_seen_at) for s in live],
             tr("users.session_browser"): [s.user_agent for s in live],
             tr("users.session_address"): [s.address or "—" for s in live],
         }
@@ -247,7 +248,7 @@ ended = st.selectbox(
     key="users.session.chosen",
     format_func=lambda i: (
         f"{by_id[i].display_name} ({by_id[i].login}) · "
-        f"{by_id[i].last_seen_at:%H:%M} UTC · {by_id[i].user_agent[:60]}"
+        f"{display.clock(by_id[i].last_seen_at, zone())} · {by_id[i].user_agent[:60]}"
     ),
 )
 if st.button(tr("users.end_session"), key="users.session.end"):
