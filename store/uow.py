@@ -33,6 +33,7 @@ from store.repositories import (
     Rounds,
 )
 from store.repository import AuditStore
+from store.work import Work
 
 
 class UnitOfWork:
@@ -44,6 +45,7 @@ class UnitOfWork:
     catalogues: Catalogues
     changes: ChangeLog
     accounts: Accounts  # the account methods join this unit of work's transaction
+    work: Work  # assignments, comment threads, owner links (store/work.py)
 
     def __init__(self, store: AuditStore, *, write: bool = True) -> None:
         self.store = store
@@ -86,6 +88,7 @@ class UnitOfWork:
         self.catalogues = Catalogues(session, self.store)
         self.changes = ChangeLog(session, self.store)
         self.accounts = Accounts(self.store)
+        self.work = Work(session)
         return self
 
     def _options(self) -> dict[str, object]:
