@@ -106,8 +106,12 @@ def mentioned(body: str, members: Iterable[Member]) -> tuple[int, ...]:
     """The accounts ``body`` @mentions, by login or display name (the longest name that follows
     the @ and ends there: "@王工，请看" names 王工), in order of first mention."""
     names = sorted(
-        ((_key(name), member.id) for member in members for name in (member.login, member.display_name)
-         if name.strip()),
+        (
+            (_key(name), member.id)
+            for member in members
+            for name in (member.login, member.display_name)
+            if name.strip()
+        ),
         key=lambda pair: -len(pair[0]),
     )
     text = _key(body)

@@ -74,11 +74,13 @@ def assign(
 
 
 @service(Action.ASSIGN, By.ROUND)
-def unassign(ctx: Context, audit_id: int, target: str) -> None:
+def unassign(ctx: Context, audit_id: int, target: str) -> Assignment:
+    """Take an assignment back; the assignment as it was."""
     uow = ctx.uow
     row = uow.work.assignment_row(audit_id, target)
     if row is None:
         raise WorkRefused("work.error.not_assigned", target=target)
+    taken = next(a for a in uow.work.assignments(audit_id) if a.target == target)
     name = uow.work.names([row.user_id]).get(row.user_id)
     organisation_id = row.organisation_id
     uow.work.unassign(row)
@@ -88,6 +90,7 @@ def unassign(ctx: Context, audit_id: int, target: str) -> None:
         [("assignee", name, None)],
         organisation_id=organisation_id,
     )
+    return taken
 
 
 @service(Action.READ, By.ORGANISATION, write=False)
@@ -97,9 +100,10 @@ def owner_links(ctx: Context, organisation_id: int) -> dict[str, int]:
 
 
 @service(Action.ASSIGN, By.ORGANISATION)
-def link_owner(ctx: Context, organisation_id: int, owner: str, user_id: int | None) -> None:
+def link_owner(ctx: Context, organisation_id: int, owner: str, user_id: int | None) -> str:
     """Every action and request of the organisation whose owner is the text ``owner`` belongs
-    to the account ``user_id`` (None: the text stands for no account again)."""
+    to the account ``user_id`` (None: the text stands for no account again). The owner text
+    as linked."""
     uow = ctx.uow
     if not owner.strip():
         raise WorkRefused("work.error.empty_owner")
@@ -108,11 +112,12 @@ def link_owner(ctx: Context, organisation_id: int, owner: str, user_id: int | No
         raise WorkRefused("work.error.not_member", user_id=user_id)
     before = uow.work.link_owner(organisation_id, owner, user_id, ctx.name)
     if before == user_id:
-        return
+        return owner.strip()
     names = uow.work.names([i for i in (before, user_id) if i is not None])
     uow.changes.append(
         ctx.name,
         f"owner {owner.strip()}",
-        [("account", names.get(before) if before else None, names.get(user_id) if user_id else None)],
+        [("account", names.get(before or 0), names.get(user_id or 0))],
         organisation_id=organisation_id,
     )
+    return owner.strip()

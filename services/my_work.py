@@ -1,4 +1,4 @@
-""""My work": what is assigned to the signed-in person, the rectification actions and the
+""" "My work": what is assigned to the signed-in person, the rectification actions and the
 requests for evidence they own, and the comments that @mention them — across every organisation
 they may read, in one read transaction."""
 
@@ -86,7 +86,9 @@ class _Places:
                 audit.organisation_id
             )
         organisation = self._organisations[audit.organisation_id]
-        return Where(organisation.id, organisation.profile.name, audit.id, audit.title, audit.round_no)
+        return Where(
+            organisation.id, organisation.profile.name, audit.id, audit.title, audit.round_no
+        )
 
 
 @service(Action.MY_WORK, By.NOTHING, write=False)
@@ -168,9 +170,11 @@ def _owned(
 def _mention(ctx: Context, places: _Places, comment: Comment, lang: str) -> MentionLine:
     audit = places.round(comment.audit_id)
     catalogue = ctx.uow.catalogues.get(audit.catalogue_hash)
-    title = catalogue.item(comment.item_id).title.get(lang) if catalogue.has_item(
-        comment.item_id
-    ) else ""
+    title = (
+        catalogue.item(comment.item_id).title.get(lang)
+        if catalogue.has_item(comment.item_id)
+        else ""
+    )
     return MentionLine(
         places.where(comment.audit_id),
         comment.item_id,

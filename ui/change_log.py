@@ -11,7 +11,9 @@ from domain.records import ActionState, AuditState
 from scoring import Status
 from texts import keys, t
 
-_ENTITY = re.compile(r"^(item|special deduction|evidence) #?(\S+)$|^(assignment|comment|owner) (.+)$")
+_ENTITY = re.compile(
+    r"^(item|special deduction|evidence) #?(\S+)$|^(assignment|comment|owner) (.+)$"
+)
 _ENTITY_KEYS = {
     "item": "log.item",
     "special deduction": "log.deduction",

@@ -62,9 +62,7 @@ def upgrade() -> None:
         _fk("item_comments", "author_id", "users"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_item_comments")),
     )
-    op.create_index(
-        op.f("ix_item_comments_organisation_id"), "item_comments", ["organisation_id"]
-    )
+    op.create_index(op.f("ix_item_comments_organisation_id"), "item_comments", ["organisation_id"])
 
     op.create_table(
         "comment_mentions",
