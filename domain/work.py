@@ -104,7 +104,8 @@ _ENDS = frozenset(" \t\r\n,.;:!?，。；：！？、)）]】」』\"'")
 
 def mentioned(body: str, members: Iterable[Member]) -> tuple[int, ...]:
     """The accounts ``body`` @mentions, by login or display name (the longest name that follows
-    the @ and ends there: "@王工，请看" names 王工), in order of first mention."""
+    the @ and ends there: "@王工，请看" names 王工), in order of first mention. An @ inside a
+    word (an e-mail address) mentions no one."""
     names = sorted(
         (
             (_key(name), member.id)
@@ -118,6 +119,9 @@ def mentioned(body: str, members: Iterable[Member]) -> tuple[int, ...]:
     found: list[int] = []
     start = text.find("@")
     while start != -1:
+        if start and text[start - 1].isascii() and text[start - 1].isalnum():  # an e-mail address
+            start = text.find("@", start + 1)
+            continue
         rest = text[start + 1 :]
         for name, member_id in names:
             if rest.startswith(name) and (len(rest) == len(name) or rest[len(name)] in _ENDS):
