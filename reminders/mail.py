@@ -22,7 +22,16 @@ TIMEOUT_SECONDS = 20
 
 
 class MailError(RuntimeError):
-    """The server could not be reached or refused the mail; the message says which setting."""
+    """The server could not be reached or refused the mail; the message says which setting.
+    ``str()`` is the text in the language asked for; ``text(lang)`` words it in another."""
+
+    def __init__(self, code: str, lang: str, **values: object) -> None:
+        self.code = code
+        self.values = values
+        super().__init__(t(code, lang, **values))
+
+    def text(self, lang: str) -> str:
+        return t(self.code, lang, **self.values)
 
 
 @dataclass(frozen=True)
@@ -69,19 +78,17 @@ def send_all(settings: SmtpSettings, mails: Sequence[EmailMessage], lang: str = 
                 try:
                     server.starttls(context=ssl.create_default_context())
                 except smtplib.SMTPNotSupportedError:
-                    raise MailError(t("mail.no_starttls", lang, server=where)) from None
+                    raise MailError("mail.no_starttls", lang, server=where) from None
             if settings.user:
                 try:
                     server.login(settings.user, settings.password)
                 except smtplib.SMTPException as exc:
-                    raise MailError(
-                        t("mail.login_refused", lang, server=where, reason=exc)
-                    ) from None
+                    raise MailError("mail.login_refused", lang, server=where, reason=exc) from None
             for mail in mails:
                 server.send_message(mail)
     except MailError:
         raise
     except smtplib.SMTPException as exc:
-        raise MailError(t("mail.refused", lang, server=where, reason=exc)) from None
+        raise MailError("mail.refused", lang, server=where, reason=exc) from None
     except (OSError, TimeoutError) as exc:
-        raise MailError(t("mail.unreachable", lang, server=where, reason=exc)) from None
+        raise MailError("mail.unreachable", lang, server=where, reason=exc) from None

@@ -74,6 +74,10 @@ class Setting(Generic[T]):
     help: str  # the README's "what" column
     scope: Scope = Scope.APP
 
+    def is_set(self, env: Mapping[str, str] | None = None) -> bool:
+        """Whether a value is given (not unset, not empty)."""
+        return bool((environment(env).get(self.name) or "").strip())
+
     def read(self, env: Mapping[str, str] | None = None, default: str | None = None) -> T:
         """The value from ``env`` (the environment by default); unset or empty: ``default``
         (for a default derived from another setting), else the setting's own."""
@@ -221,6 +225,52 @@ def origin(name: str, raw: str) -> str | None:
     if parts.scheme not in ("http", "https") or not parts.netloc or parts.path:
         raise SettingsError("settings.not_an_origin", name, value=value)
     return f"{parts.scheme}://{parts.netloc}".lower()
+
+
+WEBHOOK_SHAPES = ("wecom", "dingtalk", "feishu", "json")
+
+
+@dataclass(frozen=True)
+class WebhookUrl:
+    """A chat robot's address (without its fragment), its signing secret and, when the host
+    does not say it (a proxy, a private deployment), the message shape it takes."""
+
+    url: str
+    secret: str = ""
+    shape: str = ""  # one of WEBHOOK_SHAPES, or "" to choose by host (notify/webhooks.py)
+
+    @property
+    def host(self) -> str:
+        return (urlsplit(self.url).hostname or "").lower()
+
+
+def webhook_urls(name: str, raw: str) -> tuple[WebhookUrl, ...]:
+    """One or more http(s) URLs, separated by spaces, new lines or commas. A fragment (never
+    sent to the robot) may carry its signing secret and its shape: ``…#secret=SEC…`` or
+    ``…#shape=dingtalk&secret=SEC…``."""
+    found: list[WebhookUrl] = []
+    for part in raw.replace(",", " ").split():
+        parts = urlsplit(part)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise SettingsError("settings.not_a_webhook", name, value=_masked_webhook(part))
+        given: dict[str, str] = {}
+        for pair in parts.fragment.split("&") if parts.fragment else ():
+            key, _, value = pair.partition("=")
+            if key not in ("secret", "shape") or not value or key in given:
+                raise SettingsError("settings.not_a_webhook", name, value=_masked_webhook(part))
+            given[key] = value
+        if given.get("shape", "json") not in WEBHOOK_SHAPES:
+            raise SettingsError("settings.not_a_webhook", name, value=_masked_webhook(part))
+        url = parts._replace(fragment="").geturl()
+        found.append(WebhookUrl(url, given.get("secret", ""), given.get("shape", "")))
+    return tuple(found)
+
+
+def _masked_webhook(raw: str) -> str:
+    """A robot's URL in a message: scheme, host and path only (its token is a password)."""
+    parts = urlsplit(raw)
+    shown = f"{parts.scheme}://{parts.netloc}{parts.path}" if parts.netloc else raw
+    return shown if len(shown) <= 120 else shown[:119] + "…"
 
 
 def time_zone(name: str, raw: str) -> ZoneInfo:
@@ -375,6 +425,19 @@ SMTP_PASSWORD = Setting(
     "its password (needed with a login)",
     Scope.MAIL,
 )
+WEBHOOK_URL = Setting(
+    "GBT_AUDIT_WEBHOOK_URL",
+    webhook_urls,
+    "",
+    "none",
+    "group-chat robots told of workflow events and sent the `gbt-audit remind` digest: one or "
+    "more URLs (spaces or commas between); the message shape follows the host — 企业微信 "
+    "(qyapi.weixin.qq.com), 钉钉 (oapi.dingtalk.com), 飞书 (open.feishu.cn, open.larksuite.com), "
+    "else plain JSON; a robot's signing secret as `#secret=SEC…` at the end of its URL (a "
+    "fragment is never sent), and `#shape=wecom|dingtalk|feishu|json` for a host that does not "
+    "say it (a proxy), e.g. `…#shape=dingtalk&secret=SEC…`",
+    Scope.MAIL,
+)
 CLI_ACCOUNT = Setting(
     "GBT_AUDIT_CLI_ACCOUNT",
     text,
@@ -432,6 +495,7 @@ SETTINGS: tuple[Setting[Any], ...] = (
     SMTP_STARTTLS,
     SMTP_USER,
     SMTP_PASSWORD,
+    WEBHOOK_URL,
     IDLE_MINUTES,
     SESSION_HOURS,
     SECURE_COOKIE,

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from store import transaction
 from store.accounts import Accounts
 from store.database import WRITE_TRANSACTION, reported
+from store.outbox import Outbox
 from store.repositories import (
     Catalogues,
     Certificates,
@@ -46,6 +47,7 @@ class UnitOfWork:
     changes: ChangeLog
     accounts: Accounts  # the account methods join this unit of work's transaction
     work: Work  # assignments, comment threads, owner links (store/work.py)
+    outbox: Outbox  # notifications recorded with the change that caused them (store/outbox.py)
 
     def __init__(self, store: AuditStore, *, write: bool = True) -> None:
         self.store = store
@@ -89,6 +91,7 @@ class UnitOfWork:
         self.changes = ChangeLog(session, self.store)
         self.accounts = Accounts(self.store)
         self.work = Work(session)
+        self.outbox = Outbox(session)
         return self
 
     def _options(self) -> dict[str, object]:

@@ -5,7 +5,11 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection, create_engine
 
-from store import account_tables, work_tables  # noqa: F401  (registers their tables)
+from store import (
+    account_tables,  # noqa: F401  (registers the account tables)
+    outbox_tables,  # noqa: F401  (registers the outbox)
+    work_tables,  # noqa: F401  (registers assignments, comments, owner links)
+)
 from store.tables import Base
 
 config = context.config
