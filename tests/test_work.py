@@ -202,3 +202,25 @@ def test_a_linked_owner_can_be_unlinked_and_the_links_live_in_the_unit_of_work(t
         "编辑王",
         None,
     )
+
+
+def _outbox(store):
+    with UnitOfWork(store, write=False) as uow:
+        return [(n.kind.value, n.recipients, n.values) for n in reversed(uow.outbox.recent())]
+
+
+def test_an_assignment_and_a_mention_each_leave_one_notification_for_their_person(t):
+    store, people = t
+    audit = people.audit_a.id
+    consultant, editor = as_(store, people, "consultant"), as_(store, people, "editor")
+    editor_id, consultant_id = _user_id(people, "editor"), _user_id(people, "consultant")
+    assignments.assign(consultant, audit, "1.1.1", editor_id, date(2026, 12, 31))
+    assignments.assign(consultant, audit, "1.1.1", editor_id, date(2027, 1, 15))  # due only
+    comments.add_comment(editor, audit, "1.1.1", "@顾问周 <b>已完成</b> @editor")
+    [(kind, recipients, values), (kind2, recipients2, values2)] = _outbox(store)
+    assert (kind, recipients) == ("assigned", (editor_id,))
+    assert values["item"] == "1.1.1" and values["due_on"] == "2026-12-31"
+    assert values["organisation"] == "华东家电服务有限公司" and values["by"] == "顾问周"
+    # the author mentioning herself is not told
+    assert (kind2, recipients2) == ("mentioned", (consultant_id,))
+    assert values2["comment"] == "@顾问周 <b>已完成</b> @editor" and values2["by"] == "编辑王"
