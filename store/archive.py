@@ -41,6 +41,7 @@ from evidence.blobs import Readable, StagingArea
 from evidence.names import shown
 from settings import logs
 from store import changelog
+from store.archive_comments import exported_comments, insert_comments
 from store.archive_members import (
     FORMAT,
     ArchiveRefused,
@@ -50,7 +51,6 @@ from store.archive_members import (
     read_member,
     verify_member,
 )
-from store.archive_comments import exported_comments, insert_comments
 from store.archive_records import (
     ArchiveData,
     CheckedRecords,
