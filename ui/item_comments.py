@@ -11,8 +11,9 @@ import streamlit as st
 from domain.work import Comment, may_edit
 from services import assignments as assignment_services
 from services import comments as comment_services
+from store import StoreError
 from ui.markup import plain
-from ui.state import attempt, context, tr, when
+from ui.state import context, refusal, tr, when
 
 
 def thread_key(audit_id: int, item_id: str) -> str:
@@ -32,16 +33,25 @@ def item_thread(audit_id: int, organisation_id: int, item_id: str, *, may_write:
         st.caption(tr("comments.none"))
     for comment in thread:
         _comment(comment, names, editable=may_write and may_edit(comment, ctx.user_id, now))
+    refused = st.session_state.pop(f"{key}.refused", None)
+    if refused:
+        st.error(refused)
     if not may_write:
         return
     with st.form(f"{key}.new", clear_on_submit=True, border=False):
-        body = st.text_area(tr("comments.new"), key=f"{key}.body", height=68)
-        if st.form_submit_button(tr("comments.post")):
-            posted = attempt(
-                lambda: comment_services.add_comment(context(), audit_id, item_id, body)
-            )
-            if posted is not None:
-                st.rerun(scope="fragment")
+        st.text_area(tr("comments.new"), key=f"{key}.body", height=68)
+        st.form_submit_button(tr("comments.post"), on_click=_post, args=(audit_id, item_id))
+
+
+def _post(audit_id: int, item_id: str) -> None:
+    """The form's callback: runs before the card is drawn again, which then shows the thread
+    with the new comment (or why it was refused)."""
+    key = thread_key(audit_id, item_id)
+    body = st.session_state.get(f"{key}.body") or ""
+    try:
+        comment_services.add_comment(context(), audit_id, item_id, body)
+    except StoreError as exc:
+        st.session_state[f"{key}.refused"] = refusal(exc)
 
 
 def _comment(comment: Comment, names: dict[int, str], *, editable: bool) -> None:
@@ -59,10 +69,21 @@ def _comment(comment: Comment, names: dict[int, str], *, editable: bool) -> None
             st.popover(tr("comments.edit")),
             st.form(f"comment.{comment.id}.edit", border=False),
         ):
-            body = st.text_area(tr("comments.edit"), value=comment.body, height=68)
-            if st.form_submit_button(tr("comments.save")):
-                changed = attempt(
-                    lambda: comment_services.edit_comment(context(), comment.id, body)
-                )
-                if changed is not None:
-                    st.rerun(scope="fragment")
+            st.text_area(tr("comments.edit"), value=comment.body, height=68, key=_edit_key(comment))
+            st.form_submit_button(
+                tr("comments.save"),
+                on_click=_edit,
+                args=(comment, thread_key(comment.audit_id, comment.item_id)),
+            )
+
+
+def _edit_key(comment: Comment) -> str:
+    return f"comment.{comment.id}.body"
+
+
+def _edit(comment: Comment, key: str) -> None:
+    body = st.session_state.get(_edit_key(comment)) or ""
+    try:
+        comment_services.edit_comment(context(), comment.id, body)
+    except StoreError as exc:
+        st.session_state[f"{key}.refused"] = refusal(exc)
