@@ -258,6 +258,7 @@ with st.container(border=True):
             tr("actions.col_state"),
             [None, *states],
             format_func=lambda s: tr("actions.keep") if s is None else states[s],
+            key="actions.bulk_state",
         )
         new_owner = owner_in.text_input(tr("actions.col_owner"), placeholder=tr("actions.keep"))
         owner_account = owner_in.selectbox(
@@ -267,7 +268,9 @@ with st.container(border=True):
         )
         new_due = due_in.date_input(tr("actions.col_due"), value=None)
         clear_due = clear_in.checkbox(tr("actions.clear_due"))
-        submitted = st.form_submit_button(tr("actions.apply"), disabled=not (selected and editable))
+        submitted = st.form_submit_button(
+            tr("actions.apply"), disabled=not (selected and editable), key="actions.bulk_apply"
+        )
     if not may_score:
         read_only_notice(organisation.id)
     elif not editable:
