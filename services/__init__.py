@@ -22,6 +22,9 @@ in one unit of work):
   stored and linked in one transaction); the checklist's links, uploads and photos, the batch
   upload's links and ``gbt-audit evidence add`` use it, so a link made from the command line
   withdraws a sign-off exactly as the app does.
+- assignments, owner links, comment threads and "my work": services/assignments.py,
+  services/comments.py, services/my_work.py (repository ``uow.work``, store/work.py); the
+  checklist, the action register and the My work page use them.
 - still through store.AuditStore / GuardedStore: organisations' details, rounds (audit details,
   closing, comparing), the evidence library's own pages, requests for evidence, catalogues and
   catalogue moves, archives, the change log; the action register's and the self-evaluation

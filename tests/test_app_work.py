@@ -159,3 +159,22 @@ def test_a_free_text_owner_is_linked_to_an_account_on_the_action_register(store)
     assert [line.row.action for line in my_work(wangs, date(2026, 12, 7)).actions] == [
         "建立回访制度"
     ]
+
+
+def test_the_register_sets_an_account_as_the_owner_of_the_selected_actions(store):
+    audit = new_audit(store)
+    wang = colleague(store, audit.organisation_id)
+    rounds.save_item(
+        admin(store),
+        audit.id,
+        "1.1.1",
+        expected_version=0,
+        rectification=Rectification("建立回访制度", "", None),
+    )
+    at = app("actions", audit.id)
+    at.session_state["actions.table"] = {"selection": {"rows": [0], "columns": []}}
+    at.run()
+    at.selectbox(key="actions.bulk_owner_account").set_value(wang)
+    at.button(key="actions.bulk_apply").click().run()
+    assert not at.exception
+    assert store.item(audit.id, "1.1.1").rectification.owner == "王工"

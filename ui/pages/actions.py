@@ -265,6 +265,7 @@ with st.container(border=True):
             tr("owners.account"),
             [None, *members],
             format_func=lambda i: tr("actions.keep") if i is None else members[i],
+            key="actions.bulk_owner_account",
         )
         new_due = due_in.date_input(tr("actions.col_due"), value=None)
         clear_due = clear_in.checkbox(tr("actions.clear_due"))
