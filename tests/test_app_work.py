@@ -178,3 +178,13 @@ def test_the_register_sets_an_account_as_the_owner_of_the_selected_actions(store
     at.button(key="actions.bulk_apply").click().run()
     assert not at.exception
     assert store.item(audit.id, "1.1.1").rectification.owner == "王工"
+
+
+def test_the_change_log_names_assignments_comments_and_owner_links_by_their_labels():
+    from ui.change_log import entity_label, field_label
+
+    assert entity_label("assignment 5/1.2.3", "zh") == "分配 5/1.2.3"
+    assert entity_label("comment 5/1.2.3", "en") == "comment 5/1.2.3"
+    assert entity_label("owner 王 工", "zh") == "负责人「王 工」"  # an owner text with a space
+    assert field_label("assignee", "zh") == "负责人"
+    assert field_label("comment", "en") == "comment"
