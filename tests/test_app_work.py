@@ -188,3 +188,28 @@ def test_the_change_log_names_assignments_comments_and_owner_links_by_their_labe
     assert entity_label("owner 王 工", "zh") == "负责人「王 工」"  # an owner text with a space
     assert field_label("assignee", "zh") == "负责人"
     assert field_label("comment", "en") == "comment"
+
+
+def test_its_author_corrects_a_comment_in_the_thread_and_others_cannot(store):
+    audit = new_audit(store)
+    wang = colleague(store, audit.organisation_id)
+    posted = comments.add_comment(as_(store, wang), audit.id, "1.1.1", "请看附件")
+    at = app()
+    sign_in_as(at, wang)
+    at.session_state["audit_id"] = audit.id
+    at.switch_page("ui/pages/checklist.py").run()
+    at.session_state[f"item.{audit.id}.1.1.1.open"] = True
+    at.session_state[f"comments.{audit.id}.1.1.1"] = True
+    at.run()
+    assert not at.exception
+    at.text_area(key=f"comment.{posted.id}.body").input("请看附件（第二版）")
+    next(b for b in at.button if b.label == "保存修改").click().run()
+    assert not at.exception
+    (after,) = comments.thread(admin(store), audit.id, "1.1.1")
+    assert (after.body, after.edited_at is not None) == ("请看附件（第二版）", True)
+    assert "已修改" in "\n".join(m.value for m in at.markdown)
+    other = app("checklist", audit.id)  # the administrator: not its author
+    other.session_state[f"item.{audit.id}.1.1.1.open"] = True
+    other.session_state[f"comments.{audit.id}.1.1.1"] = True
+    other.run()
+    assert not [b for b in other.button if b.label == "保存修改"]
