@@ -88,11 +88,12 @@ class AuditApp:
         self.page.keyboard.press("Escape")
 
     def type_date(self, label: str, day: str, within: Locator | None = None) -> None:
-        """Type a date (YYYY/MM/DD) into the date field labelled ``label``."""
+        """Type a date (YYYY/MM/DD) into the date field labelled ``label``: its year, month and
+        day parts one after the other, as a person types them."""
         field = (within or self.page).get_by_label(label).first
-        field.click()
-        field.fill(day)
-        field.press("Enter")
+        segments = field.locator('[role="spinbutton"]')
+        (segments.first if segments.count() else field).click()
+        self.page.keyboard.type(day.replace("/", ""))
         self.page.keyboard.press("Escape")
 
     def confirm(self, name: str) -> None:
