@@ -97,10 +97,14 @@ def test_assigned_items_reach_the_colleague_and_a_mention_reaches_the_quality_ma
     with smtp_server() as (port, inbox):
         smtp = SmtpSettings("127.0.0.1", port, "audit@example.cn", starttls=False)
         deliver_due(open_store(), Channels(smtp, ()))
-    mailed = {(tuple(to), mail["Subject"]): mail.get_content() for to, mail in inbox.received}
-    to_sun = [body for (to, _), body in mailed.items() if to == ("sun@example.cn",)]
-    assert len(to_sun) == 1 and "部门职责说明已上传" in to_sun[0]
-    to_wang = [body for (to, _), body in mailed.items() if to == ("wang@example.cn",)]
-    assert len(to_wang) == 3  # one per assigned item
+    mailed = [(tuple(to), mail.get_content()) for to, mail in inbox.received]
+    to_sun = [body for to, body in mailed if to == ("sun@example.cn",)]
+    assert len(to_sun) == 1 and "部门职责说明已上传，请确认 **是否** 需要签字版" in to_sun[0]
+    to_wang = [body for to, body in mailed if to == ("wang@example.cn",)]
+    assert sorted(next(w for w in body.split() if w.startswith("条款")) for body in to_wang) == [
+        "条款：1.1.1",
+        "条款：1.1.2",
+        "条款：1.2.1",
+    ]  # one mail per assigned item
     qm_browser.close()
     colleague_browser.close()
