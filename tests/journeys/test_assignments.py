@@ -1,6 +1,7 @@
 """A quality manager assigns three items to a colleague; the colleague signs in, finds them
 under 我的工作, and comments on one with an @mention of the quality manager, who finds the
-mention under 我的工作 — and in her mail, once the worker has sent the outbox."""
+mention under 我的工作 — and in her mail and the team's chat robot, once the worker has sent
+the outbox."""
 
 from __future__ import annotations
 
@@ -8,10 +9,12 @@ from datetime import date
 
 from app_ui import AuditApp
 from smtp_server import smtp_server
+from webhook_receiver import webhook_receiver
 
 from domain.records import OrganisationProfile
 from notify.send import Channels, deliver_due
 from reminders.mail import SmtpSettings
+from settings import WebhookUrl
 from store import open_store
 from store.accounts import Accounts
 
@@ -93,10 +96,21 @@ def test_assigned_items_reach_the_colleague_and_a_mention_reaches_the_quality_ma
     qm.no_error()
     qm.snap("mentioned")
 
-    # the worker's step: the outbox is sent to a real mail server on 127.0.0.1
-    with smtp_server() as (port, inbox):
+    # the worker's step: the outbox is sent to a real mail server and a plain-JSON chat robot,
+    # both on 127.0.0.1
+    with smtp_server() as (port, inbox), webhook_receiver() as robot:
         smtp = SmtpSettings("127.0.0.1", port, "audit@example.cn", starttls=False)
-        deliver_due(open_store(), Channels(smtp, ()))
+        deliver_due(open_store(), Channels(smtp, (WebhookUrl(robot.url()),)))
+    posted = [got.json() for got in robot.received]
+    mentions = [body for body in posted if body["event"] == "mentioned"]
+    assert [m["values"]["comment"] for m in mentions] == [
+        "@孙经理 部门职责说明已上传，请确认 **是否** 需要签字版"
+    ]
+    assert sorted(body["values"]["item"] for body in posted if body["event"] == "assigned") == [
+        "1.1.1",
+        "1.1.2",
+        "1.2.1",
+    ]
     mailed = [(tuple(to), mail.get_content()) for to, mail in inbox.received]
     to_sun = [body for to, body in mailed if to == ("sun@example.cn",)]
     assert len(to_sun) == 1 and "部门职责说明已上传，请确认 **是否** 需要签字版" in to_sun[0]
