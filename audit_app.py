@@ -29,6 +29,7 @@ def page(path: str, title: str, icon: str, default: bool = False) -> st.Page:
 pages = {
     tr("nav.group_audit"): [
         page("audits", "nav.audits", "list_alt", default=True),
+        page("my_work", "work.nav", "assignment_ind"),
         page("checklist", "nav.checklist", "checklist"),
         page("evidence", "nav.evidence", "attach_file"),
         page("dashboard", "nav.dashboard", "monitoring"),

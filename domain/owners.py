@@ -24,6 +24,11 @@ def _norm(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
+def owner_key(text: str) -> str:
+    """An owner text as compared: spaces collapsed, case folded ("王工" and " 王工 " are one)."""
+    return _norm(text)
+
+
 def is_owner(owner: str, person: Person) -> bool:
     """Does the owner text of an action name this person?"""
     return bool(owner.strip()) and _norm(owner) in person.names

@@ -46,6 +46,11 @@ class Action(StrEnum):
     # a body's scoring table or a catalogue file, kept for everyone (catalogues are shared and
     # content-addressed; an audit chooses one when it starts)
     IMPORT_CATALOGUE = "import_catalogue"
+    # give an item or an indicator of a round to a colleague, by a date; link an action's
+    # free-text owner to an account
+    ASSIGN = "assign"
+    COMMENT = "comment"  # write in an item's thread (everyone with a role there reads it)
+    MY_WORK = "my_work"  # see what is assigned to, owned by or asks for oneself, everywhere
     # one's own personal API tokens, and the read-only API with them (what it reads is READ's);
     # an administrator keeps anyone's tokens
     USE_API = "use_api"
@@ -58,6 +63,7 @@ GLOBAL_ACTIONS = frozenset(
         Action.IMPORT_ARCHIVE,
         Action.MANAGE_USERS,
         Action.IMPORT_CATALOGUE,
+        Action.MY_WORK,
         Action.USE_API,
     }
 )
@@ -75,14 +81,34 @@ ROLE_ACTIONS: Mapping[Role, frozenset[Action]] = {
             Action.CLOSE_ROUND,
             Action.EXPORT_ARCHIVE,
             Action.SUBMIT_REVIEW,
+            Action.ASSIGN,
+            Action.COMMENT,
+            Action.MY_WORK,
             Action.USE_API,
         }
     ),
     Role.EDITOR: frozenset(
-        {Action.READ, Action.SCORE, Action.MANAGE_EVIDENCE, Action.SUBMIT_REVIEW, Action.USE_API}
+        {
+            Action.READ,
+            Action.SCORE,
+            Action.MANAGE_EVIDENCE,
+            Action.SUBMIT_REVIEW,
+            Action.COMMENT,
+            Action.MY_WORK,
+            Action.USE_API,
+        }
     ),
-    Role.REVIEWER: frozenset({Action.READ, Action.RETURN_REVIEW, Action.SIGN_OFF, Action.USE_API}),
-    Role.VIEWER: frozenset({Action.READ, Action.USE_API}),
+    Role.REVIEWER: frozenset(
+        {
+            Action.READ,
+            Action.RETURN_REVIEW,
+            Action.SIGN_OFF,
+            Action.COMMENT,
+            Action.MY_WORK,
+            Action.USE_API,
+        }
+    ),
+    Role.VIEWER: frozenset({Action.READ, Action.MY_WORK, Action.USE_API}),
 }
 
 # Roles granted per organisation (administrator is a property of the account instead).

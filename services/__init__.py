@@ -29,6 +29,9 @@ in one unit of work):
   Users page, "my API tokens" and ``gbt-audit token`` use it.
 - read models for the API (api/): services/overview.py (a round's summary as the portfolio
   shows it, its item results and actions, its calendar, what an account may see or owns).
+- assignments, owner links, comment threads and "my work": services/assignments.py,
+  services/comments.py, services/my_work.py (repository ``uow.work``, store/work.py); the
+  checklist, the action register and the My work page use them.
 - still through store.AuditStore / GuardedStore: organisations' details, rounds (audit details,
   closing, comparing), the evidence library's own pages, requests for evidence, catalogues and
   catalogue moves, archives, the change log; the action register's and the self-evaluation

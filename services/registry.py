@@ -1,8 +1,8 @@
 """Every service with the permission it needs, as data: ``REGISTRY`` maps a service's name to
 its ``Action`` and to where the organisation it acts in comes from (its first argument after the
-context names an organisation, a round, an evidence document, a request for evidence or a
-special deduction, an account or a personal API token; or nothing, for an installation-wide
-action).
+context names an organisation, a round, an evidence document, a request for evidence, a
+special deduction, a comment, an account or a personal API token; or nothing, for an
+installation-wide action).
 
 ``@service(...)`` registers a function and wraps it: open (or join) one unit of work, locate
 the organisation, check the actor's role (refused: NotPermitted, nothing read or changed), run
@@ -36,6 +36,7 @@ class By(StrEnum):
     EVIDENCE = "evidence"
     REQUEST = "request"
     DEDUCTION = "deduction"
+    COMMENT = "comment"  # a comment in an item's thread (services/comments.py)
     ACCOUNT = "account"  # an account's id: the account itself, or an administrator
     TOKEN = "token"  # a personal API token's id: checked as its account
     NOTHING = "nothing"  # an installation-wide action (GLOBAL_ACTIONS)
@@ -57,6 +58,9 @@ def _locate(uow: UnitOfWork, by: By, key: Any) -> tuple[int | None, int | None]:
         return uow.rounds.get(audit_id).organisation_id, audit_id
     if by is By.EVIDENCE:
         return uow.evidence.get(key).organisation_id, None
+    if by is By.COMMENT:
+        comment = uow.work.comment_row(key)
+        return comment.organisation_id, comment.audit_id
     request = uow.evidence.request(key)
     return request.organisation_id, request.audit_id
 

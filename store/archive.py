@@ -41,6 +41,7 @@ from evidence.blobs import Readable, StagingArea
 from evidence.names import shown
 from settings import logs
 from store import changelog
+from store.archive_comments import exported_comments, insert_comments
 from store.archive_members import (
     FORMAT,
     ArchiveRefused,
@@ -146,6 +147,7 @@ def export_audit(store: AuditStore, audit_id: int, destination: Path) -> Path:
             "links": rows(EvidenceLinkRow, EvidenceLinkRow.audit_id.in_(ids)),
             "requests": rows(EvidenceRequestRow, EvidenceRequestRow.audit_id.in_(ids)),
             "snapshots": rows(SnapshotRow, SnapshotRow.audit_id.in_(ids)),
+            "comments": exported_comments(session, ids),
             "changes": rows(
                 ChangeRow,
                 (ChangeRow.audit_id.in_(ids))
@@ -507,6 +509,7 @@ def _insert(
                         linked_at=link.linked_at,
                     )
                 )
+            insert_comments(session, data.comments, organisation.id, audit_ids)
             _insert_change_log(
                 store,
                 session,

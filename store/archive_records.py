@@ -174,6 +174,21 @@ class RequestIn(_Record):
     evidence_id: Id | None
 
 
+class CommentIn(_Record):
+    """A comment in an item's thread; its author and mentions by login (accounts are per
+    machine: an import links them to the accounts of the same login here, if any)."""
+
+    id: Id
+    audit_id: Id
+    item_id: Annotated[str, Field(max_length=20)]
+    author_name: Text
+    author_login: ShortText = ""
+    body: Text
+    created_at: AwareDatetime
+    edited_at: AwareDatetime | None = None
+    mentions: Annotated[list[ShortText], Field(max_length=1000)] = []
+
+
 class LinkIn(_Record):
     audit_id: Id
     item_id: Annotated[str, Field(max_length=20)]
@@ -211,6 +226,7 @@ class ArchiveData(BaseModel):
     snapshots: list[SnapshotIn]
     changes: list[ChangeIn]
     requests: list[RequestIn] = []  # since migration 0005
+    comments: list[CommentIn] = []  # since migration 0011
 
 
 def parse_data(payload: bytes) -> ArchiveData:
@@ -272,6 +288,7 @@ def check_records(data: ArchiveData, catalogues: dict[str, Catalogue]) -> Checke
     audits = _checked_audits(data, catalogues)
     _check_entries(data, audits)
     _check_evidence(data, audits)
+    _check_comments(data, audits)
     for audit in audits.values():
         _check_score(audit)
     return CheckedRecords(data, profile, audits)
@@ -391,6 +408,19 @@ def _check_entries(data: ArchiveData, audits: dict[int, CheckedAudit]) -> None:
                 f"none ({'frozen' if frozen else 'draft'}, "
                 f"{'with' if audit.snapshot else 'without'} snapshot)"
             )
+
+
+def _check_comments(data: ArchiveData, audits: dict[int, CheckedAudit]) -> None:
+    _unique("comment", [c.id for c in data.comments])
+    for comment in data.comments:
+        audit = _audit_of(audits, comment.audit_id, f"comment {comment.id}")
+        if not audit.catalogue.has_item(comment.item_id):
+            raise ArchiveRefused(
+                f"data.json: {audit.where}: comment {comment.id} on unknown item "
+                f"{comment.item_id!r}"
+            )
+        if not comment.body.strip() or not comment.author_name.strip():
+            raise ArchiveRefused(f"data.json: comment {comment.id}: it is empty or has no author")
 
 
 def _check_evidence(data: ArchiveData, audits: dict[int, CheckedAudit]) -> None:

@@ -35,6 +35,7 @@ from store.repositories import (
     Rounds,
 )
 from store.repository import AuditStore
+from store.work import Work
 
 
 class UnitOfWork:
@@ -46,6 +47,7 @@ class UnitOfWork:
     catalogues: Catalogues
     changes: ChangeLog
     accounts: Accounts  # the account methods join this unit of work's transaction
+    work: Work  # assignments, comment threads, owner links (store/work.py)
     outbox: Outbox  # notifications recorded with the change that caused them (store/outbox.py)
     api_tokens: ApiTokens
 
@@ -90,6 +92,7 @@ class UnitOfWork:
         self.catalogues = Catalogues(session, self.store)
         self.changes = ChangeLog(session, self.store)
         self.accounts = Accounts(self.store)
+        self.work = Work(session)
         self.outbox = Outbox(session)
         self.api_tokens = ApiTokens(session, self.store)
         return self

@@ -78,8 +78,8 @@ def test_a_bulk_change_on_selected_rows_is_saved_and_logged(store, audit):
     at.session_state["actions.table"] = {"selection": {"rows": [0, 1], "columns": []}}
     at.run()
     assert "已选 2 项" in texts(at)
-    at.selectbox[-1].set_value("in_progress")
-    at.main.button[-1].click().run()  # the form's submit button
+    at.selectbox(key="actions.bulk_state").set_value("in_progress")
+    at.button(key="actions.bulk_apply").click().run()  # the form's submit button
     assert not at.exception
     assert "已更新 2 项整改措施" in texts(at)
     states = {r.rectification.action: r.rectification.state for r in store.items(audit.id).values()}
@@ -124,5 +124,5 @@ def test_a_closed_rounds_register_is_read_only(store, audit):
     at.session_state["actions.table"] = {"selection": {"rows": [0], "columns": []}}
     at.run()
     assert len(table(at)) == 3
-    assert at.main.button[-1].disabled  # the bulk change's submit button
+    assert at.button(key="actions.bulk_apply").disabled  # the bulk change's submit button
     assert "本轮审核已冻结，只能查看。" in texts(at)

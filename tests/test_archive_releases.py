@@ -17,11 +17,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from account_helpers import PASSWORD
 from store_helpers import new_store
 
 from scoring.history import rules_version
+from services import comments
+from services.context import Context
+from store.accounts import Accounts
 from store.archive import ArchiveRefused, export_audit, import_archive
 from store.round_history import round_verdicts
+from store.uow import UnitOfWork
 
 FIXTURES = Path(__file__).parent / "fixtures"
 # (file, commit that made it, scoring-rules version of its frozen round)
@@ -86,6 +91,39 @@ def test_an_imported_round_exports_and_imports_again(database_url, tmp_path, nam
     second = new_store(f"sqlite:///{tmp_path / 'second.db'}", tmp_path / "second")
     result = import_archive(second, again, actor="client")
     check_imported(second, result, archive_records(again))
+
+
+@pytest.mark.parametrize(("name", "version"), RELEASES, ids=[n for n, _ in RELEASES])
+def test_comments_travel_with_the_round_and_find_their_accounts_by_login(
+    database_url, tmp_path, name, version
+):
+    """An archive from before comments imports with none; comments added then export and
+    import again, the author and the mentions linked to the accounts of the same login."""
+    first = new_store(database_url, tmp_path / "first")
+    imported = import_archive(first, FIXTURES / name, actor="client")
+    open_round = max(imported.audit_ids.values())
+    with UnitOfWork(first, write=False) as uow:
+        assert uow.work.comments_of_rounds(list(imported.audit_ids.values())) == []
+    accounts = Accounts(first)
+    for login, shown in (("wang", "王工"), ("li", "李经理")):
+        accounts.add_user(login, shown, password=PASSWORD, actor="t")
+        accounts.grant(login, imported.organisation_id, "editor", actor="t")
+    item = sorted(first.items(open_round))[0]
+    wang = Context(accounts.actor(accounts.user("wang").id), first)
+    comments.add_comment(wang, open_round, item, "@李经理 请看 [链接](http://x)")
+    again = export_audit(first, open_round, tmp_path / "again.zip")
+    second = new_store(f"sqlite:///{tmp_path / 'second.db'}", tmp_path / "second")
+    here = Accounts(second).add_user("wang", "王工（本机）", password=PASSWORD, actor="t")
+    result = import_archive(second, again, actor="client")
+    with UnitOfWork(second, write=False) as uow:
+        (comment,) = uow.work.comments_of_rounds(list(result.audit_ids.values()))
+    assert (comment.item_id, comment.body) == (item, "@李经理 请看 [链接](http://x)")
+    assert (comment.author_id, comment.author_name, comment.author_login) == (
+        here.id,
+        "王工",
+        "wang",
+    )
+    assert comment.mentions == ()  # 李经理 has no account on the second machine
 
 
 def test_the_first_release_round_keeps_its_verdict_and_shows_todays_beside_it(target):

@@ -31,6 +31,9 @@ EXPECTED = {
     Action.SIGN_OFF: (Y, Y, N, N, Y, N),
     Action.MANAGE_USERS: (Y, N, N, N, N, N),
     Action.IMPORT_CATALOGUE: (Y, Y, N, N, N, N),
+    Action.ASSIGN: (Y, Y, Y, N, N, N),
+    Action.COMMENT: (Y, Y, Y, Y, Y, N),
+    Action.MY_WORK: (Y, Y, Y, Y, Y, Y),
     Action.USE_API: (Y, Y, Y, Y, Y, Y),  # one's own tokens (an administrator's: anyone's)
 }
 ROLES = (

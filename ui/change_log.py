@@ -11,11 +11,16 @@ from domain.records import ActionState, AuditState
 from scoring import Status
 from texts import keys, t
 
-_ENTITY = re.compile(r"^(item|special deduction|evidence) #?(\S+)$")
+_ENTITY = re.compile(
+    r"^(item|special deduction|evidence) #?(\S+)$|^(assignment|comment|owner) (.+)$"
+)
 _ENTITY_KEYS = {
     "item": "log.item",
     "special deduction": "log.deduction",
     "evidence": "log.evidence",
+    "assignment": "log.assignment",  # "assignment 5/1.2.3": round 5, item or indicator 1.2.3
+    "comment": "log.comment",  # "comment 5/1.2.3"
+    "owner": "log.owner",  # "owner 王工": a free-text owner linked to an account
 }
 _STATUSES = {s.value for s in Status}
 _ACTION_STATES = {s.value for s in ActionState}
@@ -25,7 +30,8 @@ _AUDIT_STATES = {s.value for s in AuditState}
 def entity_label(entity: str, lang: str) -> str:
     match = _ENTITY.match(entity)
     if match:
-        return t(_ENTITY_KEYS[match[1]], lang, id=match[2])
+        kind, ident = (match[1], match[2]) if match[1] else (match[3], match[4])
+        return t(_ENTITY_KEYS[kind], lang, id=ident)
     key = f"log.entity.{entity.replace(' ', '_')}"
     return t(key, lang) if key in keys() else entity
 

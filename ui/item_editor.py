@@ -6,6 +6,8 @@ made in another tab is never overwritten silently — the store refuses and we s
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import partial
@@ -15,6 +17,7 @@ import streamlit as st
 
 from criteria import Item
 from domain.records import ActionState, EvidenceRecord, EvidenceRequest, ItemRecord, Rectification
+from domain.work import Assignment, is_late
 from evidence import EvidenceRefused
 from scoring import ItemResult, Status, display
 from services import evidence as evidence_services
@@ -24,6 +27,7 @@ from ui import live_figures
 from ui.confirm import ask_button, confirmation
 from ui.errors import guarded
 from ui.evidence_intake import EVIDENCE_KINDS, kind_label, kind_labels, upload_limit_mb
+from ui.item_comments import item_thread
 from ui.item_evidence import camera_photo, item_requests, open_document
 from ui.labels import action_labels, points, status_labels
 from ui.markup import plain
@@ -93,6 +97,9 @@ class ItemContext:
     library: dict[int, EvidenceRecord]
     today: date
     requests: tuple[EvidenceRequest, ...] = ()  # the round's requests for evidence
+    # item id → the assignment covering it (its own, else its indicator's), read once a run
+    assignments: Mapping[str, Assignment] = dataclasses.field(default_factory=dict)
+    may_comment: bool = False
 
 
 def _key(audit_id: int, item_id: str, field: str) -> str:
@@ -308,6 +315,7 @@ def render_item(item: Item, record: ItemRecord, result: ItemResult, ctx: ItemCon
             f"**{tr('ui.item_title', id=item.id, title=plain(item.title.get(lang())))}**  \n"
             f":gray[{points(item.points)} {tr('ui.points_unit')} · {mode}"
             f"{' · ' + tr('ui.excludable') if item.excludable else ''} ·] **{earned}**"
+            + _assigned(ctx.assignments.get(item_id), ctx.today)
         )
         values = _status_options(item)
         if st.session_state.get(key("status")) not in values:
@@ -386,7 +394,20 @@ def render_item(item: Item, record: ItemRecord, result: ItemResult, ctx: ItemCon
             )
             _rectification(audit_id, item_id, disabled)
             _evidence(item, record, ctx)
+            item_thread(audit_id, ctx.organisation_id, item_id, may_write=ctx.may_comment)
             _guidance(item)
+
+
+def _assigned(assignment: Assignment | None, today: date) -> str:
+    """Who the item is assigned to, in the card's heading (no element of its own); red when
+    its date has passed."""
+    if assignment is None:
+        return ""
+    name = plain(assignment.user_name)
+    if assignment.due is None:
+        return f"  \n:material/person: {tr('assign.card', name=name)}"
+    text = tr("assign.card_due", name=name, due=display.day(assignment.due))
+    return "  \n:material/person: " + (f":red[{text}]" if is_late(assignment.due, today) else text)
 
 
 def _guidance(item: Item) -> None:

@@ -8,6 +8,7 @@ from sqlalchemy import Connection, create_engine
 from store import (
     account_tables,  # noqa: F401  (registers the account tables)
     outbox_tables,  # noqa: F401  (registers the outbox)
+    work_tables,  # noqa: F401  (registers assignments, comments, owner links)
 )
 from store.tables import Base
 

@@ -77,6 +77,25 @@ class AuditApp:
         self.page.get_by_role("option", name=option, exact=True).click()
         settle(self.page)
 
+    def pick(self, label: str, options: list[str], within: Locator | None = None) -> None:
+        """Pick each of ``options`` in the multiple choice labelled ``label``: typed, then
+        chosen from the list (a Streamlit multiselect)."""
+        box = (within or self.page).get_by_role("combobox", name=label).first
+        for option in options:
+            box.click()
+            box.fill(option)
+            self.page.get_by_role("option", name=option).first.click()
+        self.page.keyboard.press("Escape")
+
+    def type_date(self, label: str, day: str, within: Locator | None = None) -> None:
+        """Type a date (YYYY/MM/DD) into the date field labelled ``label``: its year, month and
+        day parts one after the other, as a person types them."""
+        field = (within or self.page).get_by_label(label).first
+        segments = field.locator('[role="spinbutton"]')
+        (segments.first if segments.count() else field).click()
+        self.page.keyboard.type(day.replace("/", ""))
+        self.page.keyboard.press("Escape")
+
     def confirm(self, name: str) -> None:
         """Click an action that asks first, read the dialog, confirm."""
         self.click(name)

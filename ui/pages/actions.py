@@ -17,12 +17,13 @@ from domain.action_register import (
     filter_actions,
     sort_actions,
 )
-from domain.owners import Person
+from domain.owners import Person, owner_key
 from domain.permissions import Action
 from domain.records import ActionState, AuditState
 from dossier.actions_xlsx import actions_xlsx, row_label
 from reminders.dates import audit_due_dates, owner_due_dates
 from reminders.ics import calendar_ics
+from services import assignments as assignment_services
 from store.action_register import action_rows, apply_bulk, organisation_action_rows
 from ui.brief_download import brief_panel
 from ui.evidence_media import download_button
@@ -31,6 +32,8 @@ from ui.labels import action_labels
 from ui.markup import plain
 from ui.state import (
     actor,
+    attempt,
+    context,
     flash,
     lang,
     may,
@@ -77,6 +80,19 @@ editable = may_score and (scope == "organisation" or audit.state is AuditState.D
 
 states = action_labels()
 owners = sorted({row.owner for row in rows}, key=lambda o: (not o, o.casefold()))
+# accounts with a role here, and the free-text owners linked to one (services/assignments.py)
+members = {m.id: m.display_name for m in assignment_services.members(context(), organisation.id)}
+links = assignment_services.owner_links(context(), organisation.id)
+
+
+def owner_shown(owner: str) -> str:
+    """The owner as typed, with the account it is linked to."""
+    linked = links.get(owner_key(owner)) if owner else None
+    if linked is None or linked not in members or members[linked] == owner:
+        return owner
+    return f"{owner} → {members[linked]}"
+
+
 indicators = [s.id for s in catalogue.second_levels]
 # two rows of three: five in one row cut the date range and the sort order off at 1440 px
 # (a phone stacks them either way)
@@ -131,7 +147,7 @@ def table(rows: list[ActionRow]) -> pd.DataFrame:
     return pd.DataFrame(
         {
             tr("actions.col_item"): [row_label(r, lang()) for r in rows],
-            tr("actions.col_owner"): [r.owner for r in rows],
+            tr("actions.col_owner"): [owner_shown(r.owner) for r in rows],
             tr("actions.col_due"): [r.due for r in rows],
             tr("actions.col_state"): [states[r.state.value] for r in rows],
             tr("actions.col_overdue"): [tr("actions.overdue") if r.overdue else "" for r in rows],
@@ -242,11 +258,20 @@ with st.container(border=True):
             tr("actions.col_state"),
             [None, *states],
             format_func=lambda s: tr("actions.keep") if s is None else states[s],
+            key="actions.bulk_state",
         )
         new_owner = owner_in.text_input(tr("actions.col_owner"), placeholder=tr("actions.keep"))
+        owner_account = owner_in.selectbox(
+            tr("owners.account"),
+            [None, *members],
+            format_func=lambda i: tr("actions.keep") if i is None else members[i],
+            key="actions.bulk_owner_account",
+        )
         new_due = due_in.date_input(tr("actions.col_due"), value=None)
         clear_due = clear_in.checkbox(tr("actions.clear_due"))
-        submitted = st.form_submit_button(tr("actions.apply"), disabled=not (selected and editable))
+        submitted = st.form_submit_button(
+            tr("actions.apply"), disabled=not (selected and editable), key="actions.bulk_apply"
+        )
     if not may_score:
         read_only_notice(organisation.id)
     elif not editable:
@@ -254,7 +279,7 @@ with st.container(border=True):
     if submitted:
         change = BulkChange(
             state=ActionState(new_state) if new_state else None,
-            owner=new_owner.strip() or None,
+            owner=members[owner_account] if owner_account else (new_owner.strip() or None),
             due=new_due,
             clear_due=clear_due,
         )
@@ -267,3 +292,41 @@ with st.container(border=True):
             for _, why in outcome.refused:
                 flash("error", why)
             st.rerun()
+
+
+with st.expander(tr("owners.link_title")):
+    st.caption(tr("owners.link_help"))
+    texts = [o for o in owners if o]
+    may_link = may(Action.ASSIGN, organisation.id)
+    with st.form("owners.link", border=False):
+        text_col, account_col = st.columns(2)
+        linked_owner = text_col.selectbox(
+            tr("owners.owner"), texts, key="owners.owner", format_func=owner_shown
+        )
+        linked_account = account_col.selectbox(
+            tr("owners.account"),
+            [None, *members],
+            key="owners.account",
+            format_func=lambda i: tr("owners.no_account") if i is None else members[i],
+        )
+        if (
+            st.form_submit_button(tr("owners.link"), disabled=not (texts and may_link))
+            and linked_owner
+        ):
+            done = attempt(
+                functools.partial(
+                    assignment_services.link_owner,
+                    context(),
+                    organisation.id,
+                    linked_owner,
+                    linked_account,
+                )
+            )
+            if done is not None:
+                flash(
+                    "success",
+                    tr("owners.linked", owner=linked_owner, name=members[linked_account])
+                    if linked_account
+                    else tr("owners.unlinked", owner=linked_owner),
+                )
+                st.rerun()

@@ -10,12 +10,15 @@ import streamlit as st
 
 from domain.permissions import Action
 from scoring import display
+from services import assignments as assignment_services
 from ui import live_figures
+from ui.assignments_tab import covering, render_assignments
 from ui.change_log import entity_label, field_label, value_label
 from ui.item_editor import TOUCHED, ItemContext, entry, item_card
 from ui.labels import points, verdict_metric
 from ui.markup import plain
 from ui.specials import TAB_KEY, render_prerequisites, render_specials
+from ui.state import context as ui_context
 from ui.state import (
     lang,
     may,
@@ -75,6 +78,7 @@ def draw_figures() -> None:
 
 
 live_figures.host(draw_figures)
+assignments = assignment_services.round_assignments(ui_context(), audit.id)  # one read a run
 context = ItemContext(
     audit_id=audit.id,
     organisation_id=organisation.id,
@@ -82,6 +86,8 @@ context = ItemContext(
     library={e.id: e for e in store.evidence_library(organisation.id, include_replaced=True)},
     today=today_here(),
     requests=tuple(store.evidence_requests(audit.id)),
+    assignments=covering(assignments, catalogue),
+    may_comment=may(Action.COMMENT, organisation.id),
 )
 
 
@@ -119,11 +125,12 @@ tab_names = {
     "items": tr("ui.tab_items"),
     "specials": tr("ui.tab_specials"),
     "prerequisites": tr("ui.tab_prerequisites"),
+    "assignments": tr("assign.tab"),
     "log": tr("ui.tab_log"),
 }
 # a keyed tab set is tracked by the server: a save in a tab reruns the page on the same tab,
 # and only the open tab's content runs
-items_tab, specials_tab, prerequisites_tab, log_tab = st.tabs(
+items_tab, specials_tab, prerequisites_tab, assignments_tab, log_tab = st.tabs(
     list(tab_names.values()), key=TAB_KEY, on_change="rerun"
 )
 if items_tab.open:
@@ -183,6 +190,17 @@ if specials_tab.open:
 if prerequisites_tab.open:
     with prerequisites_tab:
         render_prerequisites(store, audit, catalogue, editable)
+
+if assignments_tab.open:
+    with assignments_tab:
+        render_assignments(
+            audit.id,
+            organisation.id,
+            catalogue,
+            assignments,
+            may_assign=draft and may(Action.ASSIGN, organisation.id),
+            today=today_here(),
+        )
 
 if log_tab.open:
     with log_tab:

@@ -2,7 +2,7 @@
 the worker or the reminder run with retries (store/outbox.py, notify/).
 
 Revision ID: 0012
-Revises: 0010 (the lead relinks the chain when merging)
+Revises: 0011 (relinked when the assign branch merged notify)
 """
 
 from collections.abc import Sequence
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0012"
-down_revision: str | None = "0010"
+down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
