@@ -92,6 +92,8 @@ NAMES_IN_CHINESE = {
     "UTF",  # UTF-8
     "DTD",
     "IP",
+    "HTTP",
+    "API",
     "STARTTLS",
     "Enter",  # the key
     "English",  # the language switch names each language in itself
@@ -114,6 +116,9 @@ QUOTING = {
         "settings.bad_database_url",  # postgresql+psycopg://user@host:5432/audits
         "settings.bad_time_zone",  # Asia/Shanghai
         "settings.not_an_origin",  # https://audit.example.cn
+        "settings.not_a_webhook",  # https://…#shape=dingtalk&secret=SEC…
+        "notify.log.caption",  # gbt-audit worker, gbt-audit remind
+        "api.unauthorized",  # Authorization: Bearer …, ?token=
     },
     "en": {
         "auth.language_other",  # 中文, the language switch
@@ -125,6 +130,7 @@ QUOTING = {
         "workbook.selfeval_progress",
         "workbook.selfeval_earned_partial",
         "selfeval.no_company",  # the sheet 基本信息, the cell 企业名称
+        "owners.link_help",  # a free-text owner as people type it, 王工
     },
 }
 CJK_CHARS = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]+")
