@@ -56,7 +56,8 @@ if signed_in is not None and signed_in.administrator:
 pages[tr("nav.group_consultant")].append(page("my_tokens", "api_token.nav", "key"))
 # The navigation is known before the signed-out page shows (hidden then), so the address's page
 # and ?audit= are what the sign-in link comes back to. An unexpected error lets nobody in.
-navigation = st.navigation(pages, position="sidebar" if menu_shown else "hidden")
+# expanded: every page listed (Streamlit folds a menu of more than ten behind "View N more")
+navigation = st.navigation(pages, position="sidebar" if menu_shown else "hidden", expanded=True)
 if guarded(require_login)() is None:
     st.stop()
 guarded(render_sidebar)()

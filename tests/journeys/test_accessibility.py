@@ -23,6 +23,7 @@ from texts import t
 AXE = Path(AXE_JS.read() or ROOT / "node_modules/axe-core/axe.min.js")
 PAGES = (  # the menu's labels (texts/ keys), in its order
     "nav.audits",
+    "work.nav",
     "nav.checklist",
     "nav.evidence",
     "nav.dashboard",
@@ -33,6 +34,7 @@ PAGES = (  # the menu's labels (texts/ keys), in its order
     "nav.portfolio",
     "catalogues.nav",
     "users.nav",
+    "api_token.nav",
 )
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 # Violations in Streamlit's own markup, which the app cannot change (README, "Accessibility"):
