@@ -51,6 +51,7 @@ class Session:
         self.chosen: dict[str, str] = {}  # item id → status last shown as saved
         self.lost_clicks: list[str] = []
         self.errors: list[str] = []
+        self.step = "sign-in"  # what the session waits for, named when a wait times out
 
     async def settle(self, page) -> None:
         for _ in range(2):  # as tests/browser_app.settle: idle twice, a moment apart
@@ -69,6 +70,7 @@ class Session:
             await form.get_by_label("登录名").fill(self.seeded.login)
             await form.get_by_label("密码", exact=True).fill(self.seeded.password)
             await form.get_by_role("button", name="登录", exact=True).click()
+            self.step = "first load: item 1.1.1's card"
             await (
                 page.locator(".st-key-card_1_1_1").get_by_role("radiogroup").wait_for(timeout=LONG)
             )
@@ -88,9 +90,20 @@ class Session:
                     await self.score(page, rng.choice(current.items).id)
                 await page.wait_for_timeout(think * 1000 * rng.uniform(0.5, 1.5))
         except Exception as exc:  # reported with the figures, not raised
-            self.errors.append(f"{type(exc).__name__}: {str(exc).splitlines()[0]}")
+            shown = await self.shown(page)
+            self.errors.append(
+                f"{type(exc).__name__} at {self.step}: {str(exc).splitlines()[0]}; {shown}"
+            )
         finally:
             await context.close()
+
+    async def shown(self, page) -> str:
+        """Where the page is and what it says, for a session that stopped."""
+        try:
+            text = await page.locator("section.stMain").inner_text(timeout=5000)
+        except Exception as exc:
+            text = f"(no main section: {type(exc).__name__})"
+        return f"at {page.url}: " + " ".join(text.split())[:300]
 
     async def switch(self, page, indicator: str, last_item: str) -> bool:
         """Choose ``indicator`` (never the one shown: that click would start no run)."""
@@ -100,6 +113,7 @@ class Session:
         await target.click()
         self.times["switch indicator"].append(await settled_ms_async(page) / 1000)
         card = page.locator(".st-key-card_" + last_item.replace(".", "_"))
+        self.step = f"switch to {indicator}: item {last_item}'s card"
         await card.get_by_role("radiogroup").wait_for(timeout=LONG)  # checked untimed
         checked = await group.locator("label:has(input:checked)").inner_text()
         if checked.split()[0] != indicator:
@@ -111,11 +125,13 @@ class Session:
         card = page.locator(".st-key-card_" + item_id.replace(".", "_"))
         status = "not_conforming" if self.chosen.get(item_id) == "conforming" else "conforming"
         choices = card.get_by_role("radiogroup", name="评价结果")
+        self.step = f"item {item_id}'s status choice"
         await choices.scroll_into_view_if_needed()
         target = await choices.get_by_text(STATUSES[status], exact=True).element_handle()
         await settled_ms_async(page)  # the scroll's own changes are over
         await target.click()
         self.times["score an item"].append(await settled_ms_async(page) / 1000)
+        self.step = f"item {item_id} scored {status}: its saved note"
         await card.get_by_text("已自动保存").wait_for(timeout=LONG)  # checked untimed
         checked = await choices.locator("label:has(input:checked)").inner_text()
         if checked.strip() != STATUSES[status]:
