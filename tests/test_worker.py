@@ -404,3 +404,22 @@ def test_a_niceness_that_cannot_be_used_is_refused_naming_the_setting(value):
         WORKER_NICE.read({"GBT_AUDIT_WORKER_NICE": value})
     assert refused.value.code == "settings.not_a_niceness"
     assert WORKER_NICE.read({}) == 10 and WORKER_NICE.read({"GBT_AUDIT_WORKER_NICE": "19"}) == 19
+
+
+@linux_only
+@pytest.mark.parametrize("evidence_backend", ["folder"], indirect=True)
+def test_a_job_whose_process_is_killed_fails_saying_so_in_both_languages(store):
+    from worker.requests import request_job
+
+    audit = audit_with_evidence(store)
+
+    def kill_it(fraction: float, message: str) -> None:
+        for pid in job_children():
+            os.kill(pid, signal.SIGKILL)
+
+    job, here = request_job(
+        store, "dossier", {"audit_id": audit.id}, actor="qm", here_progress=kill_it
+    )
+    assert here and job.state is JobState.FAILED
+    assert "exit status -9" in job.failure("en") and "退出状态 -9" in job.failure("zh")
+    assert job_children() == {}

@@ -16,6 +16,7 @@ import time
 from typing import Any
 
 from store.jobs import Job, Jobs, JobState
+from texts import t
 from worker.priority import job_niceness, lower_priority
 from worker.tasks import INTERRUPTED, Progress, run_claimed
 
@@ -50,8 +51,11 @@ def run_here(store: Any, jobs: Jobs, job: Job, name: str, progress: Progress | N
         raise
     if child.returncode == ELSEWHERE:
         return run_claimed(store, jobs, job, name, progress)
-    jobs.fail(job.id, name, f"the job's process ended with exit status {child.returncode}")
-    return jobs.job(job.id).state is JobState.DONE  # fail() changed nothing when it ended
+    # it ended without finishing the job (killed, out of memory): failed, saying so
+    code = child.returncode
+    reason = {lang: t("jobs.process_ended", lang, status=code) for lang in ("zh", "en")}
+    jobs.fail(job.id, name, f"process_ended {code}", reason=reason)
+    return jobs.job(job.id).state is JobState.DONE  # fail() changed nothing when it was done
 
 
 def _stop(child: subprocess.Popen[bytes]) -> None:
