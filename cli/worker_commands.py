@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import signal
 import sys
 import threading
@@ -34,11 +35,15 @@ def run_worker_command(args: argparse.Namespace) -> int:
     from notify.send import load_channels
     from store.jobs import Job
     from worker.loop import run_worker
+    from worker.priority import job_niceness, lower_priority
 
     if not 0.05 <= args.poll <= 60:
         print("--poll must be between 0.05 and 60 seconds", file=sys.stderr)
         return 2
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    # before any thread starts (the store's, the heartbeat): a thread keeps its creator's
+    lower_priority(job_niceness())
+    print(f"worker running at niceness {os.getpriority(os.PRIO_PROCESS, 0)}", flush=True)
     try:
         store = open_store()
     except (SettingsError, StoreError) as exc:

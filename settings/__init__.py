@@ -35,6 +35,8 @@ DEFAULT_MAX_UPLOAD_MB = 50
 MAX_UPLOAD_MB_LIMIT = 1024  # one evidence file above 1 GiB is a mistake, not evidence
 DEFAULT_IDLE_MINUTES = 30
 DEFAULT_SESSION_HOURS = 12
+DEFAULT_WORKER_NICE = 10
+MAX_NICENESS = 19
 MAX_IDLE_MINUTES = 7 * 24 * 60
 MAX_SESSION_HOURS = 24 * 90
 BACKENDS = ("sqlite", "postgresql")
@@ -193,6 +195,14 @@ def bounded(high: float) -> Callable[[str, str], float]:
         return number
 
     return parse
+
+
+def niceness(name: str, raw: str) -> int:
+    """A whole number from 0 (the app's own priority) to 19 (the lowest), as nice(1) takes it."""
+    value = raw.strip()
+    if not re.fullmatch(r"[0-9]{1,2}", value) or int(value) > MAX_NICENESS:
+        raise SettingsError("settings.not_a_niceness", name, value=value[:20], high=MAX_NICENESS)
+    return int(value)
 
 
 def flag(name: str, raw: str) -> bool:
@@ -368,6 +378,16 @@ SINGLE_PERSON_SIGN_OFF = Setting(
     "`1`: a round may be signed off by the person who submitted it (a company of one); the "
     "dossier then says so",
 )
+WORKER_NICE = Setting(
+    "GBT_AUDIT_WORKER_NICE",
+    niceness,
+    str(DEFAULT_WORKER_NICE),
+    f"`{DEFAULT_WORKER_NICE}`",
+    "how much lower than the app's the CPU priority of heavy jobs (dossier, brief, imports) is, "
+    f"0–{MAX_NICENESS} as `nice` counts: `gbt-audit worker` lowers its own; with no worker "
+    "running the app runs such a job in a process of its own at this priority (`0`: in the "
+    "app's own process, as before), so the people clicking keep their share of the CPU",
+)
 TIME_ZONE = Setting(
     "GBT_AUDIT_TIME_ZONE",
     time_zone,
@@ -502,6 +522,7 @@ SETTINGS: tuple[Setting[Any], ...] = (
     TRUSTED_PROXIES,
     PUBLIC_ORIGIN,
     SINGLE_PERSON_SIGN_OFF,
+    WORKER_NICE,
     CLI_ACCOUNT,
     TEST_PG_URL,
     BROWSER_PORTS,

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from evidence_samples import pdf
@@ -322,3 +323,142 @@ def test_a_job_run_in_the_app_and_stopped_midway_is_failed_not_left_running(stor
         request_job(store, "dossier", {"audit_id": audit.id}, actor="qm", here_progress=page_left)
     job = Jobs(store).job(1)
     assert job.state is JobState.FAILED and job.error == "interrupted"
+
+
+# -- heavy work at a lower CPU priority (GBT_AUDIT_WORKER_NICE) -------------------------------
+
+
+def niceness_of(pid: int) -> int:
+    """A process's nice value, from /proc (the field after its state, 17 on)."""
+    stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii")
+    return int(stat.rsplit(")", 1)[1].split()[16])
+
+
+def job_children() -> dict[int, int]:
+    """This process's children running a job the app handed over: pid → nice value."""
+    found = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text(encoding="ascii")
+            command = Path(f"/proc/{entry}/cmdline").read_bytes()
+        except OSError:
+            continue
+        if int(stat.rsplit(")", 1)[1].split()[1]) == os.getpid() and b"worker.here" in command:
+            found[int(entry)] = niceness_of(int(entry))
+    return found
+
+
+linux_only = pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="reads /proc")
+
+
+@linux_only
+@pytest.mark.parametrize("evidence_backend", ["folder"], indirect=True)
+def test_a_dossier_the_app_makes_itself_is_made_in_a_process_at_lower_priority(store, monkeypatch):
+    """No worker running: the app makes the dossier in a child process niced by the setting,
+    not in the server's own process (where it took the GIL and a core from every click)."""
+    from worker.requests import request_job
+
+    monkeypatch.setenv("GBT_AUDIT_WORKER_NICE", "7")
+    audit = audit_with_evidence(store)
+    seen: list[dict[int, int]] = []
+    job, here = request_job(
+        store,
+        "dossier",
+        {"audit_id": audit.id},
+        actor="qm",
+        here_progress=lambda fraction, message: seen.append(job_children()),
+    )
+    assert here and job.state is JobState.DONE and job.result["pages"] > 2
+    priorities = {nice for children in seen for nice in children.values()}
+    assert priorities == {min(19, niceness_of(os.getpid()) + 7)}
+    assert job_children() == {}  # nothing left behind
+
+
+@linux_only
+@pytest.mark.parametrize("evidence_backend", ["folder"], indirect=True)
+def test_with_the_setting_at_0_the_app_makes_the_dossier_in_its_own_process(store, monkeypatch):
+    from worker.requests import request_job
+
+    monkeypatch.setenv("GBT_AUDIT_WORKER_NICE", "0")
+    audit = audit_with_evidence(store)
+    seen: list[dict[int, int]] = []
+    job, here = request_job(
+        store,
+        "dossier",
+        {"audit_id": audit.id},
+        actor="qm",
+        here_progress=lambda fraction, message: seen.append(job_children()),
+    )
+    assert here and job.state is JobState.DONE
+    assert seen and all(children == {} for children in seen)
+
+
+@pytest.mark.parametrize("evidence_backend", ["folder"], indirect=True)
+def test_a_job_for_a_store_the_settings_do_not_name_is_made_in_the_app(
+    store, monkeypatch, tmp_path
+):
+    """The child finds the job under the app's name only in the store the settings name: for
+    any other store (opened by hand) the app makes it itself, as before."""
+    from worker.requests import request_job
+
+    audit = audit_with_evidence(store)
+    monkeypatch.setenv("GBT_AUDIT_DATA_DIR", str(tmp_path / "elsewhere"))
+    monkeypatch.setenv("GBT_AUDIT_DATABASE_URL", f"sqlite:///{tmp_path / 'elsewhere.db'}")
+    job, here = request_job(store, "dossier", {"audit_id": audit.id}, actor="qm")
+    assert here and job.state is JobState.DONE and job.result["pages"] > 2
+
+
+@linux_only
+@pytest.mark.parametrize("evidence_backend", ["folder"], indirect=True)
+def test_the_worker_lowers_its_own_priority_by_the_setting(store):
+    jobs = Jobs(store)
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "cli", "worker", "--poll", "0.1"],
+        env={**os.environ, "GBT_AUDIT_WORKER_NICE": "5"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while not jobs.worker_running():
+            assert time.monotonic() < deadline and worker.poll() is None, "no worker"
+            time.sleep(0.05)
+        assert niceness_of(worker.pid) == min(19, niceness_of(os.getpid()) + 5)
+        threads = os.listdir(f"/proc/{worker.pid}/task")  # the heartbeat's thread too
+        assert len(threads) > 1
+        assert {niceness_of(int(t)) for t in threads} == {niceness_of(worker.pid)}
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        out, _ = worker.communicate(timeout=60)
+    assert b"niceness" in out
+
+
+@pytest.mark.parametrize("value", ["20", "-1", "ten", "1.5"])
+def test_a_niceness_that_cannot_be_used_is_refused_naming_the_setting(value):
+    from settings import WORKER_NICE, SettingsError
+
+    with pytest.raises(SettingsError) as refused:
+        WORKER_NICE.read({"GBT_AUDIT_WORKER_NICE": value})
+    assert refused.value.code == "settings.not_a_niceness"
+    assert WORKER_NICE.read({}) == 10 and WORKER_NICE.read({"GBT_AUDIT_WORKER_NICE": "19"}) == 19
+
+
+@linux_only
+@pytest.mark.parametrize("evidence_backend", ["folder"], indirect=True)
+def test_a_job_whose_process_is_killed_fails_saying_so_in_both_languages(store):
+    from worker.requests import request_job
+
+    audit = audit_with_evidence(store)
+
+    def kill_it(fraction: float, message: str) -> None:
+        for pid in job_children():
+            os.kill(pid, signal.SIGKILL)
+
+    job, here = request_job(
+        store, "dossier", {"audit_id": audit.id}, actor="qm", here_progress=kill_it
+    )
+    assert here and job.state is JobState.FAILED
+    assert "exit status -9" in job.failure("en") and "退出状态 -9" in job.failure("zh")
+    assert job_children() == {}

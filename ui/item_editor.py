@@ -86,6 +86,7 @@ FIELD_LABELS = {
     "action_state": "ui.action_state",
     "effort": "ui.effort",
 }
+DETAILS = ("finding", "notes", "action", "owner", "due", "action_state", "effort")  # when open
 TOUCHED = "checklist.touched"  # items changed in this view; filters keep them in view
 
 
@@ -122,29 +123,33 @@ def _saved_values(record: ItemRecord) -> dict[str, object]:
     }
 
 
-def _load(audit_id: int, record: ItemRecord) -> None:
-    """Put the saved entry into the fields that do not hold this session's entry yet.
-    (Streamlit forgets a widget that was not drawn in a run, e.g. inside a closed expander;
-    those fields reload from the database.)"""
-    keys = {field: _key(audit_id, record.item_id, field) for field in FIELDS}
+def _load(audit_id: int, record: ItemRecord, fields: tuple[str, ...]) -> None:
+    """Put the saved entry into those of ``fields`` (the ones about to be drawn) that do not
+    hold this session's entry yet. Only drawn fields are keys in the session: Streamlit copies
+    the whole session state for every keyed widget it draws, so eleven keys for each of 52
+    cards (drawn or not) made every card cost 5.5 ms. The card's saved values at the version
+    it was loaded at are kept in one entry (``item_loaded``) beside it; a field drawn later (the
+    details opened, sampled chosen) starts from there, and a save reads a field not drawn from
+    there. (Streamlit forgets a widget that was not drawn in a run; its field reloads.)"""
+    keys = {field: _key(audit_id, record.item_id, field) for field in fields}
     missing = [field for field, key in keys.items() if key not in st.session_state]
     if not missing:
         return
-    values = _saved_values(record)
-    loaded = st.session_state.setdefault("item_loaded", {}).setdefault(
-        (audit_id, record.item_id), {}
-    )
-    if len(missing) == len(FIELDS):
-        st.session_state.setdefault("item_versions", {})[(audit_id, record.item_id)] = (
-            record.version
-        )
+    card = (audit_id, record.item_id)
+    loaded = st.session_state.setdefault("item_loaded", {})
+    if "status" in missing or card not in loaded:  # the card is drawn afresh: its saved entry
+        loaded[card] = _saved_values(record)
+        st.session_state.setdefault("item_versions", {})[card] = record.version
     for field in missing:
-        st.session_state[keys[field]] = values[field]
-        loaded[field] = values[field]
+        st.session_state[keys[field]] = loaded[card][field]
 
 
-def _value(audit_id: int, item_id: str, field: str) -> Any:  # a widget's value, as it set it
-    return st.session_state.get(_key(audit_id, item_id, field))
+def _value(audit_id: int, item_id: str, field: str) -> Any:
+    """A field's value: its widget's, as it set it, or (not drawn) the saved one it started at."""
+    key = _key(audit_id, item_id, field)
+    if key in st.session_state:
+        return st.session_state[key]
+    return st.session_state.get("item_loaded", {}).get((audit_id, item_id), {}).get(field)
 
 
 def _message(audit_id: int, item_id: str, kind: str | None, text: str = "") -> None:
@@ -297,7 +302,7 @@ def render_item(item: Item, record: ItemRecord, result: ItemResult, ctx: ItemCon
     Tab to the group, arrow keys to choose), then the details in one expander, so the next
     item's status is two Tab presses away."""
     audit_id, item_id = ctx.audit_id, item.id
-    _load(audit_id, record)
+    _load(audit_id, record, ("status",))
     key = lambda field: _key(audit_id, item_id, field)  # noqa: E731
     disabled = not ctx.editable
     # the key names the card in the page (CSS class st-key-card_1_1_1), for tests and styling
@@ -333,6 +338,7 @@ def render_item(item: Item, record: ItemRecord, result: ItemResult, ctx: ItemCon
         )
         status = Status(st.session_state[key("status")])
         if status is Status.SAMPLED:
+            _load(audit_id, record, ("checked", "conforming"))
             left, right, button = st.columns([2, 2, 1], vertical_alignment="bottom")
             left.number_input(
                 tr("ui.samples_checked"), min_value=1, step=1, key=key("checked"), disabled=disabled
@@ -352,6 +358,7 @@ def render_item(item: Item, record: ItemRecord, result: ItemResult, ctx: ItemCon
                 args=(audit_id, item_id, "status"),
             )
         if status is Status.NOT_APPLICABLE:
+            _load(audit_id, record, ("justification",))
             st.text_input(
                 tr("ui.justification"),
                 key=key("justification"),
@@ -366,7 +373,7 @@ def render_item(item: Item, record: ItemRecord, result: ItemResult, ctx: ItemCon
         open_key = key("open")
         if open_key not in st.session_state:
             has_text = any(
-                (st.session_state.get(key(f)) or "").strip() for f in ("finding", "notes", "action")
+                (_value(audit_id, item_id, f) or "").strip() for f in ("finding", "notes", "action")
             )
             st.session_state[open_key] = has_text or (result.lost > 0 and not result.is_open)
         details = st.expander(
@@ -374,6 +381,7 @@ def render_item(item: Item, record: ItemRecord, result: ItemResult, ctx: ItemCon
         )
         if not details.open:
             return  # drawn only when open: a closed card is cheap to send and to render
+        _load(audit_id, record, DETAILS)
         with details:
             left, right = st.columns(2)
             left.text_area(

@@ -1,5 +1,6 @@
 """The use case behind the dossier page's button: make the dossier in the worker when one is
-running, else here, as before; either way the result is a job whose files are blobs."""
+running, else here (in a process of its own at the worker's lower priority, worker/here.py);
+either way the result is a job whose files are blobs."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from typing import Any
 
 from store.access import bare
 from store.jobs import Job, Jobs, JobState
-from worker.tasks import run_claimed
+from worker.here import run_here
 
 
 def request_job(
@@ -35,7 +36,7 @@ def request_job(
     claimed = jobs.claim(name, job_id=queued.id)
     if claimed is None:  # a worker started this very moment and took it
         return jobs.job(queued.id), False
-    run_claimed(raw, jobs, claimed, name, here_progress)
+    run_here(raw, jobs, claimed, name, here_progress)
     return jobs.job(queued.id), True
 
 
@@ -99,7 +100,7 @@ def run_queued_here(
     claimed = jobs.claim(name, job_id=job.id)
     if claimed is None:
         return jobs.job(job.id), False
-    run_claimed(raw, jobs, claimed, name, here_progress)
+    run_here(raw, jobs, claimed, name, here_progress)
     return jobs.job(job.id), True
 
 
