@@ -65,6 +65,12 @@ class Job:
         reason = (self.result or {}).get("reason") or {}
         return str(reason.get(lang) or self.error)
 
+    @property
+    def asked(self) -> dict[str, Any]:
+        """What the job was asked to do: its parameters but the account that asked
+        (``account``, kept so that its run acts as that person)."""
+        return {k: v for k, v in self.params.items() if k != "account"}
+
     def files(self) -> list[dict[str, Any]]:
         """The result's files: name, sha256, size, media_type (blobs in the store)."""
         return list((self.result or {}).get("files", []))

@@ -287,3 +287,15 @@ def test_a_special_deduction_to_rectify_shows_in_the_plan_with_its_owner(store):
             "进度": "未开始",
         }
     ]
+
+
+def test_the_brief_made_for_a_signed_in_person_is_offered_for_download(store):
+    # the job keeps who asked for it (its run acts as them); the page must still know it as
+    # the brief it asked for, and offer it (it was forgotten, and the button never came)
+    audit = new_audit(store)
+    scored(store, audit)
+    at = app("dashboard", audit.id)
+    make = next(b for b in at.button if b.label == t("dash.brief_make", "zh"))
+    make.click().run(timeout=120)
+    labels = [d.proto.label for d in at.get("download_button")]
+    assert t("dash.brief_download", "zh") in labels, texts(at)

@@ -50,7 +50,7 @@ def brief_panel(
         job_view.start(store, "brief", params, key, working)
 
     def belongs(job: Job) -> bool:
-        return job.kind == "brief" and job.params == params
+        return job.kind == "brief" and job.asked == params
 
     job = job_view.current(store, key, belongs)
     if job is None:
