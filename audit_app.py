@@ -9,6 +9,7 @@ import streamlit as st
 from settings.logs import log_to_stderr
 from ui.auth import current_actor, require_login, seems_signed_in
 from ui.errors import guarded
+from ui.menu import AUDIT, Entry, menu
 from ui.sidebar import render_sidebar
 from ui.state import forget_score, name_the_zone, tr
 
@@ -20,40 +21,26 @@ log_to_stderr()  # the gbt_audit.* log on the server's standard error (once per 
 forget_score()  # a full run reads the audit afresh (a colleague may have saved meanwhile)
 
 
-def page(path: str, title: str, icon: str, default: bool = False) -> st.Page:
+def page(entry: Entry, default: bool = False) -> st.Page:
     return st.Page(
-        f"ui/pages/{path}.py", title=tr(title), icon=f":material/{icon}:", default=default
+        f"ui/pages/{entry.path}.py",
+        title=tr(entry.title),
+        icon=f":material/{entry.icon}:",
+        default=default,
     )
 
 
-pages = {
-    tr("nav.group_audit"): [
-        page("audits", "nav.audits", "list_alt", default=True),
-        page("my_work", "work.nav", "assignment_ind"),
-        page("checklist", "nav.checklist", "checklist"),
-        page("evidence", "nav.evidence", "attach_file"),
-        page("dashboard", "nav.dashboard", "monitoring"),
-        page("actions", "actions.nav", "task_alt"),
-        page("certification", "certification.nav", "verified"),
-        page("rounds", "nav.rounds", "compare_arrows"),
-        page("dossier", "nav.dossier", "picture_as_pdf"),
-    ],
-    tr("nav.group_consultant"): [
-        page("portfolio", "nav.portfolio", "folder_shared"),
-        page("catalogues", "catalogues.nav", "menu_book"),
-    ],
-}
 # the session is checked once per run (the cookie's token against the sessions table)
 # (guarded: a database the app cannot reach is named on the page, and nothing else runs)
 menu_shown = guarded(seems_signed_in)()
 if menu_shown is None:
     st.stop()
 signed_in = guarded(current_actor)() if menu_shown else None
-# the users page exists only in an administrator's menu (the page checks again itself)
-if signed_in is not None and signed_in.administrator:
-    pages[tr("nav.group_consultant")].append(page("users", "users.nav", "manage_accounts"))
-# everyone's own API tokens (the services check whose they are)
-pages[tr("nav.group_consultant")].append(page("my_tokens", "api_token.nav", "key"))
+# only the pages the person's roles can use (ui/menu.py); each page checks again itself
+pages = {
+    tr(section): [page(entry, default=entry is AUDIT[0]) for entry in entries]
+    for section, entries in menu(signed_in).items()
+}
 # The navigation is known before the signed-out page shows (hidden then), so the address's page
 # and ?audit= are what the sign-in link comes back to. An unexpected error lets nobody in.
 # expanded: every page listed (Streamlit folds a menu of more than ten behind "View N more")
