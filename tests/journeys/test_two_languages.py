@@ -78,6 +78,8 @@ ALLOWED = {
     "xlsx",
     "XLSX",
     "ID",
+    "API",  # 我的 API 令牌: the name of the thing, as in texts/ (tests/test_texts.py)
+    "HTTP",
     "OIDC",
     "S3",
     "CSV",
