@@ -17,7 +17,8 @@ from streamlit.runtime.media_file_manager import MediaFileManager
 import dossier.actions_xlsx
 import reminders.ics
 from domain.records import Rectification
-from scoring import Status
+from scoring import Status, display
+from store.config import display_zone
 
 
 @pytest.fixture
@@ -84,7 +85,7 @@ def test_the_action_register_builds_its_export_and_calendars_only_when_pressed(
     assert not at.exception
     assert len(at.get("download_button")) == 3
     assert built == Counter()  # three runs, nothing built
-    xlsx = deferred[f"actions-{audit.id}-{date.today().isoformat()}.xlsx"]()
+    xlsx = deferred[f"actions-{audit.id}-{display.today(display_zone()).isoformat()}.xlsx"]()
     assert zipfile.ZipFile(io.BytesIO(xlsx)).namelist()  # a workbook
     assert deferred[f"audit-{audit.id}.ics"]().startswith(b"BEGIN:VCALENDAR")
     assert b"BEGIN:VCALENDAR" in deferred["owner.ics"]()

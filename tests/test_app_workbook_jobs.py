@@ -18,6 +18,9 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 @pytest.fixture
 def store(monkeypatch, tmp_path):
+    # readings are counted in this process: an app-run job stays here (priority 0), not in a
+    # child process at the worker's lower priority (worker/here.py)
+    monkeypatch.setenv("GBT_AUDIT_WORKER_NICE", "0")
     return fresh_app(monkeypatch, tmp_path)
 
 
