@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from datetime import date, datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import ColumnElement, delete, select
 from sqlalchemy.orm import Session
 
 from domain.errors import NotFound
@@ -79,11 +79,11 @@ class Work:
 
     # -- assignments -----------------------------------------------------------------------
 
-    def _assignments(self, *where: object) -> list[Assignment]:
+    def _assignments(self, *where: ColumnElement[bool]) -> list[Assignment]:
         rows = self.session.execute(
             select(AssignmentRow, UserRow.display_name)
             .join(UserRow, UserRow.id == AssignmentRow.user_id)
-            .where(*where)  # type: ignore[arg-type]
+            .where(*where)
             .order_by(AssignmentRow.audit_id, AssignmentRow.target)
         ).all()
         return [_assignment(row, name) for row, name in rows]
@@ -136,12 +136,10 @@ class Work:
                 found[row.comment_id].append(row.user_id)
         return found
 
-    def _comments(self, *where: object) -> list[Comment]:
+    def _comments(self, *where: ColumnElement[bool]) -> list[Comment]:
         rows = list(
             self.session.scalars(
-                select(CommentRow)
-                .where(*where)  # type: ignore[arg-type]
-                .order_by(CommentRow.created_at, CommentRow.id)
+                select(CommentRow).where(*where).order_by(CommentRow.created_at, CommentRow.id)
             )
         )
         mentions = self._mentions([row.id for row in rows])
