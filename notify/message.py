@@ -9,7 +9,7 @@ from typing import Any
 
 from domain.notifications import Notification, Value
 from reminders.dates import DueDate
-from reminders.digest import Digest
+from reminders.digest import Digest, subject_in
 from scoring import display
 from texts import LANGS, keys, t
 
@@ -115,14 +115,7 @@ def of_digest(digest: Digest) -> Message:
             if items:
                 lines.append(("", heading))
                 lines += [(display.day(i.due), _summary(i, lang)) for i in items]
-        title = t(
-            "reminders.subject",
-            lang,
-            organisation=digest.organisation,
-            overdue=len(digest.overdue),
-            upcoming=len(digest.upcoming),
-            days=digest.days,
-        )
+        title = subject_in(digest, lang)
         sections.append(Section(lang, title, tuple(lines)))
     data = {
         "event": "digest",

@@ -98,18 +98,20 @@ def digests(
     return [d for d in found if not d.is_empty]
 
 
-def subject(digest: Digest) -> str:
-    return " / ".join(
-        t(
-            "reminders.subject",
-            lang,
-            organisation=digest.organisation,
-            overdue=len(digest.overdue),
-            upcoming=len(digest.upcoming),
-            days=digest.days,
-        )
-        for lang in LANGS
+def subject_in(digest: Digest, lang: str) -> str:
+    """The digest's subject in one language (a mail's carries both, a robot's each)."""
+    return t(
+        "reminders.subject",
+        lang,
+        organisation=digest.organisation,
+        overdue=len(digest.overdue),
+        upcoming=len(digest.upcoming),
+        days=digest.days,
     )
+
+
+def subject(digest: Digest) -> str:
+    return " / ".join(subject_in(digest, lang) for lang in LANGS)
 
 
 def body(digest: Digest) -> str:
