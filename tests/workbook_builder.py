@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import re
 import runpy
+import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -46,7 +48,28 @@ def table(
         ws.merge_cells(cells)
     buffer = io.BytesIO()
     book.save(buffer)
-    return buffer.getvalue()
+    return same_bytes_every_time(buffer.getvalue())
+
+
+FIXED_TIME = "2026-01-01T00:00:00Z"
+_DOCPROPS_TIME = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
+
+
+def same_bytes_every_time(data: bytes) -> bytes:
+    """The workbook with its clock readings fixed: openpyxl stamps the document properties and
+    each zip member with the time of saving, so the same table built a second later would hash
+    differently, and a test asking twice for "the same upload" would now and then straddle a
+    second."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            body = src.read(info)
+            if info.filename == "docProps/core.xml":
+                body = _DOCPROPS_TIME.sub(rb"\g<1>" + FIXED_TIME.encode() + rb"\g<2>", body)
+            member = zipfile.ZipInfo(info.filename, date_time=(2026, 1, 1, 0, 0, 0))
+            member.compress_type = info.compress_type
+            dst.writestr(member, body)
+    return out.getvalue()
 
 
 def example_table(folder: Path) -> Path:
