@@ -21,6 +21,8 @@ install_system_packages() {
   local wanted=(python3 python3-venv python3-pip libpango-1.0-0 libpangoft2-1.0-0
     libharfbuzz-subset0 fonts-noto-cjk fonts-hanazono fonts-noto-color-emoji)
   [ "$mode" = test ] && wanted+=(chromium poppler-utils libreoffice-calc)
+  # npm (with Node.js) fetches axe-core for the accessibility journey; any npm on the PATH serves
+  [ "$mode" = test ] && ! command -v npm >/dev/null && wanted+=(npm)
   local missing=()
   for package in "${wanted[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "ok installed" ||
@@ -44,8 +46,18 @@ install_python_env() {
   .venv/bin/python -m pip install -q -e ".[dev]"
 }
 
+# axe-core (WCAG checks in Chromium) for tests/journeys/test_accessibility.py, kept in the
+# project's node_modules/ (ignored by git) at the version the journey names
+install_axe_core() {
+  local version=4.14.1
+  grep -qs "\"version\": \"$version\"" node_modules/axe-core/package.json && return
+  echo "==> installing axe-core $version (npm)"
+  npm install --prefix . --no-save --no-audit --no-fund --loglevel=error "axe-core@$version"
+}
+
 install_system_packages
 install_python_env
+[ "$mode" = test ] && install_axe_core
 
 if [ "$mode" = app ]; then
   echo "==> starting the app on http://127.0.0.1:${PORT:-8501}"

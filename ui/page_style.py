@@ -3,7 +3,9 @@
 axe-core (tests/journeys/test_accessibility.py) found every caption below WCAG 2 AA contrast:
 Streamlit draws st.caption in a faded grey, #828180 on the page's white (3.9:1) and #7f7e7d on
 the sidebar's #f8f8f7 (3.8:1), where AA asks 4.5:1 for text of that size. The captions are ours
-(the app uses st.caption for its help lines), so the colour is set here."""
+(the app uses st.caption for its help lines), so the colour is set here. Streamlit fades a
+caption twice, by colour and by `opacity: 0.6` on its container (theme.opacities.secondary), so
+both are set: a colour alone is drawn at 60 % over the background (#5f5e5c came out #9c9c9a)."""
 
 from __future__ import annotations
 
@@ -13,6 +15,9 @@ CAPTION_COLOR = "#5f5e5c"
 BACKGROUNDS = ("#ffffff", "#f8f8f7")  # the page and the sidebar, as axe-core measured them
 
 _CSS = f"""<style>
+[data-testid="stCaptionContainer"] {{
+  opacity: 1 !important;
+}}
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p {{
   color: {CAPTION_COLOR} !important;
 }}
