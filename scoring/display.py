@@ -24,13 +24,15 @@ The other values a person reads are written here too, one way on every surface:
 - The empty value: an em dash, ``EMPTY``.
 - A catalogue: its title and version (``catalogue_name``); an imported table given no version
   carries its file's hash as version ("sha256-…"), which reads "no version given".
+- A certificate's tier: the scheme's tier title in the reader's language when the recorded
+  words name one (``held_tier``), else as typed.
 Nothing stores a formatted value: records keep the exact one and are written through here.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from decimal import Decimal
 from fractions import Fraction
@@ -41,6 +43,7 @@ from texts import t
 
 if TYPE_CHECKING:
     from criteria import Catalogue
+    from criteria.schema import Tier
     from scoring.engine import ScoreResult, Verdict
 
 DECIMALS = 2
@@ -190,6 +193,17 @@ def catalogue_version(catalogue: Catalogue, lang: str = "zh") -> str:
     file's hash as version ("sha256-…"), which is shown as "no version given"."""
     version = catalogue.spec.version
     return t("catalogues.version_none", lang) if version.startswith("sha256-") else version
+
+
+def held_tier(recorded: str, tiers: Iterable[Tier], lang: str = "zh") -> str:
+    """A certificate's tier as recorded (typed on the certificate, or a surveillance result's
+    tier kept as its Chinese title) in the reader's language when it names a tier of the
+    scheme by id or title; anything else is the holder's own words, shown as typed."""
+    given = recorded.strip()
+    for tier in tiers:
+        if given and given in (tier.id, tier.title.zh, tier.title.en):
+            return tier.title.get(lang)
+    return recorded
 
 
 def catalogue_name(catalogue: Catalogue, lang: str = "zh") -> str:

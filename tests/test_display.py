@@ -133,3 +133,18 @@ def test_json_keeps_every_exact_value_as_text_beside_its_float():
 
     assert list(floats_without_exact(data)) == []
     assert Fraction(data["earned_points_exact"]) == result.earned_points
+
+
+def test_a_certificate_tier_is_read_in_the_readers_language_when_it_names_a_tier():
+    from criteria import load_catalogue
+
+    catalogue = load_catalogue("criteria/gbt27922-2011.yaml")
+    tiers = catalogue.scheme().tiers
+    # typed on the certificate form as printed on the certificate, or kept as a title
+    assert display.held_tier("三星级", tiers, "en") == "Three-star"
+    assert display.held_tier("three_star", tiers, "zh") == "三星级"
+    assert display.held_tier(" Four-star ", tiers, "zh") == "四星级"
+    # anything else is the holder's own words
+    assert display.held_tier("三星级（试行）", tiers, "en") == "三星级（试行）"
+    assert display.held_tier("", tiers, "en") == ""
+    assert display.held_tier("三星级", (), "en") == "三星级"

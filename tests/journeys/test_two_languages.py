@@ -63,7 +63,6 @@ USER_DATA = (  # every string a user typed, longest first when one holds another
     "门店未按规定公示三包服务承诺",
     "公示三包服务承诺",
     "中国商业联合会",
-    "三星级",  # the certificate's tier, as typed
     "CSC-2024-0123",
     "售后服务管理制度",
 )

@@ -38,12 +38,19 @@ show_flashes()
 
 ctx = context()
 certificate = certification.current_certificate(ctx, organisation.id)
+scheme_tiers = certification.known_tiers(ctx, organisation.id)
+
+
+def tier_shown(recorded: str) -> str:
+    return display.held_tier(recorded, scheme_tiers, lang())
+
+
 if certificate is None:
     st.info(tr("certification.none"))
 else:
     status = certificate.status(today)
     # long body names and numbers are read whole, so plain text rather than metrics
-    st.subheader(plain(status.tier))
+    st.subheader(plain(tier_shown(status.tier)))
     st.markdown(
         tr(
             "certification.summary",
@@ -68,8 +75,9 @@ else:
     def when(event: EventStatus) -> str:
         on = display.day(event.held_on)
         if event.held and event.kind is CycleEventKind.SURVEILLANCE:
-            result = tr(f"cycle.result.{event.held.result.value}", tier=event.held.tier or "")
-            # a dataframe cell is text, not Markdown: the tier as typed
+            # a dataframe cell is text, not Markdown: the tier in the reader's words, or as typed
+            held_tier = tier_shown(event.held.tier or "")
+            result = tr(f"cycle.result.{event.held.result.value}", tier=held_tier)
             return tr("cycle.event.held_result", on=on, result=result)
         text = tr(f"cycle.event.{event.state.value}", on=on)
         if event.state in (EventState.DUE, EventState.UPCOMING):
@@ -96,7 +104,6 @@ else:
             held_on = held_in.date_input(
                 tr("certification.held_on"), value=today, key="certification.held_on"
             )
-            scheme_tiers = certification.known_tiers(ctx, organisation.id)
             titles = {tier.id: tier.title.get(lang()) for tier in scheme_tiers}
             new_tier = tier_in.selectbox(
                 tr("certification.new_tier"),
@@ -180,7 +187,7 @@ if len(history) > 1:
             {
                 tr("certification.body"): [c.body for c in history],
                 tr("certification.number"): [c.number for c in history],
-                tr("certification.tier"): [c.tier for c in history],
+                tr("certification.tier"): [tier_shown(c.tier) for c in history],
                 tr("certification.issued_on"): [display.day(c.issued_on) for c in history],
                 tr("certification.renewal"): [display.day(c.cycle.valid_until) for c in history],
             }

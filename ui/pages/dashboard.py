@@ -152,7 +152,11 @@ certificate = certification.current_certificate(context(), organisation.id)
 if certificate is not None:
     cycle_now = certificate.status(today)
     named = {
-        "tier": plain(cycle_now.tier),
+        "tier": plain(
+            display.held_tier(
+                cycle_now.tier, certification.known_tiers(context(), organisation.id), lang()
+            )
+        ),
         "body": plain(certificate.body),
         "number": plain(certificate.number),
     }
