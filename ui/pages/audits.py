@@ -211,7 +211,7 @@ def audit_rows(organisation: Organisation) -> None:
 def audit_row(audit: AuditRecord) -> None:
     snapshot = store.round_result(audit.id)  # frozen rounds: the scores as computed then
     with st.container(border=True):
-        info, score, actions = st.columns([4, 2, 3])
+        info, score, actions = st.columns([3, 3, 3])
         info.markdown(
             f"**{plain(audit.title)}** · {tr('ui.round_n', n=audit.round_no)}  \n"
             f"{audit.audit_date:%Y-%m-%d} · {plain(audit.assessor or '—')} · "
@@ -227,7 +227,9 @@ def audit_row(audit: AuditRecord) -> None:
         note = verdicts_note(store, audit.id) if audit.frozen_at is not None else None
         if note:
             info.caption(note)
-        open_col, round_col, archive_col = actions.columns(3)
+        # buttons as wide as their words, wrapping when the column is narrow: three equal
+        # columns cut "签核与关闭" to "签核与…" at 1440 px
+        open_col = round_col = archive_col = actions.container(horizontal=True)
         if open_col.button(tr("ui.open"), key=f"open.{audit.id}", type="primary"):
             go_to(LANDING, audit.id)
         archived = audit.state.value == "archived"
