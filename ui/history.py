@@ -16,19 +16,11 @@ opened, closed or changed) is left as Streamlit makes it."""
 
 from __future__ import annotations
 
-import json
-
-import streamlit as st
+from ui.page_script import page_script
 
 MARKER = "gbt-history"
 
 _SCRIPT = """
-<span id="%(marker)s" hidden></span>
-<script>
-(() => {
-  const marker = document.getElementById(%(marker_json)s);
-  const box = marker && marker.closest('[data-testid="stElementContainer"]');
-  if (box) box.style.display = 'none';  // the script takes no room in the sidebar
   const keeper = window.__gbtHistory || (window.__gbtHistory = {});
   keeper.audit = %(audit)s;  // the open audit of this run, or null
   if (keeper.installed) return;
@@ -45,17 +37,10 @@ _SCRIPT = """
     }
     return push(state, unused, url);
   };
-})();
-</script>
 """
 
 
 def keep_the_audit_in_the_address(audit_id: int | None) -> None:
     """Put the script in the page (the sidebar, taking no room); call once per run with the
     open audit (None when none is open)."""
-    script = _SCRIPT % {
-        "marker": MARKER,
-        "marker_json": json.dumps(MARKER),
-        "audit": json.dumps(audit_id),
-    }
-    st.html(script, unsafe_allow_javascript=True)
+    page_script(MARKER, _SCRIPT, {"audit": audit_id})

@@ -16,13 +16,11 @@ groups (the limit's number, the key name)."""
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 
-import streamlit as st
-
 from texts import t
+from ui.page_script import page_script
 from ui.state import lang
 
 
@@ -115,15 +113,10 @@ def _python_groups(words: str) -> str:
     return re.sub(r"\$(\d)", r"\\\1", words)
 
 
+MARKER = "gbt-streamlit-words"
 _SCRIPT = """
-<span id="gbt-streamlit-words" hidden></span>
-<script>
-(() => {
-  const marker = document.getElementById('gbt-streamlit-words');
-  const box = marker && marker.closest('[data-testid="stElementContainer"]');
-  if (box) box.style.display = 'none';  // the script takes no room in the sidebar
   const words = window.__gbtWords || (window.__gbtWords = {});
-  words.rules = RULES_JSON.map((r) => ({...r, pattern: new RegExp('^' + r.english + '$')}));
+  words.rules = %(rules)s.map((r) => ({...r, pattern: new RegExp('^' + r.english + '$')}));
   const original = words.original || (words.original = new WeakMap());
   const say = (node, text, set) => {
     const first = original.has(node) ? original.get(node) : text;
@@ -175,8 +168,6 @@ _SCRIPT = """
     subtree: true, childList: true, characterData: true,
     attributes: true, attributeFilter: ['aria-label', 'title', 'placeholder'],
   });
-})();
-</script>
 """
 
 
@@ -192,5 +183,4 @@ def speak_the_readers_language() -> None:
         }
         for rule in RULES
     ]
-    script = _SCRIPT.replace("RULES_JSON", json.dumps(rules, ensure_ascii=False))
-    st.html(script, unsafe_allow_javascript=True)
+    page_script(MARKER, _SCRIPT, {"rules": rules})

@@ -16,21 +16,12 @@ before anything is saved or dropped."""
 
 from __future__ import annotations
 
-import json
-
-import streamlit as st
-
+from ui.page_script import page_script
 from ui.state import lang, tr
 
 MARKER = "gbt-unsaved-guard"
 
 _SCRIPT = """
-<span id="%(marker)s" hidden></span>
-<script>
-(() => {
-  const marker = document.getElementById(%(marker_json)s);
-  const box = marker && marker.closest('[data-testid="stElementContainer"]');
-  if (box) box.style.display = 'none';  // the script takes no room in the sidebar
   const guard = window.__gbtUnsaved || (window.__gbtUnsaved = {});
   guard.question = %(question)s;  // in the reader's language, renewed when it changes
   guard.unnamed = %(unnamed)s;
@@ -87,19 +78,15 @@ _SCRIPT = """
     e.preventDefault();
     e.returnValue = '';  // the browser asks in its own words
   });
-})();
-</script>
 """
 
 
 def guard_unsaved_typing() -> None:
     """Put the script in the page (the sidebar, taking no room); call once per run."""
-    script = _SCRIPT % {
-        "marker": MARKER,
-        "marker_json": json.dumps(MARKER),
-        "question": json.dumps(tr("ui.unsaved_leave", fields="{fields}"), ensure_ascii=False),
-        "unnamed": json.dumps(tr("ui.unsaved_unnamed"), ensure_ascii=False),
-        "separator": json.dumps(tr("next.separator"), ensure_ascii=False),
+    values: dict[str, object] = {
+        "question": tr("ui.unsaved_leave", fields="{fields}"),
+        "unnamed": tr("ui.unsaved_unnamed"),
+        "separator": tr("next.separator"),
     }
     # the language is part of the content, so a new language runs it again with its words
-    st.html(f"<!-- {lang()} -->{script}", unsafe_allow_javascript=True)
+    page_script(MARKER, _SCRIPT, values, redraw_on=lang())
