@@ -5,18 +5,15 @@ the outbox."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from app_ui import AuditApp
+from first_audit import first_audit
 from smtp_server import smtp_server
 from webhook_receiver import webhook_receiver
 
-from domain.records import OrganisationProfile
 from notify.send import Channels, deliver_due
 from reminders.mail import SmtpSettings
 from settings import WebhookUrl
 from store import open_store
-from store.accounts import Accounts
 
 PASSWORD = "分配旅程的密码 2026"
 
@@ -24,27 +21,11 @@ PASSWORD = "分配旅程的密码 2026"
 def seeded_audit(data_dir, monkeypatch) -> int:
     monkeypatch.setenv("GBT_AUDIT_DATA_DIR", str(data_dir))
     monkeypatch.delenv("GBT_AUDIT_DATABASE_URL", raising=False)
-    store = open_store()
-    accounts = Accounts(store)
-    accounts.add_first_administrator("admin", "管理员", PASSWORD)
-    organisation = store.create_organisation(
-        OrganisationProfile(name="华东家电服务有限公司"), "管理员"
-    )
-    audit = store.create_audit(
-        organisation.id,
-        catalogue_hash=store.catalogues()[0].content_hash,
-        title="2026 年度自评",
-        audit_date=date(2026, 11, 1),
-        assessor="孙经理",
-        actor="管理员",
-    )
-    for login, name, role, email in (
+    people = (
         ("sunqm", "孙经理", "quality_manager", "sun@example.cn"),
         ("wanggong", "王工", "editor", "wang@example.cn"),
-    ):
-        accounts.add_user(login, name, actor="管理员", password=PASSWORD, email=email)
-        accounts.grant(login, organisation.id, role, actor="管理员")
-    return audit.id
+    )
+    return first_audit(open_store(), PASSWORD, assessor="孙经理", people=people).id
 
 
 def test_assigned_items_reach_the_colleague_and_a_mention_reaches_the_quality_manager(

@@ -3,14 +3,12 @@ item; the consultant opens the file (checked against its hash) and sees the requ
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 from app_ui import AuditApp
+from first_audit import first_audit
 
-from domain.records import OrganisationProfile
 from store import open_store
-from store.accounts import Accounts
 
 PASSWORD = "证据索取旅程的密码 2026"
 
@@ -18,24 +16,8 @@ PASSWORD = "证据索取旅程的密码 2026"
 def seeded_audit(data_dir, monkeypatch) -> int:
     monkeypatch.setenv("GBT_AUDIT_DATA_DIR", str(data_dir))
     monkeypatch.delenv("GBT_AUDIT_DATABASE_URL", raising=False)
-    store = open_store()
-    accounts = Accounts(store)
-    accounts.add_first_administrator("admin", "管理员", PASSWORD)
-    organisation = store.create_organisation(
-        OrganisationProfile(name="华东家电服务有限公司"), "管理员"
-    )
-    audit = store.create_audit(
-        organisation.id,
-        catalogue_hash=store.catalogues()[0].content_hash,
-        title="2026 年度自评",
-        audit_date=date(2026, 11, 1),
-        assessor="李顾问",
-        actor="管理员",
-    )
-    for login, name, role in (("ligw", "李顾问", "consultant"), ("wangjl", "王经理", "editor")):
-        accounts.add_user(login, name, actor="管理员", password=PASSWORD)
-        accounts.grant(login, organisation.id, role, actor="管理员")
-    return audit.id
+    people = (("ligw", "李顾问", "consultant", None), ("wangjl", "王经理", "editor", None))
+    return first_audit(open_store(), PASSWORD, assessor="李顾问", people=people).id
 
 
 def test_a_requested_document_is_uploaded_from_a_phone_and_opened_by_the_consultant(

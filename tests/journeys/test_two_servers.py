@@ -7,18 +7,16 @@ browser sends its cookie to the same host whichever server answers)."""
 from __future__ import annotations
 
 import hashlib
-from datetime import date
 from pathlib import Path
 
 import pytest
 from app_ui import AuditApp
 from browser_app import Server
+from first_audit import first_audit
 from playwright.sync_api import expect
 from s3_server import environment, new_bucket
 
-from domain.records import OrganisationProfile
 from store import load_settings, open_store
-from store.accounts import Accounts
 
 PASSWORD = "两台服务器旅程的密码 2026"
 
@@ -33,19 +31,7 @@ def shared(database_url, s3_endpoint):
 
 def seeded_audit(env: dict[str, str], folder: Path) -> int:
     store = open_store(load_settings({**env, "GBT_AUDIT_DATA_DIR": str(folder)}))
-    accounts = Accounts(store)
-    accounts.add_first_administrator("admin", "管理员", PASSWORD)
-    organisation = store.create_organisation(
-        OrganisationProfile(name="华东家电服务有限公司"), "管理员"
-    )
-    audit = store.create_audit(
-        organisation.id,
-        catalogue_hash=store.catalogues()[0].content_hash,
-        title="2026 年度自评",
-        audit_date=date(2026, 11, 1),
-        assessor="李顾问",
-        actor="管理员",
-    )
+    audit = first_audit(store, PASSWORD, assessor="李顾问")
     store.engine.dispose()
     return audit.id
 
