@@ -6,7 +6,8 @@
    header and footer, caption) per evidence page, so page numbers, "共 N 页" and the contents
    cover the appendix too; images are placed by WeasyPrint itself; characters no installed
    font has are reported;
-3. pypdf places each evidence PDF page, scaled to fit, onto its frame page;
+3. while WeasyPrint writes the PDF, each evidence PDF page (read with pypdf) is placed, scaled
+   to fit, onto its frame page (dossier/merge.py);
 4. the result replaces ``destination`` atomically.
 """
 
@@ -29,7 +30,7 @@ from dossier.evidence import InspectedEvidence, inspect_evidence
 from dossier.fetcher import DossierFetcher
 from dossier.fonts import find_cjk_fonts
 from dossier.glyphs import describe, missing_glyphs
-from dossier.merge import Box, MergeJob, Slot, merge_evidence
+from dossier.merge import Box, EvidencePlacer, MergeJob, Slot, pdf_version
 from dossier.report import (
     DossierReport,
     DossierWarning,
@@ -66,20 +67,20 @@ def render_pdf(
         document = page.html().render(cache=str(Path(work, "images")))
         anchors = _anchors(document)
         page_count = len(document.pages)
-        rendered = Path(work, "rendered.pdf")
-        report(0.55, "写出版面")
-        document.write_pdf(rendered)
-        del document  # the layout is large; the merge needs none of it
-
         jobs = _merge_jobs(inspected, anchors)
         total = max(len(jobs), 1)
 
         def on_job(n: int, job: MergeJob) -> None:
-            report(0.65 + 0.3 * n / total, f"嵌入证据 {job.ref}")
+            report(0.55 + 0.4 * n / total, f"嵌入证据 {job.ref}")
 
-        report(0.65, "嵌入证据")
-        with rendered.open("rb") as source, atomic_output(destination) as target:
-            failed = merge_evidence(source, jobs, target, on_job)
+        # the evidence goes onto its frames as WeasyPrint writes: the document is written once
+        placer = EvidencePlacer(jobs, on_job)
+        version = pdf_version(job.path for job in jobs)
+        report(0.55, "写出版面")
+        with atomic_output(destination) as target:
+            document.write_pdf(target, finisher=placer, pdf_version=version)
+        del document
+        failed = placer.failed
 
     warnings += [warning("dossier.url_refused", url) for url in fetcher.refused]
     by_ref = {e.ref: e for e in inspected}
