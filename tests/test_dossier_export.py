@@ -39,7 +39,12 @@ def audit_of(store, name: str):
 
 @pytest.fixture
 def scratch(tmp_path, monkeypatch):
-    """The process's temporary folder, empty, so whatever an export leaves there is seen."""
+    """The process's temporary folder, empty, so whatever an export leaves there is seen.
+    The tests' migrated database template (app_helpers, made once per process in the temporary
+    folder) is made before, so a test run alone or first does not see it as left behind."""
+    from app_helpers import _migrated_database
+
+    _migrated_database()
     folder = tmp_path / "tmp"
     folder.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(folder))
