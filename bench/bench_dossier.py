@@ -1,6 +1,7 @@
 """Benchmark of the dossier export (run by hand; prints numbers, asserts nothing).
 
-    python bench/bench_dossier.py [--evidence 50] [--pages 5] [--keep out.pdf]
+    python bench/bench_dossier.py [--evidence 50] [--pages 5] [--repeat 3] [--no-trace]
+        [--keep out.pdf]
     python bench/bench_dossier.py --image 12000x12000 [--image 7000x7000 ...]
 
 Builds the realistic 48-item catalogue's dossier with N evidence PDFs of P pages each (made
@@ -10,6 +11,11 @@ memory belongs to that measurement alone:
 - export: render_pdf end to end (checks, hashing, layout, evidence merge, atomic write);
 - baseline: WeasyPrint rendering the very same HTML to a PDF, nothing else;
 - traced: render_pdf again under tracemalloc, for the peak of Python allocations.
+
+Export and baseline alternate ``--repeat`` times; each prints its wall and CPU time (the
+process's own, which a busy machine hardly moves) and the medians of the ratios. The baseline's
+clock starts after the page's HTML is made (``prepare_page``), so the checks and the HTML count
+as the export's extra.
 
 With --image, it measures instead the dossier with one large-dimension PNG as its only evidence
 (a plain picture, so the file stays small), against the same dossier without it: the peak RSS
@@ -22,6 +28,7 @@ import argparse
 import multiprocessing
 import resource
 import shutil
+import statistics
 import sys
 import tempfile
 import time
@@ -102,22 +109,22 @@ def measure(kind: str, folder: str, count: int, pages: int, keep: str | None, re
     destination = Path(folder, f"{kind}.pdf")
     if kind == "baseline":
         page = prepare_page(data, source, Path(folder))
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         page.html().write_pdf(destination)
-        elapsed = time.perf_counter() - started
+        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
         pages_out = None
     else:
         if kind == "traced":
             tracemalloc.start()
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         report = render_pdf(data, source, destination)
-        elapsed = time.perf_counter() - started
+        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
         pages_out = report.pages
         if keep and kind == "export":
             shutil.copy(destination, keep)
     traced = tracemalloc.get_traced_memory()[1] if tracemalloc.is_tracing() else None
     max_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # Linux: KiB
-    results.put((kind, elapsed, max_rss, traced, pages_out))
+    results.put((kind, elapsed, cpu, max_rss, traced, pages_out))
 
 
 def big_png(folder: Path, width: int, height: int) -> Path:
@@ -197,6 +204,13 @@ def main() -> None:
     parser.add_argument("--evidence", type=int, default=50)
     parser.add_argument("--pages", type=int, default=5)
     parser.add_argument("--keep", help="copy the exported dossier here")
+    parser.add_argument("--repeat", type=int, default=3, help="export/baseline pairs")
+    parser.add_argument(
+        "--trace",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="one more export under tracemalloc (slow)",
+    )
     parser.add_argument(
         "--image", action="append", metavar="WxH", help="measure a PNG of this size instead"
     )
@@ -216,8 +230,8 @@ def main() -> None:
 
         spawn = multiprocessing.get_context("spawn")  # a fresh interpreter: its own peak RSS
         results = spawn.Queue()
-        numbers = {}
-        for kind in ("export", "baseline", "traced"):
+
+        def run(kind: str) -> tuple:
             child = spawn.Process(
                 target=measure,
                 args=(kind, folder, args.evidence, args.pages, args.keep, results),
@@ -225,16 +239,30 @@ def main() -> None:
             child.start()
             got = results.get()
             child.join()
-            numbers[got[0]] = got[1:]
+            return got[1:]
 
-    export_time, export_rss, _, pages_out = numbers["export"]
-    base_time, base_rss, _, _ = numbers["baseline"]
-    traced_time, _, traced_peak, _ = numbers["traced"]
-    print(f"pages in the dossier:         {pages_out}")
-    print(f"export (render_pdf):          {export_time:6.2f} s   peak RSS {mib(export_rss)}")
-    print(f"WeasyPrint alone, same HTML:  {base_time:6.2f} s   peak RSS {mib(base_rss)}")
-    print(f"ratio export / WeasyPrint:    {export_time / base_time:6.2f}")
-    print(f"export under tracemalloc:     {traced_time:6.2f} s   peak traced {mib(traced_peak)}")
+        # export and baseline alternate, so that a change in the machine's load over the run
+        # falls on both; CPU time (the process's own) hardly moves with the load, wall time does
+        pairs = [(run("export"), run("baseline")) for _ in range(args.repeat)]
+        traced = run("traced") if args.trace else None
+
+    print(f"pages in the dossier:         {pairs[0][0][4]}")
+    for n, (export, base) in enumerate(pairs, 1):
+        print(
+            f"pair {n}: export {export[0]:6.2f} s wall {export[1]:6.2f} s CPU, peak RSS "
+            f"{mib(export[2])} | WeasyPrint alone {base[0]:6.2f} s wall {base[1]:6.2f} s CPU, "
+            f"peak RSS {mib(base[2])} | ratio wall {export[0] / base[0]:.3f} "
+            f"CPU {export[1] / base[1]:.3f}"
+        )
+    wall = statistics.median(e[0] / b[0] for e, b in pairs)
+    cpu = statistics.median(e[1] / b[1] for e, b in pairs)
+    print(f"median ratio export / WeasyPrint: wall {wall:.3f}, CPU {cpu:.3f}")
+    print(
+        f"peak RSS: export {mib(max(e[2] for e, _ in pairs))}, "
+        f"WeasyPrint alone {mib(max(b[2] for _, b in pairs))}"
+    )
+    if traced is not None:
+        print(f"export under tracemalloc:     {traced[0]:6.2f} s   peak traced {mib(traced[3])}")
     if args.keep:
         print(f"dossier kept at {args.keep}")
 
