@@ -54,6 +54,28 @@ LOAF = """
 """
 
 
+# every change to the page in a click: when, and what it touched (the nearest test id)
+MUTATIONS = """(() => {
+  window.__mut = 0; window.__muts = [];
+  if (window.__mo) return;
+  const name = n => {
+    let e = n.nodeType === 1 ? n : n.parentElement;
+    const own = e ? (e.tagName + (e.className && e.className.baseVal === undefined
+      ? '.' + String(e.className).split(' ').filter(c => c.startsWith('st')).join('.') : '')) : '?';
+    while (e && !e.dataset?.testid) e = e.parentElement;
+    return (e ? e.dataset.testid : '-') + ' ' + own;
+  };
+  window.__mo = new MutationObserver(list => {
+    window.__mut += list.length;
+    const t = performance.now();
+    for (const r of list) window.__muts.push([t, r.type + (r.attributeName ? ':'
+      + r.attributeName : '') + ' ' + name(r.target)]);
+  });
+  window.__mo.observe(document, {subtree: true, childList: true, attributes: true,
+    characterData: true});
+})()"""
+
+
 def describe(payload: bytes) -> str:
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
@@ -86,6 +108,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--clicks", type=int, default=12)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument(
+        "--all", action="store_true", help="the 'all' view (one indicator's cards) instead"
+    )
     parser.add_argument("--shot", help="a screenshot of the page's top after the clicks, here")
     args = parser.parse_args()
     from playwright.sync_api import expect, sync_playwright
@@ -116,16 +141,20 @@ def main() -> None:
                 sent: list[float] = []
                 cdp.on("Network.webSocketFrameSent", lambda e: sent.append(e["timestamp"]))
                 cdp.send("Network.enable")
-                page.get_by_text("未评项目", exact=True).click()
                 cards = page.locator("[class*='st-key-card_']")
-                expect(cards).to_have_count(52, timeout=60_000)
+                if not args.all:
+                    page.get_by_text("未评项目", exact=True).click()
+                    expect(cards).to_have_count(52, timeout=60_000)
                 settled_ms(page)
                 nodes = page.evaluate("document.getElementsByTagName('*').length")
                 per_card = page.evaluate(
                     "[...document.querySelectorAll(\"[class*='st-key-card_']\")]"
                     ".map(c => c.getElementsByTagName('*').length)"
                 )
-                print(f"DOM elements: {nodes}; per card: {statistics.median(per_card)} (median)")
+                print(
+                    f"{len(per_card)} cards; DOM elements: {nodes}; per card: "
+                    f"{statistics.median(per_card)} (median)"
+                )
                 ids = [
                     c.split("st-key-card_")[1].split()[0]
                     for c in cards.evaluate_all("els => els.map(e => e.className)")
@@ -145,18 +174,14 @@ def main() -> None:
                     page.evaluate("window.__loaf.length = 0; window.__frames.length = 0")
                     received.clear()
                     sent.clear()
-                    mutations = page.evaluate(
-                        "(() => { window.__mut = 0; if (!window.__mo) { window.__mo = "
-                        "new MutationObserver(l => { window.__mut += l.length; });"
-                        " window.__mo.observe(document, {subtree: true, childList: true,"
-                        " attributes: true, characterData: true}); } })()"
-                    )
+                    mutations = page.evaluate(MUTATIONS)
                     target.click()
                     total = settled_ms(page)
                     totals.append(total)
                     data = page.evaluate(
                         "({down: window.__screenTiming.down, last: window.__screenTiming.last,"
-                        " loaf: window.__loaf, frames: window.__frames, mut: window.__mut})"
+                        " loaf: window.__loaf, frames: window.__frames, mut: window.__mut,"
+                        " muts: window.__muts})"
                     )
                     down = data["down"]
                     frames = data["frames"]
@@ -168,9 +193,15 @@ def main() -> None:
                         f"ms; {data['mut']} mutation records; kinds {dict(kinds)}"
                     )
                     origin = sent[0] if sent else received[0][0]
+                    print(f"    sent at monotonic {origin * 1000:.2f} ms")
                     print(f"    {len(sent)} frames sent; received (ms after the first sent):")
                     for at, p in received:
                         print(f"    +{(at - origin) * 1000:6.1f}", describe(p), len(p), "B")
+                    groups = collections.Counter(
+                        (round(t - down), what) for t, what in data["muts"]
+                    )
+                    for (at, what), n in sorted(groups.items()):
+                        print(f"    change +{at} ms ×{n}: {what}")
                     for lo in data["loaf"]:
                         if lo["start"] + lo["duration"] < down:
                             continue
