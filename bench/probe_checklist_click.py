@@ -87,7 +87,7 @@ def describe(payload: bytes) -> str:
     kind = msg.WhichOneof("type")
     if kind == "delta":
         delta = msg.delta
-        what = delta.WhichOneof("type")
+        what: str | None = delta.WhichOneof("type")
         if what == "new_element":
             what = "el:" + (delta.new_element.WhichOneof("type") or "?")
         elif what == "add_block":
