@@ -39,12 +39,15 @@ st.write(f"chosen: {choice}")
 """
 
 
-def open_checklist(browser, url: str, seeded: Seeded):
-    """A new tab signed in on the checklist; returns (page, seconds from address to cards)."""
+def open_checklist(browser, url: str, seeded: Seeded, script: str = ""):
+    """A new tab signed in on the checklist; returns (page, seconds from address to cards).
+    ``script`` runs in the page before its own (bench/probe_checklist_click.py)."""
     from playwright.sync_api import expect
 
     page = browser.new_page(viewport={"width": 1440, "height": 900})
     install(page)
+    if script:
+        page.add_init_script(script)
     start = time.perf_counter()
     page.goto(f"{url}checklist?audit={seeded.audit_id}")
     sign_in(page, seeded.login, seeded.password)

@@ -307,9 +307,10 @@ def render_item(item: Item, record: ItemRecord, result: ItemResult, ctx: ItemCon
     disabled = not ctx.editable
     # the key names the card in the page (CSS class st-key-card_1_1_1), for tests and styling
     with st.container(border=True, key=f"card_{item_id.replace('.', '_')}"):
-        # one element for the heading, the item's points and what it earns: the browser
-        # redraws every element of the page at each click (Streamlit marks them stale), so
-        # each card keeps to four
+        # one element for the heading, the item's points, what it earns and when it was
+        # saved: the browser redraws every element of the page at each run's start and end
+        # (Streamlit's run state is a React context every element reads), so each card keeps
+        # to three (heading, status, details) inside its two blocks
         mode = tr("ui.mode_sampled") if item.scoring == "sampled" else tr("ui.mode_binary")
         earned = (
             tr("ui.excluded_short")
@@ -321,6 +322,7 @@ def render_item(item: Item, record: ItemRecord, result: ItemResult, ctx: ItemCon
             f":gray[{points(item.points)} {tr('ui.points_unit')} · {mode}"
             f"{' · ' + tr('ui.excludable') if item.excludable else ''} ·] **{earned}**"
             + _assigned(ctx.assignments.get(item_id), ctx.today)
+            + _saved_line(audit_id, item_id, record)
         )
         values = _status_options(item)
         if st.session_state.get(key("status")) not in values:
@@ -368,7 +370,7 @@ def render_item(item: Item, record: ItemRecord, result: ItemResult, ctx: ItemCon
             )
             if not (st.session_state.get(key("justification")) or "").strip():
                 st.warning(tr("ui.justification_needed"))
-        _status_line(audit_id, item_id, record)
+        _status_line(audit_id, item_id)
         _pending(audit_id, item_id)
         open_key = key("open")
         if open_key not in st.session_state:
@@ -596,22 +598,28 @@ def _evidence(item: Item, record: ItemRecord, ctx: ItemContext) -> None:
         st.rerun()
 
 
-def _status_line(audit_id: int, item_id: str, record: ItemRecord) -> None:
+def _saved_line(audit_id: int, item_id: str, record: ItemRecord) -> str:
+    """Who saved the item and when, or that this session just saved it: the heading's last
+    line (no element of its own); nothing when the card has a message instead."""
     message = st.session_state.get("item_messages", {}).get((audit_id, item_id))
     if message is None:
-        if record.version:
-            st.caption(
-                tr(
-                    "ui.saved_by",
-                    who=plain(record.updated_by),
-                    at=when(record.updated_at) if record.updated_at else "",
-                )
-            )
+        if not record.version:
+            return ""
+        at = when(record.updated_at) if record.updated_at else ""
+        return f"  \n:gray[{tr('ui.saved_by', who=plain(record.updated_by), at=at)}]"
+    kind, text = message
+    return f"  \n:gray[✓ {tr('ui.saved_at', at=text)}]" if kind == "saved" else ""
+
+
+def _status_line(audit_id: int, item_id: str) -> None:
+    """A message the save left on the card (the saved line is in its heading)."""
+    message = st.session_state.get("item_messages", {}).get((audit_id, item_id))
+    if message is None:
         return
     kind, text = message
     if kind == "saved":
-        st.caption(f"✓ {tr('ui.saved_at', at=text)}")
-    elif kind == "conflict":
+        return
+    if kind == "conflict":
         st.error(text)
         st.button(
             tr("ui.load_newer"),
