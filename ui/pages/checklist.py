@@ -72,12 +72,9 @@ def draw_figures() -> None:
     )
     progress_col.metric(tr("ui.assessed"), f"{assessed} / {len(result.items)}")
     st.progress(assessed / len(result.items))
-    # drawn every time, last: a card's save reruns the figures in the card's own run, where
-    # the browser clears nothing the figures drew before (ui.live_figures)
-    notice = st.empty()
     changed = take_tier_change(audit.id)
     if changed:  # a save just changed the tier: say so where the figures are
-        notice.info(changed, icon=":material/swap_vert:")
+        st.info(changed, icon=":material/swap_vert:")
 
 
 live_figures.host(draw_figures)
