@@ -35,8 +35,8 @@ Two kinds of clients (--clients), measuring two different things:
   (through the sign-in gate) to the first run's end; static files, which a browser caches,
   are not fetched. One untimed load first (--no-warm-up: none), as a server that has run a
   while has imported what the page needs. A person then sees about the server's figure plus
-  their own browser's drawing: one Chromium page alone, signed in, on an idle server is
-  `--clients browser --sessions 1`. Clicks and saves are checked as in the browser: the
+  their own browser's drawing: one Chromium page alone, signed in, on a warmed idle server is
+  `--clients browser --sessions 1 --warm-up`. Clicks and saves are checked as in the browser: the
   choice and the card's "saved" note in the screen the client keeps (drawn by that run), and
   each save in the database at the end.
 
@@ -298,6 +298,13 @@ def loadavg() -> str:
     return Path("/proc/loadavg").read_text().strip()
 
 
+def cpu_seconds(app: Server) -> float:
+    """CPU time the server's process has used so far (user + system)."""
+    assert app.process is not None
+    fields = Path(f"/proc/{app.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def unsaved(people: list[Session]) -> list[str]:
     """Saves a session saw that the database does not hold."""
     from store import open_store
@@ -328,7 +335,11 @@ def main() -> None:
         help="Chromium pages, timed on screen; or protocol clients, timed to the server's answer",
     )
     parser.add_argument(
-        "--no-warm-up", action="store_true", help="protocol: no untimed first load beforehand"
+        "--warm-up",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="one untimed protocol load of the checklist before the sessions "
+        "(default: with --clients protocol only)",
     )
     args = parser.parse_args()
     global FORM
@@ -344,13 +355,15 @@ def main() -> None:
         app.start()
         try:
             warm = None
-            if args.clients == "protocol" and not args.no_warm_up:
+            if args.warm_up or (args.warm_up is None and args.clients == "protocol"):
                 warm = asyncio.run(warm_up(app.url, seeded.audit_ids[0], seeded))
             started = time.perf_counter()
+            server_cpu, own_cpu = cpu_seconds(app), time.process_time()
             people = asyncio.run(
                 drive(app.url, seeded, args.sessions, args.seconds, args.think, args.clients)
             )
             wall = time.perf_counter() - started
+            server_cpu, own_cpu = cpu_seconds(app) - server_cpu, time.process_time() - own_cpu
         finally:
             app.stop()
         missing = unsaved(people)
@@ -365,10 +378,12 @@ def main() -> None:
         f"{args.sessions} {args.clients} sessions for {args.seconds:.0f} s (wall {wall:.0f} s), "
         f"{os.cpu_count()} CPUs"
     )
+    clients_cpu = "the protocol clients" if args.clients == "protocol" else "the driver"
+    print(f"CPU seconds in that time: server {server_cpu:.0f}, {clients_cpu} {own_cpu:.0f}")
+    if warm is not None:
+        print(f"warm-up (one load before the sessions, not in the figures): {warm:.2f} s")
     if args.clients == "protocol":
         how = "signed in, page request to its run's script_finished"
-        if warm is not None:
-            print(f"warm-up (one load before the sessions, untimed in the figures): {warm:.2f} s")
     else:
         how = "sign-in form to first card" if FORM else "signed in, address to first card"
     print(f"first load ({how}): {quantiles(loads)}   (target: p95 ≤ 6 s)")
