@@ -1,8 +1,9 @@
 """Ten people clicking while a large dossier is exported (issue 22; run by hand, prints numbers,
-asserts nothing). Uses Chromium: run it through the shared lock, niced:
+asserts nothing). Run it through the shared lock:
 
-    flock /work/wt/browser.lock nice -n 10 .venv/bin/python bench/bench_export_load.py \
-        [--sessions 10] [--seconds 60] [--evidence 50] [--pages 5] [--worker-nice 10]
+    flock /work/wt/browser.lock .venv/bin/python bench/bench_export_load.py \
+        [--clients browser|protocol] [--sessions 10] [--seconds 60] [--evidence 50] \
+        [--pages 5] [--worker-nice 10]
 
 One `streamlit run` server on a fresh data folder (SQLite), one audit of the full GB/T 27922
 catalogue per person (as bench/bench_load.py: switch indicators, score items, a pause between
@@ -22,8 +23,17 @@ sessions have signed in:
 
 It prints each phase's click p50/p95 side by side, the change against the baseline (target of
 the issue: the export costs the others < 20 % at p95), and the exports' own times and pages.
-The browsers run on the server's machine and take the same cores the server and the worker
-need: on a shared or 2-core machine the three phases differ by that too.
+With --clients browser (the default) the people and the exporter are Chromium pages (nice the
+run, `nice -n 10`, as before); they run on the server's machine and take the same cores the
+server and the worker need: on a shared or 2-core machine the three phases differ by that
+too, by more than the export costs. With --clients protocol they are bench/streamlit_client.py
+clients (see bench/bench_load.py): each click is timed from its message to the server's end
+of the run it started, and the exporter is one more such client (it opens the dossier page,
+presses 生成申请资料 without waiting for that run, lets the page's job fragment poll as the
+browser does, and waits for the export in the database before pressing again), so no browser
+shares the cores and what moves between the phases is the export. It also prints each phase's
+first loads, every action and the saves the database does not hold, and the machine's load
+average before and after each phase.
 """
 
 from __future__ import annotations
@@ -46,7 +56,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "bench")]
 
 import bench_load  # noqa: E402
-from bench_load import Session, signed_in_cookie  # noqa: E402
+from bench_load import (  # noqa: E402
+    Session,
+    loadavg,
+    make_people,
+    signed_in_cookie,
+    unsaved,
+    warm_up,
+)
 from browser_app import CHROMIUM, CHROMIUM_ARGS, Server  # noqa: E402
 from screen_timing import INIT, quantiles  # noqa: E402
 from seeding import Seeded, seed  # noqa: E402
@@ -157,17 +174,68 @@ class Exporter:
             await context.close()
 
 
+class ProtocolExporter(Exporter):
+    """The exporter through bench/streamlit_client.py (--clients protocol): the dossier page
+    opened, 生成申请资料 pressed (the button's trigger, not waited for: with no worker the
+    click's own run lasts the whole export), the page's job fragment polled as the browser
+    does (its run_every), each export let finish before the next press."""
+
+    async def run(self, browser, url: str, people: list[Session], done: asyncio.Event) -> None:
+        from streamlit_client import StreamlitClient
+
+        cookie = signed_in_cookie(url, self.seeded)
+        client = StreamlitClient(url, {cookie["name"]: cookie["value"]}, timeout=LONG / 1000)
+        try:
+            await client.open("dossier", f"audit={self.audit_id}")
+            while not all(p.first_load is not None or p.errors for p in people):
+                await asyncio.sleep(0.2)  # everyone has loaded: the clicking starts now
+            while not done.is_set():
+                before = len(finished_dossiers())
+                build = client.screen.find("button", lambda b: b.label == "生成申请资料")
+                if build is None:
+                    raise LookupError(f"no 生成申请资料 button ({client.errors})")
+                await client.click(build, wait=False)
+                deadline = time.monotonic() + 600
+                while len(finished_dossiers()) <= before and time.monotonic() < deadline:
+                    await asyncio.sleep(0.25)
+                await asyncio.sleep(2)  # the page's poll sees the end and reruns the page
+        except Exception as exc:  # reported with the figures, not raised
+            self.errors.append(f"{type(exc).__name__}: {exc}; {client.errors}")
+        finally:
+            await client.close()
+
+
 async def phase(
-    url: str, seeded: Seeded, number: int, sessions: int, seconds: float, think: float
+    url: str,
+    seeded: Seeded,
+    number: int,
+    sessions: int,
+    seconds: float,
+    think: float,
+    clients: str = "browser",
 ) -> tuple[list[Session], Exporter | None]:
     """Phase ``number`` (0: baseline): each person on an audit of their own that no earlier
     phase touched (a click on a status an item already has starts no run, and would wait)."""
+    first = 1 + number * sessions  # audit 0 is the exporter's
+    people = make_people(clients, seeded.audit_ids[first : first + sessions], seeded)
+    exporter: Exporter | None = None
+    if number:
+        kind = ProtocolExporter if clients == "protocol" else Exporter
+        exporter = kind(seeded.audit_ids[0], seeded)
+    done = asyncio.Event()
+    if clients == "protocol":
+
+        async def clicking_only() -> None:
+            await asyncio.gather(*(p.run(None, url, seconds, think) for p in people))
+            done.set()
+
+        work = [clicking_only()]
+        if exporter is not None:
+            work.append(exporter.run(None, url, people, done))
+        await asyncio.gather(*work)
+        return people, exporter
     from playwright.async_api import async_playwright
 
-    first = 1 + number * sessions  # audit 0 is the exporter's
-    people = [Session(n, seeded.audit_ids[first + n], seeded) for n in range(sessions)]
-    exporter = Exporter(seeded.audit_ids[0], seeded) if number else None
-    done = asyncio.Event()
     async with async_playwright() as driver:
         browser = await driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
 
@@ -236,11 +304,20 @@ def main() -> None:
     parser.add_argument(
         "--worker-nice", type=int, default=10, help="GBT_AUDIT_WORKER_NICE (app and worker)"
     )
+    parser.add_argument(
+        "--clients",
+        choices=("browser", "protocol"),
+        default="browser",
+        help="Chromium pages, timed on screen; or protocol clients (the exporter too), timed "
+        "to the server's answer",
+    )
     args = parser.parse_args()
+    print(f"load average before: {loadavg()}", flush=True)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop the server and the worker
 
     results: dict[str, tuple[list[Session], Exporter | None]] = {}
     exports: dict[str, list[tuple[float, int]]] = defaultdict(list)
+    missing: dict[str, list[str]] = {}  # saves a session saw that the database does not hold
     with tempfile.TemporaryDirectory() as folder:
         data_dir = Path(folder) / "data"
         seeded = seed(data_dir, audits=1 + len(PHASES) * args.sessions)
@@ -248,22 +325,36 @@ def main() -> None:
         app = Server(data_dir, env={"GBT_AUDIT_WORKER_NICE": str(args.worker_nice)})
         app.start()
         try:
+            if args.clients == "protocol":  # as bench_load: the server has served a page
+                asyncio.run(warm_up(app.url, seeded.audit_ids[-1], seeded))
             for number, name in enumerate(PHASES):
                 worker = start_worker(data_dir, args.worker_nice) if "worker" in name else None
                 try:
                     seen = len(finished_dossiers())
+                    print(f"{name}: load average before {loadavg()}", flush=True)
                     results[name] = asyncio.run(
-                        phase(app.url, seeded, number, args.sessions, args.seconds, args.think)
+                        phase(
+                            app.url,
+                            seeded,
+                            number,
+                            args.sessions,
+                            args.seconds,
+                            args.think,
+                            args.clients,
+                        )
                     )
+                    print(f"{name}: load average after {loadavg()}", flush=True)
                 finally:
                     if worker is not None:
                         stop_worker(worker)
                 exports[name] = finished_dossiers()[seen:]
+                missing[name] = unsaved(results[name][0])
         finally:
             app.stop()
 
+    print(f"load average after: {loadavg()}")
     print(
-        f"{args.sessions} sessions clicking for {args.seconds:.0f} s per phase; "
+        f"{args.sessions} {args.clients} sessions clicking for {args.seconds:.0f} s per phase; "
         f"the dossier: {args.evidence} evidence PDFs × {args.pages} pages; "
         f"worker niceness {args.worker_nice}; {os.cpu_count()} CPUs, "
         f"load average {os.getloadavg()[0]:.1f} at the end"
@@ -296,10 +387,15 @@ def main() -> None:
         for person in people:
             for action, samples in person.times.items():
                 times[action].extend(samples)
+        loads = [p.first_load for p in people if p.first_load is not None]
+        print(f"  {'first load':17}: {quantiles(loads)}")
         for action in ("score an item", "switch indicator"):
             print(f"  {action:17}: {quantiles(times[action])}")
+        print(f"  {'all actions':17}: {quantiles(click_times(people))}")
         lost = [f"session {p.number}: {c}" for p in people for c in p.lost_clicks]
         print(f"  clicks the screen did not keep: {len(lost)} {', '.join(lost)}")
+        gone = missing.get(name, [])
+        print(f"  saves shown but not in the database: {len(gone)} {', '.join(gone)}")
         for person in people:
             for error in person.errors:
                 print(f"  session {person.number} stopped: {error}")
