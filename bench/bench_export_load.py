@@ -213,10 +213,12 @@ async def phase(
     seconds: float,
     think: float,
     clients: str = "browser",
+    slot: int | None = None,
 ) -> tuple[list[Session], Exporter | None]:
     """Phase ``number`` (0: baseline): each person on an audit of their own that no earlier
-    phase touched (a click on a status an item already has starts no run, and would wait)."""
-    first = 1 + number * sessions  # audit 0 is the exporter's
+    phase touched (a click on a status an item already has starts no run, and would wait);
+    ``slot``: which set of audits, when phases repeat (``--rounds``)."""
+    first = 1 + (number if slot is None else slot) * sessions  # audit 0 is the exporter's
     people = make_people(clients, seeded.audit_ids[first : first + sessions], seeded)
     exporter: Exporter | None = None
     if number:
@@ -311,46 +313,62 @@ def main() -> None:
         help="Chromium pages, timed on screen; or protocol clients (the exporter too), timed "
         "to the server's answer",
     )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="the three phases in turn this many times (baseline, app, worker, baseline, ...), "
+        "so that a drift in the machine's load falls on every phase",
+    )
     args = parser.parse_args()
     print(f"load average before: {loadavg()}", flush=True)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop the server and the worker
 
-    results: dict[str, tuple[list[Session], Exporter | None]] = {}
+    rounds: list[dict[str, list[Session]]] = []  # each round's sessions, by phase
     exports: dict[str, list[tuple[float, int]]] = defaultdict(list)
-    missing: dict[str, list[str]] = {}  # saves a session saw that the database does not hold
+    missing: dict[str, list[str]] = defaultdict(list)  # saves seen that the database lacks
+    stopped: dict[str, list[str]] = defaultdict(list)  # the exporter's errors
     with tempfile.TemporaryDirectory() as folder:
         data_dir = Path(folder) / "data"
-        seeded = seed(data_dir, audits=1 + len(PHASES) * args.sessions)
+        seeded = seed(data_dir, audits=1 + len(PHASES) * args.rounds * args.sessions)
         seed_export(seeded.audit_ids[0], args.evidence, args.pages)
         app = Server(data_dir, env={"GBT_AUDIT_WORKER_NICE": str(args.worker_nice)})
         app.start()
         try:
             if args.clients == "protocol":  # as bench_load: the server has served a page
                 asyncio.run(warm_up(app.url, seeded.audit_ids[-1], seeded))
-            for number, name in enumerate(PHASES):
-                worker = start_worker(data_dir, args.worker_nice) if "worker" in name else None
-                try:
-                    seen = len(finished_dossiers())
-                    print(f"{name}: load average before {loadavg()}", flush=True)
-                    results[name] = asyncio.run(
-                        phase(
-                            app.url,
-                            seeded,
-                            number,
-                            args.sessions,
-                            args.seconds,
-                            args.think,
-                            args.clients,
+            for turn in range(args.rounds):
+                this_round: dict[str, list[Session]] = {}
+                for number, name in enumerate(PHASES):
+                    worker = start_worker(data_dir, args.worker_nice) if "worker" in name else None
+                    try:
+                        seen = len(finished_dossiers())
+                        print(f"{name} ({turn + 1}): load average before {loadavg()}", flush=True)
+                        people, exporter = asyncio.run(
+                            phase(
+                                app.url,
+                                seeded,
+                                number,
+                                args.sessions,
+                                args.seconds,
+                                args.think,
+                                args.clients,
+                                slot=turn * len(PHASES) + number,
+                            )
                         )
-                    )
-                    print(f"{name}: load average after {loadavg()}", flush=True)
-                finally:
-                    if worker is not None:
-                        stop_worker(worker)
-                exports[name] = finished_dossiers()[seen:]
-                missing[name] = unsaved(results[name][0])
+                        print(f"{name} ({turn + 1}): load average after {loadavg()}", flush=True)
+                    finally:
+                        if worker is not None:
+                            stop_worker(worker)
+                    exports[name] += finished_dossiers()[seen:]
+                    missing[name] += unsaved(people)
+                    this_round[name] = people
+                    if exporter is not None:
+                        stopped[name] += exporter.errors
+                rounds.append(this_round)
         finally:
             app.stop()
+    results = {name: [p for r in rounds for p in r[name]] for name in PHASES}
 
     print(f"load average after: {loadavg()}")
     print(
@@ -359,11 +377,16 @@ def main() -> None:
         f"worker niceness {args.worker_nice}; {os.cpu_count()} CPUs, "
         f"load average {os.getloadavg()[0]:.1f} at the end"
     )
-    base = click_times(results["baseline"][0])
+    if args.rounds > 1:
+        print("p95 of each round, baseline / export in the app / export in the worker:")
+        for turn, this_round in enumerate(rounds, 1):
+            shown = [p95(click_times(this_round[name])) * 1000 for name in PHASES]
+            print(f"  round {turn}: " + " / ".join(f"{v:.0f} ms" for v in shown))
+    base = click_times(results["baseline"])
     base_p50, base_p95 = (statistics.median(base), p95(base)) if base else (0.0, 0.0)
     print(f"{'phase':22} {'clicks':>6} {'p50':>8} {'p95':>8} {'p95 vs baseline':>16}  exports")
     for name in PHASES:
-        people, exporter = results[name]
+        people = results[name]
         samples = click_times(people)
         if not samples:
             print(f"{name:22} no clicks")
@@ -381,7 +404,7 @@ def main() -> None:
             f"{p95(samples) * 1000:6.0f} ms {change:>16}  {export_text}"
         )
     for name in PHASES:
-        people, exporter = results[name]
+        people = results[name]
         print(f"\n{name}:")
         times: dict[str, list[float]] = defaultdict(list)
         for person in people:
@@ -399,9 +422,8 @@ def main() -> None:
         for person in people:
             for error in person.errors:
                 print(f"  session {person.number} stopped: {error}")
-        if exporter is not None:
-            for error in exporter.errors:
-                print(f"  the exporter stopped: {error}")
+        for error in stopped[name]:
+            print(f"  the exporter stopped: {error}")
     print(f"\nbaseline p50 {base_p50 * 1000:.0f} ms, p95 {base_p95 * 1000:.0f} ms")
 
 
