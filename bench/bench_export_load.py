@@ -3,7 +3,7 @@ asserts nothing). Run it through the shared lock:
 
     flock /work/wt/browser.lock .venv/bin/python bench/bench_export_load.py \
         [--clients browser|protocol] [--sessions 10] [--seconds 60] [--evidence 50] \
-        [--pages 5] [--worker-nice 10]
+        [--pages 5] [--worker-nice 10] [--rounds 1]
 
 One `streamlit run` server on a fresh data folder (SQLite), one audit of the full GB/T 27922
 catalogue per person (as bench/bench_load.py: switch indicators, score items, a pause between
