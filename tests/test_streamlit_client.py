@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,7 +37,10 @@ def test_first_load_and_a_saved_click(tmp_path, monkeypatch):
             finally:
                 await client.close()
 
-        load, options, click = asyncio.run(visit())
+        # in its own thread: a worker process that ran a browser journey before has
+        # Playwright's event loop running in this one, where asyncio.run refuses to start
+        with ThreadPoolExecutor(1) as thread:
+            load, options, click = thread.submit(asyncio.run, visit()).result()
     finally:
         server.stop()
 
