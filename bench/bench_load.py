@@ -57,6 +57,7 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -126,19 +127,14 @@ class Session:
             )
             await self.settle(page)
             self.first_load = time.perf_counter() - start
-            from criteria.loader import default_catalogue
-
-            indicators = default_catalogue().second_levels
-            current = indicators[0]
-            until = time.perf_counter() + duration
-            while time.perf_counter() < until:
-                if rng.random() < 0.3:
-                    chosen = rng.choice([s for s in indicators if s.id != current.id])
-                    if await self.switch(page, chosen.id, chosen.items[-1].id):
-                        current = chosen  # a lost click leaves the page where it was
-                else:
-                    await self.score(page, rng.choice(current.items).id)
-                await page.wait_for_timeout(think * 1000 * rng.uniform(0.5, 1.5))
+            await self.click_around(
+                rng,
+                duration,
+                think,
+                switch=lambda indicator, last: self.switch(page, indicator, last),
+                score=lambda item_id: self.score(page, item_id),
+                pause=lambda seconds: page.wait_for_timeout(seconds * 1000),
+            )
         except Exception as exc:  # reported with the figures, not raised
             shown = await self.shown(page)
             self.errors.append(
@@ -146,6 +142,33 @@ class Session:
             )
         finally:
             await context.close()
+
+    async def click_around(
+        self,
+        rng: random.Random,
+        duration: float,
+        think: float,
+        switch: Callable[[str, str], Awaitable[bool]],
+        score: Callable[[str], Awaitable[None]],
+        pause: Callable[[float], Awaitable[object]],
+    ) -> None:
+        """The person's ``duration`` seconds, in a browser or not: mostly scoring an item of
+        the indicator shown, now and then another indicator (never the one shown: that click
+        would start no run), a pause of about ``think`` seconds after each. ``switch`` says
+        whether the page moved: a lost click leaves it where it was."""
+        from criteria.loader import default_catalogue
+
+        indicators = default_catalogue().second_levels
+        current = indicators[0]
+        until = time.perf_counter() + duration
+        while time.perf_counter() < until:
+            if rng.random() < 0.3:
+                chosen = rng.choice([s for s in indicators if s.id != current.id])
+                if await switch(chosen.id, chosen.items[-1].id):
+                    current = chosen
+            else:
+                await score(rng.choice(current.items).id)
+            await pause(think * rng.uniform(0.5, 1.5))
 
     async def shown(self, page) -> str:
         """Where the page is and what it says, for a session that stopped."""
@@ -210,19 +233,14 @@ class ProtocolSession(Session):
             if client.screen.widget(self.status_key("1.1.1")) is None:
                 raise LookupError(f"no card 1.1.1 in the first load ({client.errors})")
             self.first_load = load.seconds
-            from criteria.loader import default_catalogue
-
-            indicators = default_catalogue().second_levels
-            current = indicators[0]
-            until = time.perf_counter() + duration
-            while time.perf_counter() < until:
-                if rng.random() < 0.3:
-                    chosen = rng.choice([s for s in indicators if s.id != current.id])
-                    if await self.switch_to(client, chosen.id, chosen.items[-1].id):
-                        current = chosen
-                else:
-                    await self.score_item(client, rng.choice(current.items).id)
-                await asyncio.sleep(think * rng.uniform(0.5, 1.5))
+            await self.click_around(
+                rng,
+                duration,
+                think,
+                switch=lambda indicator, last: self.switch_to(client, indicator, last),
+                score=lambda item_id: self.score_item(client, item_id),
+                pause=asyncio.sleep,
+            )
         except Exception as exc:  # reported with the figures, not raised
             self.errors.append(f"{type(exc).__name__} at {self.step}: {exc}; {client.errors}")
         finally:
