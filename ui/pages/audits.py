@@ -229,8 +229,8 @@ def audit_row(audit: AuditRecord) -> None:
             info.caption(note)
         # buttons as wide as their words, wrapping when the column is narrow: three equal
         # columns cut "签核与关闭" to "签核与…" at 1440 px
-        open_col = round_col = archive_col = actions.container(horizontal=True)
-        if open_col.button(tr("ui.open"), key=f"open.{audit.id}", type="primary"):
+        buttons = actions.container(horizontal=True)
+        if buttons.button(tr("ui.open"), key=f"open.{audit.id}", type="primary"):
             go_to(LANDING, audit.id)
         archived = audit.state.value == "archived"
         organisation_id = audit.organisation_id
@@ -243,7 +243,7 @@ def audit_row(audit: AuditRecord) -> None:
         if (
             audit.state.value == "draft"
             and takes_part
-            and round_col.button(
+            and buttons.button(
                 tr("ui.review_and_close"),
                 key=f"to_review.{audit.id}",
                 help=tr("ui.close_round_help"),
@@ -252,7 +252,7 @@ def audit_row(audit: AuditRecord) -> None:
             go_to("rounds", audit.id)
         if may(Action.ARCHIVE, organisation_id):
             archive_label = tr("ui.unarchive" if archived else "ui.archive")
-            ask_button(archive_label, f"archive.{audit.id}", container=archive_col)
+            ask_button(archive_label, f"archive.{audit.id}", container=buttons)
             confirmation(
                 f"archive.{audit.id}",
                 archive_label,
