@@ -41,16 +41,6 @@ def postgres_unavailable() -> str | None:
 ENGINES = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 
 
-@pytest.hookimpl(trylast=True)  # after tests/journeys/conftest.py marked its journeys "browser"
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Under pytest-xdist (./dev.sh test runs two workers, --dist loadgroup) the browser tests
-    all go to one worker, one after the other: a Streamlit server and Chromium each are two
-    cores' worth of load, and two journeys at once on a 2-core machine time out."""
-    for item in items:
-        if item.get_closest_marker("browser") is not None:
-            item.add_marker(pytest.mark.xdist_group("browser"))
-
-
 @pytest.fixture(scope="session")
 def migrated_sqlite(tmp_path_factory) -> Path:
     """A SQLite file migrated to the newest revision (with the bundled catalogue, which every

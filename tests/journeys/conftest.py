@@ -14,10 +14,18 @@ from browser_app import CHROMIUM, Server, launch
 playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 
 
+# tryfirst: pytest-xdist's worker reads the xdist_group marks in its own hook and appends the
+# group to each test's id, which is what --dist loadgroup schedules by; a mark added after that
+# hook (as a trylast hook once did) is silently ignored, and two journeys ran at once.
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items):
     for item in items:
         if "journeys" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
+            # Under pytest-xdist (./dev.sh test runs two workers, --dist loadgroup) the journeys
+            # all go to one worker, one after the other: a Streamlit server and Chromium each
+            # are two cores' worth of load, and two journeys at once on 2 cores time out.
+            item.add_marker(pytest.mark.xdist_group("browser"))
             # A browser on a loaded 2-core machine sometimes acts before Streamlit's frontend
             # has drawn a run (seen once in CI in ~100 journey runs). One more try, listed as
             # "rerun" in pytest's summary so it is seen, never silent; two failures fail.
