@@ -35,6 +35,24 @@ def test_choosing_a_status_saves_it_and_updates_the_score(store):
     assert "已自动保存" in texts(at)
 
 
+def test_a_save_checks_the_session_once_and_the_run_after_it_once(store, monkeypatch):
+    """Every check is two reads (the session, the account with its grants). The save callback
+    checked it for the save and again for the score the save moved (and a third time in the
+    run after it): one check serves the whole save, one the run."""
+    from store.sessions import SignInSessions
+
+    audit = new_audit(store)
+    at = app("checklist", audit.id)
+    checks = []
+    real = SignInSessions.check
+    monkeypatch.setattr(
+        SignInSessions, "check", lambda self, *a, **k: checks.append(1) or real(self, *a, **k)
+    )
+    at.radio(key=key(audit, "1.1.1", "status")).set_value("conforming").run()
+    assert store.item(audit.id, "1.1.1").status is Status.CONFORMING
+    assert len(checks) == 2  # the callback's, then the page's run
+
+
 def test_findings_and_rectification_are_saved_as_typed(store):
     audit = new_audit(store)
     at = app("checklist", audit.id)

@@ -196,16 +196,18 @@ def _save(audit_id: int, item_id: str, *fields: str) -> bool:
             ActionState(value("action_state") or "open"),
         )
     versions = st.session_state.setdefault("item_versions", {})
+    store = page_store()  # the session checked once for the save and the score it moves
     try:
         saved = noting_tier_change(
             audit_id,
             lambda: rounds.save_item(
-                context(),
+                context(store),
                 audit_id,
                 item_id,
                 expected_version=versions.get((audit_id, item_id), 0),
                 **changes,
             ),
+            store,
         )
     except ConflictError as exc:
         _message(audit_id, item_id, "conflict", refusal(exc))

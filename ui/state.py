@@ -26,9 +26,10 @@ def page_store() -> GuardedStore:
     return guarded_store()
 
 
-def context() -> Context:
-    """The signed-in person as the services see them (services/context.py)."""
-    return Context(page_store().actor, get_store())
+def context(store: GuardedStore | None = None) -> Context:
+    """The signed-in person as the services see them (services/context.py); ``store``: the
+    guarded store a callback already holds, so its session is not checked again."""
+    return Context((store or page_store()).actor, get_store())
 
 
 def may(action: Action, organisation_id: int | None) -> bool:
@@ -86,25 +87,28 @@ def go_to(page: str, audit_id: int) -> NoReturn:
     st.switch_page(f"ui/pages/{page}.py", query_params={"audit": str(audit_id)})
 
 
-def scored(audit_id: int) -> tuple[ScoreResult, Plan]:
+def scored(audit_id: int, store: GuardedStore | None = None) -> tuple[ScoreResult, Plan]:
     """The audit's score and plan, computed once per run: the sidebar, the header figures and
     every item card read it. A full run and every save of ours start afresh (forget_score)."""
     memo = st.session_state.setdefault("_scored", {})
     if audit_id not in memo:
-        memo[audit_id] = page_store().score(audit_id)
+        memo[audit_id] = (store or page_store()).score(audit_id)
     return memo[audit_id]
 
 
 TIER_CHANGES = "tier_changes"  # audit id -> "from → to", shown once by the figures
 
 
-def noting_tier_change(audit_id: int, action: Callable[[], Any]) -> Any:
+def noting_tier_change(
+    audit_id: int, action: Callable[[], Any], store: GuardedStore | None = None
+) -> Any:
     """Run a save of the audit's entries; when it changed the tier, keep "from → to" for the
-    figures to say once (``take_tier_change``). A refused save changes nothing."""
-    before = scored(audit_id)[0]
+    figures to say once (``take_tier_change``). A refused save changes nothing. ``store``: the
+    guarded store the save uses (one session check for the save and its score)."""
+    before = scored(audit_id, store)[0]
     outcome = action()
     forget_score()
-    message = display.tier_change(before, scored(audit_id)[0], lang())
+    message = display.tier_change(before, scored(audit_id, store)[0], lang())
     if message:
         st.session_state.setdefault(TIER_CHANGES, {})[audit_id] = message
     return outcome
