@@ -6,7 +6,7 @@ twice) shows the store's own text, keeps what was typed and changes nothing."""
 from pathlib import Path
 
 import pytest
-from app_helpers import APP, app, fresh_app, new_audit, sign_in_as, texts
+from app_helpers import APP, app, confirm, fresh_app, new_audit, sign_in_as, texts
 from streamlit.testing.v1 import AppTest
 
 from scoring import display
@@ -213,7 +213,7 @@ def test_an_administrator_makes_a_token_for_an_account_sees_it_once_and_revokes_
     today = display.today(display_zone())
     at = choose(users_page(), "editor")
     assert t("api_token.none") in [c.value for c in at.caption]
-    at.text_input(key="api_tokens.label").input("日历 <b>订阅</b>")
+    at.text_input(key="api_tokens.label.0").input("日历 <b>订阅</b>")
     next(b for b in at.button if b.label == t("api_token.add")).click().run()
     assert not at.exception
     (shown,) = [c.value for c in at.code]
@@ -226,7 +226,17 @@ def test_an_administrator_makes_a_token_for_an_account_sees_it_once_and_revokes_
     assert shown not in table.to_string()
     at.run()  # the next run no longer shows it
     assert not at.code
+    # the form is empty for the next token: the label is not carried over
+    assert at.text_input(key="api_tokens.label.1").value == ""
+    # the token to revoke is named as typed (a select box shows text, not Markdown)
+    (option,) = at.selectbox(key="api_tokens.revoke").options
+    assert option.endswith("… 日历 <b>订阅</b>") and "\\" not in option
+    # revoking asks first; cancelling keeps the token
     next(b for b in at.button if b.label == t("api_token.revoke")).click().run()
+    assert actor_of(store, shown, today) is not None
+    next(b for b in at.button if (b.key or "").startswith("cancel.")).click().run()
+    assert actor_of(store, shown, today) is not None
+    confirm(at, t("api_token.revoke"))
     assert not at.exception
     assert actor_of(store, shown, today) is None
     table = at.dataframe[1].value
@@ -235,10 +245,11 @@ def test_an_administrator_makes_a_token_for_an_account_sees_it_once_and_revokes_
 
 def test_a_token_refused_by_its_rules_says_why_and_makes_none(setup):
     at = choose(users_page(), "editor")
-    at.text_input(key="api_tokens.label").input("日历\u0007订阅")  # a control character
+    at.text_input(key="api_tokens.label.0").input("日历\u0007订阅")  # a control character
     next(b for b in at.button if b.label == t("api_token.add")).click().run()
     assert [e.value for e in at.error] == [t("api_token.label_invalid", max=100)]
     assert not at.code
+    assert at.text_input(key="api_tokens.label.0").value == "日历\u0007订阅"  # kept to correct
 
 
 def as_person(login: str) -> AppTest:
@@ -257,7 +268,7 @@ def test_a_person_keeps_their_own_tokens_on_their_own_page(setup):
     store, _audit, accounts = setup
     at = as_person("editor")
     assert not at.exception
-    at.text_input(key="api_tokens.label").input("手机日历")
+    at.text_input(key="api_tokens.label.0").input("手机日历")
     next(b for b in at.button if b.label == t("api_token.add")).click().run()
     assert not at.exception
     (shown,) = [c.value for c in at.code]

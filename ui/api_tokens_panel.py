@@ -16,6 +16,7 @@ from domain.permissions import NotPermitted
 from scoring import display
 from services import api_tokens
 from services.context import Context
+from ui.confirm import ask_button, confirmation
 from ui.markup import plain
 from ui.state import flash, lang, today, tr, when
 
@@ -31,6 +32,7 @@ class Account(Protocol):
 
 
 NEW = "api_tokens.new"  # (account id, token id, token) just made: shown at the next run only
+MADE = "api_tokens.made"  # tokens made in this session: names the form's fresh widgets
 
 
 def tokens_panel(ctx: Context, account: Account) -> None:
@@ -70,13 +72,22 @@ def tokens_panel(ctx: Context, account: Account) -> None:
         )
     else:
         st.caption(tr("api_token.none"))
+    # a made token empties the form: its widgets take new keys (a refused one keeps what was
+    # typed, so the person corrects it instead of typing it again)
+    made_count = st.session_state.get(MADE, 0)
     with st.form(f"api_tokens.add.{account.id}", clear_on_submit=False):
-        label = st.text_input(tr("api_token.col_label"), key="api_tokens.label", max_chars=100)
+        label = st.text_input(
+            tr("api_token.col_label"),
+            key=f"api_tokens.label.{made_count}",
+            max_chars=100,
+            help=tr("api_token.label_help"),
+        )
         expires = st.date_input(
             tr("api_token.col_expires"),
             value=None,
             min_value=day + timedelta(days=1),
-            key="api_tokens.expires",
+            key=f"api_tokens.expires.{made_count}",
+            help=tr("api_token.expires_help"),
         )
         if st.form_submit_button(tr("api_token.add")):
             try:
@@ -87,24 +98,36 @@ def tokens_panel(ctx: Context, account: Account) -> None:
                 st.error(refused.text(lang()))
             else:
                 st.session_state[NEW] = (account.id, new.record.id, new.token)
-                st.session_state.pop("api_tokens.label", None)
+                st.session_state[MADE] = made_count + 1
                 st.rerun()
     live = [r for r in held if r.state(day) is TokenState.ACTIVE]
     if live:
         by_id = {r.id: r for r in live}
+        # a select box shows its options as text (no Markdown): the label as typed
         chosen = st.selectbox(
             tr("api_token.revoke_which"),
             list(by_id),
             key="api_tokens.revoke",
-            format_func=lambda i: plain(f"#{i} {by_id[i].hint}… {by_id[i].label}"),
+            format_func=lambda i: f"#{i} {by_id[i].hint}… {by_id[i].label}",
         )
-        if st.button(tr("api_token.revoke"), key="api_tokens.revoke.submit"):
-            try:
-                api_tokens.revoke_token(ctx, chosen)
-            except Refused as refused:
-                st.error(refused.text(lang()))
-            else:
-                flash(
-                    "success", tr("api_token.revoked", token_id=chosen, login=plain(account.login))
-                )
-                st.rerun()
+        question = f"api_tokens.revoke.{account.id}.{chosen}"
+        ask_button(tr("api_token.revoke"), question)
+        token = by_id[chosen]
+        confirmation(
+            question,
+            tr("api_token.revoke_title", token_id=chosen),
+            tr(
+                "api_token.revoke_body",
+                token_id=chosen,
+                hint=plain(token.hint),
+                label=plain(token.label or tr("api_token.no_label")),
+                login=plain(account.login),
+            ),
+            tr("api_token.revoke"),
+            lambda: _revoke(ctx, chosen, account.login),
+        )
+
+
+def _revoke(ctx: Context, token_id: int, login: str) -> None:
+    api_tokens.revoke_token(ctx, token_id)
+    flash("success", tr("api_token.revoked", token_id=token_id, login=plain(login)))

@@ -159,7 +159,7 @@ with grant_col.container(border=True):
             tr("users.organisation"),
             list(organisations),
             key="users.grant.organisation",
-            format_func=lambda i: plain(organisations[i]),
+            format_func=organisations.__getitem__,  # a select box shows text, not Markdown
         )
         # the least powerful role first: a slip of the mouse grants too little, not too much
         choices = [r.value for r in reversed(ORGANISATION_ROLES)]
