@@ -57,6 +57,18 @@ def test_the_assignments_tab_assigns_items_and_an_indicator_to_a_colleague(store
     assert "已分配 2 项给 王工。" in texts(at)
 
 
+def test_assigning_with_no_item_chosen_says_so_and_assigns_nothing(store):
+    """The empty picker read 全部 ("all"), and pressing 分配 did nothing without a word."""
+    audit = new_audit(store)
+    colleague(store, audit.organisation_id)
+    at = on_tab(app("checklist", audit.id), "分配")
+    assert at.multiselect(key="assign.targets").placeholder == "请选择"
+    next(b for b in at.button if b.label == "分配").click().run()
+    assert not at.exception
+    assert [w.value for w in at.warning] == ["请先选择要分配的检查项或二级指标；未分配任何工作。"]
+    assert assignments.round_assignments(admin(store), audit.id) == []
+
+
 def test_an_items_card_names_its_assignee_red_when_late(store):
     audit = new_audit(store)
     wang = colleague(store, audit.organisation_id, name="王工*粗体*")
@@ -64,7 +76,8 @@ def test_an_items_card_names_its_assignee_red_when_late(store):
     at = app("checklist", audit.id)
     assert not at.exception
     heading = next(m.value for m in at.markdown if m.value.startswith("**1.1.1"))
-    assert r":red[分配给 王工\*粗体\*，期限 2020-01-01]" in heading  # plain, and overdue
+    # plain, and overdue in red and in words
+    assert r":red[分配给 王工\*粗体\*，期限 2020-01-01 · 已逾期]" in heading
 
 
 def test_the_thread_is_read_only_when_opened_and_a_comment_stays_plain_text(store, monkeypatch):

@@ -60,7 +60,7 @@ def render_assignments(
             tr("assign.targets"),
             targets,
             key="assign.targets",
-            placeholder=tr("actions.any"),
+            placeholder=tr("ui.choose"),  # nothing chosen assigns nothing (not "all")
             format_func=lambda t: _target_label(catalogue, t),
         )
         person_col, due_col = st.columns(2)
@@ -68,7 +68,11 @@ def render_assignments(
             tr("assign.person"), list(names), key="assign.person", format_func=names.__getitem__
         )
         due = due_col.date_input(tr("assign.due"), value=None, key="assign.due")
-        if st.form_submit_button(tr("assign.submit"), type="primary") and chosen and person:
+        if not st.form_submit_button(tr("assign.submit"), type="primary"):
+            return
+        if not chosen:
+            st.warning(tr("assign.choose_first"))
+        elif person is not None:
             done = 0
             for target in chosen:
                 made = attempt(

@@ -411,15 +411,17 @@ def render_item(item: Item, record: ItemRecord, result: ItemResult, ctx: ItemCon
 
 
 def _assigned(assignment: Assignment | None, today: date) -> str:
-    """Who the item is assigned to, in the card's heading (no element of its own); red when
-    its date has passed."""
+    """Who the item is assigned to, in the card's heading (no element of its own); when its
+    date has passed, red and said in words (colour alone is not seen by everyone)."""
     if assignment is None:
         return ""
     name = plain(assignment.user_name)
     if assignment.due is None:
         return f"  \n:material/person: {tr('assign.card', name=name)}"
     text = tr("assign.card_due", name=name, due=display.day(assignment.due))
-    return "  \n:material/person: " + (f":red[{text}]" if is_late(assignment.due, today) else text)
+    if is_late(assignment.due, today):
+        text = f":red[{text} · {tr('work.overdue')}]"
+    return "  \n:material/person: " + text
 
 
 def _guidance(item: Item) -> None:
