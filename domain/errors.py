@@ -128,3 +128,20 @@ class Refused(StoreError):
 
     def __str__(self) -> str:
         return self.text("en")
+
+
+def network_failure(exc: BaseException) -> str | None:
+    """What went wrong reaching a server, as a word the texts have in every language:
+    "connection_refused" (nothing listens there), "timed_out", "unknown_host"; None for
+    anything else (its own text is then shown, which the operating system words in English).
+    urllib wraps the socket's error in ``reason``."""
+    import socket
+
+    reason = getattr(exc, "reason", exc)
+    if isinstance(reason, ConnectionRefusedError):
+        return "connection_refused"
+    if isinstance(reason, TimeoutError | socket.timeout):
+        return "timed_out"
+    if isinstance(reason, socket.gaierror):
+        return "unknown_host"
+    return None

@@ -29,7 +29,7 @@ from enum import StrEnum
 from typing import Any
 from urllib.parse import quote
 
-from domain.errors import Refused
+from domain.errors import Refused, network_failure
 from notify.message import Message, Section
 from notify.plain import chat_text
 from settings import WebhookUrl
@@ -157,6 +157,9 @@ def post(hook: WebhookUrl, message: Message, *, timeout: float = TIMEOUT_SECONDS
     except urllib.error.HTTPError as exc:
         raise WebhookError("notify.error.http_status", host=host, status=exc.code) from None
     except (urllib.error.URLError, OSError, TimeoutError) as exc:
+        kind = network_failure(exc)
+        if kind is not None:  # worded in each language, not the system's English
+            raise WebhookError(f"notify.error.{kind}", host=host) from None
         reason = getattr(exc, "reason", exc)
         raise WebhookError("notify.error.unreachable", host=host, reason=reason) from None
     _check_answer(shape_of(hook), host, answer)

@@ -15,6 +15,7 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
 import settings as listed
+from domain.errors import network_failure
 from settings import SettingsError
 from texts import t
 
@@ -91,4 +92,7 @@ def send_all(settings: SmtpSettings, mails: Sequence[EmailMessage], lang: str = 
     except smtplib.SMTPException as exc:
         raise MailError("mail.refused", lang, server=where, reason=exc) from None
     except (OSError, TimeoutError) as exc:
+        kind = network_failure(exc)
+        if kind is not None:  # worded in each language, not the system's English
+            raise MailError(f"mail.{kind}", lang, server=where) from None
         raise MailError("mail.unreachable", lang, server=where, reason=exc) from None

@@ -20,6 +20,7 @@ from settings import SettingsError, WebhookUrl
 from store.accounts import Accounts
 from store.base import utcnow
 from store.uow import UnitOfWork
+from texts import t
 
 PLANTED = "**bold** <at>@all</at> [x](http://evil) <@wang> # h\n> quote"
 
@@ -121,7 +122,12 @@ def test_a_robot_that_never_answers_marks_the_notification_failed_after_the_last
         now = saved.next_attempt_at or now
     assert done.failed == 1
     assert saved.state is DeliveryState.FAILED and saved.attempts == MAX_ATTEMPTS
-    assert "无法连接机器人 127.0.0.1" in error_text(saved.last_error, "zh")
+    # worded in each language (the system's "[Errno 111] Connection refused" was shown as is)
+    assert error_text(saved.last_error, "zh") == t(
+        "notify.error.connection_refused", "zh", host="127.0.0.1"
+    )
+    assert "Errno" not in error_text(saved.last_error, "zh")
+    assert error_text(saved.last_error, "en").startswith("Cannot reach the robot 127.0.0.1: ")
     assert deliver_due(store, channels, now=now + timedelta(days=1)).ids == []
 
 

@@ -399,6 +399,7 @@ def test_an_unreachable_smtp_server_is_a_clear_message_and_exit_1(
     assert main(["remind"]) == 1
     err = capsys.readouterr().err
     assert "无法连接邮件服务器 127.0.0.1:" in err and "GBT_AUDIT_SMTP_PORT" in err
+    assert "连接被拒绝" in err and "Errno" not in err  # worded, not the system's English
     assert "Traceback" not in err
 
 
