@@ -68,6 +68,34 @@ def open_tab(at) -> str:
     return tabs.children[tabs.proto.tab_container.default_tab_index].label
 
 
+def test_changing_the_language_stays_on_the_same_tab(store):
+    """The tab set keeps its tab by label: switching to English went back to the first tab."""
+    audit = new_audit(store)
+    at = app("checklist", audit.id)
+    at.session_state["checklist.tab"] = "分配"
+    at.run()
+    assert open_tab(at) == "分配"
+    at.radio(key="lang").set_value("en").run()
+    assert not at.exception
+    assert open_tab(at) == "Assignments"
+    at.radio(key="lang").set_value("zh").run()
+    assert open_tab(at) == "分配"
+
+
+def test_changing_the_language_keeps_an_items_details_open(store):
+    """The details are a keyed expander whose label is in words: they closed on a switch."""
+    audit = new_audit(store)
+    at = app("checklist", audit.id)
+    at.session_state[f"item.{audit.id}.1.1.1.open"] = True
+    at.run()
+    finding = f"item.{audit.id}.1.1.1.finding"
+    assert [a for a in at.text_area if a.key == finding]
+    at.radio(key="lang").set_value("en").run()
+    assert not at.exception
+    assert [a for a in at.text_area if a.key == finding]
+    assert "Unexpected" not in " ".join(e.value for e in at.error)
+
+
 def test_saving_in_the_special_items_tab_stays_on_that_tab(store):
     audit = new_audit(store)
     at = app("checklist", audit.id)

@@ -107,6 +107,11 @@ def _key(audit_id: int, item_id: str, field: str) -> str:
     return f"item.{audit_id}.{item_id}.{field}"
 
 
+def is_details_key(key: str) -> bool:
+    """Whether a session key holds an item's details being open (``_key(…, "open")``)."""
+    return key.startswith("item.") and key.endswith(".open")
+
+
 def _saved_values(record: ItemRecord) -> dict[str, object]:
     return {
         "status": record.status.value,

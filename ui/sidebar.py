@@ -8,6 +8,7 @@ from scoring import display
 from store import StoreError
 from ui import live_figures
 from ui.history import keep_the_audit_in_the_address
+from ui.item_editor import is_details_key
 from ui.labels import tier_label
 from ui.markup import plain
 from ui.page_style import page_style
@@ -58,6 +59,11 @@ def _relabel_choices() -> None:
     for key in list(st.session_state.keys()):
         value = st.session_state[key]
         if isinstance(value, str) and key != "lang":
+            st.session_state[key] = value
+        elif isinstance(value, bool) and is_details_key(key):
+            # an item's details are a keyed expander with its label in words: drawn anew
+            # under the new label it would close, so its open state is set again too (not
+            # every true/false value: a form's submit button may not be set)
             st.session_state[key] = value
 
 

@@ -11,6 +11,7 @@ import streamlit as st
 from domain.permissions import Action
 from scoring import display
 from services import assignments as assignment_services
+from texts import LANGS, t
 from ui import live_figures
 from ui.assignments_tab import covering, render_assignments
 from ui.change_log import entity_label, field_label, value_label
@@ -121,13 +122,19 @@ def indicator_caption(indicator_id: str) -> str:
     return f"{mark} · −{points(lost)}" if lost else mark
 
 
-tab_names = {
-    "items": tr("ui.tab_items"),
-    "specials": tr("ui.tab_specials"),
-    "prerequisites": tr("ui.tab_prerequisites"),
-    "assignments": tr("assign.tab"),
-    "log": tr("ui.tab_log"),
+TABS = {
+    "items": "ui.tab_items",
+    "specials": "ui.tab_specials",
+    "prerequisites": "ui.tab_prerequisites",
+    "assignments": "assign.tab",
+    "log": "ui.tab_log",
 }
+tab_names = {tab: tr(key) for tab, key in TABS.items()}
+# the tab set keeps its tab by label: after a change of language, the same tab by its new label
+held_tab = st.session_state.get(TAB_KEY)
+for tab, key in TABS.items():
+    if held_tab in {t(key, code) for code in LANGS}:
+        st.session_state[TAB_KEY] = tab_names[tab]
 # a keyed tab set is tracked by the server: a save in a tab reruns the page on the same tab,
 # and only the open tab's content runs
 items_tab, specials_tab, prerequisites_tab, assignments_tab, log_tab = st.tabs(
