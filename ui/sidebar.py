@@ -60,7 +60,7 @@ def _relabel_choices() -> None:
         value = st.session_state[key]
         if isinstance(value, str) and key != "lang":
             st.session_state[key] = value
-        elif isinstance(value, bool) and is_details_key(key):
+        elif isinstance(value, bool) and is_details_key(str(key)):
             # an item's details are a keyed expander with its label in words: drawn anew
             # under the new label it would close, so its open state is set again too (not
             # every true/false value: a form's submit button may not be set)
