@@ -40,6 +40,9 @@ def setup(monkeypatch, tmp_path):
         for _ in range(MAX_ATTEMPTS):
             uow.outbox.record(failed, delivered=[], error=FAILURE)
         uow.outbox.record(waiting, delivered=[], error=FAILURE)
+        uow.outbox.add(
+            EventKind.ASSIGNED, organisation_id=audit.organisation_id, recipients=[], values={}
+        )
     return store
 
 
@@ -47,6 +50,12 @@ def log_table(at):
     return next(
         frame.value for frame in at.dataframe if t("notify.log.col_event") in frame.value.columns
     )
+
+
+def test_with_a_robot_set_the_page_does_not_say_nothing_can_be_sent(setup, monkeypatch):
+    monkeypatch.setenv("GBT_AUDIT_WEBHOOK_URL", "http://127.0.0.1:9/hook")
+    at = app("users")
+    assert t("notify.log.no_channel") not in [i.value for i in at.info]
 
 
 def test_sent_waiting_and_failed_notifications_are_listed_with_why(setup):
@@ -58,6 +67,7 @@ def test_sent_waiting_and_failed_notifications_are_listed_with_why(setup):
         t("notify.kind.signed_off"),
         t("notify.kind.returned"),
         t("notify.kind.submitted_for_review"),
+        t("notify.kind.assigned"),
     }
     signed = rows[t("notify.kind.signed_off")]
     assert signed[t("notify.log.col_state")] == t("notify.state.sent")
@@ -71,5 +81,8 @@ def test_sent_waiting_and_failed_notifications_are_listed_with_why(setup):
     waiting = rows[t("notify.kind.submitted_for_review")]
     assert waiting[t("notify.log.col_state")] == t("notify.state.pending")
     assert waiting[t("notify.log.col_when")].startswith("下次重试 ")
+    # never tried: waiting, not "next try" at a time gone by; and the page says why it waits
+    assert rows[t("notify.kind.assigned")][t("notify.log.col_when")] == t("notify.log.waiting")
+    assert t("notify.log.no_channel") in [i.value for i in at.info]
     at.checkbox(key="users.notifications.failed").check().run()
     assert list(log_table(at)[t("notify.log.col_event")]) == [t("notify.kind.returned")]

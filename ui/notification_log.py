@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+import settings as listed
 from domain.account_records import UserRecord
 from domain.notifications import DeliveryState, Notification, error_text
 from services import notifications as notification_services
@@ -19,6 +20,9 @@ def show_notification_log(
     ctx: Context, users: list[UserRecord], organisations: dict[int, str]
 ) -> None:
     st.subheader(tr("notify.log.title"))
+    if not (listed.SMTP_HOST.is_set() or listed.WEBHOOK_URL.is_set()):
+        # nothing can be sent: the list would show them waiting, with no word of why
+        st.info(tr("notify.log.no_channel"))
     failed_only = st.checkbox(tr("notify.log.failed_only"), key="users.notifications.failed")
     state = DeliveryState.FAILED if failed_only else None
     shown = notification_services.notification_log(ctx, limit=SHOWN, state=state)
@@ -59,6 +63,8 @@ def _when(notification: Notification) -> str:
     """Sent at, or the next try of one waiting; nothing for a failed one."""
     if notification.state is DeliveryState.SENT and notification.sent_at:
         return when(notification.sent_at)
+    if notification.state is DeliveryState.PENDING and not notification.attempts:
+        return tr("notify.log.waiting")  # not tried yet: no "next try" at a time gone by
     if notification.state is DeliveryState.PENDING and notification.next_attempt_at:
         return tr("notify.log.next_try", at=when(notification.next_attempt_at))
     return ""
