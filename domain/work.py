@@ -106,6 +106,26 @@ def mentioned(body: str, members: Iterable[Member]) -> tuple[int, ...]:
     """The accounts ``body`` @mentions, by login or display name (the longest name that follows
     the @ and ends there: "@王工，请看" names 王工), in order of first mention. An @ inside a
     word (an e-mail address) mentions no one."""
+    found: list[int] = []
+    for member_id, _word in _mentions(body, members):
+        if member_id is not None and member_id not in found:
+            found.append(member_id)
+    return tuple(found)
+
+
+def unknown_mentions(body: str, members: Iterable[Member]) -> tuple[str, ...]:
+    """The words after an @ that name no member ("@不存在的人"): nobody is told of them, and the
+    writer should know it. Each once, in order."""
+    words: list[str] = []
+    for member_id, word in _mentions(body, members):
+        if member_id is None and word and word not in words:
+            words.append(word)
+    return tuple(words)
+
+
+def _mentions(body: str, members: Iterable[Member]) -> list[tuple[int | None, str]]:
+    """Each @ of ``body`` (not one inside an e-mail address): the member it names and the name,
+    or None and the word that follows it up to the next space or punctuation."""
     names = sorted(
         (
             (_key(name), member.id)
@@ -116,7 +136,7 @@ def mentioned(body: str, members: Iterable[Member]) -> tuple[int, ...]:
         key=lambda pair: -len(pair[0]),
     )
     text = _key(body)
-    found: list[int] = []
+    found: list[tuple[int | None, str]] = []
     start = text.find("@")
     while start != -1:
         if start and text[start - 1].isascii() and text[start - 1].isalnum():  # an e-mail address
@@ -125,11 +145,13 @@ def mentioned(body: str, members: Iterable[Member]) -> tuple[int, ...]:
         rest = text[start + 1 :]
         for name, member_id in names:
             if rest.startswith(name) and (len(rest) == len(name) or rest[len(name)] in _ENDS):
-                if member_id not in found:
-                    found.append(member_id)
+                found.append((member_id, name))
                 break
+        else:
+            end = next((i for i, c in enumerate(rest) if c in _ENDS or c == "@"), len(rest))
+            found.append((None, rest[:end]))
         start = text.find("@", start + 1)
-    return tuple(found)
+    return found
 
 
 def covers(assignment: Assignment, item_id: str, parent_id: str | None) -> bool:

@@ -106,6 +106,15 @@ def test_the_thread_is_read_only_when_opened_and_a_comment_stays_plain_text(stor
     assert len(comment.mentions) == 1
     shown = "\n".join(m.value for m in at.markdown)
     assert r"@wang 请看 \*\*三包\*\* \!\[x\]\(http\:\/\/x\)" in shown
+    assert not at.warning  # @wang is a colleague: nothing to say
+    # an @name that is nobody's: posted, and the writer is told nobody was reached
+    at.text_area(key=f"comments.{audit.id}.1.1.1.body").input("@不存在的人 请看")
+    next(b for b in at.button if b.label == "发表").click().run()
+    assert len(comments.thread(admin(store), audit.id, "1.1.1")) == 2
+    assert [w.value for w in at.warning] == [  # as Markdown source: the name shown as typed
+        "留言已发表，但 \\@不存在的人 不是本企业有角色的账户，没有人因此收到提醒。"
+        "请用同事的登录名或姓名。"
+    ]
 
 
 def test_my_work_lists_what_is_assigned_owned_requested_and_mentioned(store):

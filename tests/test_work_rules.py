@@ -15,6 +15,7 @@ from domain.work import (
     is_late,
     may_edit,
     mentioned,
+    unknown_mentions,
 )
 
 WANG = Member(1, "wang", "王工")
@@ -38,6 +39,21 @@ PEOPLE = (WANG, WANG_LONG, LI)
 )
 def test_a_comment_mentions_accounts_by_login_or_display_name(body, expected):
     assert mentioned(body, PEOPLE) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("@不存在的人 请看", ("不存在的人",)),
+        ("@王工，@张三。@张三", ("张三",)),  # a known name is no unknown one; each once
+        ("@王工作组 is not 王工", ("王工作组",)),
+        ("@wang，@zhao!", ("zhao",)),  # a login is known; the word ends at punctuation
+        ("send it to zhang@wang.example", ()),  # an e-mail address mentions no one
+        ("a lone @ or @。", ()),  # nothing after it names nobody
+    ],
+)
+def test_a_mention_that_names_nobody_is_found_to_tell_its_writer(body, expected):
+    assert unknown_mentions(body, PEOPLE) == expected
 
 
 def _comment(author_id, at):

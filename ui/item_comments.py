@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import streamlit as st
 
-from domain.work import Comment, may_edit
+from domain.work import Comment, may_edit, unknown_mentions
 from services import assignments as assignment_services
 from services import comments as comment_services
 from store import StoreError
@@ -36,22 +36,33 @@ def item_thread(audit_id: int, organisation_id: int, item_id: str, *, may_write:
     refused = st.session_state.pop(f"{key}.refused", None)
     if refused:
         st.error(refused)
+    unknown = st.session_state.pop(f"{key}.unknown", None)
+    if unknown:  # posted, but these @names reached nobody
+        st.warning(tr("comments.unknown_mentions", names=plain("、".join(unknown))))
     if not may_write:
         return
     with st.form(f"{key}.new", clear_on_submit=True, border=False):
         st.text_area(tr("comments.new"), key=f"{key}.body", height=68)
-        st.form_submit_button(tr("comments.post"), on_click=_post, args=(audit_id, item_id))
+        st.form_submit_button(
+            tr("comments.post"), on_click=_post, args=(audit_id, organisation_id, item_id)
+        )
 
 
-def _post(audit_id: int, item_id: str) -> None:
+def _post(audit_id: int, organisation_id: int, item_id: str) -> None:
     """The form's callback: runs before the card is drawn again, which then shows the thread
-    with the new comment (or why it was refused)."""
+    with the new comment (or why it was refused, or which @names reached nobody)."""
     key = thread_key(audit_id, item_id)
     body = st.session_state.get(f"{key}.body") or ""
+    ctx = context()
     try:
-        comment_services.add_comment(context(), audit_id, item_id, body)
+        comment_services.add_comment(ctx, audit_id, item_id, body)
     except StoreError as exc:
         st.session_state[f"{key}.refused"] = refusal(exc)
+        return
+    members = assignment_services.members(ctx, organisation_id)
+    unknown = unknown_mentions(body, members)
+    if unknown:
+        st.session_state[f"{key}.unknown"] = ["@" + word for word in unknown]
 
 
 def _comment(comment: Comment, names: dict[int, str], *, editable: bool) -> None:
