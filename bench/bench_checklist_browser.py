@@ -1,6 +1,6 @@
 """Click → screen in a real browser (run by hand; prints numbers, asserts nothing).
 
-    python bench/bench_checklist_browser.py [--rounds 1]
+    python bench/bench_checklist_browser.py [--view open|indicator]
 
 Starts `streamlit run` on 127.0.0.1 twice — the app on a fresh data folder with one audit of
 the full GB/T 27922 catalogue (bench/seeding.py; the bench signs in as its administrator), and
@@ -8,7 +8,9 @@ an empty Streamlit page with one radio (the baseline) — and drives both with h
 
 - app: the checklist with the "open items" filter, i.e. the whole catalogue on one page; every
   item is scored "conforming" in turn, each click timed until that card shows it was saved
-  (the card's own rerun, the save, the header figures) and nothing is left running;
+  (the card's own rerun, the save, the header figures) and nothing is left running. With
+  ``--view indicator``, the view the checklist opens on instead: one indicator's 2–5 cards at a
+  time, every item scored in turn (moving on to the next indicator untimed);
 - baseline: the same number of clicks on the empty page's radio, each timed until the page
   shows the new choice.
 
@@ -20,6 +22,7 @@ keep to a port range.
 from __future__ import annotations
 
 import argparse
+import re
 import statistics
 import sys
 import tempfile
@@ -32,6 +35,8 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "bench")]
 from browser_app import Server, launch, sign_in  # noqa: E402
 from screen_timing import install, quantiles, settled_ms  # noqa: E402
 from seeding import Seeded, seed  # noqa: E402
+
+from criteria import default_catalogue  # noqa: E402
 
 EMPTY_PAGE = """import streamlit as st
 choice = st.radio("choice", ["a", "b"], horizontal=True)
@@ -84,6 +89,43 @@ def bench_app(browser, url: str, seeded: Seeded) -> tuple[list[float], float, in
     return clicks, first_load, shown, unsaved
 
 
+def bench_indicator_view(browser, url: str, seeded: Seeded) -> tuple[list[float], int, list[str]]:
+    """The checklist as it opens (the "all" filter): one second-level indicator's 2–5 cards
+    beside the indicator list. Every item scored "conforming" in turn, each click timed as
+    above; moving to the next indicator is a click of its own, not timed."""
+    from playwright.sync_api import expect
+
+    page, _ = open_checklist(browser, url, seeded)
+    group = page.get_by_role("radiogroup", name="二级指标")
+    indicators = [s.id for s in default_catalogue().second_levels]
+    clicks: list[float] = []
+    unsaved: list[str] = []
+    most = 0
+    for n, indicator in enumerate(indicators):
+        if n:  # the option's own text, not its caption
+            group.get_by_text(re.compile(rf"^{re.escape(indicator)} ")).click()
+            settled_ms(page)
+        cards = page.locator("[class*='st-key-card_']")
+        expect(cards.first).to_be_visible(timeout=60_000)
+        ids = [
+            c.split("st-key-card_")[1].split()[0]
+            for c in cards.evaluate_all("els => els.map(e => e.className)")
+        ]
+        most = max(most, len(ids))
+        for item in ids:
+            card = page.locator(f".st-key-card_{item}")
+            choice = card.get_by_role("radiogroup").get_by_text("符合", exact=True)
+            choice.scroll_into_view_if_needed()
+            target = choice.element_handle()
+            settled_ms(page)
+            target.click()
+            clicks.append(settled_ms(page) / 1000)
+            if card.get_by_text("已自动保存").count() != 1:
+                unsaved.append(item)
+    page.close()
+    return clicks, most, unsaved
+
+
 def bench_empty(browser, url: str, n: int) -> list[float]:
     from playwright.sync_api import expect
 
@@ -105,7 +147,14 @@ def bench_empty(browser, url: str, n: int) -> list[float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.parse_args()
+    parser.add_argument(
+        "--view",
+        choices=("open", "indicator"),
+        default="open",
+        help="the open-items view with all 52 cards (default), or the indicator view the "
+        "checklist opens on (2–5 cards at a time)",
+    )
+    args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory() as folder:
@@ -120,8 +169,12 @@ def main() -> None:
         try:
             with sync_playwright() as driver:
                 browser = launch(driver)
-                clicks, first_load, shown, unsaved = bench_app(browser, app.url, seeded)
-                print(f"items on one page: {shown}; first load, signing in: {first_load:.2f} s")
+                if args.view == "indicator":
+                    clicks, shown, unsaved = bench_indicator_view(browser, app.url, seeded)
+                    print(f"indicator view: at most {shown} items on one page")
+                else:
+                    clicks, first_load, shown, unsaved = bench_app(browser, app.url, seeded)
+                    print(f"items on one page: {shown}; first load, signing in: {first_load:.2f} s")
                 print(f"app, status click → screen settled: {quantiles(clicks)}", flush=True)
                 if unsaved:
                     print(f"cards that did not show their save once settled: {', '.join(unsaved)}")
