@@ -118,6 +118,7 @@ QUOTING = {
         "settings.not_an_origin",  # https://audit.example.cn
         "settings.not_a_webhook",  # https://…#shape=dingtalk&secret=SEC…
         "notify.log.caption",  # gbt-audit worker, gbt-audit remind
+        "notify.log.no_channel",
         "api.unauthorized",  # Authorization: Bearer …, ?token=
     },
     "en": {

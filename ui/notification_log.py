@@ -20,15 +20,16 @@ def show_notification_log(
     ctx: Context, users: list[UserRecord], organisations: dict[int, str]
 ) -> None:
     st.subheader(tr("notify.log.title"))
-    if not (listed.SMTP_HOST.is_set() or listed.WEBHOOK_URL.is_set()):
-        # nothing can be sent: the list would show them waiting, with no word of why
-        st.info(tr("notify.log.no_channel"))
     failed_only = st.checkbox(tr("notify.log.failed_only"), key="users.notifications.failed")
     state = DeliveryState.FAILED if failed_only else None
     shown = notification_services.notification_log(ctx, limit=SHOWN, state=state)
     if not shown:
         st.caption(tr("notify.log.none"))
         return
+    waiting = any(n.state is DeliveryState.PENDING for n in shown)
+    if waiting and not (listed.SMTP_HOST.is_set() or listed.WEBHOOK_URL.is_set()):
+        # nothing can be sent: the list would show them waiting, with no word of why
+        st.info(tr("notify.log.no_channel"))
     names = {u.id: u.display_name for u in users}
     st.dataframe(
         pd.DataFrame(
