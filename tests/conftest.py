@@ -5,13 +5,22 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from argon2 import PasswordHasher
 
 import settings as listed
+import store.accounts as _accounts
 
 # the tests import their helpers (catalogue_builder) as plain modules
 sys.path.insert(0, str(Path(__file__).parent))
 
 PG_URL = listed.TEST_PG_URL.read()
+
+# The tests hash hundreds of passwords: argon2 at the library's recommended cost is 0.11 s a
+# hash, five for every test that builds a team (tests/account_helpers.team), about a tenth of
+# the suite's time. In this process they are hashed cheaply; the app's servers and the command
+# line the tests start keep the real cost (tests/test_password_cost.py checks that), and a
+# cheap hash made here is upgraded at its first sign-in there, as any old hash is.
+_accounts._HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 
 
 def _postgres_reason() -> str | None:
