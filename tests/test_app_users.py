@@ -278,3 +278,12 @@ def test_a_person_keeps_their_own_tokens_on_their_own_page(setup):
     # no role anywhere: nothing to read with a token, and no token page in their menu
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         as_person("newcomer")
+
+
+def test_the_organisation_to_grant_is_named_as_typed(setup):
+    """A select box shows its options as text: the Markdown escaping showed backslashes in a
+    name with punctuation (华东家电\\(上海\\)\\_服务)."""
+    store, _audit, _accounts = setup
+    new_audit(store, name="华东家电(上海)_服务*有限公司")
+    at = choose(users_page(), "editor")
+    assert "华东家电(上海)_服务*有限公司" in at.selectbox(key="users.grant.organisation").options
