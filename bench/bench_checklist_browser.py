@@ -60,21 +60,17 @@ def open_checklist(browser, url: str, seeded: Seeded, script: str = ""):
     return page, time.perf_counter() - start
 
 
-def bench_app(browser, url: str, seeded: Seeded) -> tuple[list[float], float, int, list[str]]:
-    from playwright.sync_api import expect
-
-    page, first_load = open_checklist(browser, url, seeded)
-    page.get_by_text("未评项目", exact=True).click()
-    cards = page.locator("[class*='st-key-card_']")
-    expect(cards).to_have_count(52, timeout=60_000)
-    shown = cards.count()
-    ids = [
+def card_ids(cards) -> list[str]:
+    """The item ids of the cards on the page, in their order (1_1_1 for item 1.1.1)."""
+    return [
         c.split("st-key-card_")[1].split()[0]
         for c in cards.evaluate_all("els => els.map(e => e.className)")
     ]
-    settled_ms(page)
-    clicks: list[float] = []
-    unsaved: list[str] = []
+
+
+def score_each(page, ids: list[str], clicks: list[float], unsaved: list[str]) -> None:
+    """Score every card of ``ids`` "conforming" in turn, each click timed from the press to the
+    screen settled (into ``clicks``); a card that does not show its save goes into ``unsaved``."""
     for item in ids:
         card = page.locator(f".st-key-card_{item}")
         choice = card.get_by_role("radiogroup").get_by_text("符合", exact=True)
@@ -85,8 +81,22 @@ def bench_app(browser, url: str, seeded: Seeded) -> tuple[list[float], float, in
         clicks.append(settled_ms(page) / 1000)
         if card.get_by_text("已自动保存").count() != 1:  # checked untimed, after it settled
             unsaved.append(item)
+
+
+def bench_app(browser, url: str, seeded: Seeded) -> tuple[list[float], float, int, list[str]]:
+    from playwright.sync_api import expect
+
+    page, first_load = open_checklist(browser, url, seeded)
+    page.get_by_text("未评项目", exact=True).click()
+    cards = page.locator("[class*='st-key-card_']")
+    expect(cards).to_have_count(52, timeout=60_000)
+    ids = card_ids(cards)
+    settled_ms(page)
+    clicks: list[float] = []
+    unsaved: list[str] = []
+    score_each(page, ids, clicks, unsaved)
     page.close()
-    return clicks, first_load, shown, unsaved
+    return clicks, first_load, len(ids), unsaved
 
 
 def bench_indicator_view(browser, url: str, seeded: Seeded) -> tuple[list[float], int, list[str]]:
@@ -97,31 +107,18 @@ def bench_indicator_view(browser, url: str, seeded: Seeded) -> tuple[list[float]
 
     page, _ = open_checklist(browser, url, seeded)
     group = page.get_by_role("radiogroup", name="二级指标")
-    indicators = [s.id for s in default_catalogue().second_levels]
     clicks: list[float] = []
     unsaved: list[str] = []
     most = 0
-    for n, indicator in enumerate(indicators):
+    for n, indicator in enumerate(s.id for s in default_catalogue().second_levels):
         if n:  # the option's own text, not its caption
             group.get_by_text(re.compile(rf"^{re.escape(indicator)} ")).click()
             settled_ms(page)
         cards = page.locator("[class*='st-key-card_']")
         expect(cards.first).to_be_visible(timeout=60_000)
-        ids = [
-            c.split("st-key-card_")[1].split()[0]
-            for c in cards.evaluate_all("els => els.map(e => e.className)")
-        ]
+        ids = card_ids(cards)
         most = max(most, len(ids))
-        for item in ids:
-            card = page.locator(f".st-key-card_{item}")
-            choice = card.get_by_role("radiogroup").get_by_text("符合", exact=True)
-            choice.scroll_into_view_if_needed()
-            target = choice.element_handle()
-            settled_ms(page)
-            target.click()
-            clicks.append(settled_ms(page) / 1000)
-            if card.get_by_text("已自动保存").count() != 1:
-                unsaved.append(item)
+        score_each(page, ids, clicks, unsaved)
     page.close()
     return clicks, most, unsaved
 
