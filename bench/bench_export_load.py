@@ -225,17 +225,30 @@ async def phase(
         kind = ProtocolExporter if clients == "protocol" else Exporter
         exporter = kind(seeded.audit_ids[0], seeded)
     done = asyncio.Event()
-    if clients == "protocol":
 
-        async def clicking_only() -> None:
-            await asyncio.gather(*(p.run(None, url, seconds, think) for p in people))
+    async def phase(browser) -> None:
+        """The people clicking until their time is up, and the exporter until they are done
+        (``browser``: None for protocol clients)."""
+
+        async def clicking() -> None:
+            await asyncio.gather(*(p.run(browser, url, seconds, think) for p in people))
             done.set()
 
-        work = [clicking_only()]
+        work = [clicking()]
         if exporter is not None:
-            work.append(exporter.run(None, url, people, done))
+            work.append(exporter.run(browser, url, people, done))
         await asyncio.gather(*work)
+
+    if clients == "protocol":
+        await phase(None)
         return people, exporter
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as driver:
+        browser = await driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        await phase(browser)
+        await browser.close()
+    return people, exporter
     from playwright.async_api import async_playwright
 
     async with async_playwright() as driver:
