@@ -55,12 +55,13 @@ def _post(audit_id: int, organisation_id: int, item_id: str) -> None:
     body = st.session_state.get(f"{key}.body") or ""
     ctx = context()
     try:
-        comment_services.add_comment(ctx, audit_id, item_id, body)
+        comment = comment_services.add_comment(ctx, audit_id, item_id, body)
     except StoreError as exc:
         st.session_state[f"{key}.refused"] = refusal(exc)
         return
+    # the text as saved, which the service scanned for mentions (not the box's raw text)
     members = assignment_services.members(ctx, organisation_id)
-    unknown = unknown_mentions(body, members)
+    unknown = unknown_mentions(comment.body, members)
     if unknown:
         st.session_state[f"{key}.unknown"] = ["@" + word for word in unknown]
 
