@@ -67,6 +67,7 @@ RULES: dict[str, Rule] = {
     "bonus": _r(R, _audit),
     "audit_input": _r(R, _audit),
     "score": _r(R, _audit),
+    "result": _r(R, _audit),
     "round_result": _r(R, _audit),
     "preview_catalogue_move": _r(R, _audit),
     "evidence_links": _r(R, _audit),

@@ -494,11 +494,19 @@ class AuditsMixin(StoreBase):
 
     def score(self, audit_id: int) -> tuple[ScoreResult, Plan]:
         """The audit's score and next-tier plan, from one consistent read of its entries."""
+        result, entries = self._scored(audit_id)
+        return result, plan_next_tier(result, entries)
+
+    def result(self, audit_id: int) -> ScoreResult:
+        """The audit's score without the plan, which costs as much again: what the checklist
+        shows after every save (score, tier, each item's points)."""
+        return self._scored(audit_id)[0]
+
+    def _scored(self, audit_id: int) -> tuple[ScoreResult, AuditInput]:
         with self._read() as session:
             row = self._audit_row(session, audit_id)
             entries, catalogue_hash = self._entries(session, row), row.catalogue_hash
-        result = score_audit(self.catalogue(catalogue_hash), entries)
-        return result, plan_next_tier(result, entries)
+        return score_audit(self.catalogue(catalogue_hash), entries), entries
 
 
 def _assessment(record: ItemRecord) -> ItemAssessment:

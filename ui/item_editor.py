@@ -290,7 +290,7 @@ def item_card(item: Item, ctx: ItemContext) -> None:
 @guarded  # a fragment reruns outside the page's own guard
 def _card(item: Item, ctx: ItemContext) -> None:
     record = entry(ctx.audit_id, item.id)
-    result = scored(ctx.audit_id)[0].item(item.id)
+    result = scored(ctx.audit_id).item(item.id)
     render_item(item, record, result, ctx)
 
 

@@ -68,7 +68,7 @@ def _relabel_choices() -> None:
 
 
 def _score(audit_id: int) -> None:
-    result, _ = scored(audit_id)
+    result = scored(audit_id)
     st.metric(
         tr("ui.score"),
         display.score(result.score),

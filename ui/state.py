@@ -70,6 +70,7 @@ def current_audit_id() -> int | None:
 def open_audit(audit_id: int | None) -> None:
     st.session_state["audit_id"] = audit_id
     st.session_state.pop("_scored", None)
+    st.session_state.pop("_planned", None)
     if audit_id is None:
         st.query_params.pop("audit", None)
     else:
@@ -87,12 +88,21 @@ def go_to(page: str, audit_id: int) -> NoReturn:
     st.switch_page(f"ui/pages/{page}.py", query_params={"audit": str(audit_id)})
 
 
-def scored(audit_id: int, store: GuardedStore | None = None) -> tuple[ScoreResult, Plan]:
-    """The audit's score and plan, computed once per run: the sidebar, the header figures and
-    every item card read it. A full run and every save of ours start afresh (forget_score)."""
+def scored(audit_id: int, store: GuardedStore | None = None) -> ScoreResult:
+    """The audit's score, computed once per run: the sidebar, the header figures and every
+    item card read it. A full run and every save of ours start afresh (forget_score)."""
     memo = st.session_state.setdefault("_scored", {})
     if audit_id not in memo:
-        memo[audit_id] = (store or page_store()).score(audit_id)
+        memo[audit_id] = (store or page_store()).result(audit_id)
+    return memo[audit_id]
+
+
+def planned(audit_id: int) -> tuple[ScoreResult, Plan]:
+    """The score with the cheapest path to the next tier (the dashboard's): the plan costs as
+    much again as the score, so the pages that show no plan never compute it."""
+    memo = st.session_state.setdefault("_planned", {})
+    if audit_id not in memo:
+        memo[audit_id] = page_store().score(audit_id)
     return memo[audit_id]
 
 
@@ -105,10 +115,10 @@ def noting_tier_change(
     """Run a save of the audit's entries; when it changed the tier, keep "from → to" for the
     figures to say once (``take_tier_change``). A refused save changes nothing. ``store``: the
     guarded store the save uses (one session check for the save and its score)."""
-    before = scored(audit_id, store)[0]
+    before = scored(audit_id, store)
     outcome = action()
     forget_score()
-    message = display.tier_change(before, scored(audit_id, store)[0], lang())
+    message = display.tier_change(before, scored(audit_id, store), lang())
     if message:
         st.session_state.setdefault(TIER_CHANGES, {})[audit_id] = message
     return outcome
@@ -120,6 +130,7 @@ def take_tier_change(audit_id: int) -> str | None:
 
 def forget_score() -> None:
     st.session_state.pop("_scored", None)
+    st.session_state.pop("_planned", None)
     st.session_state.pop("_times_shown", None)  # a full run names the zone if it shows a time
     st.session_state.pop("_entries", None)  # ui.item_editor.entry: the run's item entries
 

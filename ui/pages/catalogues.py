@@ -471,7 +471,7 @@ def do_move() -> None:
         actor=actor(),
         expected_preview=move,
     )
-    result, _ = store.score(new.id)
+    result = store.result(new.id)
     open_audit(new.id)
     flash(
         "success",

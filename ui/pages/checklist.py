@@ -59,7 +59,7 @@ show_flashes()
 
 def draw_figures() -> None:
     """Score, tier, points to the next tier and progress; redrawn after each saved change."""
-    result, _ = scored(audit.id)
+    result = scored(audit.id)
     assessed = sum(1 for r in result.items if not r.is_open)
     # one flex row, not st.columns: fewer elements for the browser to redraw after each save
     row = st.container(horizontal=True, gap="medium")
@@ -93,7 +93,7 @@ context = ItemContext(
 
 
 def matches(item_id: str, wanted: str) -> bool:
-    item_result = scored(audit.id)[0].item(item_id)
+    item_result = scored(audit.id).item(item_id)
     if wanted == "open":
         return item_result.is_open
     if wanted == "no_evidence":
@@ -114,7 +114,7 @@ def moved_on() -> None:
 def indicator_caption(indicator_id: str) -> str:
     """Live progress of one indicator: shown as a caption, never in the option's label (the
     radio keeps its choice by label, so a changing label would lose the user's place)."""
-    result = scored(audit.id)[0]
+    result = scored(audit.id)
     results = [result.item(i.id) for i in catalogue.second_level(indicator_id).items]
     done = sum(1 for r in results if not r.is_open)
     lost = sum((r.lost for r in results if not r.is_open), 0)

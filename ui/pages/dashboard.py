@@ -32,7 +32,7 @@ from ui.item_link import open_item
 from ui.labels import needed, points, status_label, verdict_metric
 from ui.markup import plain
 from ui.round_verdicts import verdicts_note
-from ui.state import context, lang, organisation_of, page_store, require_audit, scored, tr
+from ui.state import context, lang, organisation_of, page_store, planned, require_audit, tr
 from ui.state import today as today_here
 
 PLAN_ROWS = 8  # more would push the first screen's answer off it; the rest is counted
@@ -41,7 +41,7 @@ store = page_store()
 audit = require_audit()
 catalogue = store.catalogue(audit.catalogue_hash)
 organisation = organisation_of(audit)  # read once in this run (the sidebar too)
-result, plan = scored(audit.id)
+result, plan = planned(audit.id)
 records = store.items(audit.id)
 deductions = store.deductions(audit.id)
 today = today_here()

@@ -15,7 +15,7 @@ from ui.state import lang, organisation_of, page_store, require_audit, scored, t
 store = page_store()
 audit = require_audit()
 organisation = organisation_of(audit)  # read once in this run (the sidebar too)
-result, _ = scored(audit.id)
+result = scored(audit.id)
 linked = {i for ids in store.evidence_links(audit.id).values() for i in ids}
 
 st.title(tr("nav.dossier"))
