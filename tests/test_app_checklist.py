@@ -53,6 +53,26 @@ def test_a_save_checks_the_session_once_and_the_run_after_it_once(store, monkeyp
     assert len(checks) == 2  # the callback's, then the page's run
 
 
+def test_the_checklist_works_out_no_plan_and_the_dashboard_does(store, monkeypatch):
+    """The cheapest path to the next tier costs as much again as the score, and only the
+    dashboard shows it: a save and the checklist's runs compute the score alone."""
+    from store import audits as store_audits
+
+    audit = new_audit(store)
+    plans = []
+    real = store_audits.plan_next_tier
+    monkeypatch.setattr(
+        store_audits, "plan_next_tier", lambda *a, **k: plans.append(1) or real(*a, **k)
+    )
+    at = app("checklist", audit.id)
+    plans.clear()  # the harness passes by the audit list, whose draft rows are scored live
+    at.radio(key=key(audit, "1.1.1", "status")).set_value("conforming").run()
+    assert not at.exception and store.item(audit.id, "1.1.1").status is Status.CONFORMING
+    assert plans == []
+    at.switch_page("ui/pages/dashboard.py").run()
+    assert not at.exception and plans == [1]
+
+
 def test_findings_and_rectification_are_saved_as_typed(store):
     audit = new_audit(store)
     at = app("checklist", audit.id)
