@@ -154,14 +154,17 @@ class RoundsMixin(AuditsMixin):
         ):
             request.audit_id = target
 
-    def round_result(self, audit_id: int) -> dict[str, Any]:
-        """A round's results as JSON data: the frozen snapshot, or the live score of a draft."""
+    def round_result(self, audit_id: int, *, plan: bool = True) -> dict[str, Any]:
+        """A round's results as JSON data: the frozen snapshot, or the live score of a draft
+        (``plan=False``: without its next-tier plan, which costs as much again as the score)."""
         with self._read() as session:
             snapshot = session.get(SnapshotRow, audit_id)
             if snapshot is not None:
                 return dict(snapshot.result)
-        result, plan = self.score(audit_id)
-        return result_to_dict(result, plan)
+        if not plan:
+            return result_to_dict(self.result(audit_id))
+        result, next_tier = self.score(audit_id)
+        return result_to_dict(result, next_tier)
 
     def compare(self, before_id: int, after_id: int) -> RoundComparison:
         before, after = self.audit(before_id), self.audit(after_id)

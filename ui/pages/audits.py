@@ -209,7 +209,8 @@ def audit_rows(organisation: Organisation) -> None:
 
 
 def audit_row(audit: AuditRecord) -> None:
-    snapshot = store.round_result(audit.id)  # frozen rounds: the scores as computed then
+    # frozen rounds: the scores as computed then; a draft's live, the plan left to its dashboard
+    snapshot = store.round_result(audit.id, plan=False)
     with st.container(border=True):
         info, score, actions = st.columns([3, 3, 3])
         info.markdown(
