@@ -181,6 +181,8 @@ def run_archive_import(args: argparse.Namespace) -> int:
         + ", ".join(f"{old}→{new}" for old, new in outcome.audit_ids.items())
         + f"; {outcome.evidence_files} evidence files"
     )
+    if outcome.unmatched_logins:
+        print(_both("ui.imported_unmatched", logins=", ".join(outcome.unmatched_logins)))
     return 0
 
 

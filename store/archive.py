@@ -41,7 +41,6 @@ from evidence.blobs import Readable, StagingArea
 from evidence.names import shown
 from settings import logs
 from store import changelog
-from store.archive_comments import exported_comments, insert_comments
 from store.archive_members import (
     FORMAT,
     ArchiveRefused,
@@ -57,6 +56,14 @@ from store.archive_records import (
     check_records,
     describe,
     parse_data,
+)
+from store.archive_work import (
+    exported_assignments,
+    exported_comments,
+    exported_owner_links,
+    insert_assignments,
+    insert_comments,
+    insert_owner_links,
 )
 from store.audits import AuditsMixin, _write_deduction
 from store.base import utcnow
@@ -89,6 +96,9 @@ class ImportResult:
     organisation_id: int
     audit_ids: dict[int, int]  # archive id → new id
     evidence_files: int
+    # logins of the archive's assignees and linked owners that have no account here: their
+    # assignments and owner links were left out (store/archive_work.py)
+    unmatched_logins: tuple[str, ...] = ()
 
 
 # -- export ------------------------------------------------------------------------------------
@@ -148,6 +158,8 @@ def export_audit(store: AuditStore, audit_id: int, destination: Path) -> Path:
             "requests": rows(EvidenceRequestRow, EvidenceRequestRow.audit_id.in_(ids)),
             "snapshots": rows(SnapshotRow, SnapshotRow.audit_id.in_(ids)),
             "comments": exported_comments(session, ids),
+            "assignments": exported_assignments(session, ids),
+            "owner_links": exported_owner_links(session, organisation_id),
             "changes": rows(
                 ChangeRow,
                 (ChangeRow.audit_id.in_(ids))
@@ -510,6 +522,8 @@ def _insert(
                     )
                 )
             insert_comments(session, data.comments, organisation.id, audit_ids)
+            unmatched = insert_assignments(session, data.assignments, organisation.id, audit_ids)
+            unmatched |= insert_owner_links(session, data.owner_links, organisation.id)
             _insert_change_log(
                 store,
                 session,
@@ -535,7 +549,7 @@ def _insert(
                 f"{str(getattr(exc, 'orig', exc))[:300]})"
             ) from None
         raise
-    return ImportResult(organisation.id, audit_ids, len(evidence_ids))
+    return ImportResult(organisation.id, audit_ids, len(evidence_ids), tuple(sorted(unmatched)))
 
 
 def _insert_change_log(

@@ -14,12 +14,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 
 from criteria import Catalogue
 from domain.errors import InvalidEntry
+from domain.owners import owner_key
 from domain.records import (
     AuditState,
     DeductionRecord,
@@ -189,6 +190,28 @@ class CommentIn(_Record):
     mentions: Annotated[list[ShortText], Field(max_length=1000)] = []
 
 
+class AssignmentIn(_Record):
+    """An item or a second-level indicator of a round given to an account, by login."""
+
+    audit_id: Id
+    target: Annotated[str, Field(max_length=20)]
+    level: Literal["item", "indicator"]
+    assignee_login: ShortText
+    assignee_name: Text
+    due: date | None
+    assigned_by: Text
+    assigned_at: AwareDatetime
+
+
+class OwnerLinkIn(_Record):
+    """A free-text action owner of the organisation linked to an account, by login."""
+
+    owner_text: Text
+    login: ShortText
+    linked_by: Text
+    linked_at: AwareDatetime
+
+
 class LinkIn(_Record):
     audit_id: Id
     item_id: Annotated[str, Field(max_length=20)]
@@ -227,6 +250,8 @@ class ArchiveData(BaseModel):
     changes: list[ChangeIn]
     requests: list[RequestIn] = []  # since migration 0005
     comments: list[CommentIn] = []  # since migration 0011
+    assignments: list[AssignmentIn] = []  # written since archives carry them (0011's tables)
+    owner_links: list[OwnerLinkIn] = []  # the same
 
 
 def parse_data(payload: bytes) -> ArchiveData:
@@ -289,6 +314,8 @@ def check_records(data: ArchiveData, catalogues: dict[str, Catalogue]) -> Checke
     _check_entries(data, audits)
     _check_evidence(data, audits)
     _check_comments(data, audits)
+    _check_assignments(data, audits)
+    _check_owner_links(data)
     for audit in audits.values():
         _check_score(audit)
     return CheckedRecords(data, profile, audits)
@@ -421,6 +448,34 @@ def _check_comments(data: ArchiveData, audits: dict[int, CheckedAudit]) -> None:
             )
         if not comment.body.strip() or not comment.author_name.strip():
             raise ArchiveRefused(f"data.json: comment {comment.id}: it is empty or has no author")
+
+
+def _check_assignments(data: ArchiveData, audits: dict[int, CheckedAudit]) -> None:
+    _unique("assignment", [(a.audit_id, a.target) for a in data.assignments])
+    for assignment in data.assignments:
+        where = f"assignment of {assignment.target!r}"
+        audit = _audit_of(audits, assignment.audit_id, where)
+        catalogue = audit.catalogue
+        level = (
+            "item"
+            if catalogue.has_item(assignment.target)
+            else "indicator"
+            if assignment.target in {s.id for s in catalogue.second_levels}
+            else None
+        )
+        if level != assignment.level:
+            raise ArchiveRefused(
+                f"data.json: {audit.where}: {where}: not an {assignment.level} of its catalogue"
+            )
+        if not assignment.assignee_login.strip():
+            raise ArchiveRefused(f"data.json: {audit.where}: {where}: no assignee login")
+
+
+def _check_owner_links(data: ArchiveData) -> None:
+    for link in data.owner_links:
+        if not link.owner_text.strip() or not link.login.strip():
+            raise ArchiveRefused("data.json: an owner link without its owner text or login")
+    _unique("owner link", [owner_key(link.owner_text) for link in data.owner_links])
 
 
 def _check_evidence(data: ArchiveData, audits: dict[int, CheckedAudit]) -> None:

@@ -9,12 +9,16 @@ import zipfile
 from datetime import date, timedelta
 
 import pytest
+from account_helpers import PASSWORD
 from app_helpers import app, fresh_app, new_audit, texts
 from store_helpers import settings_for
 
 from domain.records import Rectification
 from scoring import Status
+from services import assignments
+from services.context import Context
 from store import open_store
+from store.accounts import Accounts
 from store.archive import export_audit
 from store.jobs import Jobs, JobState
 from worker.loop import run_worker
@@ -140,6 +144,27 @@ def test_with_no_worker_an_archive_is_imported_here_and_the_page_says_so(store, 
     assert len(store.organisations()) == before + 1
     assert [s.value for s in at.success] == ["已导入 1 轮审核和 0 份证据。"]
     assert any("存档已在本服务器上导入" in c.value for c in at.caption)
+
+
+def test_an_import_names_the_logins_whose_assignments_stay_behind(store, tmp_path):
+    """Assignments and owner links travel by login: one whose login has no account here is
+    not imported, and the page says whose, so they can be given again."""
+    elsewhere = open_store(settings_for(f"sqlite:///{tmp_path / 'elsewhere.db'}", tmp_path / "e"))
+    audit = new_audit(elsewhere, "华南电器有限公司")
+    accounts = Accounts(elsewhere)
+    boss = accounts.add_user("boss", "顾问", password=PASSWORD, actor="t", administrator=True)
+    zhao = accounts.add_user("zhao_*gong*", "赵工", password=PASSWORD, actor="t")
+    accounts.grant(zhao.login, audit.organisation_id, "editor", actor="t")
+    assignments.assign(Context(accounts.actor(boss.id), elsewhere), audit.id, "1.1", zhao.id)
+    data = export_audit(elsewhere, audit.id, tmp_path / "archive.zip").read_bytes()
+
+    at = upload(app("audits"), "archive.zip", data)
+    assert not at.exception
+    assert [s.value for s in at.success] == ["已导入 1 轮审核和 0 份证据。"]
+    assert [w.value for w in at.warning] == [
+        "本机没有登录名为 zhao\\_\\*gong\\* 的账户，其分配和负责人关联未导入；"
+        "为其建立账户后可重新分配和关联。"
+    ]
 
 
 def all_jobs(store):

@@ -184,6 +184,28 @@ def records(edit: Callable[[dict[str, Any]], None]) -> Callable[[Path, Path], Pa
     return lambda archive, out: forge(archive, out, data=both)
 
 
+def assignment(r: dict[str, Any], target: str) -> dict[str, Any]:
+    return {
+        "audit_id": last_round(r),
+        "target": target,
+        "level": "indicator",
+        "assignee_login": "wang",
+        "assignee_name": "王工",
+        "due": None,
+        "assigned_by": "质量经理",
+        "assigned_at": "2026-12-01T09:00:00+00:00",
+    }
+
+
+def link(owner_text: str) -> dict[str, Any]:
+    return {
+        "owner_text": owner_text,
+        "login": "wang",
+        "linked_by": "质量经理",
+        "linked_at": "2026-12-01T09:00:00+00:00",
+    }
+
+
 def in_item(which: str, **values: Any) -> Callable[[dict[str, Any]], None]:
     return lambda r: item(r, which).update(values)
 
@@ -260,6 +282,16 @@ ATTACKS = [
         "a frozen round's tampered verdict",
         records(lambda r: frozen_snapshot(r).update(tier={"id": "gold", "zh": "金", "en": "Gold"})),
         r"round 1\)'s frozen result does not follow from its own entries \(tier\)",
+    ),
+    Attack(
+        "an assignment of an indicator its catalogue does not have",
+        records(lambda r: r.setdefault("assignments", []).append(assignment(r, "9.9"))),
+        r"audit \d+ \(round 2\): assignment of '9\.9': not an indicator of its catalogue",
+    ),
+    Attack(
+        "one owner text linked twice",
+        records(lambda r: r.setdefault("owner_links", []).extend([link("王工"), link(" 王工")])),
+        r"data\.json: owner link '王工' appears more than once",
     ),
     Attack(
         "an invalid credit code",

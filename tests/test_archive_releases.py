@@ -21,7 +21,7 @@ from account_helpers import PASSWORD
 from store_helpers import new_store
 
 from scoring.history import rules_version
-from services import comments
+from services import assignments, comments
 from services.context import Context
 from store.accounts import Accounts
 from store.archive import ArchiveRefused, export_audit, import_archive
@@ -124,6 +124,52 @@ def test_comments_travel_with_the_round_and_find_their_accounts_by_login(
         "wang",
     )
     assert comment.mentions == ()  # 李经理 has no account on the second machine
+
+
+@pytest.mark.parametrize(("name", "version"), RELEASES, ids=[n for n, _ in RELEASES])
+def test_assignments_and_owner_links_travel_and_find_their_accounts_by_login(
+    database_url, tmp_path, name, version
+):
+    """An archive from before assignments imports with none. Assignments and owner links
+    made then export and import again, each with the account of the same login; those whose
+    login has no account on the second machine are left out, and the import names the login
+    (before, every assignment and owner link was dropped without a word)."""
+    first = new_store(database_url, tmp_path / "first")
+    imported = import_archive(first, FIXTURES / name, actor="client")
+    organisation_id, open_round = imported.organisation_id, max(imported.audit_ids.values())
+    assert imported.unmatched_logins == ()
+    with UnitOfWork(first, write=False) as uow:
+        assert uow.work.assignments(open_round) == []
+        assert uow.work.owner_links(organisation_id) == {}
+    accounts = Accounts(first)
+    for login, shown in (("qm", "质量经理"), ("wang", "王工"), ("li", "李经理")):
+        accounts.add_user(login, shown, password=PASSWORD, actor="t")
+        accounts.grant(login, organisation_id, "quality_manager", actor="t")
+    qm = Context(accounts.actor(accounts.user("qm").id), first)
+    item = sorted(first.items(open_round))[0]
+    wang, li = accounts.user("wang").id, accounts.user("li").id
+    assignments.assign(qm, open_round, item, wang, date(2027, 3, 31))
+    assignments.assign(qm, open_round, "2.1", li)
+    assignments.link_owner(qm, organisation_id, "王工", wang)
+    assignments.link_owner(qm, organisation_id, " 李经理 ", li)
+    again = export_audit(first, open_round, tmp_path / "again.zip")
+
+    second = new_store(f"sqlite:///{tmp_path / 'second.db'}", tmp_path / "second")
+    here = Accounts(second).add_user("wang", "王工（本机）", password=PASSWORD, actor="t")
+    result = import_archive(second, again, actor="client")
+    assert result.unmatched_logins == ("li",)
+    new_round = result.audit_ids[max(imported.audit_ids)]
+    with UnitOfWork(second, write=False) as uow:
+        (carried,) = uow.work.assignments(new_round)
+        links = uow.work.owner_links(result.organisation_id)
+    assert (carried.target, carried.level, carried.user_id, carried.due) == (
+        item,
+        "item",
+        here.id,
+        date(2027, 3, 31),
+    )
+    assert carried.assigned_by == "质量经理"
+    assert links == {"王工": here.id}
 
 
 def test_the_first_release_round_keeps_its_verdict_and_shows_todays_beside_it(target):

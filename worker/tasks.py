@@ -77,6 +77,7 @@ def import_archive(store: AuditStore, params: dict[str, Any], progress: Progress
         "organisation_id": outcome.organisation_id,
         "audit_ids": {str(k): v for k, v in outcome.audit_ids.items()},
         "evidence_files": outcome.evidence_files,
+        "unmatched_logins": list(outcome.unmatched_logins),
     }
 
 

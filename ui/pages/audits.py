@@ -58,6 +58,9 @@ def imported(job: Job) -> None:
         st.session_state["org_id"] = result["organisation_id"]
         audits, files = len(result.get("audit_ids", {})), result.get("evidence_files", 0)
         flash("success", tr("ui.imported", audits=audits, files=files))
+        unmatched = result.get("unmatched_logins") or []
+        if unmatched:
+            flash("warning", tr("ui.imported_unmatched", logins=plain("、".join(unmatched))))
     else:
         flash("error", tr("ui.import_refused", reason=plain(job_view.failure(job))))
 
