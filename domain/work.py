@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
+from criteria import Catalogue
 from domain.errors import Refused
 
 # a comment's author may correct it for this long after writing it; then it stands as written
@@ -23,6 +24,16 @@ class WorkRefused(Refused):
 class Level(StrEnum):
     ITEM = "item"  # a third-level indicator
     INDICATOR = "indicator"  # a whole second-level indicator
+
+
+def target_level(catalogue: Catalogue, target: str) -> Level | None:
+    """What ``target`` names in the catalogue: an item, a whole second-level indicator, or
+    nothing assignable (None)."""
+    if catalogue.has_item(target):
+        return Level.ITEM
+    if target in {s.id for s in catalogue.second_levels}:
+        return Level.INDICATOR
+    return None
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from datetime import date
 
 from domain.permissions import Action
 from domain.records import AuditState
-from domain.work import Assignment, Level, Member, WorkRefused
+from domain.work import Assignment, Level, Member, WorkRefused, target_level
 from services import notices
 from services.context import Context
 from services.registry import By, service
@@ -30,12 +30,10 @@ def _level(ctx: Context, audit_id: int, target: str) -> Level:
     audit = ctx.uow.rounds.get(audit_id)
     if audit.state is not AuditState.DRAFT:
         raise WorkRefused("work.error.round_not_open", state=audit.state.value)
-    catalogue = ctx.uow.catalogues.get(audit.catalogue_hash)
-    if catalogue.has_item(target):
-        return Level.ITEM
-    if target in {s.id for s in catalogue.second_levels}:
-        return Level.INDICATOR
-    raise WorkRefused("work.error.unknown_target", target=target)
+    level = target_level(ctx.uow.catalogues.get(audit.catalogue_hash), target)
+    if level is None:
+        raise WorkRefused("work.error.unknown_target", target=target)
+    return level
 
 
 def _entity(audit_id: int, target: str) -> str:

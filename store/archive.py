@@ -158,14 +158,19 @@ def export_audit(store: AuditStore, audit_id: int, destination: Path) -> Path:
             "requests": rows(EvidenceRequestRow, EvidenceRequestRow.audit_id.in_(ids)),
             "snapshots": rows(SnapshotRow, SnapshotRow.audit_id.in_(ids)),
             "comments": exported_comments(session, ids),
-            "assignments": exported_assignments(session, ids),
-            "owner_links": exported_owner_links(session, organisation_id),
             "changes": rows(
                 ChangeRow,
                 (ChangeRow.audit_id.in_(ids))
                 | ((ChangeRow.organisation_id == organisation_id) & ChangeRow.audit_id.is_(None)),
             ),
         }
+        # written only when there are some: an archive without them stays readable by the
+        # releases before them (data.json's keys are checked: an unknown one is refused)
+        work = {
+            "assignments": exported_assignments(session, ids),
+            "owner_links": exported_owner_links(session, organisation_id),
+        }
+        data |= {key: rows for key, rows in work.items() if rows}
         catalogues = {
             r.content_hash: r.content
             for r in session.scalars(
@@ -248,10 +253,20 @@ class _Manifest(BaseModel):
 
 def import_archive(store: AuditStore, source: Path, *, actor: str) -> ImportResult:
     try:
-        return _import_archive(store, source, actor=actor)
+        result = _import_archive(store, source, actor=actor)
     except ArchiveRefused as refused:
         log.warning("archive %s refused (import by %s): %s", Path(source).name, actor, refused)
         raise
+    if result.unmatched_logins:  # said once on the page; kept here for the operator
+        log.info(
+            "archive %s imported by %s as organisation #%s without the assignments and owner "
+            "links of %s (no such account here)",
+            Path(source).name,
+            actor,
+            result.organisation_id,
+            ", ".join(result.unmatched_logins),
+        )
+    return result
 
 
 def _import_archive(store: AuditStore, source: Path, *, actor: str) -> ImportResult:

@@ -28,6 +28,7 @@ from domain.records import (
     OrganisationProfile,
     Rectification,
 )
+from domain.work import target_level
 from evidence import BadBlobHash, check_sha256
 from scoring import (
     AuditError,
@@ -44,9 +45,11 @@ from scoring.history import (
     snapshot_differences,
     tier_under,
 )
+from store.accounts import AccountError, normalise_login
 from store.archive_members import ArchiveRefused
 from store.audits import AuditsMixin, _assessment
 from store.organisations import OrganisationsMixin
+from store.work_tables import OWNER_KEY_LIMIT
 
 INT32 = 2**31 - 1  # PostgreSQL's integer; SQLite would take more, the other database not
 Id = Annotated[int, Field(ge=1, le=INT32)]
@@ -455,27 +458,34 @@ def _check_assignments(data: ArchiveData, audits: dict[int, CheckedAudit]) -> No
     for assignment in data.assignments:
         where = f"assignment of {assignment.target!r}"
         audit = _audit_of(audits, assignment.audit_id, where)
-        catalogue = audit.catalogue
-        level = (
-            "item"
-            if catalogue.has_item(assignment.target)
-            else "indicator"
-            if assignment.target in {s.id for s in catalogue.second_levels}
-            else None
-        )
-        if level != assignment.level:
+        if target_level(audit.catalogue, assignment.target) != assignment.level:
             raise ArchiveRefused(
                 f"data.json: {audit.where}: {where}: not an {assignment.level} of its catalogue"
             )
-        if not assignment.assignee_login.strip():
-            raise ArchiveRefused(f"data.json: {audit.where}: {where}: no assignee login")
+        _check_login(assignment.assignee_login, f"{audit.where}: {where}")
 
 
 def _check_owner_links(data: ArchiveData) -> None:
-    for link in data.owner_links:
-        if not link.owner_text.strip() or not link.login.strip():
-            raise ArchiveRefused("data.json: an owner link without its owner text or login")
+    for n, link in enumerate(data.owner_links):
+        key = owner_key(link.owner_text)
+        if not key or len(key) > OWNER_KEY_LIMIT:
+            raise ArchiveRefused(
+                f"data.json: owner link {n + 1}: the owner text is empty or longer than "
+                f"{OWNER_KEY_LIMIT} characters"
+            )
+        _check_login(link.login, f"owner link {n + 1}")
     _unique("owner link", [owner_key(link.owner_text) for link in data.owner_links])
+
+
+def _check_login(login: str, where: str) -> None:
+    """A login as this machine's accounts write it: an archive's login matches one here or
+    none, and is shown to the person importing (so no control characters, no line breaks)."""
+    try:
+        valid = normalise_login(login) == login
+    except AccountError:
+        valid = False
+    if not valid:
+        raise ArchiveRefused(f"data.json: {where}: {login[:40]!r} is not a login")
 
 
 def _check_evidence(data: ArchiveData, audits: dict[int, CheckedAudit]) -> None:

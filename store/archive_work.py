@@ -2,7 +2,8 @@
 assignments and owner links, written with their accounts by login and read back linked to this
 machine's accounts of the same login (accounts are per machine). A comment whose author has no
 account here keeps the author's name; an assignment or an owner link needs an account, so one
-whose login has none here is left out, and the import names that login. An archive written
+whose login has none here (or a disabled one) is left out, and the import names that login.
+The accounts see the work once they hold a role in the imported organisation. An archive written
 before these existed has none, and imports as it always did."""
 
 from __future__ import annotations
@@ -125,7 +126,7 @@ def insert_assignments(
 ) -> set[str]:
     """The archive's assignments under the imported rounds, each to the account of its
     assignee's login; the logins with no account here (their assignments left out)."""
-    accounts = _accounts(session, {a.assignee_login for a in assignments})
+    accounts = _accounts(session, {a.assignee_login for a in assignments}, active=True)
     for assignment in assignments:
         user_id = accounts.get(assignment.assignee_login)
         if user_id is None:
@@ -150,7 +151,7 @@ def insert_owner_links(
 ) -> set[str]:
     """The archive's owner links, each to the account of its login; the logins with no
     account here (their links left out)."""
-    accounts = _accounts(session, {link.login for link in links})
+    accounts = _accounts(session, {link.login for link in links}, active=True)
     for link in links:
         user_id = accounts.get(link.login)
         if user_id is None:
@@ -168,13 +169,12 @@ def insert_owner_links(
     return {link.login for link in links} - set(accounts)
 
 
-def _accounts(session: Session, logins: Collection[str]) -> dict[str, int]:
-    """Login → account id, for the logins that have an account here."""
+def _accounts(session: Session, logins: Collection[str], active: bool = False) -> dict[str, int]:
+    """Login → account id, for the logins that have an account here (``active``: one that
+    may sign in: work given to a disabled account would reach nobody)."""
     if not logins:
         return {}
-    return {
-        row.login: row.id
-        for row in session.execute(
-            select(UserRow.login, UserRow.id).where(UserRow.login.in_(logins))
-        )
-    }
+    query = select(UserRow.login, UserRow.id).where(UserRow.login.in_(logins))
+    if active:
+        query = query.where(UserRow.active)
+    return {row.login: row.id for row in session.execute(query)}

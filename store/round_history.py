@@ -9,14 +9,14 @@ from datetime import date as Date
 from typing import Any, Protocol
 
 from domain.records import AuditRecord
-from scoring import Plan, ScoreResult, result_to_dict
+from scoring import ScoreResult, result_to_dict
 from scoring.history import VerdictThenAndNow, then_and_now
 
 
 class _Reads(Protocol):
     def audit(self, audit_id: int) -> AuditRecord: ...
     def round_result(self, audit_id: int) -> dict[str, Any]: ...
-    def score(self, audit_id: int) -> tuple[ScoreResult, Plan]: ...
+    def result(self, audit_id: int) -> ScoreResult: ...
 
 
 def round_verdicts(
@@ -28,10 +28,9 @@ def round_verdicts(
     audit = store.audit(audit_id)
     if audit.frozen_at is None:
         return None
-    result, plan = store.score(audit_id)
     return then_and_now(
         store.round_result(audit_id),
-        result_to_dict(result, plan),
+        result_to_dict(store.result(audit_id)),  # the verdicts, not the next-tier plan
         frozen_on=audit.frozen_at.date(),
         today=today or datetime.now(UTC).date(),
         lang=lang,

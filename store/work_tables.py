@@ -11,6 +11,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from store.tables import Base, UTCDateTime, _versioned_by
 
+OWNER_KEY_LIMIT = 400  # an owner text as compared (domain.owners.owner_key), in characters
+
 
 class AssignmentRow(Base):
     """An item (third-level indicator) or a whole second-level indicator of a round, given to
@@ -67,7 +69,7 @@ class OwnerLinkRow(Base):
     __table_args__ = (UniqueConstraint("organisation_id", "owner_key"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
-    owner_key: Mapped[str] = mapped_column(String(400))
+    owner_key: Mapped[str] = mapped_column(String(OWNER_KEY_LIMIT))
     owner_text: Mapped[str] = mapped_column(Text)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     linked_by: Mapped[str] = mapped_column(Text, default="")

@@ -184,12 +184,14 @@ def records(edit: Callable[[dict[str, Any]], None]) -> Callable[[Path, Path], Pa
     return lambda archive, out: forge(archive, out, data=both)
 
 
-def assignment(r: dict[str, Any], target: str) -> dict[str, Any]:
+def assignment(
+    r: dict[str, Any], target: str, level: str = "indicator", login: str = "wang"
+) -> dict[str, Any]:
     return {
         "audit_id": last_round(r),
         "target": target,
-        "level": "indicator",
-        "assignee_login": "wang",
+        "level": level,
+        "assignee_login": login,
         "assignee_name": "王工",
         "due": None,
         "assigned_by": "质量经理",
@@ -197,10 +199,10 @@ def assignment(r: dict[str, Any], target: str) -> dict[str, Any]:
     }
 
 
-def link(owner_text: str) -> dict[str, Any]:
+def link(owner_text: str, login: str = "wang") -> dict[str, Any]:
     return {
         "owner_text": owner_text,
-        "login": "wang",
+        "login": login,
         "linked_by": "质量经理",
         "linked_at": "2026-12-01T09:00:00+00:00",
     }
@@ -287,6 +289,35 @@ ATTACKS = [
         "an assignment of an indicator its catalogue does not have",
         records(lambda r: r.setdefault("assignments", []).append(assignment(r, "9.9"))),
         r"audit \d+ \(round 2\): assignment of '9\.9': not an indicator of its catalogue",
+    ),
+    Attack(
+        "one indicator assigned twice in a round",
+        records(lambda r: r.setdefault("assignments", []).extend([assignment(r, "2.1")] * 2)),
+        r"data\.json: assignment \(\d+, '2\.1'\) appears more than once",
+    ),
+    Attack(
+        "an indicator recorded as an item",
+        records(lambda r: r.setdefault("assignments", []).append(assignment(r, "2.1", "item"))),
+        r"assignment of '2\.1': not an item of its catalogue",
+    ),
+    Attack(
+        "an assignee login with a line break",
+        records(
+            lambda r: r.setdefault("assignments", []).append(
+                assignment(r, "2.1", login="wang\n已导入全部")
+            )
+        ),
+        r"assignment of '2\.1': 'wang\\n已导入全部' is not a login",
+    ),
+    Attack(
+        "a login in capitals, as no account here writes it",
+        records(lambda r: r.setdefault("owner_links", []).append(link("王工", login="Wang"))),
+        r"data\.json: owner link 1: 'Wang' is not a login",
+    ),
+    Attack(
+        "an owner text longer than an owner can be",
+        records(lambda r: r.setdefault("owner_links", []).append(link("王" * 401))),
+        r"owner link 1: the owner text is empty or longer than 400 characters",
     ),
     Attack(
         "one owner text linked twice",

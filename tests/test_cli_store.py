@@ -3,14 +3,17 @@
 import io
 
 import pytest
-from account_helpers import cli_administrator
+from account_helpers import PASSWORD, cli_administrator
 from pypdf import PdfReader
 from test_dossier_xlsx import recalculated
 
 from cli.main import main
 from domain.records import OrganisationProfile
 from scoring import Status
+from services import assignments
+from services.context import Context
 from store import open_store
+from store.accounts import Accounts
 from texts import t
 
 PDF_TEXT = "售后服务管理制度"
@@ -121,6 +124,26 @@ def test_archives_move_through_the_command_line(capsys, audit, store, tmp_path, 
     assert (own.actor, own.account_id, own.account_login) == ("命令行管理员 li", li, "li")
     code, _, err = run(capsys, "archive", "import", archive)  # the same company again
     assert code == 1 and "already here" in err
+
+
+def test_an_import_names_the_logins_whose_work_stays_behind(
+    capsys, audit, store, tmp_path, monkeypatch
+):
+    accounts = Accounts(store)
+    zhao = accounts.add_user("zhao", "赵工", password=PASSWORD, actor="t")
+    accounts.grant("zhao", audit.organisation_id, "editor", actor="t")
+    admin = accounts.actor(accounts.user("cli-admin").id)
+    assert admin is not None
+    assignments.assign(Context(admin, store), audit.id, "1.1", zhao.id)
+    archive = tmp_path / "audit.zip"
+    assert run(capsys, "archive", "export", audit.id, archive)[0] == 0
+    monkeypatch.setenv("GBT_AUDIT_DATA_DIR", str(tmp_path / "other"))
+    cli_administrator(open_store(), monkeypatch)  # no account zhao on this machine
+    code, out, _ = run(capsys, "archive", "import", archive)
+    assert code == 0
+    assert out.splitlines()[-1] == " / ".join(
+        t("ui.imported_unmatched", lang, logins="zhao") for lang in ("zh", "en")
+    )
 
 
 def test_verify_exits_1_and_names_a_damaged_file(capsys, audit, store):

@@ -99,10 +99,13 @@ def scored(audit_id: int, store: GuardedStore | None = None) -> ScoreResult:
 
 def planned(audit_id: int) -> tuple[ScoreResult, Plan]:
     """The score with the cheapest path to the next tier (the dashboard's): the plan costs as
-    much again as the score, so the pages that show no plan never compute it."""
+    much again as the score, so the pages that show no plan never compute it. Score and plan
+    come from one read, and the rest of the run shows that score (the sidebar, drawn before
+    the page, scored once already: one scoring more on the dashboard's runs)."""
     memo = st.session_state.setdefault("_planned", {})
     if audit_id not in memo:
         memo[audit_id] = page_store().score(audit_id)
+        st.session_state.setdefault("_scored", {})[audit_id] = memo[audit_id][0]
     return memo[audit_id]
 
 

@@ -60,7 +60,8 @@ def imported(job: Job) -> None:
         flash("success", tr("ui.imported", audits=audits, files=files))
         unmatched = result.get("unmatched_logins") or []
         if unmatched:
-            flash("warning", tr("ui.imported_unmatched", logins=plain("、".join(unmatched))))
+            logins = ("、" if lang() == "zh" else ", ").join(unmatched)
+            flash("warning", tr("ui.imported_unmatched", logins=plain(logins)))
     else:
         flash("error", tr("ui.import_refused", reason=plain(job_view.failure(job))))
 
