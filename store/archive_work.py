@@ -8,8 +8,8 @@ before these existed has none, and imports as it always did."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
-from typing import Any
+from collections.abc import Callable, Collection, Mapping, Sequence
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -18,6 +18,8 @@ from domain.owners import owner_key
 from store.account_tables import UserRow
 from store.archive_records import AssignmentIn, CommentIn, OwnerLinkIn
 from store.work_tables import AssignmentRow, CommentRow, MentionRow, OwnerLinkRow
+
+R = TypeVar("R")
 
 
 def exported_comments(session: Session, audit_ids: Collection[int]) -> list[dict[str, Any]]:
@@ -126,24 +128,21 @@ def insert_assignments(
 ) -> set[str]:
     """The archive's assignments under the imported rounds, each to the account of its
     assignee's login; the logins with no account here (their assignments left out)."""
-    accounts = _accounts(session, {a.assignee_login for a in assignments}, active=True)
-    for assignment in assignments:
-        user_id = accounts.get(assignment.assignee_login)
-        if user_id is None:
-            continue
-        session.add(
-            AssignmentRow(
-                organisation_id=organisation_id,
-                audit_id=audit_ids[assignment.audit_id],
-                target=assignment.target,
-                level=assignment.level,
-                user_id=user_id,
-                due=assignment.due,
-                assigned_by=assignment.assigned_by.strip(),
-                assigned_at=assignment.assigned_at,
-            )
-        )
-    return {a.assignee_login for a in assignments} - set(accounts)
+    return _by_login(
+        session,
+        assignments,
+        lambda a: a.assignee_login,
+        lambda a, user_id: AssignmentRow(
+            organisation_id=organisation_id,
+            audit_id=audit_ids[a.audit_id],
+            target=a.target,
+            level=a.level,
+            user_id=user_id,
+            due=a.due,
+            assigned_by=a.assigned_by.strip(),
+            assigned_at=a.assigned_at,
+        ),
+    )
 
 
 def insert_owner_links(
@@ -151,22 +150,36 @@ def insert_owner_links(
 ) -> set[str]:
     """The archive's owner links, each to the account of its login; the logins with no
     account here (their links left out)."""
-    accounts = _accounts(session, {link.login for link in links}, active=True)
-    for link in links:
-        user_id = accounts.get(link.login)
-        if user_id is None:
-            continue
-        session.add(
-            OwnerLinkRow(
-                organisation_id=organisation_id,
-                owner_key=owner_key(link.owner_text),
-                owner_text=link.owner_text.strip(),
-                user_id=user_id,
-                linked_by=link.linked_by.strip(),
-                linked_at=link.linked_at,
-            )
-        )
-    return {link.login for link in links} - set(accounts)
+    return _by_login(
+        session,
+        links,
+        lambda link: link.login,
+        lambda link, user_id: OwnerLinkRow(
+            organisation_id=organisation_id,
+            owner_key=owner_key(link.owner_text),
+            owner_text=link.owner_text.strip(),
+            user_id=user_id,
+            linked_by=link.linked_by.strip(),
+            linked_at=link.linked_at,
+        ),
+    )
+
+
+def _by_login(
+    session: Session,
+    records: Sequence[R],
+    login: Callable[[R], str],
+    row: Callable[[R, int], object],
+) -> set[str]:
+    """``row(record, account id)`` added for each record whose login has an active account
+    here; the logins that have none."""
+    logins = {login(record) for record in records}
+    accounts = _accounts(session, logins, active=True)
+    for record in records:
+        user_id = accounts.get(login(record))
+        if user_id is not None:
+            session.add(row(record, user_id))
+    return logins - set(accounts)
 
 
 def _accounts(session: Session, logins: Collection[str], active: bool = False) -> dict[str, int]:
