@@ -16,7 +16,6 @@ from domain.permissions import Action
 from domain.records import ActionState, AuditRecord, AuditState
 from reminders.dates import DueDate, action_due_date, audit_due_dates
 from scoring import Status
-from scoring.engine import score_audit
 from scoring.figures import RoundFigures, live_figures, snapshot_figures
 from services.context import Context
 from services.registry import By, service
@@ -61,8 +60,7 @@ class AuditDetail:
 def _figures(ctx: Context, audit: AuditRecord, lang: str) -> RoundFigures:
     store = ctx.store
     if audit.state is AuditState.DRAFT:
-        entries = store.audit_input(audit.id)
-        return live_figures(score_audit(store.catalogue(audit.catalogue_hash), entries), lang)
+        return live_figures(store.result(audit.id), lang)  # no next-tier plan: not shown
     return snapshot_figures(store.round_result(audit.id), lang)  # frozen when it closed
 
 

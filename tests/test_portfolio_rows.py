@@ -251,10 +251,8 @@ def test_a_closed_round_shows_the_result_frozen_when_it_closed(store):
 def test_only_an_organisation_written_to_since_is_scored_again(store, monkeypatch):
     first, second = new_audit(store, "甲公司"), new_audit(store, "乙公司")
     scored: list[int] = []
-    original = AuditStore.audit_input
-    monkeypatch.setattr(
-        AuditStore, "audit_input", lambda self, i: scored.append(i) or original(self, i)
-    )
+    original = AuditStore.result
+    monkeypatch.setattr(AuditStore, "result", lambda self, i: scored.append(i) or original(self, i))
     memo: dict = {}
     portfolio_rows(store, TODAY, "zh", memo)
     assert sorted(scored) == [first.id, second.id]

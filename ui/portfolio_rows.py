@@ -22,7 +22,6 @@ from typing import Any
 from criteria.yaml_source import bounded
 from domain.records import ActionState, AuditRecord, AuditState, Organisation
 from scoring.cycle import CertificateState, CycleEvent, EventStatus
-from scoring.engine import score_audit
 from scoring.figures import RoundFigures, live_figures, snapshot_figures
 from settings import logs
 from store import AuditStore
@@ -176,9 +175,8 @@ def _add_row(
 
 def _figures(store: AuditStore | GuardedStore, audit: AuditRecord, lang: str) -> RoundFigures:
     if audit.state is AuditState.DRAFT:
-        # scored here without the next-tier plan the dashboard needs: a third of the cost
-        entries = store.audit_input(audit.id)
-        return live_figures(score_audit(store.catalogue(audit.catalogue_hash), entries), lang)
+        # scored without the next-tier plan the dashboard needs: it costs as much again
+        return live_figures(store.result(audit.id), lang)
     return snapshot_figures(store.round_result(audit.id), lang)  # frozen when the round closed
 
 
