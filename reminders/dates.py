@@ -125,12 +125,7 @@ def organisation_dates(
     ]
     with UnitOfWork(bare(store), write=False) as uow:  # after the guard let this person read
         certificate = next(iter(uow.certificates.of_organisation(organisation_id)), None)
-    rounds = store.audits(organisation_id) if certificate is not None else []
-    tiers = (
-        store.catalogue(rounds[-1].catalogue_hash).scheme(rounds[-1].scheme_id).tiers
-        if rounds
-        else ()
-    )
+    tiers = store.latest_tiers(organisation_id) if certificate is not None else ()
     if certificate is not None:
         status = certificate.status(today or date.today())
         for event in status.events:

@@ -153,11 +153,7 @@ def _bounded(**fields: str) -> None:
 @service(Action.READ, By.ORGANISATION, write=False)
 def known_tiers(ctx: Context, organisation_id: int) -> list[Tier]:
     """The tiers of the scheme the organisation's latest round is scored under."""
-    rounds = ctx.store.audits(organisation_id)
-    if not rounds:
-        return []
-    latest = rounds[-1]
-    return list(ctx.uow.catalogues.get(latest.catalogue_hash).scheme(latest.scheme_id).tiers)
+    return list(ctx.store.latest_tiers(organisation_id))
 
 
 @service(Action.READ, By.ORGANISATION, write=False)

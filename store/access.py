@@ -60,6 +60,7 @@ RULES: dict[str, Rule] = {
     # reading
     "organisation": _r(R, _organisation),
     "evidence_library": _r(R, _organisation),
+    "latest_tiers": _r(R, _organisation),
     "audit": _r(R, _audit),
     "items": _r(R, _audit),
     "item": _r(R, _audit),

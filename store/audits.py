@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from criteria import Catalogue
+from criteria.schema import Tier
 from domain.errors import InvalidEntry
 from domain.records import (
     ActionState,
@@ -128,6 +129,15 @@ class AuditsMixin(StoreBase):
             query = query.where(AuditRow.state != AuditState.ARCHIVED.value)
         with self._read() as session:
             return [convert.audit(row) for row in session.scalars(query)]
+
+    def latest_tiers(self, organisation_id: int) -> tuple[Tier, ...]:
+        """The tiers of the scheme the organisation's latest round is scored under (none
+        before its first round): the tiers a certificate of it is named by."""
+        rounds = self.audits(organisation_id)
+        if not rounds:
+            return ()
+        latest = rounds[-1]
+        return self.catalogue(latest.catalogue_hash).scheme(latest.scheme_id).tiers
 
     def update_audit(
         self, audit_id: int, *, expected_version: int, actor: str, **changes: Any
