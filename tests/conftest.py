@@ -173,3 +173,20 @@ def no_unexpected_app_error(request, caplog):
         return
     logged = [r for r in caplog.records if r.name == "gbt_audit.app"]
     assert not logged, f"the app hit an unexpected error: {logged[0].exc_info!r}"
+
+
+# A journey that fails and then passes on its rerun is named in the summary (-raR), but its
+# first failure is not printed anywhere: kept here (the controller sees every worker's report)
+# and printed at the end, so a flaky step can be found from one CI log.
+_FIRST_FAILURES: list[tuple[str, str]] = []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.outcome == "rerun":
+        _FIRST_FAILURES.append((report.nodeid, report.longreprtext))
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    for nodeid, text in _FIRST_FAILURES:
+        terminalreporter.write_sep("-", f"{nodeid}: failed first, passed on its rerun")
+        terminalreporter.write_line(text[-6000:])
