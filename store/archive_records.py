@@ -466,6 +466,7 @@ def _check_assignments(data: ArchiveData, audits: dict[int, CheckedAudit]) -> No
 
 
 def _check_owner_links(data: ArchiveData) -> None:
+    keys = []
     for n, link in enumerate(data.owner_links):
         key = owner_key(link.owner_text)
         if not key or len(key) > OWNER_KEY_LIMIT:
@@ -474,7 +475,8 @@ def _check_owner_links(data: ArchiveData) -> None:
                 f"{OWNER_KEY_LIMIT} characters"
             )
         _check_login(link.login, f"owner link {n + 1}")
-    _unique("owner link", [owner_key(link.owner_text) for link in data.owner_links])
+        keys.append(key)
+    _unique("owner link", keys)
 
 
 def _check_login(login: str, where: str) -> None:
